@@ -1,0 +1,73 @@
+// Configuration, parsed once at the edge from the environment. Modules receive a Config
+// and never read process.env themselves.
+
+export interface Config {
+  kafkaBrokers: string[];
+  clickhouseUrl: string;
+  clickhouseDatabase: string;
+  clickhouseUser: string;
+  clickhousePassword: string;
+  apiPort: number;
+  apiHost: string;
+  topicPrefix: string;
+  logLevel: string;
+  /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */
+  external: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const brokers = (env.RUNLENS_KAFKA_BROKERS ?? '127.0.0.1:9092')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (brokers.length === 0) throw new ConfigError('RUNLENS_KAFKA_BROKERS is empty');
+  for (const b of brokers) {
+    if (!/^[^:\s]+:\d{1,5}$/.test(b)) throw new ConfigError(`RUNLENS_KAFKA_BROKERS: "${b}" is not host:port`);
+  }
+  const clickhouseUrl = env.RUNLENS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+  try {
+    new URL(clickhouseUrl);
+  } catch {
+    throw new ConfigError(`RUNLENS_CLICKHOUSE_URL: "${clickhouseUrl}" is not a URL`);
+  }
+  const clickhouseDatabase = env.RUNLENS_CLICKHOUSE_DATABASE ?? 'runlens';
+  if (!IDENT.test(clickhouseDatabase)) {
+    throw new ConfigError(`RUNLENS_CLICKHOUSE_DATABASE: "${clickhouseDatabase}" must match ${IDENT}`);
+  }
+  const apiPort = Number(env.RUNLENS_API_PORT ?? '8080');
+  if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) {
+    throw new ConfigError(`RUNLENS_API_PORT: "${env.RUNLENS_API_PORT}" is not a port number`);
+  }
+  const topicPrefix = env.RUNLENS_TOPIC_PREFIX ?? 'runlens.';
+  if (!/^[A-Za-z0-9._-]*$/.test(topicPrefix)) {
+    throw new ConfigError(`RUNLENS_TOPIC_PREFIX: "${topicPrefix}" may hold only letters, digits, '.', '_' and '-'`);
+  }
+  return {
+    kafkaBrokers: brokers,
+    clickhouseUrl,
+    clickhouseDatabase,
+    clickhouseUser: env.RUNLENS_CLICKHOUSE_USER ?? 'default',
+    clickhousePassword: env.RUNLENS_CLICKHOUSE_PASSWORD ?? '',
+    apiPort,
+    apiHost: env.RUNLENS_API_HOST ?? '127.0.0.1',
+    topicPrefix,
+    logLevel: env.RUNLENS_LOG_LEVEL ?? 'info',
+    external: Boolean(env.RUNLENS_KAFKA_BROKERS && env.RUNLENS_CLICKHOUSE_URL),
+  };
+}
+
+export interface Topics {
+  events: string;
+  deadLetter: string;
+}
+
+/** One topic carries every event type, keyed by run id, so a run's events stay ordered in one partition. */
+export function topicsFor(config: Pick<Config, 'topicPrefix'>): Topics {
+  return { events: `${config.topicPrefix}events`, deadLetter: `${config.topicPrefix}dead-letter` };
+}

@@ -1,0 +1,40 @@
+// kafkajs client factory and topic set-up shared by the SDK, processors and tools.
+import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import type { Logger } from './logger.ts';
+import type { Topics } from './config.ts';
+
+export function createKafka(brokers: string[], clientId: string, logger?: Logger): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      if (!logger) return;
+      const { message, ...rest } = entry.log;
+      const fields = { kafkajs: entry.namespace, ...rest };
+      if (entry.level === logLevel.ERROR) logger.error(fields, message);
+      else if (entry.level === logLevel.WARN) logger.warn(fields, message);
+    },
+  });
+}
+
+export const DEFAULT_EVENT_PARTITIONS = 6;
+
+/** Creates the events and dead-letter topics if missing; waits for their leaders. */
+export async function ensureTopics(admin: Admin, topics: Topics, partitions = DEFAULT_EVENT_PARTITIONS): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const wanted = [
+    { topic: topics.events, numPartitions: partitions, configEntries: [{ name: 'max.message.bytes', value: '8388608' }] },
+    { topic: topics.deadLetter, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '8388608' }] },
+  ].filter((t) => !existing.has(t.topic));
+  if (wanted.length === 0) return;
+  try {
+    await admin.createTopics({ topics: wanted, waitForLeaders: true });
+  } catch (err) {
+    // Another process may have created them between listTopics and createTopics.
+    if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+  }
+}

@@ -1,0 +1,96 @@
+// The `runlens` command line: one subcommand per job, config parsed once here.
+import { Command, InvalidArgumentError } from 'commander';
+import { createClickHouse } from '../../common/clickhouse.ts';
+import { ConfigError, loadConfig, type Config } from '../../common/config.ts';
+import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { demo } from './demo.ts';
+import { runApi, runProcessor } from './services.ts';
+import { simulate } from './simulate.ts';
+import { stack } from './stack.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+let cached: Config | undefined;
+const config = (): Config => (cached ??= loadConfig());
+
+const program = new Command('runlens').description('Run-comparison backend for ML experiment tracking').showHelpAfterError();
+
+program
+  .command('stack')
+  .description('start, stop or inspect the local Kafka and ClickHouse')
+  .argument('<action>', 'up | down | status', (v) => {
+    if (!['up', 'down', 'status'].includes(v)) throw new InvalidArgumentError('expected up, down or status');
+    return v as 'up' | 'down' | 'status';
+  })
+  .action((action: 'up' | 'down' | 'status') => stack(action, config()));
+
+program
+  .command('migrate')
+  .description('apply pending ClickHouse migrations (safe to re-run)')
+  .action(async () => {
+    const c = config();
+    const ch = createClickHouse(c, { database: 'default' });
+    try {
+      const r = await migrate(ch, c.clickhouseDatabase);
+      for (const m of r.applied) console.log(`applied ${m}`);
+      console.log(`${r.applied.length} applied, ${r.skipped.length} already applied (database ${c.clickhouseDatabase})`);
+    } finally {
+      await ch.close();
+    }
+  });
+
+program.command('processor').description('consume events from Kafka into ClickHouse until SIGINT/SIGTERM').action(() => runProcessor(config()));
+
+program
+  .command('api')
+  .description('serve the query API until SIGINT/SIGTERM')
+  .action(async () => {
+    const url = await runApi(config());
+    console.error(`query API listening on ${url}`);
+  });
+
+program
+  .command('simulate')
+  .description('emit a simulated hyperparameter sweep through the SDK')
+  .option('--project <name>', 'project', 'default')
+  .option('--experiment <name>', 'experiment', 'simulated')
+  .option('--sweep <id>', 'sweep id (default: sim-<timestamp>)')
+  .option('--configs <n>', 'hyperparameter configurations', positiveInt, 48)
+  .option('--seeds <n>', 'seeds per configuration', positiveInt, 3)
+  .option('--steps <n>', 'training steps per run', positiveInt, 2000)
+  .option('--random-seed <n>', 'seed of the simulation itself', positiveInt, 42)
+  .action(async (o: { project: string; experiment: string; sweep?: string; configs: number; seeds: number; steps: number; randomSeed: number }) => {
+    const sweepId = o.sweep ?? `sim-${Date.now()}`;
+    const r = await simulate(config(), { project: o.project, experiment: o.experiment, sweepId, configs: o.configs, seeds: o.seeds, steps: o.steps, randomSeed: o.randomSeed });
+    console.log(`sweep ${sweepId}: ${r.runIds.length} runs, ${r.points.toLocaleString('en-US')} points in ${r.seconds.toFixed(1)}s = ${Math.round(r.pointsPerSecond).toLocaleString('en-US')} points/s`);
+  });
+
+program
+  .command('demo')
+  .description('stack up, migrate, start processor and API, simulate a sweep and compare its best runs')
+  .option('--project <name>', 'project', 'default')
+  .option('--configs <n>', 'configurations', positiveInt, 48)
+  .option('--seeds <n>', 'seeds per configuration', positiveInt, 3)
+  .option('--steps <n>', 'steps per run', positiveInt, 2000)
+  .action((o: { project: string; configs: number; seeds: number; steps: number }) => demo(config(), o));
+
+program
+  .command('bench')
+  .description('measure SDK → Kafka → processor → ClickHouse throughput and time to queryable')
+  .option('--configs <n>', 'configurations', positiveInt, 64)
+  .option('--seeds <n>', 'seeds per configuration', positiveInt, 4)
+  .option('--steps <n>', 'steps per run', positiveInt, 4000)
+  .action(async (o: { configs: number; seeds: number; steps: number }) => {
+    const { benchPipeline } = await import('../../test/bench/pipeline.ts');
+    await benchPipeline(config(), o);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});

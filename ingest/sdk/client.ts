@@ -1,0 +1,285 @@
+// The training-job SDK: startRun → run.log / run.logArtifact → run.finish. Points are buffered
+// per run and sealed into MetricBatch messages by size and by time; everything a run emits is
+// keyed by its run id so it stays ordered in one partition. The producer is idempotent with
+// acks=-1. A failed send is never dropped: it rejects flush()/finish() and the next log() call
+// throws it, and onError (if given) hears it at once.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Partitioners, type Producer } from 'kafkajs';
+import { createKafka, ensureTopics } from '../../common/kafka.ts';
+import { topicsFor } from '../../common/config.ts';
+import type { Logger } from '../../common/logger.ts';
+import { loadCatalogue, type SchemaCatalogue } from '../../schemas/catalogue.ts';
+import type { ArtifactKind, EventMap, EventType, Lineage, ParamValue, RunStatus } from '../../schemas/events.ts';
+import { checkKey, checkPoint, validateEvent } from '../../schemas/validate.ts';
+import { MetricBuffer } from './metric-buffer.ts';
+import { Sender, SendError } from './sender.ts';
+
+export { SendError };
+
+export interface ClientOptions {
+  brokers: string[];
+  topicPrefix?: string;
+  clientId?: string;
+  /** Points per MetricBatch message before it is sealed and sent (default 5,000). */
+  maxBatchPoints?: number;
+  /** Longest time a point waits in the buffer (default 1,000 ms). */
+  flushIntervalMs?: number;
+  /** Flush on the process's beforeExit (default true). Signals are the caller's to handle: call close(). */
+  flushOnExit?: boolean;
+  onError?: (err: Error) => void;
+  logger?: Logger;
+  /** Create the topics if they do not exist (default true). */
+  createTopics?: boolean;
+  catalogue?: SchemaCatalogue;
+}
+
+export interface StartRunSpec {
+  project: string;
+  experiment: string;
+  runId?: string;
+  sweepId?: string | null;
+  name?: string;
+  user?: string;
+  startedAt?: number;
+  params?: Record<string, ParamValue>;
+  tags?: Record<string, string>;
+  lineage?: Partial<Omit<Lineage, 'environment'>> & { environment?: Partial<Lineage['environment']> };
+  workerRank?: number | null;
+}
+
+export interface ArtifactSpec {
+  name: string;
+  kind?: ArtifactKind;
+  uri: string;
+  digest: string;
+  sizeBytes: number;
+  step?: number | null;
+  metadata?: Record<string, string>;
+}
+
+export interface LogOptions {
+  segment?: string;
+  wallTime?: number;
+}
+
+export class RunlensClient {
+  private readonly runs = new Set<Run>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly exitHook: () => void;
+  private closed = false;
+  readonly maxBatchPoints: number;
+
+  private constructor(
+    private readonly producer: Producer,
+    readonly sender: Sender,
+    readonly catalogue: SchemaCatalogue,
+    private readonly opts: ClientOptions,
+  ) {
+    this.maxBatchPoints = opts.maxBatchPoints ?? 5_000;
+    this.timer = setInterval(() => this.flushBuffers(), opts.flushIntervalMs ?? 1_000);
+    this.timer.unref();
+    this.exitHook = () => void this.close().catch((err) => this.reportError(err as Error));
+    if (opts.flushOnExit ?? true) process.once('beforeExit', this.exitHook);
+  }
+
+  static async connect(opts: ClientOptions): Promise<RunlensClient> {
+    const kafka = createKafka(opts.brokers, opts.clientId ?? 'runlens-sdk', opts.logger);
+    const topics = topicsFor({ topicPrefix: opts.topicPrefix ?? 'runlens.' });
+    if (opts.createTopics ?? true) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, topics);
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await producer.connect();
+    const sender = new Sender(producer, topics.events, { maxRequestBytes: 4 * 1024 * 1024, maxQueuedBytes: 64 * 1024 * 1024 });
+    return new RunlensClient(producer, sender, opts.catalogue ?? loadCatalogue(), opts);
+  }
+
+  async startRun(spec: StartRunSpec): Promise<Run> {
+    this.assertOpen();
+    const runId = spec.runId ?? randomUUID();
+    const env = spec.lineage?.environment ?? {};
+    const event: EventMap['RunStarted'] = {
+      project: spec.project,
+      runId,
+      experiment: spec.experiment,
+      sweepId: spec.sweepId ?? null,
+      name: spec.name ?? runId,
+      user: spec.user ?? process.env.USER ?? 'unknown',
+      startedAt: spec.startedAt ?? Date.now(),
+      params: spec.params ?? {},
+      tags: spec.tags ?? {},
+      lineage: {
+        gitCommit: spec.lineage?.gitCommit ?? null,
+        gitDirty: spec.lineage?.gitDirty ?? false,
+        dataVersion: spec.lineage?.dataVersion ?? null,
+        environment: {
+          language: env.language ?? 'node',
+          languageVersion: env.languageVersion ?? process.versions.node,
+          libraries: env.libraries ?? {},
+          hardware: env.hardware ?? null,
+        },
+        seed: spec.lineage?.seed ?? null,
+        host: spec.lineage?.host ?? hostname(),
+        parentRunId: spec.lineage?.parentRunId ?? null,
+      },
+    };
+    const run = new Run(this, event.project, runId, event.startedAt, spec.workerRank ?? null);
+    await this.emit('RunStarted', event);
+    this.runs.add(run);
+    return run;
+  }
+
+  /** Encodes, validates and sends one event; resolves when Kafka acknowledged it. */
+  emit<K extends EventType>(type: K, event: EventMap[K]): Promise<void> {
+    const invalid = validateEvent({ type, value: event } as never);
+    if (invalid) return Promise.reject(new TypeError(`${type}: ${invalid}`));
+    let value: Buffer;
+    try {
+      value = this.catalogue.encode(type, event);
+    } catch (err) {
+      return Promise.reject(new TypeError(`${type} does not match its schema: ${(err as Error).message}`));
+    }
+    return this.sender.send(event.runId, value);
+  }
+
+  /** Waits until the send queue has room; a fast producer (a simulator) calls this between steps. */
+  waitForCapacity(): Promise<void> {
+    return this.sender.waitForCapacity();
+  }
+
+  /** Seals every run's buffered points and waits until Kafka acknowledged all of them. */
+  async flush(): Promise<void> {
+    this.flushBuffers();
+    await this.sender.drain();
+    for (const run of this.runs) run.throwIfFailed();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      clearInterval(this.timer);
+      process.removeListener('beforeExit', this.exitHook);
+      await this.producer.disconnect();
+    }
+  }
+
+  /** @internal */
+  forget(run: Run): void {
+    this.runs.delete(run);
+  }
+
+  /** @internal */
+  reportError(err: Error): void {
+    if (this.opts.onError) this.opts.onError(err);
+    else this.opts.logger?.error({ err }, 'runlens send failed');
+  }
+
+  private flushBuffers(): void {
+    for (const run of this.runs) run.sealBuffer();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('RunlensClient is closed');
+  }
+}
+
+export class Run {
+  private readonly buffer: MetricBuffer;
+  private readonly pending = new Set<Promise<void>>();
+  private failure: Error | null = null;
+  private finished = false;
+
+  /** @internal — use RunlensClient.startRun. */
+  constructor(
+    private readonly client: RunlensClient,
+    readonly project: string,
+    readonly id: string,
+    private readonly startedAt: number,
+    workerRank: number | null,
+  ) {
+    this.buffer = new MetricBuffer(project, id, workerRank);
+  }
+
+  /** Buffers one value per key at `step`. Throws on invalid input or an earlier failed send. */
+  log(values: Record<string, number>, step: number, opts: LogOptions = {}): void {
+    this.throwIfFailed();
+    if (this.finished) throw new Error(`run ${this.id} is finished`);
+    const wallTime = opts.wallTime ?? Date.now();
+    if (opts.segment !== undefined) {
+      const r = checkKey('segment', opts.segment);
+      if (r) throw new TypeError(r);
+    }
+    for (const key in values) {
+      const value = values[key]!;
+      const r = checkKey('metric key', key) ?? checkPoint(key, step, value, wallTime);
+      if (r) throw new TypeError(r);
+    }
+    for (const key in values) this.buffer.add(key, step, values[key]!, wallTime, opts.segment);
+    if (this.buffer.size >= this.client.maxBatchPoints) this.sealBuffer();
+  }
+
+  async logArtifact(a: ArtifactSpec): Promise<void> {
+    this.throwIfFailed();
+    await this.client.emit('ArtifactLogged', {
+      project: this.project,
+      runId: this.id,
+      name: a.name,
+      kind: a.kind ?? 'other',
+      uri: a.uri,
+      digest: a.digest,
+      sizeBytes: a.sizeBytes,
+      step: a.step ?? null,
+      loggedAt: Date.now(),
+      metadata: a.metadata ?? {},
+    });
+  }
+
+  /** Sends buffered points and waits for every earlier send of this run. */
+  async flush(): Promise<void> {
+    this.sealBuffer();
+    await Promise.allSettled([...this.pending]);
+    this.throwIfFailed();
+  }
+
+  /** Flushes, then records the end of the run. Metrics logged before finish() are never lost. */
+  async finish(opts: { status?: RunStatus; summary?: Record<string, number>; endedAt?: number } = {}): Promise<void> {
+    await this.flush();
+    const endedAt = opts.endedAt ?? Date.now();
+    await this.client.emit('RunFinished', {
+      project: this.project,
+      runId: this.id,
+      status: opts.status ?? 'finished',
+      endedAt,
+      durationMs: Math.max(0, endedAt - this.startedAt),
+      summary: opts.summary ?? {},
+    });
+    this.finished = true;
+    this.client.forget(this);
+  }
+
+  /** @internal */
+  sealBuffer(): void {
+    if (this.buffer.size === 0) return;
+    const p = this.client.emit('MetricBatch', this.buffer.seal()).catch((err: Error) => {
+      this.failure ??= err;
+      this.client.reportError(err);
+    });
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** @internal */
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,76 @@
+// Applies processors/clickhouse/migrations/NNNN_name.sql in order and records each in
+// {database}.schema_migrations with a checksum. Safe to re-run: applied files are skipped, and
+// every statement is idempotent on its own (IF NOT EXISTS), so a crash mid-way heals on the
+// next run. A shipped migration must never be edited: a changed checksum stops the run.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClickHouseClient } from '../../common/clickhouse.ts';
+import { configIdentifier, quoteString } from '../../common/sql-quote.ts';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const out: Migration[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const m = FILE.exec(file);
+    if (!m) continue;
+    const sql = readFileSync(join(dir, file), 'utf8');
+    out.push({ version: Number(m[1]), name: m[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16) });
+  }
+  out.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration ${m.version}_${m.name}: versions must run 1, 2, 3… without gaps`);
+  });
+  return out;
+}
+
+export function renderMigration(sql: string, database: string): string {
+  return sql.replaceAll('{database}', configIdentifier(database)).trim().replace(/;\s*$/, '');
+}
+
+export interface MigrateResult {
+  applied: string[];
+  skipped: string[];
+}
+
+/** `client` must not be bound to the target database (it may not exist yet). */
+export async function migrate(client: ClickHouseClient, database: string): Promise<MigrateResult> {
+  const db = configIdentifier(database);
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations
+      (version UInt32, name String, checksum String, applied_at DateTime DEFAULT now())
+      ENGINE = MergeTree() ORDER BY version`,
+  });
+  const rows = await (
+    await client.query({ query: `SELECT version, name, checksum FROM ${db}.schema_migrations ORDER BY version`, format: 'JSONEachRow' })
+  ).json<{ version: number; name: string; checksum: string }>();
+  const done = new Map(rows.map((r) => [Number(r.version), r]));
+  const result: MigrateResult = { applied: [], skipped: [] };
+  for (const m of loadMigrations()) {
+    const label = `${String(m.version).padStart(4, '0')}_${m.name}`;
+    const prior = done.get(m.version);
+    if (prior) {
+      if (prior.checksum !== m.checksum) {
+        throw new Error(`migration ${label} was edited after it was applied (checksum ${prior.checksum} → ${m.checksum}); add a new migration instead`);
+      }
+      result.skipped.push(label);
+      continue;
+    }
+    await client.command({ query: renderMigration(m.sql, db) });
+    await client.command({
+      query: `INSERT INTO ${db}.schema_migrations (version, name, checksum) VALUES (${m.version}, ${quoteString(m.name)}, ${quoteString(m.checksum)})`,
+    });
+    result.applied.push(label);
+  }
+  return result;
+}

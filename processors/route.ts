@@ -1,0 +1,59 @@
+// Decode → validate → rows, for one Kafka batch. Each message gets exactly one outcome: rows
+// for ClickHouse or a reasoned rejection for the dead-letter topic. Never throws on bad input.
+import type { SchemaCatalogue } from '../schemas/catalogue.ts';
+import { validateEvent } from '../schemas/validate.ts';
+import type { Rejection } from './dead-letter.ts';
+import { artifactRow, chunkRows, emptyTableRows, finishRow, runRow, type TableRows } from './rows.ts';
+
+export interface InputMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface RoutedBatch {
+  rows: TableRows;
+  rejections: Rejection[];
+  events: number;
+  points: number;
+}
+
+export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition: number, messages: InputMessage[]): RoutedBatch {
+  const rows = emptyTableRows();
+  const rejections: Rejection[] = [];
+  let events = 0;
+  let points = 0;
+  for (const m of messages) {
+    const reject = (reason: string, detail: string) =>
+      rejections.push({ reason, detail, topic, partition, offset: m.offset, key: m.key, value: m.value });
+    const decoded = catalogue.decode(m.value);
+    if (!decoded.ok) {
+      reject(decoded.reason, decoded.detail);
+      continue;
+    }
+    const invalid = validateEvent(decoded.event);
+    if (invalid) {
+      reject('invalid', invalid);
+      continue;
+    }
+    const src = { partition, offset: Number(m.offset) };
+    const event = decoded.event;
+    events++;
+    switch (event.type) {
+      case 'RunStarted':
+        rows.runs.push(runRow(event.value, src));
+        break;
+      case 'RunFinished':
+        rows.run_finishes.push(finishRow(event.value, src));
+        break;
+      case 'ArtifactLogged':
+        rows.artifacts.push(artifactRow(event.value, src));
+        break;
+      case 'MetricBatch':
+        points += event.value.steps.length;
+        chunkRows(event.value, src, rows.metric_chunks);
+        break;
+    }
+  }
+  return { rows, rejections, events, points };
+}

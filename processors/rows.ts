@@ -1,0 +1,184 @@
+// Turns decoded events into ClickHouse rows. Pure and allocation-conscious: a MetricBatch is
+// grouped into one chunk row per (key, segment) with its statistics computed in one pass.
+import type { ArtifactLogged, MetricBatch, RunFinished, RunStarted } from '../schemas/events.ts';
+
+export interface Source {
+  partition: number;
+  offset: number;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface TableRows {
+  runs: Row[];
+  run_finishes: Row[];
+  artifacts: Row[];
+  metric_chunks: Row[];
+}
+
+export function emptyTableRows(): TableRows {
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [] };
+}
+
+export function runRow(e: RunStarted, src: Source): Row {
+  const paramKeys = Object.keys(e.params).sort();
+  const types: string[] = [];
+  const strings: string[] = [];
+  const numbers: number[] = [];
+  for (const k of paramKeys) {
+    const v = e.params[k]!;
+    if (typeof v === 'number') {
+      types.push('number');
+      strings.push(String(v));
+      numbers.push(v);
+    } else if (typeof v === 'boolean') {
+      types.push('bool');
+      strings.push(String(v));
+      numbers.push(v ? 1 : 0);
+    } else {
+      types.push('string');
+      strings.push(v);
+      numbers.push(NaN);
+    }
+  }
+  const tagKeys = Object.keys(e.tags).sort();
+  const libs = Object.keys(e.lineage.environment.libraries).sort();
+  return {
+    project: e.project,
+    run_id: e.runId,
+    experiment: e.experiment,
+    sweep_id: e.sweepId ?? '',
+    name: e.name,
+    user: e.user,
+    started_at_ms: e.startedAt,
+    param_keys: paramKeys,
+    param_types: types,
+    param_strings: strings,
+    // JSON has no NaN; ClickHouse parses the string "nan" into a Float64.
+    param_numbers: numbers.map((n) => (Number.isNaN(n) ? 'nan' : n)),
+    tag_keys: tagKeys,
+    tag_values: tagKeys.map((k) => e.tags[k]),
+    git_commit: e.lineage.gitCommit ?? '',
+    git_dirty: e.lineage.gitDirty ? 1 : 0,
+    data_version: e.lineage.dataVersion ?? '',
+    env_language: e.lineage.environment.language,
+    env_language_version: e.lineage.environment.languageVersion,
+    env_library_names: libs,
+    env_library_versions: libs.map((k) => e.lineage.environment.libraries[k]),
+    env_hardware: e.lineage.environment.hardware ?? '',
+    seed: e.lineage.seed,
+    host: e.lineage.host ?? '',
+    parent_run_id: e.lineage.parentRunId ?? '',
+    src_partition: src.partition,
+    src_offset: src.offset,
+  };
+}
+
+export function finishRow(e: RunFinished, src: Source): Row {
+  const keys = Object.keys(e.summary).sort();
+  return {
+    project: e.project,
+    run_id: e.runId,
+    status: e.status,
+    ended_at_ms: e.endedAt,
+    duration_ms: e.durationMs,
+    summary_keys: keys,
+    summary_values: keys.map((k) => e.summary[k]),
+    src_partition: src.partition,
+    src_offset: src.offset,
+  };
+}
+
+export function artifactRow(e: ArtifactLogged, src: Source): Row {
+  const keys = Object.keys(e.metadata).sort();
+  return {
+    project: e.project,
+    run_id: e.runId,
+    name: e.name,
+    kind: e.kind,
+    uri: e.uri,
+    digest: e.digest,
+    size_bytes: e.sizeBytes,
+    step: e.step,
+    logged_at_ms: e.loggedAt,
+    meta_keys: keys,
+    meta_values: keys.map((k) => e.metadata[k]),
+    src_partition: src.partition,
+    src_offset: src.offset,
+  };
+}
+
+interface Chunk {
+  keyIndex: number;
+  segmentIndex: number;
+  steps: number[];
+  values: number[];
+  wallTimes: number[];
+  sum: number;
+  min: number;
+  max: number;
+  stepOfMin: number;
+  stepOfMax: number;
+  lastStep: number;
+  lastValue: number;
+  lastWall: number;
+  firstStep: number;
+}
+
+/** One chunk row per (key, segment) of the batch; validated input is assumed. */
+export function chunkRows(b: MetricBatch, src: Source, out: Row[]): void {
+  const stride = b.segments.length + 1;
+  const chunks = new Map<number, Chunk>();
+  const n = b.steps.length;
+  for (let i = 0; i < n; i++) {
+    const ki = b.keyIndex[i]!;
+    const si = b.segmentIndex[i]!;
+    const step = b.steps[i]!;
+    const value = b.values[i]!;
+    const wall = b.wallTimes[i]!;
+    const id = ki * stride + si + 1;
+    let c = chunks.get(id);
+    if (!c) {
+      c = {
+        keyIndex: ki, segmentIndex: si, steps: [], values: [], wallTimes: [],
+        sum: 0, min: value, max: value, stepOfMin: step, stepOfMax: step,
+        lastStep: step, lastValue: value, lastWall: wall, firstStep: step,
+      };
+      chunks.set(id, c);
+    }
+    c.steps.push(step);
+    c.values.push(value);
+    c.wallTimes.push(wall);
+    c.sum += value;
+    // Ties keep the earliest step, like argmin/argmax over a series.
+    if (value < c.min || (value === c.min && step < c.stepOfMin)) { c.min = value; c.stepOfMin = step; }
+    if (value > c.max || (value === c.max && step < c.stepOfMax)) { c.max = value; c.stepOfMax = step; }
+    if (step > c.lastStep || (step === c.lastStep && wall >= c.lastWall)) { c.lastStep = step; c.lastValue = value; c.lastWall = wall; }
+    if (step < c.firstStep) c.firstStep = step;
+  }
+  const workerRank = b.workerRank ?? -1;
+  for (const c of chunks.values()) {
+    out.push({
+      project: b.project,
+      run_id: b.runId,
+      key: b.keys[c.keyIndex],
+      segment: c.segmentIndex < 0 ? '' : b.segments[c.segmentIndex],
+      worker_rank: workerRank,
+      src_partition: src.partition,
+      src_offset: src.offset,
+      point_count: c.steps.length,
+      value_sum: c.sum,
+      value_min: c.min,
+      value_max: c.max,
+      step_of_min: c.stepOfMin,
+      step_of_max: c.stepOfMax,
+      first_step: c.firstStep,
+      last_step: c.lastStep,
+      last_value: c.lastValue,
+      last_wall_time_ms: c.lastWall,
+      point_steps: c.steps,
+      point_values: c.values,
+      point_wall_times_ms: c.wallTimes,
+    });
+  }
+}

@@ -1,0 +1,51 @@
+// Builds the fastify app: OpenAPI, one error handler, then routes. server.ts alone listens,
+// so tests build the app and use app.inject against the real ClickHouse.
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import type { Logger } from '../common/logger.ts';
+import { SqlInputError } from '../common/sql-quote.ts';
+import { HttpError } from './errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { runRoutes } from './routes/runs.ts';
+import { compareRoutes } from './routes/compare.ts';
+import { seriesRoutes } from './routes/series.ts';
+
+export interface AppDeps {
+  clickhouse: ClickHouseClient;
+  logger: Logger;
+}
+
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: 4 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'runlens query API', version: '1', description: 'Cross-run comparison of ML training runs.' },
+    },
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof HttpError) return reply.status(err.statusCode).send({ error: err.message });
+    if (err instanceof SqlInputError) return reply.status(400).send({ error: err.message });
+    const e = err as { validation?: unknown; statusCode?: number; message: string };
+    if (e.validation) return reply.status(400).send({ error: e.message });
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return reply.status(e.statusCode).send({ error: e.message });
+    request.log.error({ err }, 'request failed');
+    return reply.status(500).send({ error: 'internal error', requestId: request.id });
+  });
+
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes, deps);
+  await app.register(runRoutes, deps);
+  await app.register(compareRoutes, deps);
+  await app.register(seriesRoutes, deps);
+  return app;
+}

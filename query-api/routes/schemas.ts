@@ -1,0 +1,65 @@
+// TypeBox shapes shared by the routes; they type the handlers and feed the OpenAPI document.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const ProjectQuery = Type.String({ minLength: 1, maxLength: 128, default: 'default', description: 'Project (tenancy unit).' });
+
+export const MetricSummary = Type.Object({
+  key: Type.String(),
+  segment: Type.Union([Type.String(), Type.Null()]),
+  count: Type.Number(),
+  mean: Type.Number(),
+  min: Type.Number(),
+  max: Type.Number(),
+  stepOfMin: Type.Number(),
+  stepOfMax: Type.Number(),
+  last: Type.Number(),
+  lastStep: Type.Number(),
+});
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Lineage = Type.Object({
+  gitCommit: Nullable(Type.String()),
+  gitDirty: Type.Boolean(),
+  dataVersion: Nullable(Type.String()),
+  environment: Type.Object({
+    language: Type.String(),
+    languageVersion: Type.String(),
+    libraries: Type.Record(Type.String(), Type.String()),
+    hardware: Nullable(Type.String()),
+  }),
+  seed: Type.Union([Type.Number(), Type.Null()]),
+  host: Nullable(Type.String()),
+  parentRunId: Nullable(Type.String()),
+});
+
+export const ParamValue = Type.Union([Type.Number(), Type.String(), Type.Boolean()]);
+
+export const Run = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  experiment: Type.String(),
+  sweepId: Nullable(Type.String()),
+  user: Type.String(),
+  status: Type.String({ description: 'running, finished, failed, killed or unknown' }),
+  startedAt: Type.String({ format: 'date-time' }),
+  endedAt: Nullable(Type.String({ format: 'date-time' })),
+  durationMs: Type.Union([Type.Number(), Type.Null()]),
+  params: Type.Record(Type.String(), ParamValue),
+  tags: Type.Record(Type.String(), Type.String()),
+  lineage: Lineage,
+});
+
+export const Artifact = Type.Object({
+  name: Type.String(),
+  kind: Type.String(),
+  uri: Type.String(),
+  digest: Type.String(),
+  sizeBytes: Type.Number(),
+  step: Type.Union([Type.Number(), Type.Null()]),
+  loggedAt: Type.String(),
+  metadata: Type.Record(Type.String(), Type.String()),
+});
+
+export const ErrorBody = Type.Object({ error: Type.String() });
+export type ErrorBody = Static<typeof ErrorBody>;

@@ -1,0 +1,156 @@
+// SQL templates of the query API. Every value passes through common/sql-quote.ts; every
+// identifier comes from an allowlist here. Queries read FINAL so replayed Kafka ranges
+// (collapsed by the tables' source-offset keys) never count twice.
+import { identifier, quoteInteger, quoteString, quoteStringList } from '../../common/sql-quote.ts';
+
+export const SUMMARY_AGGREGATES = {
+  last: 'argMax(last_value, (last_step, last_wall_time_ms))',
+  min: 'min(value_min)',
+  max: 'max(value_max)',
+  mean: 'sum(value_sum) / sum(point_count)',
+  count: 'sum(point_count)',
+} as const;
+export type SummaryAggregate = keyof typeof SUMMARY_AGGREGATES;
+
+// Output aliases carry an s_ prefix: in ClickHouse an alias that equals a column name would
+// shadow the column inside the other aggregates ("aggregate inside another aggregate").
+const SUMMARY_COLUMNS = `
+    sum(point_count) AS s_count,
+    sum(value_sum) / sum(point_count) AS s_mean,
+    min(value_min) AS s_min,
+    max(value_max) AS s_max,
+    argMin(step_of_min, value_min) AS s_step_of_min,
+    argMax(step_of_max, value_max) AS s_step_of_max,
+    argMax(last_value, (last_step, last_wall_time_ms)) AS s_last,
+    max(last_step) AS s_last_step`;
+
+/** Summaries per run × key × segment for a set of runs (reads metric_chunks by run prefix). */
+export function summariesForRunsSql(project: string, runIds: string[], keys?: string[]): string {
+  const keyFilter = keys && keys.length > 0 ? `AND key IN (${quoteStringList(keys)})` : '';
+  return `
+SELECT run_id, key, segment, ${SUMMARY_COLUMNS}
+FROM metric_chunks FINAL
+WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)}) ${keyFilter}
+GROUP BY run_id, key, segment
+ORDER BY run_id, key, segment`;
+}
+
+export const RUN_COLUMNS = `
+    run_id, name, experiment, sweep_id, user, started_at_ms,
+    param_keys, param_types, param_strings, param_numbers, tag_keys, tag_values,
+    git_commit, git_dirty, data_version, env_language, env_language_version,
+    env_library_names, env_library_versions, env_hardware, seed, host, parent_run_id`;
+
+export function runsByIdSql(project: string, runIds: string[]): string {
+  return `
+SELECT * FROM
+(
+  SELECT ${RUN_COLUMNS} FROM runs FINAL
+  WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)})
+)
+ANY LEFT JOIN
+(
+  SELECT run_id, status, ended_at_ms, duration_ms, 1 AS has_finish FROM run_finishes FINAL
+  WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)})
+) USING run_id`;
+}
+
+export function artifactsSql(project: string, runIds: string[]): string {
+  return `
+SELECT run_id, name, kind, uri, digest, size_bytes, step, logged_at_ms, meta_keys, meta_values
+FROM artifacts FINAL
+WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)})
+ORDER BY run_id, name, logged_at_ms, src_offset`;
+}
+
+export type SortSpec =
+  | { kind: 'attribute'; field: 'started_at' | 'name' | 'run_id'; direction: 'asc' | 'desc' }
+  | { kind: 'param'; key: string; direction: 'asc' | 'desc' }
+  | { kind: 'metric'; key: string; aggregate: SummaryAggregate; segment: string; direction: 'asc' | 'desc' };
+
+const ATTRIBUTE_COLUMNS = { started_at: 'started_at_ms', name: 'name', run_id: 'run_id' } as const;
+
+export interface ListRunsQuery {
+  project: string;
+  experiment?: string;
+  sweepId?: string;
+  sort: SortSpec;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * One page of runs. The order is total — (has sort value, sort value, run_id) — so pages are
+ * stable; runs without the sort value come last in either direction.
+ */
+export function listRunsSql(q: ListRunsQuery): string {
+  const where = [`project = ${quoteString(q.project)}`];
+  if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
+  if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
+  const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
+  let inner = `
+    SELECT ${RUN_COLUMNS} FROM runs FINAL WHERE ${where.join(' AND ')}`;
+  let sortColumns: string;
+  switch (q.sort.kind) {
+    case 'attribute':
+      sortColumns = `1 AS has_sort, ${identifier(q.sort.field, ATTRIBUTE_COLUMNS)} AS sort_number, '' AS sort_string`;
+      inner = `SELECT *, ${sortColumns} FROM (${inner})`;
+      break;
+    case 'param': {
+      const k = quoteString(q.sort.key);
+      inner = `SELECT *, indexOf(param_keys, ${k}) AS sort_idx, sort_idx > 0 AS has_sort,
+        if(sort_idx > 0, param_numbers[sort_idx], nan) AS sort_number,
+        if(sort_idx > 0, param_strings[sort_idx], '') AS sort_string FROM (${inner})`;
+      break;
+    }
+    case 'metric': {
+      const agg = identifier(q.sort.aggregate, SUMMARY_AGGREGATES);
+      inner = `SELECT * FROM (${inner}) ANY LEFT JOIN (
+        SELECT run_id, 1 AS has_sort, ${agg} AS sort_number, '' AS sort_string
+        FROM metric_chunk_stats FINAL
+        WHERE project = ${quoteString(q.project)} AND key = ${quoteString(q.sort.key)} AND segment = ${quoteString(q.sort.segment)}
+        GROUP BY run_id
+      ) USING run_id`;
+      break;
+    }
+  }
+  return `
+SELECT * FROM
+(
+  SELECT * FROM (${inner})
+  ANY LEFT JOIN (
+    SELECT run_id, status, ended_at_ms, duration_ms, 1 AS has_finish FROM run_finishes FINAL WHERE project = ${quoteString(q.project)}
+  ) USING run_id
+)
+ORDER BY has_sort DESC, sort_number ${dir}, sort_string ${dir}, run_id ASC
+LIMIT ${quoteInteger(q.limit + 1)} OFFSET ${quoteInteger(q.offset)}`;
+}
+
+export function seriesRangeSql(project: string, runId: string, key: string, segment: string): string {
+  return `
+SELECT sum(point_count) AS count, min(first_step) AS min_step, max(last_step) AS max_step
+FROM metric_chunks FINAL
+WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ${quoteString(segment)}`;
+}
+
+/** Bucketed series: each bucket keeps its min and max with their steps, so spikes survive. */
+export function seriesBucketsSql(project: string, runId: string, key: string, segment: string, minStep: number, bucketWidth: number): string {
+  return `
+SELECT intDiv(step - ${quoteInteger(minStep)}, ${quoteInteger(bucketWidth)}) AS bucket,
+    count() AS count, avg(value) AS mean,
+    min(value) AS min, argMin(step, value) AS step_of_min,
+    max(value) AS max, argMax(step, value) AS step_of_max,
+    min(step) AS from_step, max(step) AS to_step
+FROM
+(
+  SELECT point_steps, point_values FROM metric_chunks FINAL
+  WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ${quoteString(segment)}
+)
+ARRAY JOIN point_steps AS step, point_values AS value
+GROUP BY bucket
+ORDER BY bucket`;
+}
+
+export function runExistsSql(project: string, runId: string): string {
+  return `SELECT count() AS n FROM runs WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)}`;
+}

@@ -1,0 +1,131 @@
+// The schema catalogue: every known writer schema of every event type, by fingerprint.
+// Messages use Avro single-object encoding (C3 01 + 8-byte little-endian CRC-64-AVRO of the
+// writer's canonical form + Avro body). A reader looks the writer up here and resolves it to
+// the newest version it knows, so old writers and newer writers with added defaulted fields
+// both decode. The catalogue never throws on bad bytes: decode returns a reasoned rejection.
+import avro from 'avsc';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fingerprintBytes, rabinFingerprint } from './fingerprint.ts';
+import { EVENT_TYPES, type AnyEvent, type EventMap, type EventType } from './events.ts';
+
+export const MAGIC = Buffer.from([0xc3, 0x01]);
+export const HEADER_BYTES = 10;
+
+const SCHEMA_DIR = dirname(fileURLToPath(import.meta.url));
+const FILE_PATTERN = /^([a-z-]+)\.v(\d+)\.avsc$/;
+const FILE_TO_TYPE: Record<string, EventType> = {
+  'run-started': 'RunStarted',
+  'metric-batch': 'MetricBatch',
+  'artifact-logged': 'ArtifactLogged',
+  'run-finished': 'RunFinished',
+};
+
+export interface WriterSchema {
+  eventType: EventType;
+  version: number;
+  type: avro.Type;
+  fingerprint: bigint;
+  /** Hex of the 8 little-endian fingerprint bytes, as they appear on the wire. */
+  fingerprintHex: string;
+}
+
+export type DecodeResult =
+  | { ok: true; event: AnyEvent; writer: WriterSchema }
+  | { ok: false; reason: DecodeFailure; detail: string };
+
+export type DecodeFailure = 'empty' | 'bad_magic' | 'unknown_schema' | 'malformed_body';
+
+export class SchemaCatalogue {
+  private readonly byFingerprint = new Map<string, WriterSchema>();
+  private readonly readers = new Map<EventType, WriterSchema>();
+  private readonly resolvers = new Map<string, avro.Resolver>();
+
+  /** Registers a writer schema. The highest version per event type becomes the reader. */
+  register(eventType: EventType, version: number, schema: avro.Schema): WriterSchema {
+    // Long values in metric batches (steps, times) stay below 2^53, so JS numbers are exact.
+    const type = avro.Type.forSchema(schema, { wrapUnions: false });
+    const fingerprint = rabinFingerprint(JSON.stringify(type.schema()));
+    const fingerprintHex = fingerprintBytes(fingerprint).toString('hex');
+    const writer: WriterSchema = { eventType, version, type, fingerprint, fingerprintHex };
+    this.byFingerprint.set(fingerprintHex, writer);
+    const current = this.readers.get(eventType);
+    if (!current || current.version < version) {
+      this.readers.set(eventType, writer);
+      this.resolvers.clear();
+    }
+    return writer;
+  }
+
+  reader(eventType: EventType): WriterSchema {
+    const r = this.readers.get(eventType);
+    if (!r) throw new Error(`no schema registered for ${eventType}`);
+    return r;
+  }
+
+  writers(): WriterSchema[] {
+    return [...this.byFingerprint.values()];
+  }
+
+  /** Encodes with the newest schema of the event type. Throws on values the schema rejects. */
+  encode<K extends EventType>(eventType: K, value: EventMap[K]): Buffer {
+    return this.encodeWith(this.reader(eventType), value);
+  }
+
+  encodeWith(writer: WriterSchema, value: unknown): Buffer {
+    const body = writer.type.toBuffer(value);
+    const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+    MAGIC.copy(out, 0);
+    out.write(writer.fingerprintHex, 2, 'hex');
+    body.copy(out, HEADER_BYTES);
+    return out;
+  }
+
+  decode(buf: Buffer | null | undefined): DecodeResult {
+    if (!buf || buf.length === 0) return { ok: false, reason: 'empty', detail: 'message has no value' };
+    if (buf.length < HEADER_BYTES || buf[0] !== 0xc3 || buf[1] !== 0x01) {
+      return { ok: false, reason: 'bad_magic', detail: 'not Avro single-object encoding (expected C3 01 + 8-byte fingerprint)' };
+    }
+    const fpHex = buf.subarray(2, HEADER_BYTES).toString('hex');
+    const writer = this.byFingerprint.get(fpHex);
+    if (!writer) return { ok: false, reason: 'unknown_schema', detail: `unknown writer schema fingerprint ${fpHex}` };
+    const reader = this.reader(writer.eventType);
+    try {
+      const body = buf.subarray(HEADER_BYTES);
+      let value: unknown;
+      if (reader === writer) {
+        value = reader.type.fromBuffer(body);
+      } else {
+        value = reader.type.fromBuffer(body, this.resolver(reader, writer));
+      }
+      return { ok: true, writer, event: { type: writer.eventType, value } as AnyEvent };
+    } catch (err) {
+      return { ok: false, reason: 'malformed_body', detail: `cannot decode ${writer.eventType} v${writer.version}: ${(err as Error).message}` };
+    }
+  }
+
+  private resolver(reader: WriterSchema, writer: WriterSchema): avro.Resolver {
+    const key = `${reader.fingerprintHex}:${writer.fingerprintHex}`;
+    let r = this.resolvers.get(key);
+    if (!r) {
+      r = reader.type.createResolver(writer.type);
+      this.resolvers.set(key, r);
+    }
+    return r;
+  }
+}
+
+/** Loads every schemas/<event>.v<N>.avsc into a catalogue. */
+export function loadCatalogue(dir: string = SCHEMA_DIR): SchemaCatalogue {
+  const catalogue = new SchemaCatalogue();
+  for (const file of readdirSync(dir).sort()) {
+    const m = FILE_PATTERN.exec(file);
+    if (!m) continue;
+    const eventType = FILE_TO_TYPE[m[1]!];
+    if (!eventType) throw new Error(`schemas/${file}: unknown event file name`);
+    catalogue.register(eventType, Number(m[2]), JSON.parse(readFileSync(join(dir, file), 'utf8')) as avro.Schema);
+  }
+  for (const t of EVENT_TYPES) catalogue.reader(t);
+  return catalogue;
+}

@@ -1,0 +1,86 @@
+// TypeScript shapes of the Avro events in schemas/*.avsc (the .avsc files are the contract;
+// keep these in step with the newest version of each).
+
+export type ParamValue = number | string | boolean;
+
+export interface Environment {
+  language: string;
+  languageVersion: string;
+  libraries: Record<string, string>;
+  hardware: string | null;
+}
+
+export interface Lineage {
+  gitCommit: string | null;
+  gitDirty: boolean;
+  dataVersion: string | null;
+  environment: Environment;
+  seed: number | null;
+  host: string | null;
+  parentRunId: string | null;
+}
+
+export interface RunStarted {
+  project: string;
+  runId: string;
+  experiment: string;
+  sweepId: string | null;
+  name: string;
+  user: string;
+  startedAt: number;
+  params: Record<string, ParamValue>;
+  tags: Record<string, string>;
+  lineage: Lineage;
+}
+
+export interface MetricBatch {
+  project: string;
+  runId: string;
+  workerRank: number | null;
+  keys: string[];
+  segments: string[];
+  keyIndex: number[];
+  segmentIndex: number[];
+  steps: number[];
+  values: number[];
+  wallTimes: number[];
+}
+
+export const ARTIFACT_KINDS = ['checkpoint', 'confusion_matrix', 'curve', 'sample', 'log', 'image', 'other'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+export interface ArtifactLogged {
+  project: string;
+  runId: string;
+  name: string;
+  kind: ArtifactKind;
+  uri: string;
+  digest: string;
+  sizeBytes: number;
+  step: number | null;
+  loggedAt: number;
+  metadata: Record<string, string>;
+}
+
+export const RUN_STATUSES = ['finished', 'failed', 'killed', 'unknown'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface RunFinished {
+  project: string;
+  runId: string;
+  status: RunStatus;
+  endedAt: number;
+  durationMs: number | null;
+  summary: Record<string, number>;
+}
+
+export interface EventMap {
+  RunStarted: RunStarted;
+  MetricBatch: MetricBatch;
+  ArtifactLogged: ArtifactLogged;
+  RunFinished: RunFinished;
+}
+export type EventType = keyof EventMap;
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished'];
+
+export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];

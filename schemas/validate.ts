@@ -1,0 +1,130 @@
+// Semantic checks that Avro cannot express. Shared by the SDK (fail fast at the caller) and
+// the processors (never trust the wire). Returns a reason, or null when the event is valid.
+import type { AnyEvent, MetricBatch, ParamValue } from './events.ts';
+
+export const LIMITS = {
+  idLength: 128,
+  nameLength: 256,
+  keyLength: 256,
+  valueLength: 4096,
+  mapEntries: 1000,
+  pointsPerBatch: 200_000,
+  maxStep: Number.MAX_SAFE_INTEGER,
+} as const;
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+export function checkId(what: string, value: string): string | null {
+  if (value.length === 0) return `${what} is empty`;
+  if (value.length > LIMITS.idLength) return `${what} is longer than ${LIMITS.idLength} characters`;
+  if (!ID.test(value)) return `${what} "${value.slice(0, 40)}" may hold only letters, digits, '.', '_', ':' and '-', and must start with a letter or digit`;
+  return null;
+}
+
+export function checkKey(what: string, value: string): string | null {
+  if (value.length === 0) return `${what} is empty`;
+  if (value.length > LIMITS.keyLength) return `${what} is longer than ${LIMITS.keyLength} characters`;
+  // Control characters would make keys impossible to type in a filter.
+  if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} "${value.slice(0, 40)}" contains control characters`;
+  return null;
+}
+
+function checkText(what: string, value: string, max: number = LIMITS.valueLength): string | null {
+  return value.length > max ? `${what} is longer than ${max} characters` : null;
+}
+
+function checkMap(what: string, map: Record<string, unknown>, checkValue: (k: string, v: unknown) => string | null): string | null {
+  const keys = Object.keys(map);
+  if (keys.length > LIMITS.mapEntries) return `${what} has more than ${LIMITS.mapEntries} entries`;
+  for (const k of keys) {
+    const r = checkKey(`${what} key`, k) ?? checkValue(k, map[k]);
+    if (r) return r;
+  }
+  return null;
+}
+
+export function checkParamValue(key: string, v: unknown): string | null {
+  const value = v as ParamValue;
+  if (typeof value === 'number' && !Number.isFinite(value)) return `param "${key}" is not a finite number`;
+  if (typeof value === 'string') return checkText(`param "${key}"`, value);
+  return null;
+}
+
+export function checkPoint(key: string, step: number, value: number, wallTime: number): string | null {
+  if (!Number.isSafeInteger(step) || step < 0) return `metric "${key}": step ${step} is not a non-negative integer`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return `metric "${key}" at step ${step}: value ${value} is not a finite number`;
+  if (!Number.isSafeInteger(wallTime) || wallTime < 0) return `metric "${key}" at step ${step}: wall time ${wallTime} is not epoch milliseconds`;
+  return null;
+}
+
+function checkMetricBatch(b: MetricBatch): string | null {
+  const n = b.steps.length;
+  if (n === 0) return 'metric batch has no points';
+  if (n > LIMITS.pointsPerBatch) return `metric batch has ${n} points; the limit is ${LIMITS.pointsPerBatch}`;
+  if (b.values.length !== n || b.wallTimes.length !== n || b.keyIndex.length !== n || b.segmentIndex.length !== n) {
+    return `metric batch columns differ in length (steps ${n}, values ${b.values.length}, wallTimes ${b.wallTimes.length}, keyIndex ${b.keyIndex.length}, segmentIndex ${b.segmentIndex.length})`;
+  }
+  for (const k of b.keys) {
+    const r = checkKey('metric key', k);
+    if (r) return r;
+  }
+  for (const s of b.segments) {
+    const r = checkKey('segment', s);
+    if (r) return r;
+  }
+  const nk = b.keys.length;
+  const ns = b.segments.length;
+  for (let i = 0; i < n; i++) {
+    const ki = b.keyIndex[i]!;
+    if (ki < 0 || ki >= nk) return `point ${i}: key index ${ki} outside the ${nk} keys`;
+    const si = b.segmentIndex[i]!;
+    if (si < -1 || si >= ns) return `point ${i}: segment index ${si} outside the ${ns} segments`;
+    const r = checkPoint(b.keys[ki]!, b.steps[i]!, b.values[i]!, b.wallTimes[i]!);
+    if (r) return `point ${i}: ${r}`;
+  }
+  if (b.workerRank !== null && b.workerRank < 0) return `worker rank ${b.workerRank} is negative`;
+  return null;
+}
+
+export function validateEvent(event: AnyEvent): string | null {
+  const v = event.value;
+  const base = checkId('project', v.project) ?? checkId('runId', v.runId);
+  if (base) return base;
+  switch (event.type) {
+    case 'RunStarted': {
+      const e = event.value;
+      if (e.sweepId !== null) {
+        const r = checkId('sweepId', e.sweepId);
+        if (r) return r;
+      }
+      return (
+        checkText('experiment', e.experiment, LIMITS.nameLength) ??
+        checkText('name', e.name, LIMITS.nameLength) ??
+        checkText('user', e.user, LIMITS.nameLength) ??
+        (e.startedAt < 0 ? 'startedAt is negative' : null) ??
+        checkMap('params', e.params, checkParamValue) ??
+        checkMap('tags', e.tags, (k, t) => checkText(`tag "${k}"`, t as string)) ??
+        checkMap('environment libraries', e.lineage.environment.libraries, (k, t) => checkText(`library "${k}"`, t as string))
+      );
+    }
+    case 'MetricBatch':
+      return checkMetricBatch(event.value);
+    case 'ArtifactLogged': {
+      const e = event.value;
+      return (
+        checkKey('artifact name', e.name) ??
+        checkText('artifact uri', e.uri) ??
+        (e.sizeBytes < 0 ? 'artifact size is negative' : null) ??
+        (e.step !== null && (!Number.isSafeInteger(e.step) || e.step < 0) ? 'artifact step is negative' : null) ??
+        checkMap('artifact metadata', e.metadata, (k, t) => checkText(`metadata "${k}"`, t as string))
+      );
+    }
+    case 'RunFinished': {
+      const e = event.value;
+      return (
+        (e.endedAt < 0 ? 'endedAt is negative' : null) ??
+        checkMap('summary', e.summary, (k, x) => (Number.isFinite(x as number) ? null : `summary "${k}" is not a finite number`))
+      );
+    }
+  }
+}
