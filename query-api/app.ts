@@ -7,6 +7,7 @@ import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { Logger } from '../common/logger.ts';
 import { SqlInputError } from '../common/sql-quote.ts';
 import { HttpError } from './errors.ts';
+import { validatorCompiler } from './validation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { runRoutes } from './routes/runs.ts';
 import { compareRoutes } from './routes/compare.ts';
@@ -23,8 +24,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: 4 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
 
   await app.register(swagger, {
     openapi: {

@@ -42,8 +42,12 @@ export class SchemaCatalogue {
   private readonly readers = new Map<EventType, WriterSchema>();
   private readonly resolvers = new Map<string, avro.Resolver>();
 
-  /** Registers a writer schema. The highest version per event type becomes the reader. */
-  register(eventType: EventType, version: number, schema: avro.Schema): WriterSchema {
+  /**
+   * Registers a writer schema. The highest version per event type becomes the reader, unless
+   * `asReader` is false: a schema known only as a writer (e.g. fetched from a registry by a
+   * reader deployed before it existed).
+   */
+  register(eventType: EventType, version: number, schema: avro.Schema, opts: { asReader?: boolean } = {}): WriterSchema {
     // Long values in metric batches (steps, times) stay below 2^53, so JS numbers are exact.
     const type = avro.Type.forSchema(schema, { wrapUnions: false });
     const fingerprint = rabinFingerprint(JSON.stringify(type.schema()));
@@ -51,7 +55,7 @@ export class SchemaCatalogue {
     const writer: WriterSchema = { eventType, version, type, fingerprint, fingerprintHex };
     this.byFingerprint.set(fingerprintHex, writer);
     const current = this.readers.get(eventType);
-    if (!current || current.version < version) {
+    if ((opts.asReader ?? true) && (!current || current.version < version)) {
       this.readers.set(eventType, writer);
       this.resolvers.clear();
     }

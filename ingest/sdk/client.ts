@@ -97,8 +97,14 @@ export class RunlensClient {
     }
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
+    return RunlensClient.fromProducer(producer, opts);
+  }
+
+  /** A client over an already connected producer (tests, or jobs that share one producer). */
+  static fromProducer(producer: Producer, opts: Omit<ClientOptions, 'brokers'> & { brokers?: string[] }): RunlensClient {
+    const topics = topicsFor({ topicPrefix: opts.topicPrefix ?? 'runlens.' });
     const sender = new Sender(producer, topics.events, { maxRequestBytes: 4 * 1024 * 1024, maxQueuedBytes: 64 * 1024 * 1024 });
-    return new RunlensClient(producer, sender, opts.catalogue ?? loadCatalogue(), opts);
+    return new RunlensClient(producer, sender, opts.catalogue ?? loadCatalogue(), { brokers: [], ...opts });
   }
 
   async startRun(spec: StartRunSpec): Promise<Run> {

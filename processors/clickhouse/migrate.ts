@@ -43,7 +43,7 @@ export interface MigrateResult {
 }
 
 /** `client` must not be bound to the target database (it may not exist yet). */
-export async function migrate(client: ClickHouseClient, database: string): Promise<MigrateResult> {
+export async function migrate(client: ClickHouseClient, database: string, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
   const db = configIdentifier(database);
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
   await client.command({
@@ -56,7 +56,7 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
   ).json<{ version: number; name: string; checksum: string }>();
   const done = new Map(rows.map((r) => [Number(r.version), r]));
   const result: MigrateResult = { applied: [], skipped: [] };
-  for (const m of loadMigrations()) {
+  for (const m of loadMigrations(dir)) {
     const label = `${String(m.version).padStart(4, '0')}_${m.name}`;
     const prior = done.get(m.version);
     if (prior) {

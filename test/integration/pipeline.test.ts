@@ -1,0 +1,161 @@
+// SDK → real Kafka → processor → real ClickHouse → query API, on a small sweep whose every
+// summary is computed by hand below.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Processor } from '../../processors/processor.ts';
+import type { App } from '../../query-api/app.ts';
+import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
+import { buildTestApp, connectSdk, count, startProcessor } from '../helpers/pipeline.ts';
+
+let ns: Namespace;
+let processor: Processor;
+let app: App;
+
+const env = { language: 'python', languageVersion: '3.11', libraries: { torch: '2.5.1' } };
+
+beforeAll(async () => {
+  ns = await freshNamespace('pipeline');
+  processor = await startProcessor(ns);
+  app = await buildTestApp(ns);
+  // maxBatchPoints 3 spreads each series over several messages, so summaries must combine chunks.
+  const sdk = await connectSdk(ns, { maxBatchPoints: 3 });
+  const base = { project: 'hand', experiment: 'exp', sweepId: 'sw1' };
+  const a = await sdk.startRun({ ...base, runId: 'r-a', params: { lr: 0.1, bs: 32, opt: 'adam', seed: 1 }, lineage: { gitCommit: 'c1', dataVersion: 'v2', seed: 1, environment: env } });
+  const b = await sdk.startRun({ ...base, runId: 'r-b', params: { lr: 0.01, bs: 32, opt: 'adam', seed: 1 }, lineage: { gitCommit: 'c1', dataVersion: 'v3', seed: 1, environment: env } });
+  const c = await sdk.startRun({ ...base, runId: 'r-c', params: { lr: 0.001, bs: 64, opt: 'sgd', seed: 2 }, lineage: { gitCommit: 'c1', dataVersion: 'v2', seed: 2, environment: env } });
+  const accA = [0.5, 0.7, 0.6, 0.65];
+  const lossA = [2, 1, 1.5, 0.5];
+  accA.forEach((v, i) => a.log({ 'val/acc': v, loss: lossA[i]! }, i + 1));
+  a.log({ 'val/acc': 0.4 }, 2, { segment: 'class=cat' });
+  a.log({ 'val/acc': 0.8 }, 4, { segment: 'class=cat' });
+  [0.6, 0.75, 0.8, 0.78].forEach((v, i) => b.log({ 'val/acc': v }, i + 1));
+  [0.3, 0.4].forEach((v, i) => c.log({ 'val/acc': v }, i + 1));
+  await a.logArtifact({ name: 'model.ckpt', kind: 'checkpoint', uri: 's3://x/a', digest: 'sha256:aaa', sizeBytes: 10, step: 4 });
+  await b.logArtifact({ name: 'model.ckpt', kind: 'checkpoint', uri: 's3://x/b', digest: 'sha256:bbb', sizeBytes: 12, step: 4 });
+  await a.finish({ status: 'finished' });
+  await b.finish({ status: 'failed' });
+  await c.flush(); // r-c is still running
+  await sdk.close();
+  await eventually(async () => ((await count(ns, "SELECT count() AS n FROM run_finishes WHERE project = 'hand'")) === 2 && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks')) === 16 ? true : undefined), 60_000, 'sweep stored');
+});
+
+afterAll(async () => {
+  await processor?.stop();
+  await app?.close();
+  await ns?.drop();
+});
+
+const get = async (url: string) => {
+  const r = await app.inject({ method: 'GET', url });
+  return { status: r.statusCode, body: r.json() };
+};
+
+describe('ingest into ClickHouse', () => {
+  it('stores runs with typed params, lineage and status', async () => {
+    const { status, body } = await get('/v1/runs/r-a?project=hand');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      id: 'r-a', experiment: 'exp', sweepId: 'sw1', status: 'finished',
+      params: { lr: 0.1, bs: 32, opt: 'adam', seed: 1 },
+      lineage: { gitCommit: 'c1', dataVersion: 'v2', seed: 1, environment: { language: 'python', libraries: { torch: '2.5.1' } } },
+    });
+    expect((await get('/v1/runs/r-c?project=hand')).body.status).toBe('running');
+    expect((await get('/v1/runs/r-b?project=hand')).body.status).toBe('failed');
+  });
+
+  it('keeps per-run summaries equal to a hand computation, per segment too', async () => {
+    const { body } = await get('/v1/runs/r-a?project=hand');
+    const m = (key: string, segment: string | null) => body.metrics.find((x: { key: string; segment: string | null }) => x.key === key && x.segment === segment);
+    // val/acc = 0.5, 0.7, 0.6, 0.65 at steps 1..4
+    expect(m('val/acc', null)).toEqual({ key: 'val/acc', segment: null, count: 4, mean: expect.closeTo(0.6125, 12), min: 0.5, max: 0.7, stepOfMin: 1, stepOfMax: 2, last: 0.65, lastStep: 4 });
+    // loss = 2, 1, 1.5, 0.5
+    expect(m('loss', null)).toEqual({ key: 'loss', segment: null, count: 4, mean: 1.25, min: 0.5, max: 2, stepOfMin: 4, stepOfMax: 1, last: 0.5, lastStep: 4 });
+    // val/acc[class=cat] = 0.4 at step 2, 0.8 at step 4
+    expect(m('val/acc', 'class=cat')).toEqual({ key: 'val/acc', segment: 'class=cat', count: 2, mean: expect.closeTo(0.6, 12), min: 0.4, max: 0.8, stepOfMin: 2, stepOfMax: 4, last: 0.8, lastStep: 4 });
+    expect(body.artifacts).toEqual([expect.objectContaining({ name: 'model.ckpt', kind: 'checkpoint', digest: 'sha256:aaa', sizeBytes: 10, step: 4 })]);
+  });
+});
+
+describe('GET /v1/runs', () => {
+  it('sorts by a metric summary and by a param', async () => {
+    const byAcc = await get('/v1/runs?project=hand&sweep=sw1&sort=metrics.val/acc.max:desc');
+    expect(byAcc.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-b', 'r-a', 'r-c']);
+    expect(byAcc.body.runs.map((r: { sortValue: number }) => r.sortValue)).toEqual([0.8, 0.7, 0.4]);
+    const bySegment = await get('/v1/runs?project=hand&sort=metrics.val/acc[class=cat].last:desc');
+    expect(bySegment.body.runs[0]).toMatchObject({ id: 'r-a', sortValue: 0.8 });
+    expect(bySegment.body.runs.slice(1).map((r: { sortValue: null }) => r.sortValue)).toEqual([null, null]); // missing values sort last
+    const byLr = await get('/v1/runs?project=hand&sort=params.lr:asc');
+    expect(byLr.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-c', 'r-b', 'r-a']);
+  });
+
+  it('pages with a cursor, every run exactly once', async () => {
+    const p1 = await get('/v1/runs?project=hand&sort=params.lr:desc&limit=2');
+    expect(p1.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-a', 'r-b']);
+    const p2 = await get(`/v1/runs?project=hand&sort=params.lr:desc&limit=2&cursor=${p1.body.nextCursor}`);
+    expect(p2.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-c']);
+    expect(p2.body.nextCursor).toBeNull();
+  });
+
+  it('filters by experiment and sweep, and scopes by project', async () => {
+    expect((await get('/v1/runs?project=hand&experiment=exp')).body.runs).toHaveLength(3);
+    expect((await get('/v1/runs?project=hand&sweep=other')).body.runs).toHaveLength(0);
+    expect((await get('/v1/runs?project=someone-else')).body.runs).toHaveLength(0);
+    expect((await get('/v1/runs/r-a?project=someone-else')).status).toBe(404);
+  });
+
+  it('answers bad input with a 400 that says what to fix', async () => {
+    for (const url of ['/v1/runs?sort=lr', '/v1/runs?limit=0', '/v1/runs?limit=5000', '/v1/runs?cursor=garbage', '/v1/runs?sort=', '/v1/runs?sort=metrics.acc[].max']) {
+      const r = await get(url);
+      expect(r.status, url).toBe(400);
+      expect(r.body.error, url).toMatch(/\w/);
+    }
+  });
+});
+
+describe('POST /v1/compare', () => {
+  it('puts runs side by side and flags what differs', async () => {
+    const r = await app.inject({ method: 'POST', url: '/v1/compare', payload: { project: 'hand', runIds: ['r-a', 'r-b', 'r-c'], metrics: ['val/acc'] } });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.runs.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([['r-a', 'finished'], ['r-b', 'failed'], ['r-c', 'running']]);
+    const param = (k: string) => body.params.find((p: { key: string }) => p.key === k);
+    expect(param('lr')).toEqual({ key: 'lr', values: [0.1, 0.01, 0.001], differs: true });
+    expect(param('opt')).toEqual({ key: 'opt', values: ['adam', 'adam', 'sgd'], differs: true });
+    expect(body.lineage.find((l: { key: string }) => l.key === 'dataVersion')).toEqual({ key: 'dataVersion', values: ['v2', 'v3', 'v2'], differs: true });
+    expect(body.lineage.find((l: { key: string }) => l.key === 'gitCommit').differs).toBe(false);
+    const acc = body.metrics.find((m: { key: string; segment: null }) => m.key === 'val/acc' && m.segment === null);
+    expect(acc.values.map((v: { max: number; last: number }) => [v.max, v.last])).toEqual([[0.7, 0.65], [0.8, 0.78], [0.4, 0.4]]);
+    expect(body.metrics.some((m: { key: string }) => m.key === 'loss')).toBe(false); // only the metrics asked for
+    expect(body.artifacts).toEqual([
+      { key: 'model.ckpt', differs: true, values: [{ digest: 'sha256:aaa', uri: 's3://x/a', sizeBytes: 10, step: 4 }, { digest: 'sha256:bbb', uri: 's3://x/b', sizeBytes: 12, step: 4 }, null] },
+    ]);
+  });
+
+  it('says which runs do not exist, and rejects malformed bodies', async () => {
+    const missing = await app.inject({ method: 'POST', url: '/v1/compare', payload: { project: 'hand', runIds: ['r-a', 'nope'] } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error).toMatch(/nope/);
+    for (const payload of [{}, { runIds: [] }, { runIds: ['a', 'a'] }, { runIds: 'r-a' }, { runIds: ['r-a'], extra: 1 }]) {
+      expect((await app.inject({ method: 'POST', url: '/v1/compare', payload })).statusCode).toBe(400);
+    }
+  });
+});
+
+describe('replays', () => {
+  it('processing the whole topic a second time changes no summary and no count', async () => {
+    const before = (await get('/v1/runs/r-a?project=hand')).body.metrics;
+    const chunksBefore = await count(ns, 'SELECT count() AS n FROM metric_chunks FINAL');
+    // A second consumer group re-reads every message from offset 0: a worst-case replay that
+    // inserts every row again (merges may collapse the copies at any time afterwards).
+    const replay = await startProcessor(ns, `${ns.config.topicPrefix}replay`);
+    try {
+      await eventually(async () => (replay.stats.events >= processor.stats.events && replay.stats.rowsInserted > 0 ? true : undefined), 60_000, 'replay processed');
+    } finally {
+      await replay.stop();
+    }
+    expect(replay.stats.points).toBe(16);
+    expect(await count(ns, 'SELECT count() AS n FROM metric_chunks FINAL')).toBe(chunksBefore);
+    expect((await get('/v1/runs/r-a?project=hand')).body.metrics).toEqual(before);
+    const list = await get('/v1/runs?project=hand&sort=metrics.val/acc.count:desc');
+    expect(list.body.runs.map((r: { sortValue: number }) => r.sortValue)).toEqual([4, 4, 2]);
+  });
+});
