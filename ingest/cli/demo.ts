@@ -2,7 +2,7 @@
 // as child processes, simulate a sweep, wait until every point is queryable, print the best
 // runs side by side, and keep serving until Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
@@ -21,7 +21,7 @@ export interface DemoOptions {
 const say = (msg: string) => console.log(`[demo] ${msg}`);
 
 function startChild(name: string, args: string[], logDir: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  const log = openSync(join(logDir, `${name}.log`), 'a');
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'runlens.js'), ...args], { env, stdio: ['ignore', log, log] });
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal === null) say(`${name} exited with code ${code}; see ${join(logDir, `${name}.log`)}`);
