@@ -63,8 +63,9 @@ start_clickhouse() {
     "$HERE/clickhouse/config.xml.template" >"$CH_DIR/etc/config.xml"
   cp "$HERE/clickhouse/users.xml" "$CH_DIR/etc/users.xml"
   log "starting clickhouse on 127.0.0.1:$CH_HTTP_PORT"
-  (cd "$CH_DIR" && nohup clickhouse-server --config-file="$CH_DIR/etc/config.xml" \
-    >"$CH_DIR/log/stdout.log" 2>&1 & echo $! >"$CH_DIR/pid")
+  # Started directly (no subshell) so $! is the server's own pid and stack down can stop it.
+  nohup clickhouse-server --config-file="$CH_DIR/etc/config.xml" >"$CH_DIR/log/stdout.log" 2>&1 &
+  echo $! >"$CH_DIR/pid"
   wait_for "clickhouse" clickhouse_ready 60 "$CH_DIR/pid" "$CH_DIR/log/clickhouse-server.err.log"
 }
 
