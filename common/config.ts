@@ -11,6 +11,10 @@ export interface Config {
   apiHost: string;
   topicPrefix: string;
   logLevel: string;
+  /** Kafka consumer-group session timeout of the processors (how fast a dead one is replaced). */
+  processorSessionTimeoutMs: number;
+  /** Port of the processor's /metrics endpoint; 0 picks a free port. */
+  processorMetricsPort: number;
   /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */
   external: boolean;
 }
@@ -58,8 +62,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiHost: env.RUNLENS_API_HOST ?? '127.0.0.1',
     topicPrefix,
     logLevel: env.RUNLENS_LOG_LEVEL ?? 'info',
+    processorSessionTimeoutMs: positiveInt(env, 'RUNLENS_PROCESSOR_SESSION_TIMEOUT_MS', 30_000),
+    processorMetricsPort: env.RUNLENS_PROCESSOR_METRICS_PORT === '0' ? 0 : positiveInt(env, 'RUNLENS_PROCESSOR_METRICS_PORT', 9464),
     external: Boolean(env.RUNLENS_KAFKA_BROKERS && env.RUNLENS_CLICKHOUSE_URL),
   };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`${name}: "${raw}" is not a positive integer`);
+  return n;
 }
 
 export interface Topics {

@@ -1,7 +1,11 @@
 // The consumer-group service: Kafka batch → decode/validate → ClickHouse insert and dead
 // letters → commit. Durable before committed: offsets move only after every insert and every
-// dead-letter send of the batch is acknowledged; any failure rethrows so Kafka redelivers, and
-// the tables' source-offset keys make that replay harmless.
+// dead-letter send of the batch is acknowledged; a failure rethrows so Kafka redelivers.
+//
+// Effectively-once into ClickHouse (see docs/effectively-once.md): every stored row carries
+// its source partition and offset in its table's sort key, so a range processed twice
+// collapses; and on assignment the processor reads the stored high-water mark per partition
+// and skips what is already there, so a crash between insert and commit re-inserts nothing.
 import { Partitioners, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import { createClickHouse, StorageRejectedError, type ClickHouseClient } from '../common/clickhouse.ts';
 import { topicsFor, type Config } from '../common/config.ts';
@@ -9,7 +13,9 @@ import { createKafka, ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { sendDeadLetters } from './dead-letter.ts';
-import { routeBatch } from './route.ts';
+import { storedHighWater } from './high-water.ts';
+import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
+import { routeBatch, type InputMessage } from './route.ts';
 import { insertRows } from './sink.ts';
 
 export interface ProcessorStats {
@@ -18,6 +24,8 @@ export interface ProcessorStats {
   points: number;
   rowsInserted: number;
   deadLettered: number;
+  skippedStored: number;
+  insertRetries: number;
 }
 
 export interface ProcessorOptions {
@@ -27,21 +35,31 @@ export interface ProcessorOptions {
   groupId?: string;
   /** Called when the consumer stops for good (kafkajs gave up); the service should exit non-zero. */
   onFatal?: (err: Error) => void;
-  insertRetries?: number;
+  /** Longest wait between insert attempts while ClickHouse is unavailable (default 10 s). */
+  maxRetryDelayMs?: number;
+  /** Skip messages already stored when a partition is assigned (default true; tests turn it off to force replays). */
+  skipStored?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Processor {
-  readonly stats: ProcessorStats = { batches: 0, events: 0, points: 0, rowsInserted: 0, deadLettered: 0 };
+  readonly stats: ProcessorStats = { batches: 0, events: 0, points: 0, rowsInserted: 0, deadLettered: 0, skippedStored: 0, insertRetries: 0 };
+  readonly metrics: ProcessorMetrics = createProcessorMetrics();
   private consumer?: Consumer;
   private producer?: Producer;
   private readonly clickhouse: ClickHouseClient;
   private readonly topics;
+  /** Per assigned partition: the highest offset already in ClickHouse when it was assigned. */
+  private readonly storedUpTo = new Map<number, Promise<number | undefined>>();
 
   constructor(private readonly opts: ProcessorOptions) {
     this.clickhouse = createClickHouse(opts.config);
     this.topics = topicsFor(opts.config);
+  }
+
+  get groupId(): string {
+    return this.opts.groupId ?? `${this.opts.config.topicPrefix}processors`;
   }
 
   async start(): Promise<void> {
@@ -57,9 +75,9 @@ export class Processor {
     this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = kafka.consumer({
-      groupId: this.opts.groupId ?? `${config.topicPrefix}processors`,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      groupId: this.groupId,
+      sessionTimeout: config.processorSessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(config.processorSessionTimeoutMs / 10)),
       maxBytesPerPartition: 16 * 1024 * 1024,
       maxBytes: 64 * 1024 * 1024,
       maxWaitTimeInMs: 250,
@@ -67,6 +85,11 @@ export class Processor {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart) this.opts.onFatal?.(payload.error);
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const partitions = payload.memberAssignment[this.topics.events] ?? [];
+      logger.info({ partitions }, 'partitions assigned');
+      if (this.opts.skipStored ?? true) this.readHighWater(partitions);
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topics.events, fromBeginning: true });
@@ -76,45 +99,84 @@ export class Processor {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    logger.info({ topic: this.topics.events, group: this.opts.groupId ?? `${config.topicPrefix}processors` }, 'processor consuming');
+    logger.info({ topic: this.topics.events, group: this.groupId }, 'processor consuming');
+  }
+
+  private readHighWater(partitions: number[]): void {
+    this.storedUpTo.clear();
+    const all = storedHighWater(this.clickhouse, partitions).catch((err: unknown) => {
+      // Not fatal: the source-offset keys still make the replay collapse.
+      this.opts.logger.warn({ err }, 'could not read stored high-water marks; replays will be collapsed instead of skipped');
+      return new Map<number, number>();
+    });
+    for (const p of partitions) this.storedUpTo.set(p, all.then((m) => m.get(p)));
   }
 
   private async handleBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { logger } = this.opts;
-    const started = performance.now();
-    const routed = routeBatch(this.opts.catalogue, batch.topic, batch.partition, batch.messages);
-    const inserted = await this.insertWithRetry(routed.rows, heartbeat, batch.partition);
+    const partition = batch.partition;
+    const stored = await this.storedUpTo.get(partition);
+    let messages: InputMessage[] = batch.messages;
+    if (stored !== undefined && Number(messages[0]!.offset) <= stored) {
+      messages = messages.filter((m) => Number(m.offset) > stored);
+      const skipped = batch.messages.length - messages.length;
+      this.stats.skippedStored += skipped;
+      this.metrics.skippedStored.inc(skipped);
+      logger.info({ partition, skipped, storedUpTo: stored }, 'skipped messages already stored');
+    }
+    const routed = routeBatch(this.opts.catalogue, batch.topic, partition, messages);
+    const timer = this.metrics.insertSeconds.startTimer();
+    const inserted = await this.insertUntilStored(routed.rows, heartbeat, isRunning, isStale, partition);
+    timer();
     await sendDeadLetters(this.producer!, this.topics.deadLetter, routed.rejections);
     for (const r of routed.rejections) {
       logger.warn({ partition: r.partition, offset: r.offset, reason: r.reason, detail: r.detail }, 'message dead-lettered');
+      this.metrics.deadLettered.inc({ reason: r.reason });
     }
+    // A consumer that lost the partition meanwhile must not commit over its new owner.
+    if (isStale()) return;
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) }]);
+    await this.consumer!.commitOffsets([{ topic: batch.topic, partition, offset: String(Number(last) + 1) }]);
     resolveOffset(last);
     await heartbeat();
+
     this.stats.batches++;
     this.stats.events += routed.events;
     this.stats.points += routed.points;
     this.stats.rowsInserted += inserted;
     this.stats.deadLettered += routed.rejections.length;
-    logger.debug(
-      { partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last, events: routed.events, points: routed.points, rows: inserted, ms: Math.round(performance.now() - started) },
-      'batch stored',
-    );
+    for (const [type, n] of Object.entries(routed.eventsByType)) this.metrics.eventsConsumed.inc({ type }, n);
+    for (const [table, rows] of Object.entries(routed.rows)) if (rows.length > 0) this.metrics.rowsInserted.inc({ table }, rows.length);
+    this.metrics.pointsStored.inc(routed.points);
+    this.metrics.batchMessages.observe(batch.messages.length);
+    this.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
+    logger.debug({ partition, firstOffset: batch.firstOffset(), lastOffset: last, events: routed.events, points: routed.points, rows: inserted }, 'batch stored');
   }
 
-  private async insertWithRetry(rows: Parameters<typeof insertRows>[1], heartbeat: () => Promise<void>, partition: number): Promise<number> {
-    const attempts = this.opts.insertRetries ?? 8;
+  /**
+   * Inserts, retrying with capped backoff for as long as ClickHouse is unavailable. Meanwhile
+   * no further batch is fetched (memory stays bounded by one fetch) and heartbeats keep the
+   * group membership, so an outage causes neither a crash loop nor a rebalance storm. A
+   * rejected insert (bad SQL or schema) will not heal by waiting and is rethrown.
+   */
+  private async insertUntilStored(
+    rows: Parameters<typeof insertRows>[1],
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+    isStale: () => boolean,
+    partition: number,
+  ): Promise<number> {
+    const maxDelay = this.opts.maxRetryDelayMs ?? 10_000;
     for (let attempt = 1; ; attempt++) {
       try {
         return (await insertRows(this.clickhouse, rows)).rows;
       } catch (err) {
-        // A rejected insert (bad SQL/schema) will not heal by waiting; a redelivery after a
-        // fix will. Unavailability is retried with backoff while keeping the group membership.
-        if (err instanceof StorageRejectedError || attempt >= attempts) throw err;
-        const delay = Math.min(10_000, 250 * 2 ** attempt);
-        this.opts.logger.warn({ err, attempt, partition, delayMs: delay }, 'insert failed; retrying');
+        if (err instanceof StorageRejectedError || !isRunning() || isStale()) throw err;
+        const delay = Math.min(maxDelay, 200 * 2 ** Math.min(attempt, 10));
+        this.stats.insertRetries++;
+        this.metrics.insertRetries.inc();
+        this.opts.logger.warn({ err: (err as Error).message, attempt, partition, delayMs: delay }, 'ClickHouse unavailable; retrying insert');
         await sleep(delay);
         await heartbeat();
       }

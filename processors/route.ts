@@ -15,6 +15,7 @@ export interface RoutedBatch {
   rows: TableRows;
   rejections: Rejection[];
   events: number;
+  eventsByType: Partial<Record<string, number>>;
   points: number;
 }
 
@@ -23,6 +24,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
   const rejections: Rejection[] = [];
   let events = 0;
   let points = 0;
+  const eventsByType: Partial<Record<string, number>> = {};
   for (const m of messages) {
     const reject = (reason: string, detail: string) =>
       rejections.push({ reason, detail, topic, partition, offset: m.offset, key: m.key, value: m.value });
@@ -39,6 +41,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
     const src = { partition, offset: Number(m.offset) };
     const event = decoded.event;
     events++;
+    eventsByType[event.type] = (eventsByType[event.type] ?? 0) + 1;
     switch (event.type) {
       case 'RunStarted':
         rows.runs.push(runRow(event.value, src));
@@ -55,5 +58,5 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         break;
     }
   }
-  return { rows, rejections, events, points };
+  return { rows, rejections, events, eventsByType, points };
 }

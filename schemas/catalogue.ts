@@ -7,6 +7,7 @@ import avro from 'avsc';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkAvroBounds } from './bounds.ts';
 import { fingerprintBytes, rabinFingerprint } from './fingerprint.ts';
 import { EVENT_TYPES, type AnyEvent, type EventMap, type EventType } from './events.ts';
 
@@ -95,8 +96,10 @@ export class SchemaCatalogue {
     const writer = this.byFingerprint.get(fpHex);
     if (!writer) return { ok: false, reason: 'unknown_schema', detail: `unknown writer schema fingerprint ${fpHex}` };
     const reader = this.reader(writer.eventType);
+    const body = buf.subarray(HEADER_BYTES);
+    const implausible = checkAvroBounds(writer.type, body);
+    if (implausible) return { ok: false, reason: 'malformed_body', detail: `${writer.eventType} v${writer.version}: ${implausible}` };
     try {
-      const body = buf.subarray(HEADER_BYTES);
       let value: unknown;
       if (reader === writer) {
         value = reader.type.fromBuffer(body);

@@ -2,9 +2,8 @@
 // order on SIGINT/SIGTERM (the processor finishes and commits its batch in flight first).
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
-import { Processor } from '../../processors/processor.ts';
+import { runProcessorService } from '../../processors/service.ts';
 import { startServer } from '../../query-api/server.ts';
-import { loadCatalogue } from '../../schemas/catalogue.ts';
 
 function onShutdown(stop: () => Promise<void>, log: (msg: string) => void): void {
   let stopping = false;
@@ -21,24 +20,8 @@ function onShutdown(stop: () => Promise<void>, log: (msg: string) => void): void
   }
 }
 
-export async function runProcessor(config: Config): Promise<void> {
-  const logger = createLogger('processor', config.logLevel);
-  const processor = new Processor({
-    config,
-    catalogue: loadCatalogue(),
-    logger,
-    onFatal: (err) => {
-      logger.fatal({ err }, 'consumer stopped for good; exiting so a supervisor restarts it');
-      void processor.stop().finally(() => process.exit(1));
-    },
-  });
-  await processor.start();
-  const statsTimer = setInterval(() => logger.info(processor.stats, 'processor stats'), 10_000);
-  statsTimer.unref();
-  onShutdown(async () => {
-    await processor.stop();
-    logger.info(processor.stats, 'processor stopped');
-  }, (m) => logger.info(m));
+export function runProcessor(config: Config): Promise<void> {
+  return runProcessorService(config);
 }
 
 export async function runApi(config: Config): Promise<string> {

@@ -6,8 +6,8 @@ import { loadCatalogue } from '../../schemas/catalogue.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
 import type { Namespace } from './namespace.ts';
 
-export async function startProcessor(ns: Namespace, groupId?: string): Promise<Processor> {
-  const p = new Processor({ config: ns.config, catalogue: loadCatalogue(), logger: createLogger('test-processor', 'silent'), groupId });
+export async function startProcessor(ns: Namespace, groupId?: string, opts: { skipStored?: boolean } = {}): Promise<Processor> {
+  const p = new Processor({ config: ns.config, catalogue: loadCatalogue(), logger: createLogger('test-processor', 'silent'), groupId, ...opts });
   await p.start();
   return p;
 }

@@ -141,12 +141,22 @@ describe('POST /v1/compare', () => {
 });
 
 describe('replays', () => {
-  it('processing the whole topic a second time changes no summary and no count', async () => {
+  it('a new consumer group skips what ClickHouse already holds', async () => {
+    const replay = await startProcessor(ns, `${ns.config.topicPrefix}resume`);
+    try {
+      await eventually(async () => (replay.stats.skippedStored >= processor.stats.events ? true : undefined), 60_000, 'stored messages skipped');
+    } finally {
+      await replay.stop();
+    }
+    expect(replay.stats.rowsInserted).toBe(0);
+  });
+
+  it('a forced replay of the whole topic changes no summary and no count', async () => {
     const before = (await get('/v1/runs/r-a?project=hand')).body.metrics;
     const chunksBefore = await count(ns, 'SELECT count() AS n FROM metric_chunks FINAL');
-    // A second consumer group re-reads every message from offset 0: a worst-case replay that
-    // inserts every row again (merges may collapse the copies at any time afterwards).
-    const replay = await startProcessor(ns, `${ns.config.topicPrefix}replay`);
+    // A zombie-like consumer that does not skip stored offsets re-inserts every row (merges
+    // may collapse the copies at any time afterwards).
+    const replay = await startProcessor(ns, `${ns.config.topicPrefix}replay`, { skipStored: false });
     try {
       await eventually(async () => (replay.stats.events >= processor.stats.events && replay.stats.rowsInserted > 0 ? true : undefined), 60_000, 'replay processed');
     } finally {
