@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // run against real Kafka and ClickHouse, which test/helpers/global-setup.ts provides.
 export default defineConfig({
   test: {
+    // Integration and fault files share real servers (and the fault tests restart them) on a
+    // 2-core machine: one file at a time, in every project.
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -20,8 +23,16 @@ export default defineConfig({
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Files share two real servers on a 2-core machine; run them one at a time.
-          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/faults/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -77,7 +77,7 @@ export class Processor {
     this.consumer = kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: config.processorSessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(config.processorSessionTimeoutMs / 10)),
+      heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: 16 * 1024 * 1024,
       maxBytes: 64 * 1024 * 1024,
       maxWaitTimeInMs: 250,
@@ -168,19 +168,29 @@ export class Processor {
     partition: number,
   ): Promise<number> {
     const maxDelay = this.opts.maxRetryDelayMs ?? 10_000;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await insertRows(this.clickhouse, rows)).rows;
-      } catch (err) {
-        if (err instanceof StorageRejectedError || !isRunning() || isStale()) throw err;
-        const delay = Math.min(maxDelay, 200 * 2 ** Math.min(attempt, 10));
-        this.stats.insertRetries++;
-        this.metrics.insertRetries.inc();
-        this.opts.logger.warn({ err: (err as Error).message, attempt, partition, delayMs: delay }, 'ClickHouse unavailable; retrying insert');
-        await sleep(delay);
-        await heartbeat();
+    // Heartbeats keep flowing while an insert is slow or while we wait to retry: a gap longer
+    // than the session timeout would make the group evict us and rebalance.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await insertRows(this.clickhouse, rows)).rows;
+        } catch (err) {
+          if (err instanceof StorageRejectedError || !isRunning() || isStale()) throw err;
+          const delay = Math.min(maxDelay, 200 * 2 ** Math.min(attempt, 10));
+          this.stats.insertRetries++;
+          this.metrics.insertRetries.inc();
+          this.opts.logger.warn({ err: (err as Error).message, attempt, partition, delayMs: delay }, 'ClickHouse unavailable; retrying insert');
+          await sleep(delay);
+        }
       }
+    } finally {
+      clearInterval(beat);
     }
+  }
+
+  private get heartbeatIntervalMs(): number {
+    return Math.max(500, Math.floor(this.opts.config.processorSessionTimeoutMs / 10));
   }
 
   /** Stops consuming after the batch in flight is stored and committed, then closes clients. */

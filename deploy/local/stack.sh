@@ -15,7 +15,8 @@ CH_TCP_PORT="${RUNLENS_LOCAL_CLICKHOUSE_TCP_PORT:-9000}"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/kafka/pom.xml")"
 
 KAFKA_DIR="$HOME_DIR/kafka"
-KAFKA_LIB="$KAFKA_DIR/lib-$KAFKA_VERSION"
+# The jars are shared by every stack of this checkout (the fault tests run a private one).
+KAFKA_LIB="$ROOT/.runlens/lib/kafka-$KAFKA_VERSION"
 CH_DIR="$HOME_DIR/clickhouse"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
@@ -45,9 +46,9 @@ install_kafka() {
   command -v java >/dev/null 2>&1 || die "java is required to run Kafka"
   command -v mvn >/dev/null 2>&1 || die "mvn is required to fetch the Kafka jars from Maven Central"
   log "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central"
-  mkdir -p "$KAFKA_LIB.partial"
+  mkdir -p "$(dirname "$KAFKA_LIB")" "$KAFKA_LIB.partial"
   mvn -q -B -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$KAFKA_LIB.partial" >&2
+    -DoutputDirectory="$KAFKA_LIB.partial" >"$HOME_DIR/mvn.log" 2>&1 || { cat "$HOME_DIR/mvn.log" >&2; die "mvn could not fetch the Kafka jars"; }
   rm -rf "$KAFKA_LIB" && mv "$KAFKA_LIB.partial" "$KAFKA_LIB"
 }
 
@@ -130,10 +131,21 @@ status() {
   printf 'clickhouse  %-4s http://127.0.0.1:%s  (data %s)\n' "$ch" "$CH_HTTP_PORT" "$CH_DIR"
 }
 
+# `up`/`down` act on both services, or on the one named as the second argument
+# (the fault tests stop and restart them one at a time).
+service="${2:-all}"
+case "$service" in all|kafka|clickhouse) ;; *) echo "unknown service: $service (kafka or clickhouse)" >&2; exit 2 ;; esac
 case "${1:-}" in
-  up) mkdir -p "$HOME_DIR"; start_clickhouse; start_kafka ;;
-  down) stop_service kafka "$KAFKA_DIR/pid"; stop_service clickhouse "$CH_DIR/pid" ;;
+  up)
+    mkdir -p "$HOME_DIR"
+    if [ "$service" != kafka ]; then start_clickhouse; fi
+    if [ "$service" != clickhouse ]; then start_kafka; fi
+    ;;
+  down)
+    if [ "$service" != clickhouse ]; then stop_service kafka "$KAFKA_DIR/pid"; fi
+    if [ "$service" != kafka ]; then stop_service clickhouse "$CH_DIR/pid"; fi
+    ;;
   status) status ;;
   install) install_clickhouse; install_kafka ;;
-  *) echo "usage: stack.sh up|down|status|install" >&2; exit 2 ;;
+  *) echo "usage: stack.sh up|down [kafka|clickhouse] | status | install" >&2; exit 2 ;;
 esac

@@ -28,6 +28,8 @@ export interface ClientOptions {
   /** Flush on the process's beforeExit (default true). Signals are the caller's to handle: call close(). */
   flushOnExit?: boolean;
   onError?: (err: Error) => void;
+  /** Hears every MetricBatch's fate: acknowledged by Kafka, or failed with the error. */
+  onDelivery?: (delivery: { runId: string; points: number; error?: Error }) => void;
   logger?: Logger;
   /** Create the topics if they do not exist (default true). */
   createTopics?: boolean;
@@ -185,6 +187,11 @@ export class RunlensClient {
   }
 
   /** @internal */
+  reportDelivery(delivery: { runId: string; points: number; error?: Error }): void {
+    this.opts.onDelivery?.(delivery);
+  }
+
+  /** @internal */
   reportError(err: Error): void {
     if (this.opts.onError) this.opts.onError(err);
     else this.opts.logger?.error({ err }, 'runlens send failed');
@@ -276,10 +283,15 @@ export class Run {
   /** @internal */
   sealBuffer(): void {
     if (this.buffer.size === 0) return;
-    const p = this.client.emit('MetricBatch', this.buffer.seal()).catch((err: Error) => {
-      this.failure ??= err;
-      this.client.reportError(err);
-    });
+    const points = this.buffer.size;
+    const p = this.client.emit('MetricBatch', this.buffer.seal()).then(
+      () => this.client.reportDelivery({ runId: this.id, points }),
+      (err: Error) => {
+        this.failure ??= err;
+        this.client.reportDelivery({ runId: this.id, points, error: err });
+        this.client.reportError(err);
+      },
+    );
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
