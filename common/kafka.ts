@@ -28,7 +28,8 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions = DE
   const existing = new Set(await admin.listTopics());
   const wanted = [
     { topic: topics.events, numPartitions: partitions, configEntries: [{ name: 'max.message.bytes', value: '8388608' }] },
-    { topic: topics.deadLetter, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '8388608' }] },
+    // Room for a rejected message of the largest size the events topic accepts, plus headers.
+    { topic: topics.deadLetter, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '16777216' }] },
   ].filter((t) => !existing.has(t.topic));
   if (wanted.length === 0) return;
   try {

@@ -21,8 +21,24 @@ export interface Rejection {
   value: Buffer | null;
 }
 
+/** One produce request becomes one record batch, which the broker caps (message.max.bytes). */
+const MAX_SEND_BYTES = 4 * 1024 * 1024;
+
 export async function sendDeadLetters(producer: Producer, deadLetterTopic: string, rejections: Rejection[]): Promise<void> {
-  if (rejections.length === 0) return;
+  let start = 0;
+  while (start < rejections.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < rejections.length && (end === start || bytes + (rejections[end]!.value?.length ?? 0) <= MAX_SEND_BYTES)) {
+      bytes += (rejections[end]!.value?.length ?? 0) + 512;
+      end++;
+    }
+    await sendChunk(producer, deadLetterTopic, rejections.slice(start, end));
+    start = end;
+  }
+}
+
+async function sendChunk(producer: Producer, deadLetterTopic: string, rejections: Rejection[]): Promise<void> {
   await producer.send({
     topic: deadLetterTopic,
     acks: -1,
