@@ -1,0 +1,153 @@
+// Compiles a filter tree into a ClickHouse boolean expression over the run source (the runs
+// table with the run's status; see runSourceSql). Every literal goes through the quoting
+// module; field names never reach SQL except as quoted literals.
+//
+// Missing values: a comparison, 'in' or 'like' on a field a run does not have is false, and
+// 'not' negates that, so `not params.warmup = 0` keeps runs without warmup. Use
+// `exists params.warmup` to test presence.
+import { quoteNumber, quoteString } from '../../common/sql-quote.ts';
+import type { Expr, Field, Literal } from './ast.ts';
+import { FilterError } from './errors.ts';
+import { fieldLabel } from './fields.ts';
+
+export type ParamType = 'number' | 'string' | 'bool';
+/** Which types each param takes across the project's runs; enables "unknown param" and type errors. */
+export type ParamCatalogue = Map<string, Set<ParamType>>;
+
+export interface CompileContext {
+  project: string;
+  input: string;
+  params?: ParamCatalogue;
+}
+
+const AGG_SQL = {
+  last: 'argMax(last_value, (last_step, last_wall_time_ms))',
+  min: 'min(value_min)',
+  max: 'max(value_max)',
+  mean: 'sum(value_sum) / sum(point_count)',
+  count: 'sum(point_count)',
+} as const;
+
+const LINEAGE_COLUMNS = {
+  git_commit: 'git_commit', data_version: 'data_version', host: 'host', parent_run_id: 'parent_run_id',
+  language: 'env_language', language_version: 'env_language_version', hardware: 'env_hardware',
+} as const;
+
+const ATTRIBUTE_COLUMNS = { run_id: 'run_id', name: 'name', experiment: 'experiment', sweep: 'sweep_id', user: 'user', status: 'status_value' } as const;
+
+function literalSql(v: Literal): string {
+  if (v.kind === 'number') return quoteNumber(v.value);
+  if (v.kind === 'bool') return v.value ? '1' : '0';
+  return quoteString(v.value);
+}
+
+function dateMs(v: Literal): string {
+  return quoteNumber(v.kind === 'number' ? v.value : Date.parse((v as { value: string }).value));
+}
+
+/** A value expression for the field, and the condition under which the run has it. */
+function access(f: Field, ctx: CompileContext, literalKind: Literal['kind'], at: number): { value: string; present: string } {
+  switch (f.kind) {
+    case 'param': {
+      checkParam(f.name, literalKind, ctx, at);
+      const k = quoteString(f.name);
+      const idx = `indexOf(param_keys, ${k})`;
+      if (literalKind === 'string') return { value: `param_strings[${idx}]`, present: `param_types[${idx}] = 'string'` };
+      if (literalKind === 'bool') return { value: `param_numbers[${idx}]`, present: `param_types[${idx}] = 'bool'` };
+      return { value: `param_numbers[${idx}]`, present: `param_types[${idx}] = 'number'` };
+    }
+    case 'tag': {
+      const k = quoteString(f.name);
+      return { value: `tag_values[indexOf(tag_keys, ${k})]`, present: `has(tag_keys, ${k})` };
+    }
+    case 'library': {
+      const k = quoteString(f.name);
+      return { value: `env_library_versions[indexOf(env_library_names, ${k})]`, present: `has(env_library_names, ${k})` };
+    }
+    case 'lineage':
+      if (f.name === 'git_dirty') return { value: 'git_dirty', present: '1' };
+      if (f.name === 'seed') return { value: 'assumeNotNull(seed)', present: 'isNotNull(seed)' };
+      return { value: LINEAGE_COLUMNS[f.name], present: `${LINEAGE_COLUMNS[f.name]} != ''` };
+    case 'attribute':
+      if (f.name === 'started_at') return { value: 'started_at_ms', present: '1' };
+      if (f.name === 'sweep') return { value: 'sweep_id', present: "sweep_id != ''" };
+      return { value: ATTRIBUTE_COLUMNS[f.name], present: '1' };
+    case 'metric':
+      throw new Error('metrics compile to subqueries');
+  }
+}
+
+function checkParam(name: string, kind: Literal['kind'], ctx: CompileContext, at: number): void {
+  if (!ctx.params) return;
+  const types = ctx.params.get(name);
+  if (!types) {
+    const near = [...ctx.params.keys()].filter((k) => similar(k, name)).slice(0, 3);
+    throw new FilterError(`no run in this project has params.${name}${near.length ? `; did you mean ${near.map((k) => `params.${k}`).join(' or ')}?` : ''}`, ctx.input, at);
+  }
+  if (!types.has(kind)) {
+    const held = [...types].join(' or ');
+    throw new FilterError(`params.${name} holds ${held} values in this project; compare it with a ${held}, not a ${kind}`, ctx.input, at);
+  }
+}
+
+function similar(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x.includes(y) || y.includes(x)) return true;
+  // Edit distance ≤ 2, enough for typos in short names.
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [i, ...Array<number>(y.length).fill(0)]);
+  for (let j = 1; j <= y.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+  }
+  return d[x.length]![y.length]! <= 2;
+}
+
+function metricSubquery(f: Extract<Field, { kind: 'metric' }>, ctx: CompileContext, having: string | null): string {
+  const where = `project = ${quoteString(ctx.project)} AND key = ${quoteString(f.key)} AND segment = ${quoteString(f.segment)}`;
+  if (having === null) return `run_id IN (SELECT run_id FROM metric_chunk_stats WHERE ${where})`;
+  return `run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE ${where} GROUP BY run_id HAVING ${AGG_SQL[f.aggregate]} ${having})`;
+}
+
+export function compileFilter(e: Expr, ctx: CompileContext): string {
+  switch (e.kind) {
+    case 'and':
+      return `(${compileFilter(e.left, ctx)} AND ${compileFilter(e.right, ctx)})`;
+    case 'or':
+      return `(${compileFilter(e.left, ctx)} OR ${compileFilter(e.right, ctx)})`;
+    case 'not':
+      return `(NOT ${compileFilter(e.expr, ctx)})`;
+    case 'exists': {
+      const f = e.field;
+      if (f.kind === 'metric') return metricSubquery(f, ctx, null);
+      if (f.kind === 'param') {
+        if (ctx.params && !ctx.params.has(f.name)) return '0';
+        return `has(param_keys, ${quoteString(f.name)})`;
+      }
+      return access(f, ctx, 'string', e.at).present;
+    }
+    case 'compare': {
+      const f = e.field;
+      if (f.kind === 'metric') return metricSubquery(f, ctx, `${e.op} ${literalSql(e.value)}`);
+      const a = access(f, ctx, e.value.kind, e.at);
+      const v = f.kind === 'attribute' && f.name === 'started_at' ? dateMs(e.value) : literalSql(e.value);
+      return `(${a.present} AND ${a.value} ${e.op} ${v})`;
+    }
+    case 'in': {
+      const f = e.field;
+      const list = e.values.map((v) => (f.kind === 'attribute' && f.name === 'started_at' ? dateMs(v) : literalSql(v))).join(', ');
+      const op = e.negated ? 'NOT IN' : 'IN';
+      if (f.kind === 'metric') return metricSubquery(f, ctx, `${op} (${list})`);
+      const a = access(f, ctx, e.values[0]!.kind, e.at);
+      return `(${a.present} AND ${a.value} ${op} (${list}))`;
+    }
+    case 'like': {
+      const f = e.field;
+      if (f.kind === 'metric') throw new FilterError(`'like' does not apply to ${fieldLabel(f)}`, ctx.input, e.at);
+      const a = access(f, ctx, 'string', e.at);
+      return `(${a.present} AND ${a.value} ${e.negated ? 'NOT LIKE' : 'LIKE'} ${quoteString(e.pattern)})`;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { compileFilter, type ParamCatalogue } from './compile.ts';
+import { FilterError } from './errors.ts';
+import { parseFilter } from './parser.ts';
+
+describe('parseFilter', () => {
+  it('parses the documented forms with and/or/not precedence', () => {
+    const e = parseFilter("params.lr > 0.001 and (params.optimizer in ('adam', 'sgd') or tags.team = 'vision')");
+    expect(e).toMatchObject({
+      kind: 'and',
+      left: { kind: 'compare', field: { kind: 'param', name: 'lr' }, op: '>', value: { kind: 'number', value: 0.001 } },
+      right: { kind: 'or', left: { kind: 'in', values: [{ value: 'adam' }, { value: 'sgd' }] }, right: { kind: 'compare', field: { kind: 'tag', name: 'team' } } },
+    });
+    expect(parseFilter('a = 1 or b = 2 and c = 3'.replace(/\b([abc])\b/g, 'params.$1'))).toMatchObject({ kind: 'or', right: { kind: 'and' } });
+    expect(parseFilter('not exists params.warmup')).toMatchObject({ kind: 'not', expr: { kind: 'exists', field: { kind: 'param', name: 'warmup' } } });
+    expect(parseFilter('metrics.val/acc[class=cat].max >= 0.9')).toMatchObject({ field: { kind: 'metric', key: 'val/acc', segment: 'class=cat', aggregate: 'max' } });
+    expect(parseFilter('metrics.val/acc >= 0.9')).toMatchObject({ field: { kind: 'metric', key: 'val/acc', segment: '', aggregate: 'last' } });
+    expect(parseFilter("lineage.data_version != 'v3' AND status = 'finished'")).toMatchObject({ kind: 'and' });
+    expect(parseFilter("started_at > '2026-11-01'")).toMatchObject({ field: { kind: 'attribute', name: 'started_at' } });
+    expect(parseFilter("params.name not like 'res%'")).toMatchObject({ kind: 'like', negated: true, pattern: 'res%' });
+    expect(parseFilter("name = 'it\\'s'")).toMatchObject({ value: { value: "it's" } });
+  });
+
+  it.each([
+    ['', /empty/],
+    ['params.lr >', /expected a value/],
+    ['params.lr > 0.1 and', /expected a field/],
+    ["metrics.val/acc.max > 'high'", /holds numbers/],
+    ['status = 1', /holds text; quote the value/],
+    ["status > 'a'", /compares numbers or dates/],
+    ['lineage.git_dirty = 1', /true or false/],
+    ["params.lr > 'x'", /needs a number/],
+    ['(params.lr > 1', /expected '\)'/],
+    ['params.lr > 1)', /expected 'and', 'or' or the end/],
+    ['foo.bar = 1', /unknown field "foo.bar"/],
+    ['lineage.nope = 1', /unknown field/],
+    ["params.a in (1, 'x')", /same type/],
+    ["started_at > 'yesterday'", /not a date/],
+    ["name = 'open", /unterminated string/],
+    ['params.lr ! 1', /did you mean '!='/],
+    ['exists status', /always exists/],
+    ['metrics.acc[cat].median > 1', /an aggregate after the segment/],
+  ])('rejects %j with a precise message', (input, message) => {
+    let err: unknown;
+    try {
+      parseFilter(input);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FilterError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).toMatch(/at position \d+/);
+  });
+
+  it('refuses absurd nesting without overflowing the stack', () => {
+    expect(() => parseFilter('('.repeat(4000) + 'params.a = 1' + ')'.repeat(4000))).toThrow(/deeper than/);
+    expect(() => parseFilter('not '.repeat(2000) + 'params.a = 1')).toThrow(/deeper than/);
+    expect(() => parseFilter('params.a = 1 or '.repeat(1000) + 'params.a = 1')).toThrow(/longer than/);
+  });
+});
+
+describe('compileFilter', () => {
+  const params: ParamCatalogue = new Map([
+    ['lr', new Set(['number'] as const)],
+    ['optimizer', new Set(['string'] as const)],
+  ]);
+  const compile = (input: string) => compileFilter(parseFilter(input), { project: 'p', input, params });
+
+  it('quotes every literal and never emits a field name unquoted', () => {
+    const sql = compile("params.optimizer = 'x\\' OR 1=1 --' or tags.a = 'b'");
+    expect(sql).toContain("'x\\' OR 1=1 --'");
+    expect(sql).toContain("has(tag_keys, 'a')");
+  });
+
+  it('checks params against the catalogue', () => {
+    expect(() => compile('params.lrr > 1')).toThrow(/no run in this project has params.lrr; did you mean params.lr/);
+    expect(() => compile('params.optimizer = 1')).toThrow(/holds string values/);
+    expect(compile('exists params.nothing')).toBe('0');
+  });
+
+  it('compiles metric conditions to subqueries over the summary rollup', () => {
+    expect(compile('metrics.val/acc.max >= 0.9')).toBe(
+      "run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE project = 'p' AND key = 'val/acc' AND segment = '' GROUP BY run_id HAVING max(value_max) >= 0.9)",
+    );
+  });
+});
