@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, type ParamCatalogue } from './compile.ts';
+import { compileFilter, type ParamCatalogue, type ParamType } from './compile.ts';
 import { FilterError } from './errors.ts';
 import { parseFilter } from './parser.ts';
 
@@ -60,9 +60,9 @@ describe('parseFilter', () => {
 });
 
 describe('compileFilter', () => {
-  const params: ParamCatalogue = new Map([
-    ['lr', new Set(['number'] as const)],
-    ['optimizer', new Set(['string'] as const)],
+  const params: ParamCatalogue = new Map<string, Set<ParamType>>([
+    ['lr', new Set<ParamType>(['number'])],
+    ['optimizer', new Set<ParamType>(['string'])],
   ]);
   const compile = (input: string) => compileFilter(parseFilter(input), { project: 'p', input, params });
 
