@@ -15,6 +15,10 @@ export interface Config {
   processorSessionTimeoutMs: number;
   /** Port of the processor's /metrics endpoint; 0 picks a free port. */
   processorMetricsPort: number;
+  /** How long the query API caches a token lookup, i.e. how long a revoked token may still work (0 = no cache). */
+  authCacheMs: number;
+  /** Limits every API query runs under (ClickHouse settings), so one request cannot hog the server. */
+  queryLimits: { timeoutSeconds: number; maxResultRows: number; maxMemoryBytes: number };
   /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */
   external: boolean;
 }
@@ -64,8 +68,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.RUNLENS_LOG_LEVEL ?? 'info',
     processorSessionTimeoutMs: positiveInt(env, 'RUNLENS_PROCESSOR_SESSION_TIMEOUT_MS', 30_000),
     processorMetricsPort: env.RUNLENS_PROCESSOR_METRICS_PORT === '0' ? 0 : positiveInt(env, 'RUNLENS_PROCESSOR_METRICS_PORT', 9464),
+    authCacheMs: authCacheMs(env.RUNLENS_AUTH_CACHE_MS),
+    queryLimits: {
+      timeoutSeconds: positiveInt(env, 'RUNLENS_QUERY_TIMEOUT_S', 15),
+      maxResultRows: positiveInt(env, 'RUNLENS_QUERY_MAX_RESULT_ROWS', 2_000_000),
+      maxMemoryBytes: positiveInt(env, 'RUNLENS_QUERY_MAX_MEMORY_BYTES', 4_000_000_000),
+    },
     external: Boolean(env.RUNLENS_KAFKA_BROKERS && env.RUNLENS_CLICKHOUSE_URL),
   };
+}
+
+/** 0 turns the cache off; the cap keeps a revoked token from living on for long by mistake. */
+function authCacheMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 5_000;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 60_000) throw new ConfigError(`RUNLENS_AUTH_CACHE_MS: "${raw}" must be an integer from 0 to 60000`);
+  return n;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,13 +1,20 @@
-// Builds the fastify app: OpenAPI, one error handler, then routes. server.ts alone listens,
-// so tests build the app and use app.inject against the real ClickHouse.
+// Builds the fastify app: OpenAPI, one error handler, the auth plugin, then routes (and the
+// ingest gateway when an event sink is given). server.ts alone listens, so tests build the app
+// and use app.inject against the real ClickHouse.
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { Logger } from '../common/logger.ts';
 import { SqlInputError } from '../common/sql-quote.ts';
+import { getToken } from '../common/tokens/store.ts';
+import { TokenVerifier } from '../common/tokens/verifier.ts';
+import { gatewayRoutes } from '../ingest/gateway/routes.ts';
+import type { EventSink } from '../ingest/gateway/sink.ts';
+import { loadCatalogue } from '../schemas/catalogue.ts';
 import { HttpError } from './errors.ts';
 import { validatorCompiler } from './validation.ts';
+import { authPlugin } from './plugins/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { runRoutes } from './routes/runs.ts';
 import { compareRoutes } from './routes/compare.ts';
@@ -16,6 +23,12 @@ import { seriesRoutes } from './routes/series.ts';
 export interface AppDeps {
   clickhouse: ClickHouseClient;
   logger: Logger;
+  /** Lifetime of cached token lookups, i.e. how long a revoked token may still work (config.authCacheMs). */
+  tokenCacheMs: number;
+  /** Serves POST /v1/ingest/events through this sink (the server passes a Kafka producer); no gateway without it. */
+  ingest?: EventSink;
+  /** Replaces the ClickHouse-backed token verifier (unit tests). */
+  verifier?: Pick<TokenVerifier, 'verify'>;
 }
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -30,6 +43,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'runlens query API', version: '1', description: 'Cross-run comparison of ML training runs.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token from `runlens token create`' } } },
+      security: [{ bearer: [] }],
     },
   });
 
@@ -43,10 +58,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return reply.status(500).send({ error: 'internal error', requestId: request.id });
   });
 
+  const verifier = deps.verifier ?? new TokenVerifier((id) => getToken(deps.clickhouse, id), { ttlMs: deps.tokenCacheMs });
+  await app.register(authPlugin, { verifier });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, deps);
   await app.register(runRoutes, deps);
   await app.register(compareRoutes, deps);
   await app.register(seriesRoutes, deps);
+  if (deps.ingest) await app.register(gatewayRoutes, { sink: deps.ingest, catalogue: loadCatalogue() });
   return app;
 }

@@ -1,4 +1,5 @@
-// Errors the API answers with a 4xx. Anything else is a 500 whose details stay in the log.
+// Errors the API answers with a 4xx (or a 503 when a dependency is down). Anything else is a
+// 500 whose details stay in the log.
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -8,4 +9,6 @@ export class HttpError extends Error {
   }
 }
 export const badRequest = (msg: string) => new HttpError(400, msg);
+export const forbidden = (msg: string) => new HttpError(403, msg);
 export const notFound = (msg: string) => new HttpError(404, msg);
+export const serviceUnavailable = (msg: string) => new HttpError(503, msg);

@@ -1,11 +1,14 @@
-// `runlens demo` (what `npm run demo` runs): stack up, migrate, start the processor and the API
-// as child processes, simulate a sweep, wait until every point is queryable, print the best
-// runs side by side, and keep serving until Ctrl-C.
+// `runlens demo` (what `npm run demo` runs): stack up, migrate, create a read and an ingest
+// token for the demo project, start the processor and the API as child processes, simulate a
+// sweep, wait until every point is queryable, print the best runs side by side and curl
+// examples with the tokens, and keep serving until Ctrl-C. The tokens are printed because this
+// is a local demo; they are revoked when it stops.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
+import { createToken, revokeToken } from '../../common/tokens/store.ts';
 import { migrate } from '../../processors/clickhouse/migrate.ts';
 import { simulate } from './simulate.ts';
 import { REPO_ROOT, stack } from './stack.ts';
@@ -58,6 +61,22 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   const m = await migrate(admin, config.clickhouseDatabase);
   await admin.close();
   say(`migrations: ${m.applied.length} applied, ${m.skipped.length} already there`);
+  const tokenStore = createClickHouse(config);
+  const readToken = await createToken(tokenStore, { project: opts.project, scopes: ['read'], name: 'demo (read)' });
+  const ingestToken = await createToken(tokenStore, { project: opts.project, scopes: ['ingest'], name: 'demo (ingest)' });
+  say(`created a read and an ingest token for project "${opts.project}" (revoked when the demo stops)`);
+  try {
+    await serve(config, opts, { read: readToken.token, ingest: ingestToken.token }, elapsed);
+  } finally {
+    // The tokens were printed to a terminal: they must not outlive the demo, even a failed one.
+    await Promise.all([revokeToken(tokenStore, readToken.record.id), revokeToken(tokenStore, ingestToken.record.id)]);
+    await tokenStore.close();
+  }
+}
+
+/** Everything after set-up: children, sweep, comparison, examples; returns on SIGINT/SIGTERM. */
+async function serve(config: Config, opts: DemoOptions, tokens: { read: string; ingest: string }, elapsed: () => string): Promise<void> {
+  const auth = { authorization: `Bearer ${tokens.read}` };
 
   const logDir = join(REPO_ROOT, '.runlens', 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -81,8 +100,8 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   await ch.close();
   say(`everything queryable ${((performance.now() - sent) / 1000).toFixed(1)}s after the last send; set-up took ${elapsed()}`);
 
-  const q = new URLSearchParams({ project: opts.project, sweep: sweepId, sort: 'metrics.val/acc.max:desc', limit: '5' });
-  const top = (await (await fetch(`${apiUrl}/v1/runs?${q}`)).json()) as { runs: ApiRun[] };
+  const q = new URLSearchParams({ sweep: sweepId, sort: 'metrics.val/acc.max:desc', limit: '5' });
+  const top = (await (await fetch(`${apiUrl}/v1/runs?${q}`, { headers: auth })).json()) as { runs: ApiRun[] };
   console.log('\nBest runs by val/acc (max):');
   console.log(['run', 'val/acc max', 'lr', 'batch', 'optimizer', 'dropout', 'data'].map((h, i) => h.padEnd(i === 0 ? 18 : 12)).join(''));
   for (const r of top.runs) {
@@ -96,8 +115,8 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   const cmp = (await (
     await fetch(`${apiUrl}/v1/compare`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ project: opts.project, runIds: top.runs.slice(0, 3).map((r) => r.id), metrics: ['val/acc', 'val/loss'] }),
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ runIds: top.runs.slice(0, 3).map((r) => r.id), metrics: ['val/acc', 'val/loss'] }),
     })
   ).json()) as { params: { key: string; differs: boolean }[]; lineage: { key: string; values: unknown[]; differs: boolean }[] };
   const differing = cmp.params.filter((p) => p.differs).map((p) => p.key);
@@ -106,18 +125,31 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   if (lineage.length > 0) {
     console.log(`…and in lineage: ${lineage.map((l) => `${l.key} (${l.values.map(String).join(' vs ')})`).join('; ')} — part of the difference may come from there.`);
   }
+  const best = top.runs[0]?.id ?? '<id>';
+  const pair = JSON.stringify({ runIds: top.runs.slice(0, 2).map((r) => r.id) });
+  const artifact = JSON.stringify({
+    type: 'ArtifactLogged',
+    event: { project: opts.project, runId: best, name: 'eval-report.html', kind: 'other', uri: `s3://reports/${best}.html`, digest: 'sha256:0', sizeBytes: 2048, loggedAt: Date.now(), metadata: {} },
+  });
   console.log(`
-API:      ${apiUrl}
-  ${apiUrl}/v1/runs?project=${opts.project}&sweep=${sweepId}&sort=metrics.val/acc.max:desc&limit=10
-  ${apiUrl}/v1/runs/${top.runs[0]?.id ?? '<id>'}?project=${opts.project}
-  ${apiUrl}/v1/runs/${top.runs[0]?.id ?? '<id>'}/metrics/val/acc?project=${opts.project}&maxPoints=200
-  POST ${apiUrl}/v1/compare  {"project":"${opts.project}","runIds":[…]}
+API:      ${apiUrl}   (every /v1 route needs a token of project "${opts.project}")
 OpenAPI:  ${apiUrl}/docs/json
+
+  export READ_TOKEN=${tokens.read}
+  export INGEST_TOKEN=${tokens.ingest}
+
+  curl -H "Authorization: Bearer $READ_TOKEN" '${apiUrl}/v1/runs?sweep=${sweepId}&sort=metrics.val/acc.max:desc&limit=10'
+  curl -H "Authorization: Bearer $READ_TOKEN" '${apiUrl}/v1/runs/${best}'
+  curl -H "Authorization: Bearer $READ_TOKEN" '${apiUrl}/v1/runs/${best}/metrics/val/acc?maxPoints=200'
+  curl -H "Authorization: Bearer $READ_TOKEN" -H 'content-type: application/json' -d '${pair}' ${apiUrl}/v1/compare
+  curl -H "Authorization: Bearer $INGEST_TOKEN" -H 'content-type: application/json' -d '${artifact}' ${apiUrl}/v1/ingest/events
+
+More tokens: npm run runlens -- token create --project ${opts.project} --scopes read
 Serving until Ctrl-C (Kafka and ClickHouse keep running; stop them with npm run stack:down).`);
   await new Promise<void>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
   });
-  say('stopping processor and API');
+  say('stopping processor and API, revoking the demo tokens');
   stopChildren();
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
 }

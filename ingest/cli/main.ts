@@ -2,11 +2,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { ConfigError, loadConfig, type Config } from '../../common/config.ts';
+import { parseScopes, type Scope } from '../../common/tokens/format.ts';
 import { migrate } from '../../processors/clickhouse/migrate.ts';
 import { demo } from './demo.ts';
 import { runApi, runProcessor } from './services.ts';
 import { simulate } from './simulate.ts';
 import { stack } from './stack.ts';
+import { TokenCommandError, tokenCreate, tokenList, tokenRevoke } from './token.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -78,6 +80,31 @@ program
   .option('--steps <n>', 'steps per run', positiveInt, 2000)
   .action((o: { project: string; configs: number; seeds: number; steps: number }) => demo(config(), o));
 
+const token = program.command('token').description('create, list and revoke API tokens (stored hashed in ClickHouse)');
+token
+  .command('create')
+  .description('create a token and print it once')
+  .requiredOption('--project <name>', 'the project the token is confined to')
+  .requiredOption('--scopes <list>', 'comma-separated: read, ingest, admin', (v: string) => {
+    try {
+      return parseScopes(v);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  })
+  .option('--name <name>', 'a label for `token list`', '')
+  .action((o: { project: string; scopes: Scope[]; name: string }) => tokenCreate(config(), o));
+token
+  .command('list')
+  .description('list tokens (ids, projects, scopes, status; never secrets)')
+  .option('--project <name>', 'only this project')
+  .action((o: { project?: string }) => tokenList(config(), o));
+token
+  .command('revoke')
+  .description('revoke a token for good')
+  .argument('<token-id>', 'id from `token list`')
+  .action((id: string) => tokenRevoke(config(), id));
+
 program
   .command('bench')
   .description('measure SDK → Kafka → processor → ClickHouse throughput and time to queryable')
@@ -91,6 +118,7 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);
+  else if (err instanceof TokenCommandError) console.error(`runlens token: ${err.message}`);
   else console.error(err);
   process.exit(1);
 });

@@ -1,11 +1,13 @@
 // POST /v1/compare — runs side by side, with a flag on every param, tag, lineage field and
-// artifact that differs between them.
+// artifact that differs between them. Scope `read`; runs are looked up in the token's project
+// only, so another project's run id is a 404 like any unknown id.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { compareRuns } from '../compare.ts';
 import { notFound } from '../errors.ts';
+import { projectOf } from '../plugins/auth.ts';
 import { getArtifacts, getRuns, getSummaries } from '../store.ts';
-import { ErrorBody, ParamValue, ProjectQuery } from './schemas.ts';
+import { AuthErrors, ErrorBody, ParamValue, ProjectQuery } from './schemas.ts';
 
 export const MAX_COMPARE_RUNS = 2000;
 
@@ -27,6 +29,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
   app.post(
     '/v1/compare',
     {
+      config: { scope: 'read' },
       schema: {
         summary: `Compare up to ${MAX_COMPARE_RUNS} runs side by side`,
         body: Type.Object(
@@ -48,11 +51,13 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
           }),
           400: ErrorBody,
           404: ErrorBody,
+          ...AuthErrors,
         },
       },
     },
     async (req) => {
-      const { project, runIds, metrics } = req.body;
+      const project = projectOf(req);
+      const { runIds, metrics } = req.body;
       const found = await getRuns(deps.clickhouse, project, runIds);
       const byId = new Map(found.map((r) => [r.id, r]));
       const missing = runIds.filter((id) => !byId.has(id));

@@ -1,10 +1,12 @@
-// GET /v1/runs (filter, sort, page) and GET /v1/runs/:id (everything about one run).
+// GET /v1/runs (filter, sort, page) and GET /v1/runs/:id (everything about one run). Scope
+// `read`; every query is scoped to the token's project (projectOf), never to client input.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { projectOf } from '../plugins/auth.ts';
 import { parseSort } from '../sql/sort.ts';
 import { getArtifacts, getRuns, getSummaries, listRuns } from '../store.ts';
-import { Artifact, ErrorBody, MetricSummary, ParamValue, ProjectQuery, Run } from './schemas.ts';
+import { Artifact, AuthErrors, ErrorBody, MetricSummary, ParamValue, ProjectQuery, Run } from './schemas.ts';
 
 export const MAX_PAGE = 1000;
 
@@ -26,6 +28,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get(
     '/v1/runs',
     {
+      config: { scope: 'read' },
       schema: {
         summary: 'List runs of a project, filtered by experiment and sweep, sorted by a param or a metric summary',
         querystring: Type.Object({
@@ -42,6 +45,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
           400: ErrorBody,
+          ...AuthErrors,
         },
       },
     },
@@ -49,7 +53,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
       const q = req.query;
       const offset = q.cursor ? decodeCursor(q.cursor) : 0;
       const { runs, hasMore } = await listRuns(deps.clickhouse, {
-        project: q.project,
+        project: projectOf(req),
         experiment: q.experiment,
         sweepId: q.sweep,
         sort: parseSort(q.sort),
@@ -63,6 +67,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get(
     '/v1/runs/:id',
     {
+      config: { scope: 'read' },
       schema: {
         summary: 'One run: params, tags, lineage, metric summaries (per segment too) and artifacts',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
@@ -70,12 +75,13 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
         response: {
           200: Type.Intersect([Run, Type.Object({ metrics: Type.Array(MetricSummary), artifacts: Type.Array(Artifact) })]),
           404: ErrorBody,
+          ...AuthErrors,
         },
       },
     },
     async (req) => {
       const { id } = req.params;
-      const { project } = req.query;
+      const project = projectOf(req);
       const [run] = await getRuns(deps.clickhouse, project, [id]);
       if (!run) throw notFound(`run "${id}" not found in project "${project}"`);
       const [summaries, artifacts] = await Promise.all([getSummaries(deps.clickhouse, project, [id]), getArtifacts(deps.clickhouse, project, [id])]);

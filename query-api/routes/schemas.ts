@@ -1,7 +1,13 @@
 // TypeBox shapes shared by the routes; they type the handlers and feed the OpenAPI document.
 import { Type, type Static } from '@sinclair/typebox';
 
-export const ProjectQuery = Type.String({ minLength: 1, maxLength: 128, default: 'default', description: 'Project (tenancy unit).' });
+/**
+ * The project comes from the API token. Clients may still name it (older clients do); it must
+ * then equal the token's project, or the auth plugin answers 403 before validation.
+ */
+export const ProjectQuery = Type.Optional(
+  Type.String({ minLength: 1, maxLength: 128, description: "Optional: the token's project decides; a different value is a 403." }),
+);
 
 export const MetricSummary = Type.Object({
   key: Type.String(),
@@ -63,3 +69,6 @@ export const Artifact = Type.Object({
 
 export const ErrorBody = Type.Object({ error: Type.String() });
 export type ErrorBody = Static<typeof ErrorBody>;
+
+/** What the auth plugin may answer on any protected route (documented in OpenAPI). */
+export const AuthErrors = { 401: ErrorBody, 403: ErrorBody, 503: ErrorBody } as const;

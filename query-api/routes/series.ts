@@ -1,10 +1,12 @@
 // GET /v1/runs/:id/metrics/<key> — one metric series, downsampled on the server. The key may
 // contain slashes (val/acc), so it is the route's wildcard rather than a single segment.
+// Scope `read`; the series is looked up in the token's project only.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { projectOf } from '../plugins/auth.ts';
 import { getSeries } from '../store.ts';
-import { ErrorBody, ProjectQuery } from './schemas.ts';
+import { AuthErrors, ErrorBody, ProjectQuery } from './schemas.ts';
 
 export const MAX_SERIES_POINTS = 20_000;
 
@@ -12,6 +14,7 @@ export async function seriesRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get(
     '/v1/runs/:id/metrics/*',
     {
+      config: { scope: 'read' },
       schema: {
         summary: 'A metric series downsampled to at most maxPoints; every bucket keeps its min and max point so spikes survive',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), '*': Type.String({ maxLength: 256 }) }),
@@ -37,6 +40,7 @@ export async function seriesRoutes(app: App, deps: AppDeps): Promise<void> {
           }),
           400: ErrorBody,
           404: ErrorBody,
+          ...AuthErrors,
         },
       },
     },
@@ -44,7 +48,8 @@ export async function seriesRoutes(app: App, deps: AppDeps): Promise<void> {
       const key = req.params['*'];
       if (!key) throw badRequest('metric key is missing: GET /v1/runs/:id/metrics/<key>');
       const { id } = req.params;
-      const { project, maxPoints, segment } = req.query;
+      const project = projectOf(req);
+      const { maxPoints, segment } = req.query;
       const series = await getSeries(deps.clickhouse, project, id, key, segment ?? '', maxPoints);
       if (!series) throw notFound(`no points for metric "${key}"${segment ? ` segment "${segment}"` : ''} in run "${id}" of project "${project}"`);
       return { runId: id, key, segment: segment ?? null, ...series };

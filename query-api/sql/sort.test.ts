@@ -14,5 +14,7 @@ describe('parseSort', () => {
     expect(() => parseSort('params.')).toThrow(/missing param name/);
     expect(() => parseSort('metrics..max')).toThrow(/missing metric name/);
     expect(() => parseSort('metrics.acc[].max')).toThrow(/empty segment/);
+    expect(() => parseSort('params.a\nb')).toThrow(/control characters/);
+    expect(() => parseSort('metrics.loss[a\u0000b]')).toThrow(/control characters/);
   });
 });

@@ -10,7 +10,10 @@ import { SUMMARY_AGGREGATES, type SortSpec, type SummaryAggregate } from './quer
 const AGGREGATE = new RegExp(`\\.(${Object.keys(SUMMARY_AGGREGATES).join('|')})$`);
 
 export function parseSort(input: string): SortSpec {
-  const m = /^(.*?)(?::(asc|desc))?$/i.exec(input.trim())!;
+  // Ingest refuses control characters in keys, so no sort could match one; saying so beats a
+  // sort that silently finds nothing (and `.` below would not match a newline anyway).
+  if (/[\u0000-\u001f\u007f]/.test(input)) throw new SqlInputError('sort: param and metric names contain no control characters');
+  const m = /^(.*?)(?::(asc|desc))?$/is.exec(input.trim())!;
   const field = m[1]!;
   const direction = (m[2]?.toLowerCase() ?? 'asc') as 'asc' | 'desc';
   if (field === 'started_at' || field === 'name' || field === 'run_id') return { kind: 'attribute', field, direction };
@@ -28,7 +31,7 @@ export function parseSort(input: string): SortSpec {
       rest = rest.slice(0, -a[0].length);
     }
     let segment = '';
-    const s = /^(.*)\[([^\]]*)\]$/.exec(rest);
+    const s = /^(.*)\[([^\]]*)\]$/s.exec(rest);
     if (s) {
       rest = s[1]!;
       segment = s[2]!;

@@ -1,9 +1,13 @@
-// Starts the real processor and builds the real API app over a test namespace.
+// Starts the real processor and builds the real API app over a test namespace; creates API
+// tokens in the namespace's database for the requests the tests make.
 import { createLogger } from '../../common/logger.ts';
 import { Processor } from '../../processors/processor.ts';
 import { buildApp, type App } from '../../query-api/app.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
+import type { Scope } from '../../common/tokens/format.ts';
+import { createToken } from '../../common/tokens/store.ts';
+import { KafkaEventSink } from '../../ingest/gateway/sink.ts';
 import type { Namespace } from './namespace.ts';
 
 export async function startProcessor(ns: Namespace, groupId?: string, opts: { skipStored?: boolean } = {}): Promise<Processor> {
@@ -12,9 +16,28 @@ export async function startProcessor(ns: Namespace, groupId?: string, opts: { sk
   return p;
 }
 
-export function buildTestApp(ns: Namespace): Promise<App> {
-  return buildApp({ clickhouse: ns.clickhouse, logger: createLogger('test-api', 'silent') });
+export interface TestAppOptions {
+  /** Token cache lifetime (default 5 s, as in production); 0 makes revocations take effect at once. */
+  tokenCacheMs?: number;
+  /** Serve POST /v1/ingest/events through a real Kafka producer on the namespace's topic. */
+  gateway?: boolean;
 }
+
+export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Promise<App> {
+  const logger = createLogger('test-api', 'silent');
+  const ingest = opts.gateway ? new KafkaEventSink(ns.config, logger) : undefined;
+  await ingest?.connect();
+  const app = await buildApp({ clickhouse: ns.clickhouse, logger, tokenCacheMs: opts.tokenCacheMs ?? 5_000, ingest });
+  if (ingest) app.addHook('onClose', () => ingest.close());
+  return app;
+}
+
+/** A fresh API token of `project` with `scopes`, stored in the namespace's database. */
+export async function createTestToken(ns: Namespace, project: string, scopes: Scope[]): Promise<string> {
+  return (await createToken(ns.clickhouse, { project, scopes, name: 'test' })).token;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export function connectSdk(ns: Namespace, opts: { maxBatchPoints?: number } = {}): Promise<RunlensClient> {
   return RunlensClient.connect({ brokers: ns.config.kafkaBrokers, topicPrefix: ns.config.topicPrefix, flushOnExit: false, maxBatchPoints: opts.maxBatchPoints, logger: createLogger('test-sdk', 'silent') });

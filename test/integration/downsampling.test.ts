@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/app.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
-import { buildTestApp, connectSdk, count, startProcessor } from '../helpers/pipeline.ts';
+import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 
 let ns: Namespace;
 let processor: Processor;
 let app: App;
+let token: string; // read, project "d"
 const STEPS = 10_000;
 const series = new Map<number, number>();
 
@@ -15,6 +16,7 @@ beforeAll(async () => {
   ns = await freshNamespace('downsample');
   processor = await startProcessor(ns);
   app = await buildTestApp(ns);
+  token = await createTestToken(ns, 'd', ['read']);
   const sdk = await connectSdk(ns, { maxBatchPoints: 2_500 });
   const run = await sdk.startRun({ project: 'd', experiment: 'e', runId: 'spiky' });
   for (let step = 1; step <= STEPS; step++) {
@@ -37,7 +39,7 @@ afterAll(async () => {
 
 describe('GET /v1/runs/:id/metrics/<key>', () => {
   it('returns at most maxPoints points and keeps the spikes at their steps', async () => {
-    const r = await app.inject({ method: 'GET', url: '/v1/runs/spiky/metrics/loss?project=d&maxPoints=100' });
+    const r = await app.inject({ method: 'GET', url: '/v1/runs/spiky/metrics/loss?maxPoints=100', headers: bearer(token) });
     expect(r.statusCode).toBe(200);
     const body = r.json() as { totalPoints: number; points: { step: number; value: number }[]; buckets: { fromStep: number; toStep: number; min: number; max: number; count: number; stepOfMin: number; stepOfMax: number }[] };
     expect(body.totalPoints).toBe(STEPS);
@@ -61,12 +63,12 @@ describe('GET /v1/runs/:id/metrics/<key>', () => {
   });
 
   it('returns the full series when it fits, and a key with a slash works', async () => {
-    const r = await app.inject({ method: 'GET', url: `/v1/runs/spiky/metrics/loss?project=d&maxPoints=${STEPS}` });
+    const r = await app.inject({ method: 'GET', url: `/v1/runs/spiky/metrics/loss?maxPoints=${STEPS}`, headers: bearer(token) });
     expect(r.json().points).toHaveLength(STEPS);
     expect(r.json().bucketWidth).toBe(1);
-    const missing = await app.inject({ method: 'GET', url: '/v1/runs/spiky/metrics/val/acc?project=d' });
+    const missing = await app.inject({ method: 'GET', url: '/v1/runs/spiky/metrics/val/acc', headers: bearer(token) });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toMatch(/val\/acc/);
-    expect((await app.inject({ method: 'GET', url: '/v1/runs/spiky/metrics/loss?project=d&maxPoints=1' })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/v1/runs/spiky/metrics/loss?maxPoints=1', headers: bearer(token) })).statusCode).toBe(400);
   });
 });

@@ -1,14 +1,16 @@
 // SDK → real Kafka → processor → real ClickHouse → query API, on a small sweep whose every
-// summary is computed by hand below.
+// summary is computed by hand below. Requests carry a read token of project "hand".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/app.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
-import { buildTestApp, connectSdk, count, startProcessor } from '../helpers/pipeline.ts';
+import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 
 let ns: Namespace;
 let processor: Processor;
 let app: App;
+let token: string; // read, project "hand"
+let otherToken: string; // read, project "someone-else"
 
 const env = { language: 'python', languageVersion: '3.11', libraries: { torch: '2.5.1' } };
 
@@ -16,6 +18,8 @@ beforeAll(async () => {
   ns = await freshNamespace('pipeline');
   processor = await startProcessor(ns);
   app = await buildTestApp(ns);
+  token = await createTestToken(ns, 'hand', ['read']);
+  otherToken = await createTestToken(ns, 'someone-else', ['read']);
   // maxBatchPoints 3 spreads each series over several messages, so summaries must combine chunks.
   const sdk = await connectSdk(ns, { maxBatchPoints: 3 });
   const base = { project: 'hand', experiment: 'exp', sweepId: 'sw1' };
@@ -44,26 +48,27 @@ afterAll(async () => {
   await ns?.drop();
 });
 
-const get = async (url: string) => {
-  const r = await app.inject({ method: 'GET', url });
+const get = async (url: string, as = token) => {
+  const r = await app.inject({ method: 'GET', url, headers: bearer(as) });
   return { status: r.statusCode, body: r.json() };
 };
+const compare = (payload: object) => app.inject({ method: 'POST', url: '/v1/compare', headers: bearer(token), payload });
 
 describe('ingest into ClickHouse', () => {
   it('stores runs with typed params, lineage and status', async () => {
-    const { status, body } = await get('/v1/runs/r-a?project=hand');
+    const { status, body } = await get('/v1/runs/r-a');
     expect(status).toBe(200);
     expect(body).toMatchObject({
       id: 'r-a', experiment: 'exp', sweepId: 'sw1', status: 'finished',
       params: { lr: 0.1, bs: 32, opt: 'adam', seed: 1 },
       lineage: { gitCommit: 'c1', dataVersion: 'v2', seed: 1, environment: { language: 'python', libraries: { torch: '2.5.1' } } },
     });
-    expect((await get('/v1/runs/r-c?project=hand')).body.status).toBe('running');
-    expect((await get('/v1/runs/r-b?project=hand')).body.status).toBe('failed');
+    expect((await get('/v1/runs/r-c')).body.status).toBe('running');
+    expect((await get('/v1/runs/r-b')).body.status).toBe('failed');
   });
 
   it('keeps per-run summaries equal to a hand computation, per segment too', async () => {
-    const { body } = await get('/v1/runs/r-a?project=hand');
+    const { body } = await get('/v1/runs/r-a');
     const m = (key: string, segment: string | null) => body.metrics.find((x: { key: string; segment: string | null }) => x.key === key && x.segment === segment);
     // val/acc = 0.5, 0.7, 0.6, 0.65 at steps 1..4
     expect(m('val/acc', null)).toEqual({ key: 'val/acc', segment: null, count: 4, mean: expect.closeTo(0.6125, 12), min: 0.5, max: 0.7, stepOfMin: 1, stepOfMax: 2, last: 0.65, lastStep: 4 });
@@ -77,29 +82,33 @@ describe('ingest into ClickHouse', () => {
 
 describe('GET /v1/runs', () => {
   it('sorts by a metric summary and by a param', async () => {
-    const byAcc = await get('/v1/runs?project=hand&sweep=sw1&sort=metrics.val/acc.max:desc');
+    const byAcc = await get('/v1/runs?sweep=sw1&sort=metrics.val/acc.max:desc');
     expect(byAcc.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-b', 'r-a', 'r-c']);
     expect(byAcc.body.runs.map((r: { sortValue: number }) => r.sortValue)).toEqual([0.8, 0.7, 0.4]);
-    const bySegment = await get('/v1/runs?project=hand&sort=metrics.val/acc[class=cat].last:desc');
+    const bySegment = await get('/v1/runs?sort=metrics.val/acc[class=cat].last:desc');
     expect(bySegment.body.runs[0]).toMatchObject({ id: 'r-a', sortValue: 0.8 });
     expect(bySegment.body.runs.slice(1).map((r: { sortValue: null }) => r.sortValue)).toEqual([null, null]); // missing values sort last
-    const byLr = await get('/v1/runs?project=hand&sort=params.lr:asc');
+    const byLr = await get('/v1/runs?sort=params.lr:asc');
     expect(byLr.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-c', 'r-b', 'r-a']);
   });
 
   it('pages with a cursor, every run exactly once', async () => {
-    const p1 = await get('/v1/runs?project=hand&sort=params.lr:desc&limit=2');
+    const p1 = await get('/v1/runs?sort=params.lr:desc&limit=2');
     expect(p1.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-a', 'r-b']);
-    const p2 = await get(`/v1/runs?project=hand&sort=params.lr:desc&limit=2&cursor=${p1.body.nextCursor}`);
+    const p2 = await get(`/v1/runs?sort=params.lr:desc&limit=2&cursor=${p1.body.nextCursor}`);
     expect(p2.body.runs.map((r: { id: string }) => r.id)).toEqual(['r-c']);
     expect(p2.body.nextCursor).toBeNull();
   });
 
-  it('filters by experiment and sweep, and scopes by project', async () => {
-    expect((await get('/v1/runs?project=hand&experiment=exp')).body.runs).toHaveLength(3);
-    expect((await get('/v1/runs?project=hand&sweep=other')).body.runs).toHaveLength(0);
-    expect((await get('/v1/runs?project=someone-else')).body.runs).toHaveLength(0);
-    expect((await get('/v1/runs/r-a?project=someone-else')).status).toBe(404);
+  it('filters by experiment and sweep, and scopes by the token\'s project', async () => {
+    expect((await get('/v1/runs?experiment=exp')).body.runs).toHaveLength(3);
+    expect((await get('/v1/runs?sweep=other')).body.runs).toHaveLength(0);
+    expect((await get('/v1/runs', otherToken)).body.runs).toHaveLength(0);
+    expect((await get('/v1/runs/r-a', otherToken)).status).toBe(404);
+    // Naming the token's own project is allowed (older clients do); naming another is a 403.
+    expect((await get('/v1/runs?project=hand')).body.runs).toHaveLength(3);
+    expect((await get('/v1/runs?project=someone-else')).status).toBe(403);
+    expect((await get('/v1/runs?project=hand', otherToken)).status).toBe(403);
   });
 
   it('answers bad input with a 400 that says what to fix', async () => {
@@ -113,7 +122,7 @@ describe('GET /v1/runs', () => {
 
 describe('POST /v1/compare', () => {
   it('puts runs side by side and flags what differs', async () => {
-    const r = await app.inject({ method: 'POST', url: '/v1/compare', payload: { project: 'hand', runIds: ['r-a', 'r-b', 'r-c'], metrics: ['val/acc'] } });
+    const r = await compare({ runIds: ['r-a', 'r-b', 'r-c'], metrics: ['val/acc'] });
     expect(r.statusCode).toBe(200);
     const body = r.json();
     expect(body.runs.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([['r-a', 'finished'], ['r-b', 'failed'], ['r-c', 'running']]);
@@ -131,11 +140,11 @@ describe('POST /v1/compare', () => {
   });
 
   it('says which runs do not exist, and rejects malformed bodies', async () => {
-    const missing = await app.inject({ method: 'POST', url: '/v1/compare', payload: { project: 'hand', runIds: ['r-a', 'nope'] } });
+    const missing = await compare({ runIds: ['r-a', 'nope'] });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toMatch(/nope/);
     for (const payload of [{}, { runIds: [] }, { runIds: ['a', 'a'] }, { runIds: 'r-a' }, { runIds: ['r-a'], extra: 1 }]) {
-      expect((await app.inject({ method: 'POST', url: '/v1/compare', payload })).statusCode).toBe(400);
+      expect((await compare(payload)).statusCode).toBe(400);
     }
   });
 });
@@ -152,7 +161,7 @@ describe('replays', () => {
   });
 
   it('a forced replay of the whole topic changes no summary and no count', async () => {
-    const before = (await get('/v1/runs/r-a?project=hand')).body.metrics;
+    const before = (await get('/v1/runs/r-a')).body.metrics;
     const chunksBefore = await count(ns, 'SELECT count() AS n FROM metric_chunks FINAL');
     // A zombie-like consumer that does not skip stored offsets re-inserts every row (merges
     // may collapse the copies at any time afterwards).
@@ -164,8 +173,8 @@ describe('replays', () => {
     }
     expect(replay.stats.points).toBe(16);
     expect(await count(ns, 'SELECT count() AS n FROM metric_chunks FINAL')).toBe(chunksBefore);
-    expect((await get('/v1/runs/r-a?project=hand')).body.metrics).toEqual(before);
-    const list = await get('/v1/runs?project=hand&sort=metrics.val/acc.count:desc');
+    expect((await get('/v1/runs/r-a')).body.metrics).toEqual(before);
+    const list = await get('/v1/runs?sort=metrics.val/acc.count:desc');
     expect(list.body.runs.map((r: { sortValue: number }) => r.sortValue)).toEqual([4, 4, 2]);
   });
 });

@@ -1,0 +1,108 @@
+// Turns an ingest-gateway request body into Kafka messages, or into the one reason the whole
+// request is refused. Pure: no I/O, so the gateway can check every event before producing any.
+// Accepts JSON ({type, event} or an array of them) and Avro single-object bodies (exactly the
+// bytes a Kafka message would carry). Must never accept an event of another project than the
+// caller's token, or an event the processors would dead-letter.
+import type { Type as AvroType } from 'avsc';
+import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
+import { EVENT_TYPES, type AnyEvent, type EventType } from '../../schemas/events.ts';
+import { validateEvent } from '../../schemas/validate.ts';
+
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
+export interface OutgoingEvent {
+  type: EventType;
+  /** Kafka key: a run's events stay in one partition, in order. */
+  runId: string;
+  value: Buffer;
+  points: number;
+}
+
+export type ParseResult = { ok: true; events: OutgoingEvent[] } | { ok: false; status: 400 | 403; error: string };
+
+const bad = (error: string): ParseResult => ({ ok: false, status: 400, error });
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing (missing)';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function describeType(t: AvroType): string {
+  const s = JSON.stringify(t.schema());
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** The first place where `value` does not fit the Avro schema, in words; null when it fits. */
+function avroMismatch(type: AvroType, value: unknown): string | null {
+  let first: string | null = null;
+  const ok = type.isValid(value, {
+    noUndeclaredFields: true,
+    errorHook: (path, v, t) => {
+      if (first !== null) return;
+      const where = path.length > 0 ? `field "${path.join('.')}"` : 'the event';
+      const fields = (t as AvroType & { fields?: { name: string }[] }).fields;
+      if (fields && v && typeof v === 'object' && !Array.isArray(v)) {
+        const unknown = Object.keys(v).filter((k) => !fields.some((f) => f.name === k));
+        if (unknown.length > 0) {
+          first = `${where} has unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}`;
+          return;
+        }
+      }
+      first = `${where}: expected ${describeType(t)}, got ${describeValue(v)}`;
+    },
+  });
+  return ok ? null : (first ?? 'does not match the schema');
+}
+
+function pointsOf(e: AnyEvent): number {
+  return e.type === 'MetricBatch' ? e.value.steps.length : 0;
+}
+
+/** Semantic validation and the tenancy check, shared by both body formats. */
+function check(i: number, event: AnyEvent, project: string): ParseResult | null {
+  const invalid = validateEvent(event);
+  if (invalid) return bad(`event ${i} (${event.type}): ${invalid}`);
+  if (event.value.project !== project) {
+    return { ok: false, status: 403, error: `event ${i} (${event.type}): project "${event.value.project.slice(0, 128)}" is not the token's project` };
+  }
+  return null;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+}
+
+export function parseJsonBody(body: unknown, project: string, catalogue: SchemaCatalogue): ParseResult {
+  const items = Array.isArray(body) ? body : [body];
+  if (items.length === 0) return bad('no events: send {"type": ..., "event": {...}} or a non-empty array of them');
+  if (items.length > MAX_EVENTS_PER_REQUEST) return bad(`${items.length} events in one request; the limit is ${MAX_EVENTS_PER_REQUEST}`);
+  const out: OutgoingEvent[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!isRecord(item) || !isRecord(item.event) || typeof item.type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(item.type)) {
+      return bad(`event ${i}: expected {"type": ${EVENT_TYPES.map((t) => `"${t}"`).join(' | ')}, "event": {...}}`);
+    }
+    const extra = Object.keys(item).filter((k) => k !== 'type' && k !== 'event');
+    if (extra.length > 0) return bad(`event ${i}: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')} next to "type" and "event"`);
+    const type = item.type as EventType;
+    const schema = catalogue.reader(type).type;
+    const mismatch = avroMismatch(schema, item.event);
+    if (mismatch) return bad(`event ${i} (${type}): ${mismatch}`);
+    // clone fills the schema's defaults (sweepId: null, …), so the event is what a decoder would see.
+    const event = { type, value: schema.clone(item.event) } as AnyEvent;
+    const refused = check(i, event, project);
+    if (refused) return refused;
+    out.push({ type, runId: event.value.runId, value: catalogue.encode(type, event.value as never), points: pointsOf(event) });
+  }
+  return { ok: true, events: out };
+}
+
+/** One Avro single-object encoded event, forwarded byte for byte once it decodes and validates. */
+export function parseAvroBody(body: Buffer, project: string, catalogue: SchemaCatalogue): ParseResult {
+  const decoded = catalogue.decode(body);
+  if (!decoded.ok) return bad(`event 0: ${decoded.reason}: ${decoded.detail}`);
+  const refused = check(0, decoded.event, project);
+  if (refused) return refused;
+  return { ok: true, events: [{ type: decoded.event.type, runId: decoded.event.value.runId, value: Buffer.from(body), points: pointsOf(decoded.event) }] };
+}

@@ -1,0 +1,96 @@
+// POST /v1/ingest/events on the real app over a fake sink and a fake token verifier: what is
+// produced, when, and what is not. The round trip through Kafka is in test/integration/auth.test.ts.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createClickHouse } from '../../common/clickhouse.ts';
+import { loadConfig } from '../../common/config.ts';
+import { createLogger } from '../../common/logger.ts';
+import type { Principal } from '../../common/tokens/verifier.ts';
+import { buildApp, type App } from '../../query-api/app.ts';
+import { loadCatalogue } from '../../schemas/catalogue.ts';
+import type { EventMap } from '../../schemas/events.ts';
+import type { OutgoingMessage } from './sink.ts';
+
+const catalogue = loadCatalogue();
+const principals: Record<string, Principal> = {
+  ingest: { tokenId: 'i', project: 'p', scopes: ['ingest'] },
+  read: { tokenId: 'r', project: 'p', scopes: ['read'] },
+};
+const sent: OutgoingMessage[][] = [];
+let failSends = false;
+const sink = {
+  send: async (messages: OutgoingMessage[]) => {
+    if (failSends) throw new Error('broker down');
+    sent.push(messages);
+  },
+};
+
+const runFinished = (project = 'p', runId = 'r1'): EventMap['RunFinished'] => ({ project, runId, status: 'finished', endedAt: 2, durationMs: 1, summary: { acc: 0.9 } });
+const post = (payload: unknown, token = 'ingest', contentType = 'application/json') =>
+  app.inject({
+    method: 'POST',
+    url: '/v1/ingest/events',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    payload: Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
+  });
+
+let app: App;
+beforeAll(async () => {
+  const clickhouse = createClickHouse(loadConfig({ RUNLENS_CLICKHOUSE_URL: 'http://127.0.0.1:9' }));
+  app = await buildApp({ clickhouse, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier: { verify: async (t) => principals[t] ?? null }, ingest: sink });
+});
+afterAll(() => app.close());
+beforeEach(() => {
+  sent.length = 0;
+  failSends = false;
+});
+
+describe('POST /v1/ingest/events', () => {
+  it('produces JSON events keyed by run id and answers 202 with counts', async () => {
+    const r = await post([
+      { type: 'RunFinished', event: runFinished('p', 'r1') },
+      { type: 'MetricBatch', event: { project: 'p', runId: 'r2', workerRank: null, keys: ['a'], segments: [], keyIndex: [0], segmentIndex: [-1], steps: [3], values: [1], wallTimes: [1] } },
+    ]);
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toEqual({ accepted: 2, byType: { RunFinished: 1, MetricBatch: 1 }, points: 1 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.map((m) => m.key)).toEqual(['r1', 'r2']);
+    const d = catalogue.decode(sent[0]![0]!.value);
+    expect(d.ok && d.event).toEqual({ type: 'RunFinished', value: expect.objectContaining(runFinished('p', 'r1')) });
+  });
+
+  it('produces an Avro single-object body as it came', async () => {
+    const bytes = catalogue.encode('RunFinished', runFinished());
+    const r = await post(bytes, 'ingest', 'application/avro');
+    expect(r.statusCode).toBe(202);
+    expect(sent[0]![0]!.value.equals(bytes)).toBe(true);
+  });
+
+  it('produces nothing of a request with one bad or foreign event', async () => {
+    const ok = { type: 'RunFinished', event: runFinished() };
+    const invalid = await post([ok, ok, { type: 'RunFinished', event: { ...runFinished(), status: 'exploded' } }]);
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error).toMatch(/^event 2 \(RunFinished\): field "status"/);
+    const foreign = await post([ok, { type: 'RunFinished', event: runFinished('q') }]);
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error).toMatch(/^event 1 /);
+    expect((await post(catalogue.encode('RunFinished', runFinished('q')), 'ingest', 'application/avro')).statusCode).toBe(403);
+    expect((await post(Buffer.from('garbage'), 'ingest', 'application/avro')).statusCode).toBe(400);
+    expect((await post(Buffer.from('{"type":'), 'ingest')).statusCode).toBe(400); // malformed JSON
+    expect((await post('a JSON string', 'ingest')).statusCode).toBe(400);
+    expect((await post(Buffer.from('x'), 'ingest', 'text/plain')).statusCode).toBe(415);
+    expect(sent).toEqual([]);
+  });
+
+  it('needs the ingest scope', async () => {
+    expect((await post({ type: 'RunFinished', event: runFinished() }, 'read')).statusCode).toBe(403);
+    expect((await post({ type: 'RunFinished', event: runFinished() }, 'nobody')).statusCode).toBe(401);
+    expect(sent).toEqual([]);
+  });
+
+  it('answers 503 when Kafka does not acknowledge', async () => {
+    failSends = true;
+    const r = await post({ type: 'RunFinished', event: runFinished() });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
+  });
+});
