@@ -1,11 +1,11 @@
 // ClickHouse client factory and the mapping of its errors to our own classes. Callers decide
 // retries by class, never by message text.
-import { createClient, ClickHouseError, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, ClickHouseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { Config } from './config.ts';
 
 export type { ClickHouseClient };
 
-export function createClickHouse(config: Config, opts: { database?: string; requestTimeoutMs?: number } = {}): ClickHouseClient {
+export function createClickHouse(config: Config, opts: { database?: string; requestTimeoutMs?: number; settings?: ClickHouseSettings } = {}): ClickHouseClient {
   return createClient({
     url: config.clickhouseUrl,
     username: config.clickhouseUser,
@@ -17,6 +17,7 @@ export function createClickHouse(config: Config, opts: { database?: string; requ
     clickhouse_settings: {
       // 18.16 quotes 64-bit integers in JSON by default; numbers are what every reader wants.
       output_format_json_quote_64bit_integers: 0,
+      ...opts.settings,
     },
   });
 }
@@ -41,6 +42,42 @@ export function classifyStorageError(err: unknown): StorageUnavailableError | St
   const e = new StorageUnavailableError(err instanceof Error ? err.message : String(err));
   (e as { cause?: unknown }).cause = err;
   return e;
+}
+
+/**
+ * Settings that bound every query of the API. wait_end_of_query makes ClickHouse report a
+ * limit as an HTTP error instead of appending it to a half-sent 200 response.
+ */
+export function queryLimitSettings(limits: Config['queryLimits']): ClickHouseSettings {
+  return {
+    max_execution_time: limits.timeoutSeconds,
+    max_result_rows: String(limits.maxResultRows),
+    result_overflow_mode: 'throw',
+    max_memory_usage: String(limits.maxMemoryBytes),
+    wait_end_of_query: 1,
+  };
+}
+
+/** A query stopped by one of the limits above: the caller's request was too big, not our fault. */
+export class QueryLimitError extends Error {
+  override name = 'QueryLimitError';
+}
+
+const LIMIT_CODES: Record<string, (l: Config['queryLimits']) => string> = {
+  '159': (l) => `the query ran longer than the ${l.timeoutSeconds} s limit (RUNLENS_QUERY_TIMEOUT_S)`,
+  '160': (l) => `the query would run longer than the ${l.timeoutSeconds} s limit (RUNLENS_QUERY_TIMEOUT_S)`,
+  '158': (l) => `the result has more than ${l.maxResultRows.toLocaleString('en-US')} rows (RUNLENS_QUERY_MAX_RESULT_ROWS)`,
+  '396': (l) => `the result has more than ${l.maxResultRows.toLocaleString('en-US')} rows (RUNLENS_QUERY_MAX_RESULT_ROWS)`,
+  '241': (l) => `the query needs more than ${(l.maxMemoryBytes / 1e9).toFixed(1)} GB of memory (RUNLENS_QUERY_MAX_MEMORY_BYTES)`,
+};
+
+/** Maps a ClickHouse limit error to QueryLimitError naming the limit; anything else is returned unchanged. */
+export function asQueryLimitError(err: unknown, limits: Config['queryLimits']): unknown {
+  if (err instanceof ClickHouseError) {
+    const describe = LIMIT_CODES[String(err.code)];
+    if (describe) return new QueryLimitError(`${describe(limits)}; narrow the filter or ask for fewer runs, points or columns`);
+  }
+  return err;
 }
 
 export async function ping(client: ClickHouseClient): Promise<boolean> {
