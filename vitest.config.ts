@@ -35,6 +35,17 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The product's SQL on current ClickHouse through chdb (in process, no server). The
+        // first run creates .runlens/venv-compat and pip-installs chdb: minutes.
+        test: {
+          name: 'compat',
+          include: ['test/compat/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 1_500_000,
+        },
+      },
     ],
   },
 });

@@ -4,7 +4,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { asQueryLimitError, QueryLimitError, type ClickHouseClient } from '../common/clickhouse.ts';
+import { loadConfig, type Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { SqlInputError } from '../common/sql-quote.ts';
 import { getToken } from '../common/tokens/store.ts';
@@ -13,6 +14,7 @@ import { gatewayRoutes } from '../ingest/gateway/routes.ts';
 import type { EventSink } from '../ingest/gateway/sink.ts';
 import { loadCatalogue } from '../schemas/catalogue.ts';
 import { HttpError } from './errors.ts';
+import { FilterError } from './filter/errors.ts';
 import { validatorCompiler } from './validation.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -27,9 +29,13 @@ export interface AppDeps {
   tokenCacheMs: number;
   /** Serves POST /v1/ingest/events through this sink (the server passes a Kafka producer); no gateway without it. */
   ingest?: EventSink;
+  /** The limits the ClickHouse client enforces (server.ts); named in 422 answers. */
+  queryLimits?: Config['queryLimits'];
   /** Replaces the ClickHouse-backed token verifier (unit tests). */
   verifier?: Pick<TokenVerifier, 'verify'>;
 }
+
+const DEFAULT_LIMITS = loadConfig({}).queryLimits;
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -50,7 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof HttpError) return reply.status(err.statusCode).send({ error: err.message });
-    if (err instanceof SqlInputError) return reply.status(400).send({ error: err.message });
+    if (err instanceof SqlInputError || err instanceof FilterError) return reply.status(400).send({ error: err.message });
+    const limited = asQueryLimitError(err, deps.queryLimits ?? DEFAULT_LIMITS);
+    if (limited instanceof QueryLimitError) return reply.status(422).send({ error: limited.message });
     const e = err as { validation?: unknown; statusCode?: number; message: string };
     if (e.validation) return reply.status(400).send({ error: e.message });
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return reply.status(e.statusCode).send({ error: e.message });

@@ -1,17 +1,18 @@
 // Starts the query API (with the ingest gateway): the only module that listens. Creates the
 // gateway's Kafka producer from config and connects it in the background, so reads are served
 // even while Kafka is unreachable (the gateway answers 503 until it connects).
-import { createClickHouse } from '../common/clickhouse.ts';
+import { createClickHouse, queryLimitSettings } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { KafkaEventSink } from '../ingest/gateway/sink.ts';
 import { buildApp, type App } from './app.ts';
 
 export async function startServer(config: Config, logger: Logger): Promise<{ app: App; url: string; close: () => Promise<void> }> {
-  const clickhouse = createClickHouse(config);
+  // Every API query runs under the configured limits; exceeding one is a 422 naming it.
+  const clickhouse = createClickHouse(config, { settings: queryLimitSettings(config.queryLimits) });
   const ingest = new KafkaEventSink(config, logger.child({ component: 'ingest-gateway' }));
   ingest.connect().catch((err: unknown) => logger.warn({ err }, 'ingest gateway: Kafka not reachable yet; POST /v1/ingest/events retries on each request'));
-  const app = await buildApp({ clickhouse, logger, tokenCacheMs: config.authCacheMs, ingest });
+  const app = await buildApp({ clickhouse, logger, tokenCacheMs: config.authCacheMs, ingest, queryLimits: config.queryLimits });
   const url = await app.listen({ port: config.apiPort, host: config.apiHost });
   return {
     app,

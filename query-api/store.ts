@@ -1,7 +1,9 @@
 // Reads from ClickHouse and shapes rows into the API's domain objects. Routes call these;
 // nothing here knows about HTTP.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
+import type { ParamCatalogue, ParamType } from './filter/compile.ts';
 import * as sql from './sql/queries.ts';
+import { listRunsSql, type Keyset, type ListRunsQuery } from './sql/run-list.ts';
 
 export interface MetricSummary {
   key: string;
@@ -157,23 +159,49 @@ export async function getArtifacts(ch: ClickHouseClient, project: string, runIds
 }
 
 export interface RunListItem extends RunRecord {
-  sortValue: number | string | null;
+  /** The value of each sort key for this run, in sort order (null when the run has none). */
+  sortValues: (number | string | null)[];
 }
 
-export async function listRuns(ch: ClickHouseClient, q: sql.ListRunsQuery): Promise<{ runs: RunListItem[]; hasMore: boolean }> {
-  const raw = await rows(ch, sql.listRunsSql(q));
+export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<{ runs: RunListItem[]; last: Keyset | null; hasMore: boolean }> {
+  const raw = await rows(ch, listRunsSql(q));
   const hasMore = raw.length > q.limit;
-  const runs = raw.slice(0, q.limit).map((r) => {
-    const rec = toRunRecord(r);
-    const has = Number(r.has_sort) === 1;
-    let sortValue: number | string | null = null;
-    if (has) {
-      if (q.sort.kind === 'param') sortValue = rec.params[q.sort.key] as number | string;
-      else if (q.sort.kind === 'metric') sortValue = Number(r.sort_number);
+  const page = raw.slice(0, q.limit);
+  const runs = page.map((r) => ({
+    ...toRunRecord(r),
+    sortValues: q.sorts.map((sort, i) => {
+      if (Number(r[`h${i}`]) !== 1) return null;
+      if (sort.kind === 'attribute') return sort.field === 'started_at' ? new Date(Number(r[`n${i}`])).toISOString() : String(r[`s${i}`]);
+      return Number(r[`t${i}`]) === 1 ? String(r[`s${i}`]) : Number(r[`n${i}`]);
+    }),
+  }));
+  const end = page[page.length - 1];
+  const last: Keyset | null = end
+    ? { keys: q.sorts.map((_, i) => [Number(end[`h${i}`]), Number(end[`t${i}`]), Number(end[`n${i}`]), String(end[`s${i}`])]), runId: String(end.run_id) }
+    : null;
+  return { runs, last, hasMore };
+}
+
+const catalogueCache = new Map<string, { at: number; value: Promise<ParamCatalogue> }>();
+const CATALOGUE_TTL_MS = 5_000;
+
+/** Which types each param takes in a project (cached for a few seconds: filters check against it). */
+export function paramCatalogue(ch: ClickHouseClient, project: string): Promise<ParamCatalogue> {
+  const hit = catalogueCache.get(project);
+  if (hit && Date.now() - hit.at < CATALOGUE_TTL_MS) return hit.value;
+  const value = rows<{ k: string; t: ParamType }>(ch, sql.paramCatalogueSql(project)).then((list) => {
+    const out: ParamCatalogue = new Map();
+    for (const { k, t } of list) {
+      const set = out.get(k) ?? new Set<ParamType>();
+      set.add(t);
+      out.set(k, set);
     }
-    return { ...rec, sortValue };
+    return out;
   });
-  return { runs, hasMore };
+  value.catch(() => catalogueCache.delete(project));
+  catalogueCache.set(project, { at: Date.now(), value });
+  if (catalogueCache.size > 1000) catalogueCache.delete(catalogueCache.keys().next().value!);
+  return value;
 }
 
 export interface SeriesBucket {

@@ -1,27 +1,47 @@
 // GET /v1/runs (filter, sort, page) and GET /v1/runs/:id (everything about one run). Scope
 // `read`; every query is scoped to the token's project (projectOf), never to client input.
+import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { parseSort } from '../sql/sort.ts';
-import { getArtifacts, getRuns, getSummaries, listRuns } from '../store.ts';
+import { columnValues, parseColumns } from '../columns.ts';
+import { compileFilter } from '../filter/compile.ts';
+import { parseFilter } from '../filter/parser.ts';
+import { parseSorts } from '../sql/sort.ts';
+import type { Keyset } from '../sql/run-list.ts';
+import { getArtifacts, getRuns, getSummaries, listRuns, paramCatalogue } from '../store.ts';
 import { Artifact, AuthErrors, ErrorBody, MetricSummary, ParamValue, ProjectQuery, Run } from './schemas.ts';
 
 export const MAX_PAGE = 1000;
 
-/** Cursors are opaque to clients; today they carry the offset of the next page. */
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+/**
+ * Cursors are opaque to clients: the sort values of the page's last run, plus a fingerprint of
+ * the query they belong to, so a cursor replayed against another sort or filter is refused
+ * instead of returning a wrong page.
+ */
+function encodeCursor(last: Keyset, signature: string): string {
+  return Buffer.from(JSON.stringify({ k: last.keys, r: last.runId, q: signature })).toString('base64url');
 }
-function decodeCursor(cursor: string): number {
+function decodeCursor(cursor: string, signature: string): Keyset {
+  let parsed: { k?: unknown; r?: unknown; q?: unknown };
   try {
-    const o = (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return o;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as typeof parsed;
   } catch {
-    /* fall through */
+    throw badRequest('cursor is not one this API issued; pass back nextCursor from the previous page unchanged');
   }
-  throw badRequest('cursor is not one this API issued; pass back nextCursor from the previous page unchanged');
+  if (parsed.q !== signature) throw badRequest('cursor belongs to a different filter or sort; start again without cursor');
+  const keys = parsed.k;
+  const ok =
+    Array.isArray(keys) &&
+    typeof parsed.r === 'string' &&
+    keys.every((k) => Array.isArray(k) && k.length === 4 && Number.isFinite(k[0]) && Number.isFinite(k[1]) && Number.isFinite(k[2]) && typeof k[3] === 'string');
+  if (!ok) throw badRequest('cursor is not one this API issued; pass back nextCursor from the previous page unchanged');
+  return { keys: keys as Keyset['keys'], runId: parsed.r as string };
+}
+
+function signature(parts: (string | undefined)[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
 
 export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
@@ -30,18 +50,29 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
     {
       config: { scope: 'read' },
       schema: {
-        summary: 'List runs of a project, filtered by experiment and sweep, sorted by a param or a metric summary',
+        summary: 'Search runs with the filter language, sort by several params or metric summaries, page with a cursor',
         querystring: Type.Object({
           project: ProjectQuery,
+          filter: Type.Optional(Type.String({ maxLength: 10_000, description: "e.g. params.lr > 0.001 and (params.optimizer in ('adam', 'sgd') or tags.team = 'vision') and metrics.val/acc.max >= 0.9" })),
           experiment: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
           sweep: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-          sort: Type.String({ default: 'started_at:desc', maxLength: 600, description: 'params.<name>, metrics.<name>[[segment]][.last|.min|.max|.mean|.count], started_at, name or run_id; then :asc or :desc' }),
+          sort: Type.String({ default: 'started_at:desc', maxLength: 2000, description: 'Comma-separated keys: params.<name>, metrics.<key>[<segment>][.last|.min|.max|.mean|.count], started_at, name or run_id, each optionally :asc or :desc' }),
+          columns: Type.Optional(Type.String({ maxLength: 5000, description: 'Comma-separated fields to return per run, named as in the filter language' })),
           limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 }),
-          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          cursor: Type.Optional(Type.String({ maxLength: 4000 })),
         }),
         response: {
           200: Type.Object({
-            runs: Type.Array(Type.Intersect([Run, Type.Object({ sortValue: Type.Union([ParamValue, Type.Null()]) })])),
+            runs: Type.Array(
+              Type.Intersect([
+                Run,
+                Type.Object({
+                  sortValue: Type.Union([ParamValue, Type.Null()], { description: 'The first sort key\'s value' }),
+                  sortValues: Type.Array(Type.Union([ParamValue, Type.Null()])),
+                  columns: Type.Optional(Type.Record(Type.String(), Type.Union([ParamValue, Type.Null()]))),
+                }),
+              ]),
+            ),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
           400: ErrorBody,
@@ -51,16 +82,22 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
     },
     async (req) => {
       const q = req.query;
-      const offset = q.cursor ? decodeCursor(q.cursor) : 0;
-      const { runs, hasMore } = await listRuns(deps.clickhouse, {
-        project: projectOf(req),
-        experiment: q.experiment,
-        sweepId: q.sweep,
-        sort: parseSort(q.sort),
-        limit: q.limit,
-        offset,
-      });
-      return { runs, nextCursor: hasMore ? encodeCursor(offset + runs.length) : null };
+      const project = projectOf(req);
+      const sorts = parseSorts(q.sort);
+      const columns = q.columns ? parseColumns(q.columns) : [];
+      let filterSql: string | undefined;
+      if (q.filter !== undefined && q.filter.trim() !== '') {
+        const expr = parseFilter(q.filter);
+        filterSql = compileFilter(expr, { project, input: q.filter, params: await paramCatalogue(deps.clickhouse, project) });
+      }
+      const sig = signature([q.filter, q.experiment, q.sweep, q.sort]);
+      const after = q.cursor ? decodeCursor(q.cursor, sig) : undefined;
+      const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts, limit: q.limit, after });
+      const values = columns.length > 0 ? await columnValues(deps.clickhouse, project, runs, columns) : null;
+      return {
+        runs: runs.map((r) => ({ ...r, sortValue: r.sortValues[0] ?? null, ...(values ? { columns: values.get(r.id) } : {}) })),
+        nextCursor: hasMore && last ? encodeCursor(last, sig) : null,
+      };
     },
   );
 

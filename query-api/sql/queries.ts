@@ -1,7 +1,8 @@
-// SQL templates of the query API. Every value passes through common/sql-quote.ts; every
+// SQL templates of the query API. Joined subqueries carry aliases (current ClickHouse requires
+// them; 18.16 accepts them). Every value passes through common/sql-quote.ts; every
 // identifier comes from an allowlist here. Queries read FINAL so replayed Kafka ranges
 // (collapsed by the tables' source-offset keys) never count twice.
-import { identifier, quoteInteger, quoteString, quoteStringList } from '../../common/sql-quote.ts';
+import { quoteInteger, quoteString, quoteStringList } from '../../common/sql-quote.ts';
 
 export const SUMMARY_AGGREGATES = {
   last: 'argMax(last_value, (last_step, last_wall_time_ms))',
@@ -47,12 +48,12 @@ SELECT * FROM
 (
   SELECT ${RUN_COLUMNS} FROM runs FINAL
   WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)})
-)
+) AS started
 ANY LEFT JOIN
 (
   SELECT run_id, status, ended_at_ms, duration_ms, 1 AS has_finish FROM run_finishes FINAL
   WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)})
-) USING run_id`;
+) AS finished USING run_id`;
 }
 
 export function artifactsSql(project: string, runIds: string[]): string {
@@ -67,64 +68,6 @@ export type SortSpec =
   | { kind: 'attribute'; field: 'started_at' | 'name' | 'run_id'; direction: 'asc' | 'desc' }
   | { kind: 'param'; key: string; direction: 'asc' | 'desc' }
   | { kind: 'metric'; key: string; aggregate: SummaryAggregate; segment: string; direction: 'asc' | 'desc' };
-
-const ATTRIBUTE_COLUMNS = { started_at: 'started_at_ms', name: 'name', run_id: 'run_id' } as const;
-
-export interface ListRunsQuery {
-  project: string;
-  experiment?: string;
-  sweepId?: string;
-  sort: SortSpec;
-  limit: number;
-  offset: number;
-}
-
-/**
- * One page of runs. The order is total — (has sort value, sort value, run_id) — so pages are
- * stable; runs without the sort value come last in either direction.
- */
-export function listRunsSql(q: ListRunsQuery): string {
-  const where = [`project = ${quoteString(q.project)}`];
-  if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
-  if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
-  const dir = q.sort.direction === 'desc' ? 'DESC' : 'ASC';
-  let inner = `
-    SELECT ${RUN_COLUMNS} FROM runs FINAL WHERE ${where.join(' AND ')}`;
-  let sortColumns: string;
-  switch (q.sort.kind) {
-    case 'attribute':
-      sortColumns = `1 AS has_sort, ${identifier(q.sort.field, ATTRIBUTE_COLUMNS)} AS sort_number, '' AS sort_string`;
-      inner = `SELECT *, ${sortColumns} FROM (${inner})`;
-      break;
-    case 'param': {
-      const k = quoteString(q.sort.key);
-      inner = `SELECT *, indexOf(param_keys, ${k}) AS sort_idx, sort_idx > 0 AS has_sort,
-        if(sort_idx > 0, param_numbers[sort_idx], nan) AS sort_number,
-        if(sort_idx > 0, param_strings[sort_idx], '') AS sort_string FROM (${inner})`;
-      break;
-    }
-    case 'metric': {
-      const agg = identifier(q.sort.aggregate, SUMMARY_AGGREGATES);
-      inner = `SELECT * FROM (${inner}) ANY LEFT JOIN (
-        SELECT run_id, 1 AS has_sort, ${agg} AS sort_number, '' AS sort_string
-        FROM metric_chunk_stats FINAL
-        WHERE project = ${quoteString(q.project)} AND key = ${quoteString(q.sort.key)} AND segment = ${quoteString(q.sort.segment)}
-        GROUP BY run_id
-      ) USING run_id`;
-      break;
-    }
-  }
-  return `
-SELECT * FROM
-(
-  SELECT * FROM (${inner})
-  ANY LEFT JOIN (
-    SELECT run_id, status, ended_at_ms, duration_ms, 1 AS has_finish FROM run_finishes FINAL WHERE project = ${quoteString(q.project)}
-  ) USING run_id
-)
-ORDER BY has_sort DESC, sort_number ${dir}, sort_string ${dir}, run_id ASC
-LIMIT ${quoteInteger(q.limit + 1)} OFFSET ${quoteInteger(q.offset)}`;
-}
 
 export function seriesRangeSql(project: string, runId: string, key: string, segment: string): string {
   return `
@@ -152,5 +95,12 @@ ORDER BY bucket`;
 }
 
 export function runExistsSql(project: string, runId: string): string {
-  return `SELECT count() AS n FROM runs WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)}`;
+  return `SELECT count() AS n FROM runs FINAL WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)}`;
+}
+
+export function paramCatalogueSql(project: string): string {
+  return `
+SELECT k, t FROM runs FINAL ARRAY JOIN param_keys AS k, param_types AS t
+WHERE project = ${quoteString(project)}
+GROUP BY k, t`;
 }

@@ -44,3 +44,25 @@ export function parseSort(input: string): SortSpec {
     `sort "${input}": expected params.<name>, metrics.<name>[.last|.min|.max|.mean|.count] or one of started_at, name, run_id, optionally followed by :asc or :desc`,
   );
 }
+
+export const MAX_SORT_KEYS = 5;
+
+/** A comma-separated list of sort keys (commas inside a [segment] do not split). */
+export function parseSorts(input: string): SortSpec[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of input) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  const keys = parts.map((p) => p.trim()).filter(Boolean);
+  if (keys.length === 0) throw new SqlInputError('sort is empty; e.g. sort=metrics.val/acc.max:desc,params.lr:asc');
+  if (keys.length > MAX_SORT_KEYS) throw new SqlInputError(`sort takes at most ${MAX_SORT_KEYS} keys, got ${keys.length}`);
+  return keys.map(parseSort);
+}

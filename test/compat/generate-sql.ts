@@ -1,0 +1,378 @@
+// Writes the product's SQL as a JSON list of statements for test/compat/check_chdb.py, which
+// runs them in order on current ClickHouse (chdb, in process). Every statement comes from
+// product code, so the check follows the code as it changes:
+//   - migrate.ts, driven through a recording client: its bootstrap SQL and every migration
+//     rendered for the database (default `runlens`);
+//   - INSERT … FORMAT JSONEachRow of rows built by processors/rows.ts from realistic events;
+//   - every template of query-api/sql/queries.ts and query-api/sql/run-list.ts (the run
+//     source and the run list), and compiled filters (query-api/filter/) covering each field
+//     kind, over runs FINAL and over the run source as the API wraps them;
+//   - a few sanity counts, and the runs each query must return on this data.
+// Queries carry `database` (the client's current database): the templates use unqualified
+// table names, as the API's client is bound to its database.
+//
+//   npx tsx test/compat/generate-sql.ts --out <file.json> [--database runlens]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ClickHouseClient } from '../../common/clickhouse.ts';
+import { loadMigrations, migrate, renderMigration } from '../../processors/clickhouse/migrate.ts';
+import { artifactRow, chunkRows, emptyTableRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
+import { compileFilter, type ParamCatalogue, type ParamType } from '../../query-api/filter/compile.ts';
+import { parseFilter } from '../../query-api/filter/parser.ts';
+import * as queries from '../../query-api/sql/queries.ts';
+import { listRunsSql, runSourceSql, type Keyset, type ListRunsQuery } from '../../query-api/sql/run-list.ts';
+import type { ArtifactLogged, MetricBatch, RunFinished, RunStarted } from '../../schemas/events.ts';
+
+/** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
+export interface Expectation {
+  rows?: number;
+  /** The whole column, in order. */
+  column?: { name: string; values: Array<string | number> };
+  /** The column as a set (order ignored). */
+  columnSet?: { name: string; values: Array<string | number> };
+}
+
+export interface Statement {
+  id: string;
+  kind: 'setup' | 'migration' | 'insert' | 'query';
+  /** Current database to select (USE) before running; null means any (the SQL is qualified). */
+  database: string | null;
+  sql: string;
+  expect?: Expectation;
+}
+
+export interface StatementFile {
+  generatedAt: string;
+  database: string;
+  statements: Statement[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Realistic events (shaped like those of test/integration/pipeline.test.ts).
+
+const PROJECT = 'vision';
+const T0 = Date.parse('2026-01-01T00:00:00Z'); // 1767225600000
+const HOUR = 3_600_000;
+
+const env = (libraries: Record<string, string>, languageVersion = '3.11', hardware: string | null = null) => ({
+  language: 'python', languageVersion, libraries, hardware,
+});
+
+const started: RunStarted[] = [
+  {
+    project: PROJECT, runId: 'r-a', experiment: 'ablation', sweepId: 'sw1', name: 'resnet-a', user: 'alice', startedAt: T0,
+    params: { lr: 0.1, batch_size: 32, optimizer: 'adamw', amp: true },
+    tags: { team: 'vision', purpose: 'baseline' },
+    lineage: { gitCommit: 'c1', gitDirty: true, dataVersion: 'v2', environment: env({ torch: '2.5.1', numpy: '2.1.0' }, '3.11', 'a100'), seed: 1, host: 'gpu-1', parentRunId: null },
+  },
+  {
+    project: PROJECT, runId: 'r-b', experiment: 'ablation', sweepId: 'sw1', name: 'resnet-b', user: 'bob', startedAt: T0 + 24 * HOUR,
+    params: { lr: 0.01, batch_size: 32, optimizer: 'sgd', amp: false },
+    tags: { team: 'nlp' },
+    lineage: { gitCommit: 'c2', gitDirty: false, dataVersion: 'v3', environment: env({ torch: '2.4.0' }), seed: 2, host: null, parentRunId: 'r-a' },
+  },
+  {
+    project: PROJECT, runId: 'r-c', experiment: 'ablation', sweepId: null, name: 'vit-c', user: 'alice', startedAt: T0 + 48 * HOUR,
+    params: { lr: 0.001, optimizer: 'adamw', warmup: 100 },
+    tags: {},
+    lineage: { gitCommit: null, gitDirty: false, dataVersion: null, environment: env({ jax: '0.4.35' }, '3.12'), seed: null, host: 'cpu-7', parentRunId: null },
+  },
+];
+
+/** A MetricBatch from (key, segment, step, value) points, as the SDK encodes it (dictionary-coded keys and segments). */
+function batch(runId: string, workerRank: number | null, points: Array<[string, string, number, number]>): MetricBatch {
+  const keys: string[] = [];
+  const segments: string[] = [];
+  const b: MetricBatch = { project: PROJECT, runId, workerRank, keys, segments, keyIndex: [], segmentIndex: [], steps: [], values: [], wallTimes: [] };
+  for (const [key, segment, step, value] of points) {
+    if (!keys.includes(key)) keys.push(key);
+    if (segment && !segments.includes(segment)) segments.push(segment);
+    b.keyIndex.push(keys.indexOf(key));
+    b.segmentIndex.push(segment ? segments.indexOf(segment) : -1);
+    b.steps.push(step);
+    b.values.push(value);
+    b.wallTimes.push(T0 + step * 1000);
+  }
+  return b;
+}
+
+// r-a: val/acc 0.5 0.7 0.6 0.65 and loss 2 1 1.5 0.5 at steps 1..4 over two messages,
+//      val/acc[class=cat] 0.4 @2, 0.8 @4;
+// r-b: val/acc 0.6 0.75 0.8 0.78 at steps 1..4 (worker rank 0), val/acc[class=dog] 0.9 @4;
+// r-c: val/acc 0.3 0.4 at steps 1..2 (still running).
+const batches: MetricBatch[] = [
+  batch('r-a', null, [['val/acc', '', 1, 0.5], ['loss', '', 1, 2], ['val/acc', '', 2, 0.7], ['loss', '', 2, 1], ['val/acc', 'class=cat', 2, 0.4]]),
+  batch('r-a', null, [['val/acc', '', 3, 0.6], ['loss', '', 3, 1.5], ['val/acc', '', 4, 0.65], ['loss', '', 4, 0.5], ['val/acc', 'class=cat', 4, 0.8]]),
+  batch('r-b', 0, [['val/acc', '', 1, 0.6], ['val/acc', '', 2, 0.75], ['val/acc', '', 3, 0.8], ['val/acc', '', 4, 0.78], ['val/acc', 'class=dog', 4, 0.9]]),
+  batch('r-c', null, [['val/acc', '', 1, 0.3], ['val/acc', '', 2, 0.4]]),
+];
+
+const artifacts: ArtifactLogged[] = [
+  { project: PROJECT, runId: 'r-a', name: 'model.ckpt', kind: 'checkpoint', uri: 's3://ckpt/r-a/4', digest: 'sha256:aaa', sizeBytes: 10_000_000, step: 4, loggedAt: T0 + HOUR, metadata: { epoch: '4', format: 'torch' } },
+  { project: PROJECT, runId: 'r-b', name: 'confusion.json', kind: 'confusion_matrix', uri: 's3://eval/r-b.json', digest: 'sha256:bbb', sizeBytes: 2048, step: null, loggedAt: T0 + 25 * HOUR, metadata: {} },
+];
+
+const finished: RunFinished[] = [
+  { project: PROJECT, runId: 'r-a', status: 'finished', endedAt: T0 + 2 * HOUR, durationMs: 2 * HOUR, summary: { 'val/acc': 0.65, loss: 0.5 } },
+  { project: PROJECT, runId: 'r-b', status: 'failed', endedAt: T0 + 26 * HOUR, durationMs: null, summary: {} },
+];
+
+function buildRows(): { rows: TableRows; replay: TableRows } {
+  const rows = emptyTableRows();
+  let offset = 0;
+  const src = () => ({ partition: 0, offset: offset++ });
+  for (const e of started) rows.runs.push(runRow(e, src()));
+  for (const b of batches) chunkRows(b, src(), rows.metric_chunks);
+  for (const e of artifacts) rows.artifacts.push(artifactRow(e, src()));
+  for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
+  // A Kafka range processed twice (crash between insert and commit): the same rows with the
+  // same source offsets, which FINAL must collapse (metric_chunk_stats gets them via the MV).
+  const replay = emptyTableRows();
+  replay.runs = rows.runs.slice();
+  replay.metric_chunks = rows.metric_chunks.slice();
+  return { rows, replay };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** migrate() against a client that records every statement instead of sending it. */
+async function recordMigrate(database: string): Promise<Statement[]> {
+  const out: Statement[] = [];
+  const rendered = new Map(loadMigrations().map((m) => [renderMigration(m.sql, database), `${String(m.version).padStart(4, '0')}_${m.name}`]));
+  let setupIndex = 0;
+  const label = (sql: string) => `migrate.ts #${++setupIndex}: ${sql.replace(/\s+/g, ' ').trim().slice(0, 60)}`;
+  const recorder = {
+    command: async ({ query }: { query: string }) => {
+      const name = rendered.get(query);
+      out.push(name ? { id: `migration ${name}`, kind: 'migration', database: null, sql: query } : { id: label(query), kind: 'setup', database: null, sql: query });
+      return {};
+    },
+    query: async ({ query }: { query: string }) => {
+      out.push({ id: label(query), kind: 'setup', database: null, sql: query });
+      return { json: async () => [] };
+    },
+  };
+  await migrate(recorder as unknown as ClickHouseClient, database);
+  // Should migrate() ever stop applying a file itself, still check every migration.
+  const seen = new Set(out.map((s) => s.sql));
+  for (const [sql, name] of rendered) if (!seen.has(sql)) out.push({ id: `migration ${name}`, kind: 'migration', database: null, sql });
+  return out;
+}
+
+function insertStatements(database: string, tables: TableRows, label: string): Statement[] {
+  return (Object.entries(tables) as Array<[string, Row[]]>)
+    .filter(([, rows]) => rows.length > 0)
+    .map(([table, rows]) => ({
+      id: `insert ${table} (${label}, ${rows.length} rows)`,
+      kind: 'insert' as const,
+      database: null,
+      // What @clickhouse/client sends for insert({ table, values, format: 'JSONEachRow' }).
+      sql: `INSERT INTO ${database}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
+    }));
+}
+
+const ALL = ['r-a', 'r-b', 'r-c'];
+
+/** Filters covering every field kind and operator, with the runs each must select. */
+const FILTERS: Array<[string, string[]]> = [
+  // params: number, string, bool; in / not in / like / not like / exists / not
+  ['params.lr > 0.005', ['r-a', 'r-b']],
+  ['params.lr in (0.1, 0.001)', ['r-a', 'r-c']],
+  ['params.lr not in (0.1)', ['r-b', 'r-c']],
+  ['params.batch_size = 32', ['r-a', 'r-b']],
+  ['params.lr <= 1e-3', ['r-c']],
+  ["params.optimizer = 'adamw'", ['r-a', 'r-c']],
+  ["params.optimizer in ('sgd', 'adam')", ['r-b']],
+  ["params.optimizer like 'ad%'", ['r-a', 'r-c']],
+  ["params.optimizer not like 'ad%'", ['r-b']],
+  ['params.amp = true', ['r-a']],
+  ['params.amp != true', ['r-b']],
+  ['params.amp in (false)', ['r-b']],
+  ['not params.amp = true', ['r-b', 'r-c']],
+  ['exists params.warmup', ['r-c']],
+  ['not exists params.warmup', ['r-a', 'r-b']],
+  // tags
+  ["tags.team = 'vision'", ['r-a']],
+  ["tags.team != 'vision'", ['r-b']],
+  ["tags.team in ('vision', 'nlp')", ['r-a', 'r-b']],
+  ["tags.team like 'v%'", ['r-a']],
+  ['exists tags.purpose', ['r-a']],
+  // metrics: each aggregate, with and without a segment, in / not in / exists
+  ['metrics.val/acc > 0.7', ['r-b']],
+  ['metrics.val/acc.last >= 0.65', ['r-a', 'r-b']],
+  ['metrics.val/acc.min < 0.55', ['r-a', 'r-c']],
+  ['metrics.val/acc.max >= 0.8', ['r-b']],
+  ['metrics.val/acc.mean > 0.6', ['r-a', 'r-b']],
+  ['metrics.val/acc.count = 4', ['r-a', 'r-b']],
+  ['metrics.val/acc.count in (2)', ['r-c']],
+  ['metrics.val/acc.count not in (2)', ['r-a', 'r-b']],
+  ['metrics.val/acc[class=cat].max >= 0.8', ['r-a']],
+  ['metrics.val/acc[class=cat].last = 0.8', ['r-a']],
+  ['metrics.val/acc[class=cat].mean > 0.5', ['r-a']],
+  ['metrics.val/acc[class=dog].count = 1', ['r-b']],
+  ['metrics.loss.min <= 0.5', ['r-a']],
+  ['exists metrics.loss', ['r-a']],
+  ['not exists metrics.val/acc[class=dog]', ['r-a', 'r-c']],
+  // lineage: strings, seed (Nullable number), git_dirty (bool), libraries
+  ['lineage.seed = 1', ['r-a']],
+  ['lineage.seed in (1, 2)', ['r-a', 'r-b']],
+  ['lineage.seed > 1', ['r-b']],
+  ['exists lineage.seed', ['r-a', 'r-b']],
+  ['not exists lineage.seed', ['r-c']],
+  ['lineage.git_dirty = true', ['r-a']],
+  ['lineage.git_dirty = false', ['r-b', 'r-c']],
+  ["lineage.git_commit = 'c1'", ['r-a']],
+  ['exists lineage.git_commit', ['r-a', 'r-b']],
+  ["lineage.data_version in ('v2', 'v3')", ['r-a', 'r-b']],
+  ["lineage.data_version not in ('v2')", ['r-b']],
+  ["lineage.host like 'gpu-%'", ['r-a']],
+  ["lineage.parent_run_id = 'r-a'", ['r-b']],
+  ["lineage.language = 'python'", ALL],
+  ["lineage.language_version != '3.11'", ['r-c']],
+  ["lineage.hardware = 'a100'", ['r-a']],
+  ["lineage.libraries.torch = '2.5.1'", ['r-a']],
+  ["lineage.libraries.torch like '2.%'", ['r-a', 'r-b']],
+  ["lineage.libraries.torch not in ('2.5.1')", ['r-b']],
+  ['exists lineage.libraries.jax', ['r-c']],
+  // attributes: started_at (date string or ms), status, strings
+  ["started_at > '2026-01-01T12:00:00Z'", ['r-b', 'r-c']],
+  ['started_at >= 1767225600000', ALL],
+  ["started_at in ('2026-01-01T00:00:00Z')", ['r-a']],
+  ["started_at < '2026-01-03'", ['r-a', 'r-b']],
+  ["status = 'running'", ['r-c']],
+  ["status in ('finished', 'failed')", ['r-a', 'r-b']],
+  ["status != 'failed'", ['r-a', 'r-c']],
+  ["not status like 'fin%'", ['r-b', 'r-c']],
+  ["status not in ('running')", ['r-a', 'r-b']],
+  ["name like 'resnet%'", ['r-a', 'r-b']],
+  ["experiment = 'ablation'", ALL],
+  ["sweep = 'sw1'", ['r-a', 'r-b']],
+  ["user = 'alice'", ['r-a', 'r-c']],
+  ["run_id in ('r-a', 'r-c', 'nope')", ['r-a', 'r-c']],
+  // combinations
+  ["params.lr > 0.005 and (params.optimizer in ('adamw', 'sgd') or tags.team = 'vision') and not lineage.git_dirty = true", ['r-b']],
+  ["status = 'finished' or metrics.val/acc[class=dog].max > 0.5", ['r-a', 'r-b']],
+  ["(exists params.warmup or lineage.seed = 2) and not status = 'failed'", ['r-c']],
+];
+
+/** The param catalogue the API would build for this project (which types each param takes). */
+function paramCatalogue(): ParamCatalogue {
+  const cat: ParamCatalogue = new Map();
+  for (const e of started) {
+    for (const [k, v] of Object.entries(e.params)) {
+      const t: ParamType = typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'string';
+      if (!cat.has(k)) cat.set(k, new Set<ParamType>());
+      cat.get(k)!.add(t);
+    }
+  }
+  return cat;
+}
+
+function queryStatements(database: string): Statement[] {
+  const q = (id: string, sql: string, expect?: Expectation): Statement => ({ id, kind: 'query', database, sql: sql.trim(), ...(expect ? { expect } : {}) });
+  const out: Statement[] = [];
+
+  // Sanity: the inserted rows are there once after FINAL, replays included.
+  out.push(q('sanity: runs FINAL', 'SELECT count() AS n FROM runs FINAL', { column: { name: 'n', values: [3] } }));
+  out.push(q('sanity: run_finishes FINAL', 'SELECT count() AS n FROM run_finishes FINAL', { column: { name: 'n', values: [2] } }));
+  out.push(q('sanity: artifacts FINAL', 'SELECT count() AS n FROM artifacts FINAL', { column: { name: 'n', values: [2] } }));
+  out.push(q('sanity: metric points FINAL', 'SELECT sum(point_count) AS n FROM metric_chunks FINAL', { column: { name: 'n', values: [17] } }));
+  out.push(q('sanity: metric_chunk_stats (MV) FINAL', 'SELECT sum(point_count) AS n FROM metric_chunk_stats FINAL', { column: { name: 'n', values: [17] } }));
+  out.push(q('sanity: schema_migrations', 'SELECT count() AS n FROM schema_migrations', { column: { name: 'n', values: [loadMigrations().length] } }));
+  // The views the migrations create (BI tools read them).
+  out.push(q('view metric_summaries', `SELECT * FROM metric_summaries WHERE project = '${PROJECT}' ORDER BY run_id, key, segment`, { rows: 6 }));
+  out.push(q('view bi_runs', 'SELECT run_id, status FROM bi_runs ORDER BY run_id', { column: { name: 'status', values: ['finished', 'failed', 'running'] } }));
+  out.push(q('view bi_params', 'SELECT * FROM bi_params ORDER BY run_id, key', { rows: 11 }));
+
+  // query-api/sql/queries.ts
+  out.push(q('summariesForRunsSql (all metrics)', queries.summariesForRunsSql(PROJECT, ALL), { rows: 6 }));
+  out.push(q('summariesForRunsSql (keys)', queries.summariesForRunsSql(PROJECT, ALL, ['val/acc']), { rows: 5, column: { name: 's_count', values: [4, 2, 4, 1, 2] } }));
+  out.push(q('runsByIdSql', queries.runsByIdSql(PROJECT, [...ALL, 'nope']), { columnSet: { name: 'run_id', values: ALL } }));
+  out.push(q('artifactsSql', queries.artifactsSql(PROJECT, ALL), { column: { name: 'name', values: ['model.ckpt', 'confusion.json'] } }));
+  out.push(q('seriesRangeSql', queries.seriesRangeSql(PROJECT, 'r-a', 'val/acc', ''), { rows: 1, column: { name: 'count', values: [4] } }));
+  out.push(q('seriesRangeSql (segment)', queries.seriesRangeSql(PROJECT, 'r-a', 'val/acc', 'class=cat'), { column: { name: 'min_step', values: [2] } }));
+  out.push(q('seriesBucketsSql (width 2)', queries.seriesBucketsSql(PROJECT, 'r-a', 'val/acc', '', 1, 2), { column: { name: 'max', values: [0.7, 0.65] } }));
+  out.push(q('seriesBucketsSql (segment, width 1)', queries.seriesBucketsSql(PROJECT, 'r-a', 'val/acc', 'class=cat', 2, 1), { column: { name: 'bucket', values: [0, 2] } }));
+  // Reads runs without FINAL: the replayed RunStarted may count twice, so only "one row" is certain.
+  out.push(q('runExistsSql', queries.runExistsSql(PROJECT, 'r-a'), { rows: 1 }));
+  out.push(q('runExistsSql (unknown run)', queries.runExistsSql(PROJECT, 'nope'), { column: { name: 'n', values: [0] } }));
+  out.push(q('paramCatalogueSql', queries.paramCatalogueSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer', 'warmup'] } }));
+
+  // query-api/sql/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
+  out.push(q('runSourceSql', runSourceSql({ project: PROJECT }), { columnSet: { name: 'run_id', values: ALL } }));
+  out.push(q('runSourceSql (experiment, sweep)', runSourceSql({ project: PROJECT, experiment: 'ablation', sweepId: 'sw1' }), { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
+  out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
+  const asc = 'asc' as const;
+  const desc = 'desc' as const;
+  const metric = (aggregate: queries.SummaryAggregate, direction: 'asc' | 'desc', segment = '', key = 'val/acc'): queries.SortSpec => ({ kind: 'metric', key, segment, aggregate, direction });
+  const list = (id: string, sorts: queries.SortSpec[], expected: string[], extra: Partial<ListRunsQuery> = {}) =>
+    out.push(q(`listRunsSql ${id}`, listRunsSql({ project: PROJECT, sorts, limit: 10, ...extra }), { column: { name: 'run_id', values: expected } }));
+  list('sort=started_at:desc', [{ kind: 'attribute', field: 'started_at', direction: desc }], ['r-c', 'r-b', 'r-a']);
+  list('sort=name:asc', [{ kind: 'attribute', field: 'name', direction: asc }], ['r-a', 'r-b', 'r-c']);
+  list('sort=run_id:desc', [{ kind: 'attribute', field: 'run_id', direction: desc }], ['r-c', 'r-b', 'r-a']);
+  list('sort=params.lr:asc', [{ kind: 'param', key: 'lr', direction: asc }], ['r-c', 'r-b', 'r-a']);
+  list('sort=params.optimizer:desc (string param)', [{ kind: 'param', key: 'optimizer', direction: desc }], ['r-b', 'r-a', 'r-c']);
+  list('sort=params.warmup:asc (missing values last)', [{ kind: 'param', key: 'warmup', direction: asc }], ['r-c', 'r-a', 'r-b']);
+  list('sort=metrics.val/acc.last:desc', [metric('last', desc)], ['r-b', 'r-a', 'r-c']);
+  list('sort=metrics.val/acc.min:asc', [metric('min', asc)], ['r-c', 'r-a', 'r-b']);
+  list('sort=metrics.val/acc.max:desc', [metric('max', desc)], ['r-b', 'r-a', 'r-c']);
+  list('sort=metrics.val/acc.mean:desc', [metric('mean', desc)], ['r-b', 'r-a', 'r-c']);
+  list('sort=metrics.val/acc.count:asc', [metric('count', asc)], ['r-c', 'r-a', 'r-b']);
+  list('sort=metrics.val/acc[class=cat].last:desc (missing values last)', [metric('last', desc, 'class=cat')], ['r-a', 'r-b', 'r-c']);
+  list('sort=params.batch_size:asc,metrics.val/acc.max:desc', [{ kind: 'param', key: 'batch_size', direction: asc }, metric('max', desc)], ['r-b', 'r-a', 'r-c']);
+  list('sort=metrics.loss.min:asc, experiment+sweep', [metric('min', asc, '', 'loss')], ['r-a', 'r-b'], { experiment: 'ablation', sweepId: 'sw1' });
+  list('sort=params.lr:desc, limit 1 (one extra row)', [{ kind: 'param', key: 'lr', direction: desc }], ['r-a', 'r-b'], { limit: 1 });
+  const after = (keys: Keyset['keys'], runId: string): Keyset => ({ keys, runId });
+  list('sort=params.lr:desc, page after r-a', [{ kind: 'param', key: 'lr', direction: desc }], ['r-b', 'r-c'], { after: after([[1, 0, 0.1, '']], 'r-a') });
+  list('sort=started_at:asc, page after r-a', [{ kind: 'attribute', field: 'started_at', direction: asc }], ['r-b', 'r-c'], { after: after([[1, 0, T0, '']], 'r-a') });
+  list('sort=params.optimizer:asc, page after r-a', [{ kind: 'param', key: 'optimizer', direction: asc }], ['r-c', 'r-b'], { after: after([[1, 1, 0, 'adamw']], 'r-a') });
+  list('sort=metrics.val/acc[class=cat].max:desc, page after r-b (no value)', [metric('max', desc, 'class=cat')], ['r-c'], { after: after([[0, 0, 0, '']], 'r-b') });
+
+  // Filters (query-api/filter/) over runs FINAL where they need no status (the brief's form),
+  // and as the API runs them: runSourceSql with filterSql, and inside listRunsSql.
+  const params = paramCatalogue();
+  for (const [input, expected] of FILTERS) {
+    const filterSql = compileFilter(parseFilter(input), { project: PROJECT, input, params });
+    const expect: Expectation = { columnSet: { name: 'run_id', values: expected } };
+    if (!filterSql.includes('status_value')) out.push(q(`filter over runs FINAL: ${input}`, `SELECT run_id FROM runs FINAL WHERE ${filterSql}`, expect));
+    out.push(q(`filter over runSourceSql: ${input}`, runSourceSql({ project: PROJECT, filterSql }), expect));
+  }
+  for (const [input, sorts, expected] of [
+    ["status != 'failed'", [metric('max', desc)], ['r-a', 'r-c']],
+    ["params.optimizer = 'adamw' and metrics.val/acc.count >= 2", [{ kind: 'param', key: 'lr', direction: asc }], ['r-c', 'r-a']],
+  ] as Array<[string, queries.SortSpec[], string[]]>) {
+    const filterSql = compileFilter(parseFilter(input), { project: PROJECT, input, params });
+    list(`filter=${input}`, sorts, expected, { filterSql, experiment: 'ablation' });
+  }
+  return out;
+}
+
+export async function generate(database = 'runlens'): Promise<StatementFile> {
+  const { rows, replay } = buildRows();
+  const statements = [
+    ...(await recordMigrate(database)),
+    ...insertStatements(database, rows, 'processors/rows.ts'),
+    ...insertStatements(database, replay, 'replayed Kafka range'),
+    ...queryStatements(database),
+  ];
+  return { generatedAt: new Date().toISOString(), database, statements };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { out: { type: 'string' }, database: { type: 'string', default: 'runlens' } } });
+  if (!values.out) throw new Error('usage: npx tsx test/compat/generate-sql.ts --out <file.json> [--database runlens]');
+  const file = resolve(values.out);
+  const result = await generate(values.database);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`${result.statements.length} statements → ${file}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
