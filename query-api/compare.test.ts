@@ -16,7 +16,7 @@ describe('compareRuns', () => {
       ['a', [{ name: 'model', kind: 'checkpoint', uri: 'u1', digest: 'd1', sizeBytes: 1, step: 1, loggedAt: '', metadata: {} }]],
       ['b', [{ name: 'model', kind: 'checkpoint', uri: 'u2', digest: 'd1', sizeBytes: 1, step: 1, loggedAt: '', metadata: {} }]],
     ]);
-    const c = compareRuns(runs, summaries, artifacts);
+    const c = compareRuns(runs, summaries, artifacts, { params: 'all' });
     expect(c.runs.map((r) => r.id)).toEqual(['a', 'b']);
     expect(c.params).toEqual([
       { key: 'bs', values: [32, 32], differs: false },
@@ -25,7 +25,9 @@ describe('compareRuns', () => {
     ]);
     expect(c.lineage.find((l) => l.key === 'dataVersion')).toEqual({ key: 'dataVersion', values: ['v2', 'v3'], differs: true });
     expect(c.lineage.find((l) => l.key === 'gitCommit')?.differs).toBe(false);
-    expect(c.metrics).toEqual([{ key: 'acc', segment: null, values: [{ count: 2, mean: 1, min: 0, max: 2, stepOfMin: 1, stepOfMax: 2, last: 2, lastStep: 2 }, null] }]);
+    expect(c.metrics).toEqual([{ key: 'acc', segment: null, values: [{ count: 2, mean: 1, min: 0, max: 2, stepOfMin: 1, stepOfMax: 2, last: 2, lastStep: 2 }, null], deltas: [{ last: 0, min: 0, max: 0, mean: 0 }, null] }]);
+    expect(c.baseline).toBe('a');
+    expect(compareRuns(runs, summaries, artifacts).params.map((p) => p.key)).toEqual(['lr', 'warmup']);
     expect(c.artifacts[0]).toMatchObject({ key: 'model', differs: false });
   });
 });

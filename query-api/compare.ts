@@ -17,13 +17,30 @@ export interface ArtifactCell {
   step: number | null;
 }
 
+type SummaryValues = Omit<MetricSummary, 'key' | 'segment'>;
+export interface Delta {
+  last: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
 export interface Comparison {
   runs: { id: string; name: string; status: string; experiment: string; sweepId: string | null; startedAt: string }[];
+  baseline: string;
   params: DiffRow[];
   tags: DiffRow[];
   lineage: DiffRow[];
-  metrics: { key: string; segment: string | null; values: (Omit<MetricSummary, 'key' | 'segment'> | null)[] }[];
+  /** Summaries per run, and their difference from the baseline run (null where either lacks the metric). */
+  metrics: { key: string; segment: string | null; values: (SummaryValues | null)[]; deltas: (Delta | null)[] }[];
+  /** Per metric key, each segment (split, class) side by side: the last value and its delta to the baseline. */
+  segmentTable: { key: string; rows: { segment: string; last: (number | null)[]; deltaLast: (number | null)[] }[] }[];
   artifacts: DiffRow<ArtifactCell | null>[];
+}
+
+function delta(a: SummaryValues | null, b: SummaryValues | null): Delta | null {
+  if (!a || !b) return null;
+  return { last: a.last - b.last, min: a.min - b.min, max: a.max - b.max, mean: a.mean - b.mean };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -56,7 +73,13 @@ export function lineageFields(r: RunRecord): Record<string, Cell> {
   return out;
 }
 
-export function compareRuns(runs: RunRecord[], summaries: Map<string, MetricSummary[]>, artifacts: Map<string, Artifact[]>): Comparison {
+export function compareRuns(
+  runs: RunRecord[],
+  summaries: Map<string, MetricSummary[]>,
+  artifacts: Map<string, Artifact[]>,
+  opts: { baseline?: string; params?: 'differing' | 'all' } = {},
+): Comparison {
+  const baselineIndex = Math.max(0, opts.baseline ? runs.findIndex((r) => r.id === opts.baseline) : 0);
   const metricKeys = new Map<string, { key: string; segment: string | null }>();
   const byRun = runs.map((r) => {
     const m = new Map<string, MetricSummary>();
@@ -77,7 +100,14 @@ export function compareRuns(runs: RunRecord[], summaries: Map<string, MetricSumm
         const { key: _k, segment: _s, ...rest } = s;
         return rest;
       }),
-    }));
+    }))
+    .map((m) => ({ ...m, deltas: m.values.map((v) => delta(v, m.values[baselineIndex] ?? null)) }));
+  const segmentTable = [...new Set(metrics.filter((m) => m.segment !== null).map((m) => m.key))].map((key) => ({
+    key,
+    rows: metrics
+      .filter((m) => m.key === key && m.segment !== null)
+      .map((m) => ({ segment: m.segment!, last: m.values.map((v) => v?.last ?? null), deltaLast: m.deltas.map((d) => d?.last ?? null) })),
+  }));
 
   // The latest artifact of each name per run (checkpoints are logged many times).
   const latest = runs.map((r) => {
@@ -91,12 +121,15 @@ export function compareRuns(runs: RunRecord[], summaries: Map<string, MetricSumm
     return { key, values, differs: differs(values.map((v) => v?.digest ?? null)) };
   });
 
+  const params = diffRows(runs, (r) => r.params);
   return {
     runs: runs.map((r) => ({ id: r.id, name: r.name, status: r.status, experiment: r.experiment, sweepId: r.sweepId, startedAt: r.startedAt })),
-    params: diffRows(runs, (r) => r.params),
+    baseline: runs[baselineIndex]?.id ?? '',
+    params: opts.params === 'all' ? params : params.filter((p) => p.differs),
     tags: diffRows(runs, (r) => r.tags),
     lineage: diffRows(runs, lineageFields),
     metrics,
+    segmentTable,
     artifacts: artifactRows,
   };
 }

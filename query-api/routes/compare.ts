@@ -4,7 +4,8 @@
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { compareRuns } from '../compare.ts';
-import { notFound } from '../errors.ts';
+import { findConfounds } from '../confounds.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { getArtifacts, getRuns, getSummaries } from '../store.ts';
 import { AuthErrors, ErrorBody, ParamValue, ProjectQuery } from './schemas.ts';
@@ -20,6 +21,8 @@ const SummaryCell = Type.Union([
   }),
   Type.Null(),
 ]);
+const NumberCell = Type.Union([Type.Number(), Type.Null()]);
+const DeltaCell = Type.Union([Type.Object({ last: Type.Number(), min: Type.Number(), max: Type.Number(), mean: Type.Number() }), Type.Null()]);
 const ArtifactCell = Type.Union([
   Type.Object({ digest: Type.String(), uri: Type.String(), sizeBytes: Type.Number(), step: Type.Union([Type.Number(), Type.Null()]) }),
   Type.Null(),
@@ -37,6 +40,9 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
             project: ProjectQuery,
             runIds: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: MAX_COMPARE_RUNS, uniqueItems: true }),
             metrics: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 200, description: 'Metric keys to include; all when omitted' })),
+            baseline: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Run the deltas are taken against (default: the first run)' })),
+            variables: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 100, description: 'The params you meant to vary (e.g. params.lr); differences anywhere else are reported as confounds' })),
+            params: Type.Optional(Type.Union([Type.Literal('differing'), Type.Literal('all')], { default: 'differing', description: 'Which params to list' })),
           },
           { additionalProperties: false },
         ),
@@ -46,7 +52,13 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
             params: Type.Array(DiffRow),
             tags: Type.Array(DiffRow),
             lineage: Type.Array(DiffRow),
-            metrics: Type.Array(Type.Object({ key: Type.String(), segment: Type.Union([Type.String(), Type.Null()]), values: Type.Array(SummaryCell) })),
+            baseline: Type.String(),
+            metrics: Type.Array(Type.Object({ key: Type.String(), segment: Type.Union([Type.String(), Type.Null()]), values: Type.Array(SummaryCell), deltas: Type.Array(DeltaCell) })),
+            segmentTable: Type.Array(
+              Type.Object({ key: Type.String(), rows: Type.Array(Type.Object({ segment: Type.String(), last: Type.Array(NumberCell), deltaLast: Type.Array(NumberCell) })) }),
+            ),
+            confounds: Type.Array(Type.Object({ field: Type.String(), values: Type.Array(Type.Array(Type.String())), message: Type.String() })),
+            warnings: Type.Array(Type.String()),
             artifacts: Type.Array(Type.Object({ key: Type.String(), values: Type.Array(ArtifactCell), differs: Type.Boolean() })),
           }),
           400: ErrorBody,
@@ -57,7 +69,8 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
     },
     async (req) => {
       const project = projectOf(req);
-      const { runIds, metrics } = req.body;
+      const { runIds, metrics, baseline, variables, params } = req.body;
+      if (baseline !== undefined && !runIds.includes(baseline)) throw badRequest(`baseline "${baseline}" is not one of runIds`);
       const found = await getRuns(deps.clickhouse, project, runIds);
       const byId = new Map(found.map((r) => [r.id, r]));
       const missing = runIds.filter((id) => !byId.has(id));
@@ -69,7 +82,9 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
         getSummaries(deps.clickhouse, project, runIds, metrics),
         getArtifacts(deps.clickhouse, project, runIds),
       ]);
-      return compareRuns(runs, summaries, artifacts);
+      const comparison = compareRuns(runs, summaries, artifacts, { baseline, params });
+      const confounds = findConfounds(runs.map((r) => [r]), variables ?? []);
+      return { ...comparison, confounds, warnings: confounds.map((c) => c.message) };
     },
   );
 }

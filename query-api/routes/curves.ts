@@ -1,0 +1,86 @@
+// POST /v1/curves — one or more metrics for many runs (a selection), downsampled on a shared
+// grid with each bucket's mean, min and max; optional EMA smoothing; optional groups with a
+// mean ± std band.
+import { Type } from '@sinclair/typebox';
+import type { App, AppDeps } from '../app.ts';
+import { band, ema, loadCurves } from '../curves.ts';
+import { badRequest } from '../errors.ts';
+import { groupingParams, groupRuns } from '../groups.ts';
+import { projectOf } from '../plugins/auth.ts';
+import { selectionSql, selectRuns, SelectionSchema } from '../selection.ts';
+import { parseField } from '../filter/fields.ts';
+import { AuthErrors, ErrorBody, ParamValue } from './schemas.ts';
+
+export const MAX_CURVE_RUNS = 1000;
+const Num = Type.Array(Type.Number());
+
+export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
+  app.post(
+    '/v1/curves',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: `Curves of up to ${MAX_CURVE_RUNS} runs, downsampled on the server on a grid shared by all runs`,
+        body: Type.Object(
+          {
+            project: Type.Optional(Type.String()),
+            selection: Type.Optional(SelectionSchema),
+            metrics: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 10, description: 'Metric keys, optionally with a segment: val/acc, val/acc[class=cat]' }),
+            maxPoints: Type.Integer({ minimum: 2, maximum: 5000, default: 500, description: 'Buckets per run' }),
+            x: Type.Union([Type.Literal('step'), Type.Literal('wall_time')], { default: 'step' }),
+            smoothing: Type.Optional(Type.Object({ ema: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'α of s = α·x + (1−α)·s_prev over the bucket means' }) }, { additionalProperties: false })),
+            groupBy: Type.Optional(Type.Union([Type.Literal('all-but-seed'), Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 20 })])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            x: Type.String(),
+            series: Type.Array(
+              Type.Object({
+                metric: Type.String(),
+                bucketWidth: Type.Number(),
+                runs: Type.Array(Type.Object({ runId: Type.String(), x: Num, mean: Num, min: Num, max: Num, count: Num })),
+                groups: Type.Optional(Type.Array(Type.Object({ key: Type.Record(Type.String(), Type.Union([ParamValue, Type.Null()])), label: Type.String(), runIds: Type.Array(Type.String()), x: Num, mean: Num, std: Num, n: Num }))),
+              }),
+            ),
+          }),
+          400: ErrorBody,
+          ...AuthErrors,
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const body = req.body;
+      const selection = body.selection ?? {};
+      const runs = await selectRuns(deps.clickhouse, project, selection, MAX_CURVE_RUNS);
+      const sourceSql = await selectionSql(deps.clickhouse, project, selection);
+      const groups = body.groupBy ? groupRuns(runs, groupingParams(runs, body.groupBy)) : null;
+      const series = [];
+      for (const metric of body.metrics) {
+        const f = parseField(`metrics.${metric}`);
+        if (typeof f === 'string' || f.kind !== 'metric') throw badRequest(`metric "${metric}": expected <key> or <key>[<segment>]`);
+        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, sourceSql, key: f.key, segment: f.segment, x: body.x, maxPoints: body.maxPoints });
+        if (body.smoothing) for (const c of curves) c.mean = ema(c.mean, body.smoothing.ema);
+        const byRun = new Map(curves.map((c) => [c.runId, c]));
+        series.push({
+          metric,
+          bucketWidth,
+          runs: curves,
+          ...(groups
+            ? {
+                groups: groups.map((g) => ({
+                  key: g.key,
+                  label: g.label,
+                  runIds: g.runs.map((r) => r.id),
+                  ...band(g.runs.flatMap((r) => (byRun.has(r.id) ? [byRun.get(r.id)!] : []))),
+                })),
+              }
+            : {}),
+        });
+      }
+      return { x: body.x, series };
+    },
+  );
+}

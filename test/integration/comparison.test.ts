@@ -1,0 +1,148 @@
+// Grouping statistics against hand calculation, confound warnings on a sweep with a planted
+// data-version change, and curves for many runs keeping each bucket's true min and max.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Processor } from '../../processors/processor.ts';
+import type { App } from '../../query-api/app.ts';
+import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
+import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
+
+let ns: Namespace;
+let processor: Processor;
+let app: App;
+let headers: Record<string, string>;
+const env = { language: 'python', languageVersion: '3.11', libraries: { torch: '2.5.1' } };
+// Final val/acc per run: config A (lr 0.1) and config B (lr 0.01), seeds 0..2; B-s3 runs on data v3.
+const FINAL: Record<string, { lr: number; seed: number; acc: number; data: string }> = {
+  'A-s0': { lr: 0.1, seed: 0, acc: 0.8, data: 'v2' },
+  'A-s1': { lr: 0.1, seed: 1, acc: 0.82, data: 'v2' },
+  'A-s2': { lr: 0.1, seed: 2, acc: 0.84, data: 'v2' },
+  'B-s0': { lr: 0.01, seed: 0, acc: 0.85, data: 'v2' },
+  'B-s1': { lr: 0.01, seed: 1, acc: 0.87, data: 'v2' },
+  'B-s2': { lr: 0.01, seed: 2, acc: 0.86, data: 'v2' },
+  'B-s3': { lr: 0.01, seed: 3, acc: 0.9, data: 'v3' },
+};
+const STEPS = 2000;
+const lossOf = (run: number, step: number) => (step === 700 + run * 100 ? 9 + run : step === 1500 ? -(run + 1) : Math.exp(-step / 500) + run * 0.01);
+
+beforeAll(async () => {
+  ns = await freshNamespace('comparison');
+  processor = await startProcessor(ns);
+  app = await buildTestApp(ns);
+  headers = bearer(await createTestToken(ns, 'cmp', ['read']));
+  const sdk = await connectSdk(ns, { maxBatchPoints: 500 });
+  let i = 0;
+  for (const [id, f] of Object.entries(FINAL)) {
+    const run = await sdk.startRun({ project: 'cmp', experiment: 'e', sweepId: 'sw', runId: id, params: { lr: f.lr, bs: 32, seed: f.seed }, lineage: { gitCommit: 'c1', dataVersion: f.data, seed: f.seed, environment: env } });
+    [0.5, 0.6, f.acc].forEach((v, s) => run.log({ 'val/acc': v }, s + 1));
+    run.log({ 'val/acc': f.acc - 0.1 }, 2, { segment: 'class=cat' });
+    for (let step = 1; step <= STEPS; step++) run.log({ loss: lossOf(i, step) }, step);
+    await run.finish();
+    i++;
+  }
+  await sdk.close();
+  await eventually(async () => ((await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks')) === 7 * (4 + STEPS) ? true : undefined), 60_000, 'sweep stored');
+});
+
+afterAll(async () => {
+  await processor?.stop();
+  await app?.close();
+  await ns?.drop();
+});
+
+const post = async (url: string, payload: unknown) => {
+  const r = await app.inject({ method: 'POST', url, payload: payload as object, headers });
+  return { status: r.statusCode, body: r.json() };
+};
+
+describe('POST /v1/groups', () => {
+  it('computes n, mean, std, min, max and a t-based 95% CI per group, by hand', async () => {
+    const r = await post('/v1/groups', { selection: { filter: "lineage.data_version = 'v2'" }, by: ['lr'], metrics: ['val/acc.max'], sort: { metric: 'val/acc.max', stat: 'mean', direction: 'desc' } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const [b, a] = r.body.groups;
+    expect(b.key).toEqual({ lr: 0.01 });
+    expect(a.key).toEqual({ lr: 0.1 });
+    // A: 0.80, 0.82, 0.84 → mean 0.82, sd 0.02, half-width t(0.975, 2) · 0.02/√3 = 4.302653 · 0.011547 = 0.049683
+    const s = a.metrics['val/acc.max'];
+    expect(s.n).toBe(3);
+    expect(s.mean).toBeCloseTo(0.82, 12);
+    expect(s.std).toBeCloseTo(0.02, 12);
+    expect(s.min).toBe(0.8);
+    expect(s.max).toBe(0.84);
+    expect(s.ci95[0]).toBeCloseTo(0.82 - 0.0496828, 6);
+    expect(s.ci95[1]).toBeCloseTo(0.82 + 0.0496828, 6);
+    // B (v2 only): 0.85, 0.87, 0.86 → mean 0.86
+    expect(b.metrics['val/acc.max'].mean).toBeCloseTo(0.86, 12);
+    expect(b.runIds.sort()).toEqual(['B-s0', 'B-s1', 'B-s2']);
+    expect(r.body.confounds).toEqual([]);
+  });
+
+  it('groups replicates with all-but-seed and warns about a planted data-version change', async () => {
+    const r = await post('/v1/groups', { by: 'all-but-seed', metrics: ['val/acc.max', 'val/acc[class=cat].last'] });
+    expect(r.status).toBe(200);
+    expect(r.body.by).toEqual(['bs', 'lr']);
+    expect(r.body.groups.map((g: { n: number }) => g.n).sort()).toEqual([3, 4]);
+    expect(r.body.warnings).toHaveLength(1);
+    expect(r.body.warnings[0]).toMatch(/^groups differ in lineage.dataVersion \((v2\/v3 vs v2|v2 vs v2\/v3)\) besides params.bs, params.lr: the effect of bs, lr is not isolated$/);
+    const b = r.body.groups.find((g: { key: { lr: number } }) => g.key.lr === 0.01);
+    expect(b.metrics['val/acc[class=cat].last'].mean).toBeCloseTo((0.75 + 0.77 + 0.76 + 0.8) / 4, 12);
+  });
+
+  it('rejects unknown params and bad metric names with a 400', async () => {
+    expect((await post('/v1/groups', { by: ['nope'], metrics: ['val/acc.max'] })).status).toBe(400);
+    const unknownMetric = await post('/v1/groups', { metrics: ['val/acc.median'] });
+    expect(unknownMetric.status).toBe(400);
+    expect(unknownMetric.body.error).toMatch(/no selected run has metric val\/acc.median/);
+    expect((await post('/v1/groups', { metrics: [] })).status).toBe(400);
+  });
+});
+
+describe('POST /v1/compare with a baseline and variables', () => {
+  it('reports deltas, a segment table and the confound in plain words', async () => {
+    const r = await post('/v1/compare', { runIds: ['A-s0', 'B-s3'], baseline: 'A-s0', variables: ['params.lr'], metrics: ['val/acc'] });
+    expect(r.status).toBe(200);
+    expect(r.body.warnings).toEqual(['runs differ in lineage.dataVersion (v2 vs v3) besides params.lr: the effect of lr is not isolated']);
+    expect(r.body.params.map((p: { key: string }) => p.key)).toEqual(['lr', 'seed']); // listed, but seeds are replicates: no confound
+    const acc = r.body.metrics.find((m: { segment: null }) => m.segment === null);
+    expect(acc.deltas[0]).toEqual({ last: 0, min: 0, max: 0, mean: 0 });
+    expect(acc.deltas[1].max).toBeCloseTo(0.1, 12);
+    expect(r.body.segmentTable).toEqual([{ key: 'val/acc', rows: [{ segment: 'class=cat', last: [expect.closeTo(0.7, 12), expect.closeTo(0.8, 12)], deltaLast: [0, expect.closeTo(0.1, 12)] }] }]);
+  });
+});
+
+describe('POST /v1/curves', () => {
+  it('downsamples many runs on one grid and keeps every bucket\'s true min and max', async () => {
+    const r = await post('/v1/curves', { metrics: ['loss'], maxPoints: 50, groupBy: ['lr'] });
+    expect(r.status).toBe(200);
+    const [series] = r.body.series;
+    expect(series.runs).toHaveLength(7);
+    const width = series.bucketWidth;
+    const ids = Object.keys(FINAL);
+    for (const c of series.runs as { runId: string; x: number[]; min: number[]; max: number[]; count: number[] }[]) {
+      expect(c.x.length).toBeLessThanOrEqual(50);
+      expect(c.x).toEqual(series.runs[0].x); // a shared grid
+      const i = ids.indexOf(c.runId);
+      c.x.forEach((x0, b) => {
+        const vals = Array.from({ length: width }, (_, k) => x0 + k).filter((s) => s >= 1 && s <= STEPS).map((s) => lossOf(i, s));
+        expect(c.count[b]).toBe(vals.length);
+        expect(c.min[b]).toBe(Math.min(...vals));
+        expect(c.max[b]).toBe(Math.max(...vals));
+      });
+      expect(Math.max(...c.max)).toBe(9 + i); // the spike survives
+    }
+    const groupA = series.groups.find((g: { key: { lr: number } }) => g.key.lr === 0.1);
+    const runsA = (series.runs as { runId: string; mean: number[] }[]).filter((c) => c.runId.startsWith('A-'));
+    expect(groupA.n[0]).toBe(3);
+    expect(groupA.mean[0]).toBeCloseTo(runsA.reduce((s, c) => s + c.mean[0]!, 0) / 3, 12);
+  });
+
+  it('smooths with an EMA when asked, and refuses an absurd alpha', async () => {
+    const plain = await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], maxPoints: 20 });
+    const smooth = await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], maxPoints: 20, smoothing: { ema: 0.5 } });
+    const m = plain.body.series[0].runs[0].mean as number[];
+    const s = smooth.body.series[0].runs[0].mean as number[];
+    expect(s[0]).toBe(m[0]);
+    expect(s[1]).toBeCloseTo(0.5 * m[1]! + 0.5 * m[0]!, 12);
+    expect((await post('/v1/curves', { metrics: ['loss'], smoothing: { ema: 0 } })).status).toBe(400);
+    expect((await post('/v1/curves', { metrics: ['loss'], maxPoints: 100000 })).status).toBe(400);
+  });
+});
