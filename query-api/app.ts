@@ -21,6 +21,8 @@ import { healthRoutes } from './routes/health.ts';
 import { runRoutes } from './routes/runs.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { groupRoutes } from './routes/groups.ts';
+import { curveRoutes } from './routes/curves.ts';
 
 export interface AppDeps {
   clickhouse: ClickHouseClient;
@@ -73,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(runRoutes, deps);
   await app.register(compareRoutes, deps);
   await app.register(seriesRoutes, deps);
+  await app.register(groupRoutes, deps);
+  await app.register(curveRoutes, deps);
   if (deps.ingest) await app.register(gatewayRoutes, { sink: deps.ingest, catalogue: loadCatalogue() });
   return app;
 }
