@@ -33,9 +33,22 @@ export class StorageRejectedError extends Error {
 // ClickHouse error codes for "the query itself is wrong" — retrying cannot help.
 const PERMANENT_CODES = new Set(['27', '36', '38', '41', '43', '44', '46', '47', '49', '53', '60', '62', '69', '70', '81', '117', '130', '386']);
 
+/**
+ * The server's error code. @clickhouse/client parses it into ClickHouseError.code for current
+ * servers; 18.16 words its errors differently ("Code: 396, e.displayText() = …"), the client
+ * then throws a plain Error, and the code is read from that fixed prefix instead.
+ */
+export function clickhouseErrorCode(err: unknown): string | undefined {
+  if (err instanceof ClickHouseError) return String(err.code);
+  const m = err instanceof Error ? /^Code: (\d+)[,.]/.exec(err.message) : null;
+  return m?.[1];
+}
+
 export function classifyStorageError(err: unknown): StorageUnavailableError | StorageRejectedError {
-  if (err instanceof ClickHouseError) {
-    const e = PERMANENT_CODES.has(String(err.code)) ? new StorageRejectedError(err.message) : new StorageUnavailableError(err.message);
+  const code = clickhouseErrorCode(err);
+  if (code !== undefined) {
+    const message = (err as Error).message;
+    const e = PERMANENT_CODES.has(code) ? new StorageRejectedError(message) : new StorageUnavailableError(message);
     (e as { cause?: unknown }).cause = err;
     return e;
   }
@@ -73,11 +86,9 @@ const LIMIT_CODES: Record<string, (l: Config['queryLimits']) => string> = {
 
 /** Maps a ClickHouse limit error to QueryLimitError naming the limit; anything else is returned unchanged. */
 export function asQueryLimitError(err: unknown, limits: Config['queryLimits']): unknown {
-  if (err instanceof ClickHouseError) {
-    const describe = LIMIT_CODES[String(err.code)];
-    if (describe) return new QueryLimitError(`${describe(limits)}; narrow the filter or ask for fewer runs, points or columns`);
-  }
-  return err;
+  const code = clickhouseErrorCode(err);
+  const describe = code === undefined ? undefined : LIMIT_CODES[code];
+  return describe ? new QueryLimitError(`${describe(limits)}; narrow the filter or ask for fewer runs, points or columns`) : err;
 }
 
 export async function ping(client: ClickHouseClient): Promise<boolean> {

@@ -17,6 +17,7 @@ import { HttpError } from './errors.ts';
 import { FilterError } from './filter/errors.ts';
 import { validatorCompiler } from './validation.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { runRoutes } from './routes/runs.ts';
 import { compareRoutes } from './routes/compare.ts';
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const verifier = deps.verifier ?? new TokenVerifier((id) => getToken(deps.clickhouse, id), { ttlMs: deps.tokenCacheMs });
   await app.register(authPlugin, { verifier });
+  await app.register(metricsPlugin);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, deps);
   await app.register(runRoutes, deps);

@@ -6,6 +6,7 @@ import type { App, AppDeps } from '../app.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { columnValues, parseColumns } from '../columns.ts';
+import { CONTENT_TYPES, exportRuns } from '../export.ts';
 import { compileFilter } from '../filter/compile.ts';
 import { parseFilter } from '../filter/parser.ts';
 import { parseSorts } from '../sql/sort.ts';
@@ -40,6 +41,13 @@ function decodeCursor(cursor: string, signature: string): Keyset {
   return { keys: keys as Keyset['keys'], runId: parsed.r as string };
 }
 
+function acceptedFormat(accept: string | undefined): 'csv' | 'ndjson' | 'json' {
+  if (!accept) return 'json';
+  if (/\btext\/csv\b/.test(accept)) return 'csv';
+  if (/\bapplication\/(x-)?ndjson\b/.test(accept)) return 'ndjson';
+  return 'json';
+}
+
 function signature(parts: (string | undefined)[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
@@ -60,6 +68,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
           columns: Type.Optional(Type.String({ maxLength: 5000, description: 'Comma-separated fields to return per run, named as in the filter language' })),
           limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 }),
           cursor: Type.Optional(Type.String({ maxLength: 4000 })),
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('ndjson')], { description: 'csv and ndjson stream every matching run (no paging); also chosen by Accept: text/csv or application/x-ndjson' })),
         }),
         response: {
           200: Type.Object({
@@ -80,7 +89,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
       const project = projectOf(req);
       const sorts = parseSorts(q.sort);
@@ -89,6 +98,14 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
       if (q.filter !== undefined && q.filter.trim() !== '') {
         const expr = parseFilter(q.filter);
         filterSql = compileFilter(expr, { project, input: q.filter, params: await paramCatalogue(deps.clickhouse, project) });
+      }
+      const format = q.format ?? acceptedFormat(req.headers.accept);
+      if (format === 'csv' || format === 'ndjson') {
+        const params = [...(await paramCatalogue(deps.clickhouse, project)).keys()].sort();
+        const stream = exportRuns(deps.clickhouse, { query: { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts }, format, params, columns });
+        stream.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
+        // A stream bypasses the JSON response schema, which describes the paged form only.
+        return reply.type(CONTENT_TYPES[format]).send(stream as never);
       }
       const sig = signature([q.filter, q.experiment, q.sweep, q.sort]);
       const after = q.cursor ? decodeCursor(q.cursor, sig) : undefined;

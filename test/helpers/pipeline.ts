@@ -1,5 +1,7 @@
 // Starts the real processor and builds the real API app over a test namespace; creates API
 // tokens in the namespace's database for the requests the tests make.
+import type { ClickHouseClient } from '../../common/clickhouse.ts';
+import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { Processor } from '../../processors/processor.ts';
 import { buildApp, type App } from '../../query-api/app.ts';
@@ -21,13 +23,16 @@ export interface TestAppOptions {
   tokenCacheMs?: number;
   /** Serve POST /v1/ingest/events through a real Kafka producer on the namespace's topic. */
   gateway?: boolean;
+  /** Another ClickHouse client (e.g. one with tight query limits) and the limits it enforces. */
+  clickhouse?: ClickHouseClient;
+  queryLimits?: Config['queryLimits'];
 }
 
 export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Promise<App> {
   const logger = createLogger('test-api', 'silent');
   const ingest = opts.gateway ? new KafkaEventSink(ns.config, logger) : undefined;
   await ingest?.connect();
-  const app = await buildApp({ clickhouse: ns.clickhouse, logger, tokenCacheMs: opts.tokenCacheMs ?? 5_000, ingest });
+  const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs: opts.tokenCacheMs ?? 5_000, ingest, queryLimits: opts.queryLimits });
   if (ingest) app.addHook('onClose', () => ingest.close());
   return app;
 }

@@ -146,3 +146,53 @@ describe('POST /v1/curves', () => {
     expect((await post('/v1/curves', { metrics: ['loss'], maxPoints: 100000 })).status).toBe(400);
   });
 });
+
+describe('export', () => {
+  it('streams the same query as CSV and NDJSON', async () => {
+    const csv = await app.inject({ method: 'GET', url: `/v1/runs?format=csv&sort=run_id&filter=${encodeURIComponent('params.lr = 0.1')}&columns=metrics.val/acc.max,lineage.data_version`, headers });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('run_id,name,experiment,sweep,status,started_at,ended_at,duration_ms,params.bs,params.lr,params.seed,metrics.val/acc.max,lineage.data_version');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['A-s0', 'A-s1', 'A-s2']);
+    expect(lines[1]!.split(',').slice(-5)).toEqual(['32', '0.1', '0', '0.8', 'v2']);
+    const nd = await app.inject({ method: 'GET', url: '/v1/runs?sort=metrics.val/acc.max:desc', headers: { ...headers, accept: 'application/x-ndjson' } });
+    expect(nd.headers['content-type']).toMatch(/ndjson/);
+    const runs = nd.body.trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+    expect(runs.map((r) => r.id)).toEqual(['B-s3', 'B-s1', 'B-s2', 'B-s0', 'A-s2', 'A-s1', 'A-s0']);
+  });
+
+  it('quotes CSV cells per RFC 4180', async () => {
+    const { csvCell } = await import('../../query-api/export.ts');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvCell(null)).toBe('');
+  });
+});
+
+describe('operations', () => {
+  it('serves Prometheus metrics without a token, labelled by route pattern', async () => {
+    const r = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toMatch(/runlens_api_requests_total\{route="\/v1\/runs",method="GET",status="200"\} \d+/);
+    expect(r.body).toMatch(/runlens_api_process_resident_memory_bytes/);
+    expect(r.body).not.toMatch(/A-s0/);
+  });
+
+  it('answers a query past a limit with a 422 that names it', async () => {
+    const { createClickHouse, queryLimitSettings } = await import('../../common/clickhouse.ts');
+    const limits = { timeoutSeconds: 15, maxResultRows: 3, maxMemoryBytes: 4_000_000_000 };
+    const limited = createClickHouse(ns.config, { settings: queryLimitSettings(limits) });
+    const small = await buildTestApp(ns, { clickhouse: limited, queryLimits: limits });
+    try {
+      const r = await small.inject({ method: 'GET', url: '/v1/runs?limit=100', headers });
+      expect(r.statusCode).toBe(422);
+      expect(r.json().error).toMatch(/more than 3 rows \(RUNLENS_QUERY_MAX_RESULT_ROWS\)/);
+      expect((await small.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await small.close();
+      await limited.close();
+    }
+  });
+});
