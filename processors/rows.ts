@@ -125,6 +125,33 @@ interface Chunk {
   firstStep: number;
 }
 
+/** Steps per level-of-detail bucket (see migration 0004). */
+export const LOD_STEPS = 64;
+
+/** Aligned 64-step buckets of one chunk: index, count, sum, min, max. */
+function levelOfDetail(steps: number[], values: number[]) {
+  const index = new Map<number, number>();
+  const out = { bucket: [] as number[], count: [] as number[], sum: [] as number[], min: [] as number[], max: [] as number[] };
+  for (let i = 0; i < steps.length; i++) {
+    const b = Math.floor(steps[i]! / LOD_STEPS);
+    const v = values[i]!;
+    let k = index.get(b);
+    if (k === undefined) {
+      k = out.bucket.push(b) - 1;
+      index.set(b, k);
+      out.count.push(0);
+      out.sum.push(0);
+      out.min.push(v);
+      out.max.push(v);
+    }
+    out.count[k]!++;
+    out.sum[k]! += v;
+    if (v < out.min[k]!) out.min[k] = v;
+    if (v > out.max[k]!) out.max[k] = v;
+  }
+  return out;
+}
+
 /** One chunk row per (key, segment) of the batch; validated input is assumed. */
 export function chunkRows(b: MetricBatch, src: Source, out: Row[]): void {
   const stride = b.segments.length + 1;
@@ -158,6 +185,7 @@ export function chunkRows(b: MetricBatch, src: Source, out: Row[]): void {
   }
   const workerRank = b.workerRank ?? -1;
   for (const c of chunks.values()) {
+    const lod = levelOfDetail(c.steps, c.values);
     out.push({
       project: b.project,
       run_id: b.runId,
@@ -179,6 +207,11 @@ export function chunkRows(b: MetricBatch, src: Source, out: Row[]): void {
       point_steps: c.steps,
       point_values: c.values,
       point_wall_times_ms: c.wallTimes,
+      lod_bucket: lod.bucket,
+      lod_count: lod.count,
+      lod_sum: lod.sum,
+      lod_min: lod.min,
+      lod_max: lod.max,
     });
   }
 }

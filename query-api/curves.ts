@@ -1,8 +1,11 @@
 // Curves for many runs: every run's series cut into the same x buckets (so runs line up), each
 // bucket keeping its mean, min and max; optional EMA smoothing of the bucket means; and per
-// group a mean ± standard deviation band over the runs that have data in a bucket.
+// group a mean ± standard deviation band over the runs that have data in a bucket. Wide
+// buckets over steps are read from the chunks' 64-step level-of-detail summaries (exact, as
+// the grid is aligned to them); narrow ones and wall-time axes read every point.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { quoteInteger, quoteString } from '../common/sql-quote.ts';
+import { LOD_STEPS } from '../processors/rows.ts';
 
 export type XAxis = 'step' | 'wall_time';
 const X_COLUMN: Record<XAxis, string> = { step: 'point_steps', wall_time: 'point_wall_times_ms' };
@@ -39,28 +42,44 @@ export async function loadCurves(ch: ClickHouseClient, q: CurveQuery): Promise<{
       : `SELECT min(arrayReduce('min', point_wall_times_ms)) AS lo, max(last_wall_time_ms) AS hi, count() AS chunks FROM metric_chunks FINAL WHERE ${where}`;
   const [range] = await rows<{ lo: number; hi: number; chunks: number }>(ch, rangeSql);
   if (!range || Number(range.chunks) === 0) return { bucketWidth: 1, curves: [] };
-  const lo = Number(range.lo);
-  const width = Math.max(1, Math.ceil((Number(range.hi) - lo + 1) / q.maxPoints));
+  const span = Number(range.hi) - Number(range.lo) + 1;
+  // Coarse enough for the level-of-detail buckets: align the grid to them and read those.
+  const useLod = q.x === 'step' && span / q.maxPoints >= LOD_STEPS;
+  const lo = useLod ? Math.floor(Number(range.lo) / LOD_STEPS) * LOD_STEPS : Number(range.lo);
+  const width = useLod
+    ? Math.ceil((Number(range.hi) - lo + 1) / q.maxPoints / LOD_STEPS) * LOD_STEPS
+    : Math.max(1, Math.ceil(span / q.maxPoints));
   const col = X_COLUMN[q.x];
+  const inner = useLod
+    ? `SELECT run_id, intDiv(lb * ${LOD_STEPS} - ${quoteInteger(lo)}, ${quoteInteger(width)}) AS b,
+          sum(lc) AS c, sum(ls) / sum(lc) AS m, min(lmin) AS lo_v, max(lmax) AS hi_v
+      FROM (SELECT run_id, lod_bucket, lod_count, lod_sum, lod_min, lod_max FROM metric_chunks FINAL WHERE ${where})
+      ARRAY JOIN lod_bucket AS lb, lod_count AS lc, lod_sum AS ls, lod_min AS lmin, lod_max AS lmax
+      GROUP BY run_id, b`
+    : `SELECT run_id, intDiv(x - ${quoteInteger(lo)}, ${quoteInteger(width)}) AS b,
+          count() AS c, avg(v) AS m, min(v) AS lo_v, max(v) AS hi_v
+      FROM (SELECT run_id, ${col}, point_values FROM metric_chunks FINAL WHERE ${where})
+      ARRAY JOIN ${col} AS x, point_values AS v
+      GROUP BY run_id, b`;
+  // One row per run with its buckets as an array: 100 rows to parse instead of 100k objects.
   const query = `
-SELECT run_id, intDiv(x - ${quoteInteger(lo)}, ${quoteInteger(width)}) AS b,
-    count() AS c, avg(v) AS m, min(v) AS lo_v, max(v) AS hi_v
-FROM (SELECT run_id, ${col}, point_values FROM metric_chunks FINAL WHERE ${where})
-ARRAY JOIN ${col} AS x, point_values AS v
-GROUP BY run_id, b
-ORDER BY run_id, b`;
+SELECT run_id, arraySort(t -> t.1, groupArray((b, c, m, lo_v, hi_v))) AS buckets
+FROM (${inner})
+GROUP BY run_id
+ORDER BY run_id`;
   const curves: RunCurve[] = [];
-  let cur: RunCurve | undefined;
-  for (const r of await rows<{ run_id: string; b: number; c: number; m: number; lo_v: number; hi_v: number }>(ch, query)) {
-    if (!cur || cur.runId !== r.run_id) {
-      cur = { runId: r.run_id, x: [], mean: [], min: [], max: [], count: [] };
-      curves.push(cur);
+  for (const r of await rows<{ run_id: string; buckets: [number, number, number, number, number][] }>(ch, query)) {
+    const n = r.buckets.length;
+    const cur: RunCurve = { runId: r.run_id, x: new Array(n), mean: new Array(n), min: new Array(n), max: new Array(n), count: new Array(n) };
+    for (let i = 0; i < n; i++) {
+      const [b, c, m, lo_v, hi_v] = r.buckets[i]!;
+      cur.x[i] = lo + Number(b) * width;
+      cur.count[i] = Number(c);
+      cur.mean[i] = m;
+      cur.min[i] = lo_v;
+      cur.max[i] = hi_v;
     }
-    cur.x.push(lo + Number(r.b) * width);
-    cur.mean.push(Number(r.m));
-    cur.min.push(Number(r.lo_v));
-    cur.max.push(Number(r.hi_v));
-    cur.count.push(Number(r.c));
+    curves.push(cur);
   }
   return { bucketWidth: width, curves };
 }

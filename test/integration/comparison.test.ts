@@ -110,15 +110,17 @@ describe('POST /v1/compare with a baseline and variables', () => {
 });
 
 describe('POST /v1/curves', () => {
-  it('downsamples many runs on one grid and keeps every bucket\'s true min and max', async () => {
-    const r = await post('/v1/curves', { metrics: ['loss'], maxPoints: 50, groupBy: ['lr'] });
+  // 50 buckets of 40 steps read every point; 10 buckets of 256 steps read the 64-step
+  // level-of-detail summaries. Both must be exact.
+  it.each([50, 10])('downsamples many runs on one grid to %i buckets and keeps every bucket\'s true min and max', async (maxPoints) => {
+    const r = await post('/v1/curves', { metrics: ['loss'], maxPoints, groupBy: ['lr'] });
     expect(r.status).toBe(200);
     const [series] = r.body.series;
     expect(series.runs).toHaveLength(7);
     const width = series.bucketWidth;
     const ids = Object.keys(FINAL);
     for (const c of series.runs as { runId: string; x: number[]; min: number[]; max: number[]; count: number[] }[]) {
-      expect(c.x.length).toBeLessThanOrEqual(50);
+      expect(c.x.length).toBeLessThanOrEqual(maxPoints);
       expect(c.x).toEqual(series.runs[0].x); // a shared grid
       const i = ids.indexOf(c.runId);
       c.x.forEach((x0, b) => {
@@ -126,6 +128,7 @@ describe('POST /v1/curves', () => {
         expect(c.count[b]).toBe(vals.length);
         expect(c.min[b]).toBe(Math.min(...vals));
         expect(c.max[b]).toBe(Math.max(...vals));
+        expect(c.mean[b]).toBeCloseTo(vals.reduce((a, v) => a + v, 0) / vals.length, 9);
       });
       expect(Math.max(...c.max)).toBe(9 + i); // the spike survives
     }

@@ -4,6 +4,11 @@
 -- (count, sum, min, max, their steps, last) computed by the processor, so summaries never need
 -- to read the arrays.
 --
+-- Each chunk also carries a level-of-detail summary of its points in aligned buckets of 64
+-- steps (lod_*: bucket index = step div 64, count, sum, min, max). Curves whose bucket width is
+-- a multiple of 64 read these instead of every point — ~64x less work, and still exact, since
+-- bucket boundaries align.
+--
 -- Replays are harmless by construction: the sort key ends in the source partition and offset,
 -- which identify a chunk exactly, so a Kafka range processed twice produces rows with equal
 -- keys that ReplacingMergeTree collapses; readers that must be exact before merges use FINAL.
@@ -29,6 +34,11 @@ CREATE TABLE IF NOT EXISTS {database}.metric_chunks
     point_steps Array(UInt64),
     point_values Array(Float64),
     point_wall_times_ms Array(UInt64),
+    lod_bucket Array(UInt64),
+    lod_count Array(UInt32),
+    lod_sum Array(Float64),
+    lod_min Array(Float64),
+    lod_max Array(Float64),
     ingested_at DateTime DEFAULT now()
 )
 ENGINE = ReplacingMergeTree()

@@ -1,0 +1,118 @@
+// Query latencies of the comparison engine, measured through the real fastify app against the
+// real ClickHouse: search + sort over 10k runs, compare 100 runs, curves for 100 runs × 100k
+// steps. Data is written straight into a fresh database with the processor's own row builders
+// (no Kafka needed for a read benchmark). Prints medians; asserts nothing.
+import { cpus, totalmem } from 'node:os';
+import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
+import type { Config } from '../../common/config.ts';
+import { createLogger } from '../../common/logger.ts';
+import { createToken } from '../../common/tokens/store.ts';
+import { Rng } from '../../ingest/simulate/random.ts';
+import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { chunkRows, finishRow, runRow, type Row } from '../../processors/rows.ts';
+import { buildApp } from '../../query-api/app.ts';
+import type { RunStarted } from '../../schemas/events.ts';
+
+const PROJECT = 'bench';
+
+function started(i: number, rng: Rng): RunStarted {
+  return {
+    project: PROJECT, runId: `run-${String(i).padStart(6, '0')}`, experiment: 'bench', sweepId: 'sweep', name: `r${i}`, user: 'bench', startedAt: 1_790_000_000_000 + i,
+    params: { lr: rng.logUniform(1e-5, 1e-1), batch_size: rng.pick([32, 64, 128, 256]), optimizer: rng.pick(['adam', 'sgd', 'adamw']), dropout: rng.next() * 0.5, seed: i % 5 },
+    tags: { team: rng.pick(['vision', 'nlp']) },
+    lineage: { gitCommit: 'abc', gitDirty: false, dataVersion: rng.pick(['v1', 'v2']), environment: { language: 'python', languageVersion: '3.11', libraries: { torch: '2.5.1' }, hardware: null }, seed: i % 5, host: null, parentRunId: null },
+  };
+}
+
+async function insert(ch: ClickHouseClient, table: string, rows: Row[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 20_000) await ch.insert({ table, values: rows.slice(i, i + 20_000), format: 'JSONEachRow' });
+}
+
+/** `points` points of `key` for one run, as `chunks` chunk rows. */
+function series(runId: string, key: string, points: number, chunkSize: number, offsetBase: number, rng: Rng, out: Row[]): void {
+  for (let c = 0; c * chunkSize < points; c++) {
+    const n = Math.min(chunkSize, points - c * chunkSize);
+    const steps = Array.from({ length: n }, (_, j) => c * chunkSize + j + 1);
+    chunkRows(
+      { project: PROJECT, runId, workerRank: null, keys: [key], segments: [], keyIndex: new Array(n).fill(0), segmentIndex: new Array(n).fill(-1), steps, values: steps.map((s) => 1 - Math.exp(-s / 20_000) + 0.01 * rng.normal()), wallTimes: steps.map((s) => 1_790_000_000_000 + s * 100) },
+      { partition: 0, offset: offsetBase + c },
+      out,
+    );
+  }
+}
+
+async function median(label: string, times: number, fn: () => Promise<{ statusCode: number; body: string }>): Promise<string> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    const r = await fn();
+    ms.push(performance.now() - t);
+    if (r.statusCode !== 200) throw new Error(`${label}: HTTP ${r.statusCode} ${r.body.slice(0, 300)}`);
+  }
+  ms.sort((a, b) => a - b);
+  return `  ${label.padEnd(58)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(0).padStart(6)} ms  (min ${ms[0]!.toFixed(0)}, max ${ms[ms.length - 1]!.toFixed(0)}, n=${times})`;
+}
+
+export async function benchComparisonQueries(base: Config, o: { runs?: number; curveRuns?: number; curveSteps?: number } = {}): Promise<void> {
+  const RUNS = o.runs ?? 10_000;
+  const CURVE_RUNS = o.curveRuns ?? 100;
+  const CURVE_STEPS = o.curveSteps ?? 100_000;
+  const config: Config = { ...base, clickhouseDatabase: `runlens_qbench${Date.now()}` };
+  const admin = createClickHouse(config, { database: 'default' });
+  await migrate(admin, config.clickhouseDatabase);
+  const ch = createClickHouse(config, { requestTimeoutMs: 300_000 });
+  try {
+    const rng = new Rng(3);
+    const t0 = performance.now();
+    const runs = Array.from({ length: RUNS }, (_, i) => started(i, rng));
+    await insert(ch, 'runs', runs.map((r, i) => runRow(r, { partition: 0, offset: i })));
+    await insert(ch, 'run_finishes', runs.map((r, i) => finishRow({ project: PROJECT, runId: r.runId, status: 'finished', endedAt: r.startedAt + 1000, durationMs: 1000, summary: {} }, { partition: 0, offset: RUNS + i })));
+    let chunks: Row[] = [];
+    let offset = 10 * RUNS;
+    for (let i = 0; i < RUNS; i++) {
+      // Summaries over 10 chunks per run and metric: val/acc and loss with 2,000 points each.
+      series(runs[i]!.runId, 'val/acc', 2_000, 200, offset, rng, chunks);
+      offset += 10;
+      series(runs[i]!.runId, 'loss', 2_000, 200, offset, rng, chunks);
+      offset += 10;
+      if (chunks.length >= 20_000) {
+        await insert(ch, 'metric_chunks', chunks);
+        chunks = [];
+      }
+    }
+    for (let i = 0; i < CURVE_RUNS; i++) {
+      series(runs[i]!.runId, 'train/loss', CURVE_STEPS, 1_000, offset, rng, chunks);
+      offset += CURVE_STEPS / 1_000 + 1;
+      if (chunks.length >= 2_000) {
+        await insert(ch, 'metric_chunks', chunks);
+        chunks = [];
+      }
+    }
+    await insert(ch, 'metric_chunks', chunks);
+    const loaded = (performance.now() - t0) / 1000;
+
+    const token = (await createToken(ch, { project: PROJECT, scopes: ['read'], name: 'bench' })).token;
+    const app = await buildApp({ clickhouse: ch, logger: createLogger('bench-api', 'silent'), tokenCacheMs: 60_000 });
+    const headers = { authorization: `Bearer ${token}` };
+    const get = (url: string) => app.inject({ method: 'GET', url, headers });
+    const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload, headers });
+    const hundred = runs.slice(0, 100).map((r) => r.runId);
+    const filter = encodeURIComponent("params.lr > 0.0001 and params.optimizer in ('adam', 'adamw') and metrics.val/acc.max > 0.5");
+    const lines = [
+      await median(`search + sort, ${RUNS.toLocaleString('en-US')} runs (filter, 2 sort keys, page of 50)`, 7, () => get(`/v1/runs?filter=${filter}&sort=metrics.val/acc.max:desc,params.lr:asc&limit=50`)),
+      await median(`sort only, ${RUNS.toLocaleString('en-US')} runs (metric summary, page of 50)`, 7, () => get('/v1/runs?sort=metrics.loss.min:asc&limit=50')),
+      await median('compare 100 runs (all metrics, confounds)', 7, () => post('/v1/compare', { runIds: hundred, variables: ['params.lr'] })),
+      await median(`curves, ${CURVE_RUNS} runs × ${CURVE_STEPS.toLocaleString('en-US')} steps → 1,000 buckets`, 7, () => post('/v1/curves', { selection: { runIds: hundred.slice(0, CURVE_RUNS) }, metrics: ['train/loss'], maxPoints: 1000 })),
+      await median(`groups over ${RUNS.toLocaleString('en-US')} runs (all-but-seed, val/acc.max)`, 3, () => post('/v1/groups', { by: ['optimizer', 'batch_size'], metrics: ['val/acc.max'] })),
+    ];
+    await app.close();
+    console.log(`
+runlens comparison query benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}
+  data: ${RUNS.toLocaleString('en-US')} runs × 2 metrics × 2,000 points + ${CURVE_RUNS} runs × ${CURVE_STEPS.toLocaleString('en-US')} steps, loaded in ${loaded.toFixed(1)} s
+${lines.join('\n')}`);
+  } finally {
+    await ch.close();
+    await admin.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouseDatabase}` });
+    await admin.close();
+  }
+}
