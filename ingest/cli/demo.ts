@@ -112,18 +112,28 @@ async function serve(config: Config, opts: DemoOptions, tokens: { read: string; 
         .join(''),
     );
   }
-  const cmp = (await (
-    await fetch(`${apiUrl}/v1/compare`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ runIds: top.runs.slice(0, 3).map((r) => r.id), metrics: ['val/acc', 'val/loss'] }),
-    })
-  ).json()) as { params: { key: string; differs: boolean }[]; lineage: { key: string; values: unknown[]; differs: boolean }[] };
-  const differing = cmp.params.filter((p) => p.differs).map((p) => p.key);
-  const lineage = cmp.lineage.filter((l) => l.differs && l.key !== 'seed' && l.key !== 'host');
-  console.log(`\nTop 3 differ in params: ${differing.join(', ') || 'none'}`);
-  if (lineage.length > 0) {
-    console.log(`…and in lineage: ${lineage.map((l) => `${l.key} (${l.values.map(String).join(' vs ')})`).join('; ')} — part of the difference may come from there.`);
+  const api = async <T>(path: string, body: unknown): Promise<T> =>
+    (await (await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as T;
+  const cmp = await api<{ params: { key: string }[]; warnings: string[] }>('/v1/compare', {
+    runIds: top.runs.slice(0, 3).map((r) => r.id),
+    metrics: ['val/acc', 'val/loss'],
+    variables: ['params.lr', 'params.batch_size', 'params.optimizer', 'params.dropout', 'params.warmup'],
+  });
+  console.log(`\nTop 3 differ in params: ${cmp.params.map((p) => p.key).join(', ') || 'none'}`);
+  for (const w of cmp.warnings) console.log(`  ⚠ ${w}`);
+
+  // Seeds are replicates: the configurations ranked by their mean over seeds, with a 95% CI.
+  const groups = await api<{ groups: { label: string; n: number; metrics: Record<string, { mean: number; ci95: [number, number] | null }> }[] }>('/v1/groups', {
+    selection: { sweep: sweepId },
+    by: 'all-but-seed',
+    metrics: ['val/acc.max'],
+    limit: 3,
+  });
+  console.log('\nBest configurations over seeds (val/acc max, mean and 95% CI):');
+  for (const g of groups.groups) {
+    const s = g.metrics['val/acc.max']!;
+    const ci = s.ci95 ? `[${s.ci95[0].toFixed(4)}, ${s.ci95[1].toFixed(4)}]` : '(one run)';
+    console.log(`  ${s.mean.toFixed(4)} ${ci}  n=${g.n}  ${g.label}`);
   }
   const best = top.runs[0]?.id ?? '<id>';
   const pair = JSON.stringify({ runIds: top.runs.slice(0, 2).map((r) => r.id) });

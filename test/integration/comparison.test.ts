@@ -119,7 +119,7 @@ describe('POST /v1/curves', () => {
     expect(series.runs).toHaveLength(7);
     const width = series.bucketWidth;
     const ids = Object.keys(FINAL);
-    for (const c of series.runs as { runId: string; x: number[]; min: number[]; max: number[]; count: number[] }[]) {
+    for (const c of series.runs as { runId: string; x: number[]; mean: number[]; min: number[]; max: number[]; count: number[] }[]) {
       expect(c.x.length).toBeLessThanOrEqual(maxPoints);
       expect(c.x).toEqual(series.runs[0].x); // a shared grid
       const i = ids.indexOf(c.runId);
