@@ -22,8 +22,10 @@ import { healthRoutes } from './routes/health.ts';
 import { runRoutes } from './routes/runs.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { sweepRoutes } from './routes/sweeps.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { curveRoutes } from './routes/curves.ts';
+import { statsRoutes } from './routes/stats.ts';
 
 export interface AppDeps {
   clickhouse: ClickHouseClient;
@@ -79,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(seriesRoutes, deps);
   await app.register(groupRoutes, deps);
   await app.register(curveRoutes, deps);
+  await app.register(sweepRoutes, deps);
+  await app.register(statsRoutes, deps);
   if (deps.ingest) await app.register(gatewayRoutes, { sink: deps.ingest, catalogue: loadCatalogue() });
   return app;
 }

@@ -111,7 +111,15 @@ program
   .option('--configs <n>', 'configurations', positiveInt, 64)
   .option('--seeds <n>', 'seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'steps per run', positiveInt, 4000)
-  .action(async (o: { configs: number; seeds: number; steps: number }) => {
+  .option('--queries', 'instead: query latencies — search, compare, curves, groups, sweep analytics over 10k and 100k runs')
+  .action(async (o: { configs: number; seeds: number; steps: number; queries?: boolean }) => {
+    if (o.queries) {
+      const { benchComparisonQueries } = await import('../../test/bench/comparison-queries.ts');
+      await benchComparisonQueries(config());
+      const { benchQueries } = await import('../../test/bench/queries.ts');
+      await benchQueries(config());
+      return;
+    }
     const { benchPipeline } = await import('../../test/bench/pipeline.ts');
     await benchPipeline(config(), o);
   });

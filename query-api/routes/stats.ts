@@ -1,0 +1,131 @@
+// POST /v1/stats/test, /v1/stats/compare and /v1/stats/leaderboard — significance tests on raw
+// samples, between two sides of runs, and across groups of runs with corrected p-values. Scope
+// `read`; runs come from the token's project only (projectOf). Bad input — non-finite values,
+// empty samples, too few values, mismatched pairs — is a 400 naming what to change; every
+// answer carries a plain sentence, and never NaN or Infinity (null plus a note instead).
+import type { App, AppDeps } from '../app.ts';
+import { badRequest } from '../errors.ts';
+import { groupingParams, groupRuns } from '../groups.ts';
+import { projectOf } from '../plugins/auth.ts';
+import { parseMetricRef } from '../selection.ts';
+import { chooseAuto, pairedFor } from '../stats-api/choose-test.ts';
+import { compareSides } from '../stats-api/compare-sides.ts';
+import { asBadRequest } from '../stats-api/errors.ts';
+import { jsonSafe } from '../stats-api/json-safe.ts';
+import { leaderboard } from '../stats-api/leaderboard.ts';
+import { loadSelection, loadSide } from '../stats-api/load-sides.ts';
+import { runTest } from '../stats-api/run-test.ts';
+import { CompareBody, CompareResponse, LeaderboardBody, LeaderboardResponse, RawTestBody, RawTestResponse } from '../stats-api/schemas.ts';
+import { summarize } from '../stats-api/sentence.ts';
+import { AuthErrors, ErrorBody } from './schemas.ts';
+
+/** Groups one leaderboard may rank; more is a 400 asking for fewer grouping params. */
+export const MAX_LEADERBOARD_GROUPS = 1000;
+
+const DEFAULT_ALPHA = 0.05;
+
+/** Last guard before JSON: any non-finite number left becomes null, explained in `notes`. */
+function finish<T extends { notes: string[] }>(out: T): T {
+  const notes: string[] = [];
+  const safe = jsonSafe(out, '', notes) as T;
+  safe.notes.push(...notes);
+  return safe;
+}
+
+export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
+  app.post(
+    '/v1/stats/test',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Significance test on two raw samples: statistic, p-value, interval, effect size and a sentence',
+        body: RawTestBody,
+        response: { 200: RawTestResponse, 400: ErrorBody, ...AuthErrors },
+      },
+    },
+    async (req) =>
+      asBadRequest(() => {
+        const b = req.body;
+        const alpha = b.alpha ?? DEFAULT_ALPHA;
+        const alternative = b.alternative ?? 'two-sided';
+        const requested = b.test ?? 'auto';
+        const paired = pairedFor(requested, b.paired);
+        const auto = requested === 'auto' ? chooseAuto({ paired, a: b.a, b: b.b, alternative, alpha, method: b.method }) : null;
+        const outcome = runTest(
+          { test: auto?.test ?? (requested as Exclude<typeof requested, 'auto'>), paired, a: b.a, b: b.b, alternative, alpha, confidence: b.confidence ?? 1 - alpha, method: b.method, seed: b.seed, resamples: b.resamples },
+          auto?.reason ?? null,
+          auto?.warnings ?? [],
+        );
+        const { label: _label, ...rest } = outcome;
+        return finish({ summary: summarize(outcome, { labelA: 'a', labelB: 'b', pairedOver: 'pairs', unit: 'values' }), ...rest });
+      }),
+  );
+
+  app.post(
+    '/v1/stats/compare',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Does side a beat side b on a metric? Paired by seed or segment when possible, with the reason, warnings and a sentence',
+        body: CompareBody,
+        response: { 200: CompareResponse, 400: ErrorBody, ...AuthErrors },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const b = req.body;
+      const metric = parseMetricRef(b.metric);
+      const pairBy = b.pairBy ?? 'seed';
+      if (pairBy === 'segment' && metric.segment !== '') {
+        throw badRequest(`pairBy 'segment' pairs every segment of ${metric.key}; name the metric without a segment (e.g. ${metric.key}.${metric.aggregate})`);
+      }
+      const [a, bSide] = await Promise.all([
+        loadSide(deps.clickhouse, project, b.a, 'a', metric, pairBy === 'segment'),
+        loadSide(deps.clickhouse, project, b.b, 'b', metric, pairBy === 'segment'),
+      ]);
+      if (a.label === bSide.label) bSide.label = `${bSide.label} (b)`;
+      const alpha = b.alpha ?? DEFAULT_ALPHA;
+      return asBadRequest(() =>
+        finish(
+          compareSides(a, bSide, {
+            metric, pairBy, test: b.test ?? 'auto', alternative: b.alternative ?? 'two-sided', alpha, confidence: b.confidence ?? 1 - alpha,
+            method: b.method, seed: b.seed, resamples: b.resamples, direction: b.direction, variables: b.variables,
+          }),
+        ),
+      );
+    },
+  );
+
+  app.post(
+    '/v1/stats/leaderboard',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Groups ranked by a metric; the best tested against each other group with corrected p-values; who is indistinguishable from the best',
+        body: LeaderboardBody,
+        response: { 200: LeaderboardResponse, 400: ErrorBody, ...AuthErrors },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const b = req.body;
+      const metric = parseMetricRef(b.metric);
+      const { runs, values } = await loadSelection(deps.clickhouse, project, b.selection ?? {}, metric);
+      if (runs.length === 0) throw badRequest('the selection holds no runs; check its runIds, filter, experiment and sweep');
+      const params = groupingParams(runs, b.groupBy);
+      const groups = groupRuns(runs, params);
+      if (groups.length > MAX_LEADERBOARD_GROUPS) {
+        throw badRequest(`grouping by ${params.join(', ')} gives ${groups.length} groups, above the limit of ${MAX_LEADERBOARD_GROUPS}; group by fewer params or narrow the selection`);
+      }
+      const alpha = b.alpha ?? DEFAULT_ALPHA;
+      return asBadRequest(() =>
+        finish(
+          leaderboard(groups, values, {
+            metric, direction: b.direction, test: b.test ?? 'auto', pairBy: b.pairBy ?? 'seed', correction: b.correction ?? 'holm',
+            alpha, confidence: b.confidence ?? 1 - alpha, method: b.method, groupParams: params,
+          }),
+        ),
+      );
+    },
+  );
+}

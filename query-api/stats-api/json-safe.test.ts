@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { jsonSafe, safeNumber } from './json-safe.ts';
+
+describe('safeNumber', () => {
+  it('passes finite numbers and turns the rest into null with a note', () => {
+    const notes: string[] = [];
+    expect(safeNumber(1.5, 'x', notes)).toBe(1.5);
+    expect(safeNumber(Infinity, 'ci.upper', notes)).toBeNull();
+    expect(safeNumber(-Infinity, 'ci.lower', notes)).toBeNull();
+    expect(safeNumber(NaN, 'd', notes)).toBeNull();
+    expect(notes).toEqual([
+      'ci.upper is +Infinity (unbounded), shown as null',
+      'ci.lower is -Infinity (unbounded), shown as null',
+      'd is undefined for these data (not a number), shown as null',
+    ]);
+  });
+});
+
+describe('jsonSafe', () => {
+  it('copies nested results, nulling non-finite numbers and naming their path', () => {
+    const notes: string[] = [];
+    const out = jsonSafe({ a: 1, b: { c: [1, Infinity], d: new Float64Array([2, NaN]) }, e: undefined, f: 'x', g: null, h: true }, 'r', notes);
+    expect(out).toEqual({ a: 1, b: { c: [1, null], d: [2, null] }, f: 'x', g: null, h: true });
+    expect(notes).toEqual(['r.b.c[1] is +Infinity (unbounded), shown as null', 'r.b.d[1] is undefined for these data (not a number), shown as null']);
+    expect(JSON.stringify(out)).not.toMatch(/NaN|Infinity/);
+  });
+});
