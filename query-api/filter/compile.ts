@@ -6,6 +6,7 @@
 // 'not' negates that, so `not params.warmup = 0` keeps runs without warmup. Use
 // `exists params.warmup` to test presence.
 import { quoteNumber, quoteString } from '../../common/sql-quote.ts';
+import { SUMMARY_AGGREGATES } from '../sql/queries.ts';
 import type { Expr, Field, Literal } from './ast.ts';
 import { FilterError } from './errors.ts';
 import { fieldLabel } from './fields.ts';
@@ -20,13 +21,6 @@ export interface CompileContext {
   params?: ParamCatalogue;
 }
 
-const AGG_SQL = {
-  last: 'argMax(last_value, (last_step, last_wall_time_ms))',
-  min: 'min(value_min)',
-  max: 'max(value_max)',
-  mean: 'sum(value_sum) / sum(point_count)',
-  count: 'sum(point_count)',
-} as const;
 
 const LINEAGE_COLUMNS = {
   git_commit: 'git_commit', data_version: 'data_version', host: 'host', parent_run_id: 'parent_run_id',
@@ -108,7 +102,7 @@ function similar(a: string, b: string): boolean {
 function metricSubquery(f: Extract<Field, { kind: 'metric' }>, ctx: CompileContext, having: string | null): string {
   const where = `project = ${quoteString(ctx.project)} AND key = ${quoteString(f.key)} AND segment = ${quoteString(f.segment)}`;
   if (having === null) return `run_id IN (SELECT run_id FROM metric_chunk_stats WHERE ${where})`;
-  return `run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE ${where} GROUP BY run_id HAVING ${AGG_SQL[f.aggregate]} ${having})`;
+  return `run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE ${where} GROUP BY run_id HAVING ${SUMMARY_AGGREGATES[f.aggregate]} ${having})`;
 }
 
 export function compileFilter(e: Expr, ctx: CompileContext): string {
