@@ -11,6 +11,7 @@ export function createProcessorMetrics() {
     deadLettered: new Counter({ name: 'runlens_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['reason'], registers: [registry] }),
     skippedStored: new Counter({ name: 'runlens_messages_skipped_already_stored_total', help: 'Messages at or below the stored high-water mark, skipped on replay', registers: [registry] }),
     insertRetries: new Counter({ name: 'runlens_insert_retries_total', help: 'ClickHouse inserts retried because storage was unavailable', registers: [registry] }),
+    consumerRestarts: new Counter({ name: 'runlens_consumer_restarts_total', help: 'Consumers replaced after kafkajs stopped one for good (e.g. a long broker outage)', registers: [registry] }),
     lag: new Gauge({ name: 'runlens_consumer_lag', help: 'High watermark minus the next offset to process, per partition', labelNames: ['partition'], registers: [registry] }),
     insertSeconds: new Histogram({ name: 'runlens_insert_duration_seconds', help: 'Duration of one batch insert (all tables)', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
     batchMessages: new Histogram({ name: 'runlens_batch_messages', help: 'Kafka messages per processed batch', buckets: [1, 5, 10, 50, 100, 500, 1000, 5000], registers: [registry] }),

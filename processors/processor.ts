@@ -6,14 +6,14 @@
 // its source partition and offset in its table's sort key, so a range processed twice
 // collapses; and on assignment the processor reads the stored high-water mark per partition
 // and skips what is already there, so a crash between insert and commit re-inserts nothing.
-import { Partitioners, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
-import { createClickHouse, StorageRejectedError, type ClickHouseClient } from '../common/clickhouse.ts';
+import { Partitioners, type Kafka, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { classifyStorageError, createClickHouse, StorageRejectedError, type ClickHouseClient } from '../common/clickhouse.ts';
 import { topicsFor, type Config } from '../common/config.ts';
 import { createKafka, ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { sendDeadLetters } from './dead-letter.ts';
-import { storedHighWater } from './high-water.ts';
+import { PROCESSED_BATCHES_TABLE, processedBatchRow, storedHighWater } from './high-water.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
 import { routeBatch, type InputMessage } from './route.ts';
 import { insertRows } from './sink.ts';
@@ -26,6 +26,7 @@ export interface ProcessorStats {
   deadLettered: number;
   skippedStored: number;
   insertRetries: number;
+  consumerRestarts: number;
 }
 
 export interface ProcessorOptions {
@@ -33,8 +34,8 @@ export interface ProcessorOptions {
   catalogue: SchemaCatalogue;
   logger: Logger;
   groupId?: string;
-  /** Called when the consumer stops for good (kafkajs gave up); the service should exit non-zero. */
-  onFatal?: (err: Error) => void;
+  /** Longest wait between attempts to restart a consumer that kafkajs gave up on (default 30 s). */
+  maxRestartDelayMs?: number;
   /** Longest wait between insert attempts while ClickHouse is unavailable (default 10 s). */
   maxRetryDelayMs?: number;
   /** Skip messages already stored when a partition is assigned (default true; tests turn it off to force replays). */
@@ -44,10 +45,13 @@ export interface ProcessorOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Processor {
-  readonly stats: ProcessorStats = { batches: 0, events: 0, points: 0, rowsInserted: 0, deadLettered: 0, skippedStored: 0, insertRetries: 0 };
+  readonly stats: ProcessorStats = { batches: 0, events: 0, points: 0, rowsInserted: 0, deadLettered: 0, skippedStored: 0, insertRetries: 0, consumerRestarts: 0 };
   readonly metrics: ProcessorMetrics = createProcessorMetrics();
+  private kafka?: Kafka;
   private consumer?: Consumer;
   private producer?: Producer;
+  private restarting = false;
+  private stopping = false;
   private readonly clickhouse: ClickHouseClient;
   private readonly topics;
   /** Per assigned partition: the highest offset already in ClickHouse when it was assigned. */
@@ -62,19 +66,25 @@ export class Processor {
     return this.opts.groupId ?? `${this.opts.config.topicPrefix}processors`;
   }
 
+  /** Creates the topics, connects the dead-letter producer and starts consuming; throws if Kafka is unreachable. */
   async start(): Promise<void> {
-    const { config, logger } = this.opts;
-    const kafka = createKafka(config.kafkaBrokers, 'runlens-processor', logger);
-    const admin = kafka.admin();
+    const { config } = this.opts;
+    this.kafka = createKafka(config.kafkaBrokers, 'runlens-processor', this.opts.logger);
+    const admin = this.kafka.admin();
     await admin.connect();
     try {
       await ensureTopics(admin, this.topics);
     } finally {
       await admin.disconnect();
     }
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.consumer = kafka.consumer({
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const { config, logger } = this.opts;
+    const consumer = this.kafka!.consumer({
       groupId: this.groupId,
       sessionTimeout: config.processorSessionTimeoutMs,
       heartbeatInterval: this.heartbeatIntervalMs,
@@ -82,18 +92,21 @@ export class Processor {
       maxBytes: 64 * 1024 * 1024,
       maxWaitTimeInMs: 250,
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
       logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-      if (!payload.restart) this.opts.onFatal?.(payload.error);
+      // kafkajs restarts by itself when it can; when it gives up (a broker gone for longer than
+      // its retry budget) the service must not sit idle or exit: it starts a fresh consumer.
+      if (!payload.restart && consumer === this.consumer) void this.restartConsumer();
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[this.topics.events] ?? [];
       logger.info({ partitions }, 'partitions assigned');
       if (this.opts.skipStored ?? true) this.readHighWater(partitions);
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topics.events, fromBeginning: true });
-    await this.consumer.run({
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topics.events, fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
@@ -102,9 +115,41 @@ export class Processor {
     logger.info({ topic: this.topics.events, group: this.groupId }, 'processor consuming');
   }
 
+  /**
+   * Replaces a consumer that kafkajs stopped for good, retrying with capped exponential backoff
+   * until one runs or stop() is called. Nothing is lost meanwhile: offsets were committed only
+   * after the rows were stored, and the new consumer resumes from the stored high-water mark.
+   */
+  private async restartConsumer(): Promise<void> {
+    if (this.restarting || this.stopping) return;
+    this.restarting = true;
+    const maxDelay = this.opts.maxRestartDelayMs ?? 30_000;
+    try {
+      for (let attempt = 1; !this.stopping; attempt++) {
+        await this.consumer?.disconnect().catch(() => undefined);
+        const delay = Math.min(maxDelay, 500 * 2 ** Math.min(attempt, 10));
+        this.opts.logger.warn({ attempt, delayMs: delay }, 'restarting consumer');
+        await sleep(delay);
+        if (this.stopping) return;
+        try {
+          await this.startConsumer();
+          if (this.stopping) await this.consumer?.disconnect(); // stop() ran while we connected
+          this.stats.consumerRestarts++;
+          this.metrics.consumerRestarts.inc();
+          this.opts.logger.info({ attempt }, 'consumer restarted');
+          return;
+        } catch (err) {
+          this.opts.logger.warn({ err: (err as Error).message, attempt }, 'consumer restart failed; retrying');
+        }
+      }
+    } finally {
+      this.restarting = false;
+    }
+  }
+
   private readHighWater(partitions: number[]): void {
     this.storedUpTo.clear();
-    const all = storedHighWater(this.clickhouse, partitions).catch((err: unknown) => {
+    const all = storedHighWater(this.clickhouse, this.topics.events, partitions).catch((err: unknown) => {
       // Not fatal: the source-offset keys still make the replay collapse.
       this.opts.logger.warn({ err }, 'could not read stored high-water marks; replays will be collapsed instead of skipped');
       return new Map<number, number>();
@@ -126,17 +171,21 @@ export class Processor {
       logger.info({ partition, skipped, storedUpTo: stored }, 'skipped messages already stored');
     }
     const routed = routeBatch(this.opts.catalogue, batch.topic, partition, messages);
+    const retrying = { heartbeat, isRunning, isStale, partition };
     const timer = this.metrics.insertSeconds.startTimer();
-    const inserted = await this.insertUntilStored(routed.rows, heartbeat, isRunning, isStale, partition);
+    const inserted = await this.untilStored(async () => (await insertRows(this.clickhouse, routed.rows)).rows, retrying);
     timer();
     await sendDeadLetters(this.producer!, this.topics.deadLetter, routed.rejections);
     for (const r of routed.rejections) {
       logger.warn({ partition: r.partition, offset: r.offset, reason: r.reason, detail: r.detail }, 'message dead-lettered');
       this.metrics.deadLettered.inc({ reason: r.reason });
     }
+    // Everything of this batch is stored: mark it, so a crash before the commit skips it on resume.
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const marker = processedBatchRow(batch.topic, partition, Number(batch.messages[0]!.offset), Number(last));
+    await this.untilStored(() => this.clickhouse.insert({ table: PROCESSED_BATCHES_TABLE, values: [marker], format: 'JSONEachRow' }), retrying);
     // A consumer that lost the partition meanwhile must not commit over its new owner.
     if (isStale()) return;
-    const last = batch.messages[batch.messages.length - 1]!.offset;
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition, offset: String(Number(last) + 1) }]);
     resolveOffset(last);
     await heartbeat();
@@ -155,18 +204,15 @@ export class Processor {
   }
 
   /**
-   * Inserts, retrying with capped backoff for as long as ClickHouse is unavailable. Meanwhile
-   * no further batch is fetched (memory stays bounded by one fetch) and heartbeats keep the
-   * group membership, so an outage causes neither a crash loop nor a rebalance storm. A
-   * rejected insert (bad SQL or schema) will not heal by waiting and is rethrown.
+   * Runs an insert, retrying with capped backoff for as long as ClickHouse is unavailable.
+   * Meanwhile no further batch is fetched (memory stays bounded by one fetch) and heartbeats
+   * keep the group membership, so an outage causes neither a crash loop nor a rebalance storm.
+   * A rejected insert (bad SQL or schema) will not heal by waiting and is rethrown.
    */
-  private async insertUntilStored(
-    rows: Parameters<typeof insertRows>[1],
-    heartbeat: () => Promise<void>,
-    isRunning: () => boolean,
-    isStale: () => boolean,
-    partition: number,
-  ): Promise<number> {
+  private async untilStored<T>(
+    write: () => Promise<T>,
+    { heartbeat, isRunning, isStale, partition }: { heartbeat: () => Promise<void>; isRunning: () => boolean; isStale: () => boolean; partition: number },
+  ): Promise<T> {
     const maxDelay = this.opts.maxRetryDelayMs ?? 10_000;
     // Heartbeats keep flowing while an insert is slow or while we wait to retry: a gap longer
     // than the session timeout would make the group evict us and rebalance.
@@ -174,13 +220,14 @@ export class Processor {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          return (await insertRows(this.clickhouse, rows)).rows;
-        } catch (err) {
+          return await write();
+        } catch (caught) {
+          const err = classifyStorageError(caught);
           if (err instanceof StorageRejectedError || !isRunning() || isStale()) throw err;
           const delay = Math.min(maxDelay, 200 * 2 ** Math.min(attempt, 10));
           this.stats.insertRetries++;
           this.metrics.insertRetries.inc();
-          this.opts.logger.warn({ err: (err as Error).message, attempt, partition, delayMs: delay }, 'ClickHouse unavailable; retrying insert');
+          this.opts.logger.warn({ err: err.message, attempt, partition, delayMs: delay }, 'ClickHouse unavailable; retrying insert');
           await sleep(delay);
         }
       }
@@ -195,6 +242,7 @@ export class Processor {
 
   /** Stops consuming after the batch in flight is stored and committed, then closes clients. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     await this.clickhouse.close();

@@ -54,7 +54,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         break;
       case 'MetricBatch':
         points += event.value.steps.length;
-        chunkRows(event.value, src, rows.metric_chunks);
+        chunkRows(event.value, src, rows);
         break;
     }
   }

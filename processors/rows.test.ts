@@ -27,8 +27,9 @@ describe('chunkRows', () => {
     fc.assert(
       fc.property(batchArb, (cols) => {
         const batch: MetricBatch = { project: 'p', runId: 'r', workerRank: 2, ...cols };
-        const out: Row[] = [];
-        chunkRows(batch, { partition: 3, offset: 99 }, out);
+        const rows = { metric_chunks: [] as Row[], metric_chunk_stats: [] as Row[] };
+        chunkRows(batch, { partition: 3, offset: 99 }, rows);
+        const out = rows.metric_chunks;
         // Brute force: the same summary from the raw points.
         const groups = new Map<string, { step: number; value: number; wall: number }[]>();
         for (let i = 0; i < batch.steps.length; i++) {
@@ -55,6 +56,11 @@ describe('chunkRows', () => {
           expect(row.point_steps).toEqual(pts.map((p) => p.step));
           expect(row).toMatchObject({ worker_rank: 2, src_partition: 3, src_offset: 99 });
         }
+        // Each chunk's stats row carries exactly its chunk's statistics and key.
+        expect(rows.metric_chunk_stats.length).toBe(out.length);
+        rows.metric_chunk_stats.forEach((stats, i) => {
+          for (const [column, value] of Object.entries(stats)) expect(out[i]![column]).toEqual(value);
+        });
       }),
     );
   });

@@ -14,10 +14,12 @@ export interface TableRows {
   run_finishes: Row[];
   artifacts: Row[];
   metric_chunks: Row[];
+  /** One small row per chunk, written by the processor itself: see migration 0011 for why not a view. */
+  metric_chunk_stats: Row[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [] };
 }
 
 export function runRow(e: RunStarted, src: Source): Row {
@@ -152,8 +154,8 @@ function levelOfDetail(steps: number[], values: number[]) {
   return out;
 }
 
-/** One chunk row per (key, segment) of the batch; validated input is assumed. */
-export function chunkRows(b: MetricBatch, src: Source, out: Row[]): void {
+/** One chunk row and one stats row per (key, segment) of the batch; validated input is assumed. */
+export function chunkRows(b: MetricBatch, src: Source, out: Pick<TableRows, 'metric_chunks' | 'metric_chunk_stats'>): void {
   const stride = b.segments.length + 1;
   const chunks = new Map<number, Chunk>();
   const n = b.steps.length;
@@ -186,11 +188,11 @@ export function chunkRows(b: MetricBatch, src: Source, out: Row[]): void {
   const workerRank = b.workerRank ?? -1;
   for (const c of chunks.values()) {
     const lod = levelOfDetail(c.steps, c.values);
-    out.push({
+    const stats = {
       project: b.project,
-      run_id: b.runId,
       key: b.keys[c.keyIndex],
       segment: c.segmentIndex < 0 ? '' : b.segments[c.segmentIndex],
+      run_id: b.runId,
       worker_rank: workerRank,
       src_partition: src.partition,
       src_offset: src.offset,
@@ -200,10 +202,14 @@ export function chunkRows(b: MetricBatch, src: Source, out: Row[]): void {
       value_max: c.max,
       step_of_min: c.stepOfMin,
       step_of_max: c.stepOfMax,
-      first_step: c.firstStep,
       last_step: c.lastStep,
       last_value: c.lastValue,
       last_wall_time_ms: c.lastWall,
+    };
+    out.metric_chunk_stats.push(stats);
+    out.metric_chunks.push({
+      ...stats,
+      first_step: c.firstStep,
       point_steps: c.steps,
       point_values: c.values,
       point_wall_times_ms: c.wallTimes,

@@ -26,15 +26,7 @@ function serveMetrics(processor: Processor, port: number): Promise<Server> {
 
 export async function runProcessorService(config: Config): Promise<void> {
   const logger = createLogger('processor', config.logLevel);
-  const processor = new Processor({
-    config,
-    catalogue: loadCatalogue(),
-    logger,
-    onFatal: (err) => {
-      logger.fatal({ err }, 'consumer stopped for good; exiting so a supervisor restarts it');
-      void processor.stop().finally(() => process.exit(1));
-    },
-  });
+  const processor = new Processor({ config, catalogue: loadCatalogue(), logger });
   await processor.start();
   let metricsServer: Server | undefined;
   try {

@@ -9,7 +9,7 @@ import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../common/tokens/store.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../processors/clickhouse/migrate.ts';
-import { chunkRows, finishRow, runRow, type Row } from '../../processors/rows.ts';
+import { chunkRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
 import { buildApp } from '../../query-api/app.ts';
 import type { RunStarted } from '../../schemas/events.ts';
 
@@ -28,8 +28,16 @@ async function insert(ch: ClickHouseClient, table: string, rows: Row[]): Promise
   for (let i = 0; i < rows.length; i += 20_000) await ch.insert({ table, values: rows.slice(i, i + 20_000), format: 'JSONEachRow' });
 }
 
+type ChunkRows = Pick<TableRows, 'metric_chunks' | 'metric_chunk_stats'>;
+const noChunks = (): ChunkRows => ({ metric_chunks: [], metric_chunk_stats: [] });
+
+async function insertChunks(ch: ClickHouseClient, rows: ChunkRows): Promise<void> {
+  await insert(ch, 'metric_chunks', rows.metric_chunks);
+  await insert(ch, 'metric_chunk_stats', rows.metric_chunk_stats);
+}
+
 /** `points` points of `key` for one run, as `chunks` chunk rows. */
-function series(runId: string, key: string, points: number, chunkSize: number, offsetBase: number, rng: Rng, out: Row[]): void {
+function series(runId: string, key: string, points: number, chunkSize: number, offsetBase: number, rng: Rng, out: ChunkRows): void {
   for (let c = 0; c * chunkSize < points; c++) {
     const n = Math.min(chunkSize, points - c * chunkSize);
     const steps = Array.from({ length: n }, (_, j) => c * chunkSize + j + 1);
@@ -67,7 +75,7 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
     const runs = Array.from({ length: RUNS }, (_, i) => started(i, rng));
     await insert(ch, 'runs', runs.map((r, i) => runRow(r, { partition: 0, offset: i })));
     await insert(ch, 'run_finishes', runs.map((r, i) => finishRow({ project: PROJECT, runId: r.runId, status: 'finished', endedAt: r.startedAt + 1000, durationMs: 1000, summary: {} }, { partition: 0, offset: RUNS + i })));
-    let chunks: Row[] = [];
+    let chunks = noChunks();
     let offset = 10 * RUNS;
     for (let i = 0; i < RUNS; i++) {
       // Summaries over 10 chunks per run and metric: val/acc and loss with 2,000 points each.
@@ -75,20 +83,20 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
       offset += 10;
       series(runs[i]!.runId, 'loss', 2_000, 200, offset, rng, chunks);
       offset += 10;
-      if (chunks.length >= 20_000) {
-        await insert(ch, 'metric_chunks', chunks);
-        chunks = [];
+      if (chunks.metric_chunks.length >= 20_000) {
+        await insertChunks(ch, chunks);
+        chunks = noChunks();
       }
     }
     for (let i = 0; i < CURVE_RUNS; i++) {
       series(runs[i]!.runId, 'train/loss', CURVE_STEPS, 1_000, offset, rng, chunks);
       offset += CURVE_STEPS / 1_000 + 1;
-      if (chunks.length >= 2_000) {
-        await insert(ch, 'metric_chunks', chunks);
-        chunks = [];
+      if (chunks.metric_chunks.length >= 2_000) {
+        await insertChunks(ch, chunks);
+        chunks = noChunks();
       }
     }
-    await insert(ch, 'metric_chunks', chunks);
+    await insertChunks(ch, chunks);
     const loaded = (performance.now() - t0) / 1000;
 
     const token = (await createToken(ch, { project: PROJECT, scopes: ['read'], name: 'bench' })).token;

@@ -22,7 +22,7 @@ import { createToken } from '../../common/tokens/store.ts';
 import { stack } from '../../ingest/cli/stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../processors/clickhouse/migrate.ts';
-import { chunkRows, finishRow, runRow, type Row } from '../../processors/rows.ts';
+import { chunkRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
 import { buildApp, type App } from '../../query-api/app.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';
 
@@ -134,7 +134,7 @@ export async function seedSweep(ch: ClickHouseClient, sweepId: string, runs: num
   for (let from = 0; from < runs; from += BATCH) {
     const runRows: Row[] = [];
     const finishRows: Row[] = [];
-    const chunks: Row[] = [];
+    const chunks: Pick<TableRows, 'metric_chunks' | 'metric_chunk_stats'> = { metric_chunks: [], metric_chunk_stats: [] };
     for (let i = from; i < Math.min(runs, from + BATCH); i++) {
       const { event, acc } = started(sweepId, i, rng);
       runRows.push(runRow(event, { partition: 0, offset: offset++ }));
@@ -142,8 +142,13 @@ export async function seedSweep(ch: ClickHouseClient, sweepId: string, runs: num
       for (let c = 0; c < CHUNKS_PER_METRIC; c++) chunkRows(chunkBatch(event.runId, c, acc, rng), { partition: 0, offset: offset++ }, chunks);
     }
     await inserting;
-    inserting = Promise.all([insert(ch, 'runs', runRows), insert(ch, 'run_finishes', finishRows), insert(ch, 'metric_chunks', chunks)]);
-    chunkCount += chunks.length;
+    inserting = Promise.all([
+      insert(ch, 'runs', runRows),
+      insert(ch, 'run_finishes', finishRows),
+      insert(ch, 'metric_chunks', chunks.metric_chunks),
+      insert(ch, 'metric_chunk_stats', chunks.metric_chunk_stats),
+    ]);
+    chunkCount += chunks.metric_chunks.length;
   }
   await inserting;
   return chunkCount;

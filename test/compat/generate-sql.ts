@@ -124,14 +124,15 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   let offset = 0;
   const src = () => ({ partition: 0, offset: offset++ });
   for (const e of started) rows.runs.push(runRow(e, src()));
-  for (const b of batches) chunkRows(b, src(), rows.metric_chunks);
+  for (const b of batches) chunkRows(b, src(), rows);
   for (const e of artifacts) rows.artifacts.push(artifactRow(e, src()));
   for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
   // A Kafka range processed twice (crash between insert and commit): the same rows with the
-  // same source offsets, which FINAL must collapse (metric_chunk_stats gets them via the MV).
+  // same source offsets, which FINAL must collapse.
   const replay = emptyTableRows();
   replay.runs = rows.runs.slice();
   replay.metric_chunks = rows.metric_chunks.slice();
+  replay.metric_chunk_stats = rows.metric_chunk_stats.slice();
   return { rows, replay };
 }
 
