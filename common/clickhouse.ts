@@ -1,6 +1,6 @@
 // ClickHouse client factory and the mapping of its errors to our own classes. Callers decide
 // retries by class, never by message text.
-import { createClient, ClickHouseError, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { Config } from './config.ts';
 
 export type { ClickHouseClient };
@@ -14,6 +14,9 @@ export function createClickHouse(config: Config, opts: { database?: string; requ
     request_timeout: opts.requestTimeoutMs ?? 60_000,
     max_open_connections: 8,
     compression: { request: false, response: false },
+    // Every error reaches its caller, which logs it with context (or retries quietly); the
+    // client's own stderr dump of each one would only repeat it without that context.
+    log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: {
       // 18.16 quotes 64-bit integers in JSON by default; numbers are what every reader wants.
       output_format_json_quote_64bit_integers: 0,

@@ -51,6 +51,8 @@ export class Processor {
   private consumer?: Consumer;
   private producer?: Producer;
   private restarting = false;
+  /** The consumer kafkajs last stopped for good; a restart that yields this one failed. */
+  private crashed?: Consumer;
   private stopping = false;
   private readonly clickhouse: ClickHouseClient;
   private readonly topics;
@@ -91,13 +93,17 @@ export class Processor {
       maxBytesPerPartition: 16 * 1024 * 1024,
       maxBytes: 64 * 1024 * 1024,
       maxWaitTimeInMs: 250,
+      // Every restart goes through restartConsumer (capped backoff, logged, counted): kafkajs'
+      // own restart retries at a fixed interval and gives up on errors it deems fatal.
+      retry: { retries: 5, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-      // kafkajs restarts by itself when it can; when it gives up (a broker gone for longer than
-      // its retry budget) the service must not sit idle or exit: it starts a fresh consumer.
-      if (!payload.restart && consumer === this.consumer) void this.restartConsumer();
+      logger.error({ err: payload.error }, 'consumer crashed');
+      // A broker gone for longer than the retry budget, or storage rejecting a batch: the
+      // service must neither sit idle nor exit; it starts a fresh consumer once things heal.
+      this.crashed = consumer;
+      if (consumer === this.consumer) void this.restartConsumer();
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[this.topics.events] ?? [];
@@ -133,6 +139,8 @@ export class Processor {
         if (this.stopping) return;
         try {
           await this.startConsumer();
+          // kafkajs reports a failed join as a crash during run(), which then resolves anyway.
+          if (this.crashed === this.consumer) throw new Error('the new consumer crashed while joining the group');
           if (this.stopping) await this.consumer?.disconnect(); // stop() ran while we connected
           this.stats.consumerRestarts++;
           this.metrics.consumerRestarts.inc();

@@ -42,6 +42,7 @@ async function ingestThroughRestart(label: string, downSeconds: number) {
     duplicated: final.logical - final.distinct,
     'consumer restarts': restarts,
   });
+  if (lostAcked > 0) console.log(`[fault] processor's last warnings:\n${processor.lines.filter((l) => /"level":(40|50|60)/.test(l)).slice(-30).join('\n')}`);
   expect(alive).toBe(true);
   expect(lostAcked).toBe(0);
   expect(final.logical).toBe(final.distinct);

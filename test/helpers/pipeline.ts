@@ -3,7 +3,7 @@
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
-import { Processor } from '../../processors/processor.ts';
+import { Processor, type ProcessorOptions } from '../../processors/processor.ts';
 import { buildApp, type App } from '../../query-api/app.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
@@ -12,7 +12,7 @@ import { createToken } from '../../common/tokens/store.ts';
 import { KafkaEventSink } from '../../ingest/gateway/sink.ts';
 import type { Namespace } from './namespace.ts';
 
-export async function startProcessor(ns: Namespace, groupId?: string, opts: { skipStored?: boolean } = {}): Promise<Processor> {
+export async function startProcessor(ns: Namespace, groupId?: string, opts: Pick<ProcessorOptions, 'skipStored' | 'maxRestartDelayMs'> = {}): Promise<Processor> {
   const p = new Processor({ config: ns.config, catalogue: loadCatalogue(), logger: createLogger('test-processor', 'silent'), groupId, ...opts });
   await p.start();
   return p;
