@@ -40,6 +40,8 @@ export interface ProcessorOptions {
   maxRetryDelayMs?: number;
   /** Skip messages already stored when a partition is assigned (default true; tests turn it off to force replays). */
   skipStored?: boolean;
+  /** The Kafka client to use (default: one for config.kafkaBrokers); unit tests pass a fake. */
+  kafka?: Kafka;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,7 +73,7 @@ export class Processor {
   /** Creates the topics, connects the dead-letter producer and starts consuming; throws if Kafka is unreachable. */
   async start(): Promise<void> {
     const { config } = this.opts;
-    this.kafka = createKafka(config.kafkaBrokers, 'runlens-processor', this.opts.logger);
+    this.kafka = this.opts.kafka ?? createKafka(config.kafkaBrokers, 'runlens-processor', this.opts.logger);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
