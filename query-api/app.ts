@@ -26,6 +26,7 @@ import { sweepRoutes } from './routes/sweeps.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { curveRoutes } from './routes/curves.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { ImportancePool } from './sweeps-api/importance-pool.ts';
 
 export interface AppDeps {
   clickhouse: ClickHouseClient;
@@ -81,7 +82,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(seriesRoutes, deps);
   await app.register(groupRoutes, deps);
   await app.register(curveRoutes, deps);
-  await app.register(sweepRoutes, deps);
+  // Param importance runs on a worker thread (seconds of CPU at sweep scale); the thread lives and dies with the app.
+  const importance = new ImportancePool(deps.logger);
+  app.addHook('onClose', async () => importance.close());
+  await app.register(sweepRoutes, { ...deps, importance });
   await app.register(statsRoutes, deps);
   if (deps.ingest) await app.register(gatewayRoutes, { sink: deps.ingest, catalogue: loadCatalogue() });
   return app;

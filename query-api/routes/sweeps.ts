@@ -3,7 +3,8 @@
 // by side, with intervals), marginal effects and the best-region sentence. Scope `read`; runs
 // are selected inside the token's project (projectOf) by `selection` (selection.ts: runIds, or
 // filter/experiment/sweep; every run of the project when absent).
-// Data comes from the columnar loader (sweeps-api/load.ts); analysis from analytics/. Per-run
+// Data comes from the columnar loader (sweeps-api/load.ts); analysis from analytics/, importance
+// on a worker thread (sweeps-api/importance-pool.ts) since it takes seconds of CPU. Per-run
 // answers (parallel, scatter, slice) are columnar and streamed; bad input of any kind —
 // including what analytics refuses (AnalyticsInputError) — is a 400.
 import type { FastifyReply } from 'fastify';
@@ -13,7 +14,6 @@ import {
   bestRegion,
   contourGrid,
   marginalEffects,
-  paramImportance,
   varyingParams,
   type AxisOptions,
   type AxisScale,
@@ -27,6 +27,7 @@ import { columnarJsonStream, type LongValue } from '../sweeps-api/columnar-json.
 import { requireField, requireParam, requireRuns, runColumn } from '../sweeps-api/columns.ts';
 import { distinctMetrics, paramName, parseSweepField, parseTarget, type SweepField } from '../sweeps-api/fields.ts';
 import { allButSeed, groupRuns } from '../sweeps-api/grouping.ts';
+import type { ImportancePool } from '../sweeps-api/importance-pool.ts';
 import { jsonSafe } from '../sweeps-api/json-safe.ts';
 import { loadSweep, type LoadedSweep } from '../sweeps-api/load.ts';
 import { defaultAxes, parallelTable } from '../sweeps-api/parallel.ts';
@@ -43,6 +44,11 @@ export const MAX_FOREST_TREES = 10_000;
 export const MAX_FOREST_WORK = 5e7;
 
 const errors = { 400: ErrorBody, ...AuthErrors } as const;
+
+export interface SweepDeps extends AppDeps {
+  /** Where param importance runs: the app's worker thread. */
+  importance: ImportancePool;
+}
 
 /** Runs `work`, turning analytics' input errors into 400s. */
 async function analysed<T>(work: () => Promise<T>): Promise<T> {
@@ -85,7 +91,7 @@ function sendColumnar(reply: FastifyReply, head: Record<string, unknown>, long: 
   return reply.type('application/json; charset=utf-8').send(columnarJsonStream(head, long));
 }
 
-export async function sweepRoutes(app: App, deps: AppDeps): Promise<void> {
+export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
   app.post(
     '/v1/sweeps/parallel',
     {
@@ -272,7 +278,7 @@ export async function sweepRoutes(app: App, deps: AppDeps): Promise<void> {
         }
         const data: SweepData = { runIds: loaded.runIds, params: loaded.params, target: targetOf(loaded, target) };
         const axes: AxisOptions = { scale: paramScales(b.scale), maxLevels: b.maxLevels };
-        const result = paramImportance(data, {
+        const result = await deps.importance.run(data, {
           params: b.params?.map(paramName), resamples: b.resamples, trees: b.trees, maxRows: b.maxRows, minLeaf: b.minLeaf,
           maxDepth: b.maxDepth, maxFeatures: b.maxFeatures, maxBins: b.maxBins, minImportance: b.minImportance,
           confidence: b.confidence, seed: b.seed, spearman: b.spearman, axes,
