@@ -57,6 +57,7 @@ describe('pairedTTest', () => {
     expect(same).toMatchObject({ statistic: 0, pValue: 1, estimate: 0, effectSize: { value: 0 } });
     expect(same.confidenceInterval).toMatchObject({ lower: 0, upper: 0 });
     expect(same.note).toMatch(/identical/);
+    for (const alternative of ['less', 'greater'] as const) expect(pairedTTest([1, 2, 3], [1, 2, 3], { alternative }).pValue).toBe(1);
     // scipy 1.17.1: ttest_rel([2,2,2], [1,1,1]) → statistic=inf, pvalue=0.0
     const shifted = pairedTTest([2, 3, 4], [1, 2, 3]);
     expect(shifted).toMatchObject({ statistic: Infinity, pValue: 0, estimate: 1 });
@@ -102,6 +103,7 @@ describe('welchTTest', () => {
     const same = welchTTest([5, 5, 5], [5, 5]);
     expect(same).toMatchObject({ statistic: 0, pValue: 1, df: 3, effectSize: { value: 0 } });
     expect(same.note).toMatch(/df falls back/);
+    expect(welchTTest([5, 5, 5], [5, 5], { alternative: 'greater' }).pValue).toBe(1);
     const apart = welchTTest([5, 5, 5], [4, 4]);
     expect(apart).toMatchObject({ statistic: Infinity, pValue: 0, estimate: 1, effectSize: { value: Infinity } });
   });

@@ -51,8 +51,9 @@ function interval(estimate: number, se: number, df: number, confidence: number, 
     : { lower: -Infinity, upper: estimate + h, confidence };
 }
 
-// With zero spread, t = estimate / 0: 0 when the estimate is 0 too (nothing differs, p = 1),
-// otherwise ±Infinity, which is what SciPy returns and what the limit of t is.
+// With zero spread, t = estimate / 0: 0 when the estimate is 0 too (nothing differs: p = 1 for
+// every alternative, not the 0.5 a one-sided tail of t = 0 would give), otherwise ±Infinity,
+// which is what SciPy returns and what the limit of t is.
 const ratio = (num: number, den: number) => (den > 0 ? num / den : num === 0 ? 0 : num > 0 ? Infinity : -Infinity);
 
 function degenerateNote(estimate: number, what: string): string {
@@ -81,7 +82,7 @@ export function pairedTTest(a: Sample, b: Sample, options: TTestOptions = {}): P
     alternative,
     statistic,
     df,
-    pValue: pFromT(statistic, df, alternative),
+    pValue: sd === 0 && m === 0 ? 1 : pFromT(statistic, df, alternative),
     estimate: m,
     standardError: se,
     confidenceInterval: interval(m, se, df, confidence, alternative),
@@ -127,7 +128,7 @@ export function welchTTest(a: Sample, b: Sample, options: TTestOptions = {}): We
     alternative,
     statistic,
     df,
-    pValue: pFromT(statistic, df, alternative),
+    pValue: se === 0 && estimate === 0 ? 1 : pFromT(statistic, df, alternative),
     estimate,
     standardError: se,
     confidenceInterval: interval(estimate, se, df, confidence, alternative),
