@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { loadCatalogue } from './catalogue.ts';
 import { checkAvroBounds } from './bounds.ts';
 import type { EventMap } from './events.ts';
+import { avroVarint } from '../test/helpers/avro-varint.ts';
 
 const catalogue = loadCatalogue();
 const batch: EventMap['MetricBatch'] = {
@@ -10,17 +11,6 @@ const batch: EventMap['MetricBatch'] = {
   keyIndex: [0, 1, 1], segmentIndex: [-1, -1, 0], steps: [1, 2, 300000], values: [0.5, -1e300, 7], wallTimes: [1, 2, 1_700_000_000_000],
 };
 
-/** Avro zig-zag varint of n (n < 2^31 here). */
-const varint = (n: number) => {
-  let z = n >= 0 ? n * 2 : -n * 2 - 1;
-  const out: number[] = [];
-  while (z >= 0x80) {
-    out.push((z % 0x80) | 0x80);
-    z = Math.floor(z / 0x80);
-  }
-  out.push(z);
-  return Buffer.from(out);
-};
 
 describe('checkAvroBounds', () => {
   const writer = catalogue.reader('MetricBatch');
@@ -40,13 +30,13 @@ describe('checkAvroBounds', () => {
 
   it('rejects a declared array length of 2^31 without allocating it', () => {
     // project "p", runId "r", workerRank null, then keys: a block count of 2^31 and nothing else.
-    const body = Buffer.concat([varint(1), Buffer.from('p'), varint(1), Buffer.from('r'), varint(0), varint(2 ** 31)]);
+    const body = Buffer.concat([avroVarint(1), Buffer.from('p'), avroVarint(1), Buffer.from('r'), avroVarint(0), avroVarint(2 ** 31)]);
     expect(checkAvroBounds(writer.type, body)).toMatch(/declares 2147483648 items/);
     expect(catalogue.decode(Buffer.concat([catalogue.encode('MetricBatch', batch).subarray(0, 10), body]))).toMatchObject({ ok: false, reason: 'malformed_body' });
   });
 
   it('rejects a negative block count larger than its byte size', () => {
-    const body = Buffer.concat([varint(1), Buffer.from('p'), varint(1), Buffer.from('r'), varint(0), varint(-(2 ** 30)), varint(4), Buffer.alloc(4)]);
+    const body = Buffer.concat([avroVarint(1), Buffer.from('p'), avroVarint(1), Buffer.from('r'), avroVarint(0), avroVarint(-(2 ** 30)), avroVarint(4), Buffer.alloc(4)]);
     expect(checkAvroBounds(writer.type, body)).toMatch(/items in 4 bytes/);
   });
 
@@ -54,7 +44,7 @@ describe('checkAvroBounds', () => {
     const body = catalogue.encode('MetricBatch', batch).subarray(10);
     expect(checkAvroBounds(writer.type, body.subarray(0, body.length - 1))).not.toBeNull();
     expect(checkAvroBounds(writer.type, Buffer.concat([body, Buffer.from([0])]))).toMatch(/trailing/);
-    expect(checkAvroBounds(writer.type, Buffer.concat([varint(2 ** 30), Buffer.from('p')]))).toMatch(/string declares/);
+    expect(checkAvroBounds(writer.type, Buffer.concat([avroVarint(2 ** 30), Buffer.from('p')]))).toMatch(/string declares/);
   });
 
   it('never throws and never lets avsc decode an implausible body (fuzz)', () => {

@@ -13,6 +13,7 @@ import { loadCatalogue, SchemaCatalogue } from '../../schemas/catalogue.ts';
 import type { EventMap } from '../../schemas/events.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { count, startProcessor } from '../helpers/pipeline.ts';
+import { avroVarint } from '../helpers/avro-varint.ts';
 
 const MESSAGES = Number(process.env.RUNLENS_FUZZ_MESSAGES ?? 5000);
 
@@ -49,17 +50,6 @@ const metricBatch = (runId: string): EventMap['MetricBatch'] => ({
   keyIndex: [0, 1, 1, 0], segmentIndex: [-1, -1, 0, -1], steps: [1, 1, 1, 2], values: [0.5, 0.9, 0.8, 0.4], wallTimes: [1, 1, 1, 2],
 });
 
-/** An Avro zig-zag varint. */
-const varint = (n: number) => {
-  let z = n >= 0 ? n * 2 : -n * 2 - 1;
-  const out: number[] = [];
-  while (z >= 0x80) {
-    out.push((z % 0x80) | 0x80);
-    z = Math.floor(z / 0x80);
-  }
-  out.push(z);
-  return Buffer.from(out);
-};
 
 function hostileMessages(rng: Rng): { value: Buffer; genuineRunId?: string }[] {
   // A writer that knows schemas the processor does not: an unknown event type and an
@@ -90,7 +80,7 @@ function hostileMessages(rng: Rng): { value: Buffer; genuineRunId?: string }[] {
         out.push({ value: base.subarray(0, Math.floor(rng.next() * base.length)) });
         break;
       case 3: // a declared array length of 2^31 right after project and runId
-        out.push({ value: Buffer.concat([header, varint(4), Buffer.from('fuzz'), varint(1), Buffer.from('r'), varint(0), varint(2 ** 31)]) });
+        out.push({ value: Buffer.concat([header, avroVarint(4), Buffer.from('fuzz'), avroVarint(1), Buffer.from('r'), avroVarint(0), avroVarint(2 ** 31)]) });
         break;
       case 4: // wrong schema identity
         base.writeUInt32LE(Math.floor(rng.next() * 2 ** 32), 2 + Math.floor(rng.next() * 5));
