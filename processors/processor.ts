@@ -44,6 +44,9 @@ export interface ProcessorOptions {
   kafka?: Kafka;
 }
 
+/** Longest time between two processed_batches marks of a partition that is behind. */
+const MARK_INTERVAL_MS = 1_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Processor {
@@ -58,6 +61,8 @@ export class Processor {
   private stopping = false;
   private readonly clickhouse: ClickHouseClient;
   private readonly topics;
+  /** Per partition: when this process last wrote a processed_batches mark for it. */
+  private readonly markedAt = new Map<number, number>();
   /** Per assigned partition: the highest offset already in ClickHouse when it was assigned. */
   private readonly storedUpTo = new Map<number, Promise<number | undefined>>();
 
@@ -190,10 +195,17 @@ export class Processor {
       logger.warn({ partition: r.partition, offset: r.offset, reason: r.reason, detail: r.detail }, 'message dead-lettered');
       this.metrics.deadLettered.inc({ reason: r.reason });
     }
-    // Everything of this batch is stored: mark it, so a crash before the commit skips it on resume.
+    // Everything up to this batch is stored: mark it, so a consumer that resumes here (after a
+    // crash before the commit, or with Kafka's offsets gone) skips it. Under load at most once a
+    // second per partition — a mark costs a round trip per batch, and an unmarked range is only
+    // replayed, which the source-offset keys collapse — and always once the partition is caught up.
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    const marker = processedBatchRow(batch.topic, partition, Number(batch.messages[0]!.offset), Number(last));
-    await this.untilStored(() => this.clickhouse.insert({ table: PROCESSED_BATCHES_TABLE, values: [marker], format: 'JSONEachRow' }), retrying);
+    const caughtUp = Number(batch.highWatermark) - Number(last) - 1 <= 0;
+    if (caughtUp || Date.now() - (this.markedAt.get(partition) ?? 0) >= MARK_INTERVAL_MS) {
+      const marker = processedBatchRow(batch.topic, partition, Number(batch.messages[0]!.offset), Number(last));
+      await this.untilStored(() => this.clickhouse.insert({ table: PROCESSED_BATCHES_TABLE, values: [marker], format: 'JSONEachRow' }), retrying);
+      this.markedAt.set(partition, Date.now());
+    }
     // A consumer that lost the partition meanwhile must not commit over its new owner.
     if (isStale()) return;
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition, offset: String(Number(last) + 1) }]);
