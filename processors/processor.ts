@@ -192,7 +192,9 @@ export class Processor {
     timer();
     await sendDeadLetters(this.producer!, this.topics.deadLetter, routed.rejections);
     for (const r of routed.rejections) {
-      logger.warn({ partition: r.partition, offset: r.offset, reason: r.reason, detail: r.detail }, 'message dead-lettered');
+      // Producers key every event by run id: the key names the run even when the body is unreadable.
+      const runId = r.key ? r.key.toString('utf8', 0, Math.min(r.key.length, 200)) : undefined;
+      logger.warn({ runId, partition: r.partition, offset: r.offset, reason: r.reason, detail: r.detail }, 'message dead-lettered');
       this.metrics.deadLettered.inc({ reason: r.reason });
     }
     // Everything up to this batch is stored: mark it, so a consumer that resumes here (after a

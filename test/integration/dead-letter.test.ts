@@ -80,5 +80,14 @@ describe('dead-letter routing', () => {
     });
     expect(seen[3]!.detail).toMatch(/not a finite number/);
     expect(processor.stats.deadLettered).toBe(4);
+
+    // What Prometheus scrapes from the processor says the same.
+    const metrics = await processor.metrics.registry.metrics();
+    for (const b of bad) expect(metrics).toMatch(new RegExp(`^runlens_dead_lettered_total\\{reason="${b.reason}"\\} 1$`, 'm'));
+    expect(metrics).toMatch(/^runlens_events_consumed_total\{type="RunStarted"\} 1$/m);
+    expect(metrics).toMatch(/^runlens_rows_inserted_total\{table="runs"\} 1$/m);
+    expect(metrics).toMatch(new RegExp(`^runlens_consumer_lag\\{partition="${partition}"\\} 0$`, 'm'));
+    expect(metrics).toMatch(/^runlens_insert_duration_seconds_count [1-9]/m);
+    expect(metrics).toMatch(/^runlens_batch_messages_count [1-9]/m);
   });
 });
