@@ -223,16 +223,20 @@ export async function summaryMismatches(ch: ClickHouseClient): Promise<string[]>
   const rows = await (
     await ch.query({
       query: `
-SELECT s.run_id, s.key, s.segment, s.cnt, s.mn, s.mx, s.total, r.cnt AS r_cnt, r.mn AS r_mn, r.mx AS r_mx, r.total AS r_total
+SELECT s.run_id, s.key, s.segment, s.cnt, s.mn, s.mx, s.total, s.lst, s.min_step, s.max_step,
+       r.cnt AS r_cnt, r.mn AS r_mn, r.mx AS r_mx, r.total AS r_total, r.lst AS r_lst, r.min_step AS r_min_step, r.max_step AS r_max_step
 FROM
 (
-  SELECT run_id, key, segment, sum(point_count) AS cnt, min(value_min) AS mn, max(value_max) AS mx, sum(value_sum) AS total
+  SELECT run_id, key, segment, sum(point_count) AS cnt, min(value_min) AS mn, max(value_max) AS mx, sum(value_sum) AS total,
+         argMax(last_value, (last_step, last_wall_time_ms)) AS lst, argMin(step_of_min, value_min) AS min_step, argMax(step_of_max, value_max) AS max_step
   FROM metric_chunk_stats FINAL GROUP BY run_id, key, segment
 ) AS s
 ANY LEFT JOIN
 (
-  SELECT run_id, key, segment, count() AS cnt, min(v) AS mn, max(v) AS mx, sum(v) AS total
-  FROM (SELECT run_id, key, segment, point_values FROM metric_chunks FINAL) ARRAY JOIN point_values AS v
+  SELECT run_id, key, segment, count() AS cnt, min(v) AS mn, max(v) AS mx, sum(v) AS total,
+         argMax(v, (st, w)) AS lst, argMin(st, v) AS min_step, argMax(st, v) AS max_step
+  FROM (SELECT run_id, key, segment, point_values, point_steps, point_wall_times_ms FROM metric_chunks FINAL)
+  ARRAY JOIN point_values AS v, point_steps AS st, point_wall_times_ms AS w
   GROUP BY run_id, key, segment
 ) AS r USING (run_id, key, segment)`,
       format: 'JSONEachRow',
@@ -240,8 +244,9 @@ ANY LEFT JOIN
   ).json<Record<string, number | string>>();
   const bad: string[] = [];
   for (const r of rows) {
-    const same = r.cnt === r.r_cnt && r.mn === r.r_mn && r.mx === r.r_mx && Math.abs(Number(r.total) - Number(r.r_total)) <= 1e-9 * Math.max(1, Math.abs(Number(r.total)));
-    if (!same) bad.push(JSON.stringify(r));
+    const exact = (['cnt', 'mn', 'mx', 'lst', 'min_step', 'max_step'] as const).every((k) => r[k] === r[`r_${k}`]);
+    const sumClose = Math.abs(Number(r.total) - Number(r.r_total)) <= 1e-9 * Math.max(1, Math.abs(Number(r.total)));
+    if (!exact || !sumClose) bad.push(JSON.stringify(r));
   }
   return bad;
 }
