@@ -107,21 +107,23 @@ token
 
 program
   .command('bench')
-  .description('measure SDK → Kafka → processor → ClickHouse throughput and time to queryable')
-  .option('--configs <n>', 'configurations', positiveInt, 64)
-  .option('--seeds <n>', 'seeds per configuration', positiveInt, 4)
-  .option('--steps <n>', 'steps per run', positiveInt, 4000)
-  .option('--queries', 'instead: query latencies — search, compare, curves, groups, sweep analytics over 10k and 100k runs')
-  .action(async (o: { configs: number; seeds: number; steps: number; queries?: boolean }) => {
-    if (o.queries) {
+  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), then query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs)')
+  .option('--only <part>', 'run one part: pipeline or queries')
+  .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
+  .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
+  .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
+  .action(async (o: { configs: number; seeds: number; steps: number; only?: string }) => {
+    if (o.only !== undefined && o.only !== 'pipeline' && o.only !== 'queries') throw new Error(`--only takes pipeline or queries, not "${o.only}"`);
+    if (o.only !== 'queries') {
+      const { benchPipeline } = await import('../../test/bench/pipeline.ts');
+      await benchPipeline(config(), o);
+    }
+    if (o.only !== 'pipeline') {
       const { benchComparisonQueries } = await import('../../test/bench/comparison-queries.ts');
       await benchComparisonQueries(config());
       const { benchQueries } = await import('../../test/bench/queries.ts');
       await benchQueries(config());
-      return;
     }
-    const { benchPipeline } = await import('../../test/bench/pipeline.ts');
-    await benchPipeline(config(), o);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,4 +1,4 @@
-// `npm run bench -- --queries`: query latencies through the real fastify app (buildApp +
+// `npm run bench` (or `-- --only queries`): query latencies through the real fastify app (buildApp +
 // app.inject, a real read token) against the real ClickHouse, on synthetic sweeps written
 // straight into a fresh database with the processor's own row builders (runRow, finishRow,
 // chunkRows; no Kafka needed for a read benchmark). Sizes are seeded one after the other (10k,
