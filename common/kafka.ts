@@ -35,7 +35,26 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions = DE
   try {
     await admin.createTopics({ topics: wanted, waitForLeaders: true });
   } catch (err) {
+    const type = (err as { type?: string }).type;
     // Another process may have created them between listTopics and createTopics.
-    if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+    if (type === 'TOPIC_ALREADY_EXISTS') return;
+    // Right after a broker starts, kafkajs' own wait for leaders can fail on metadata that is
+    // not there yet ("This server does not host this topic-partition"); the topics exist.
+    if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
+    await waitForLeaders(admin, wanted.map((t) => t.topic));
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

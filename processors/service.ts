@@ -27,8 +27,38 @@ function serveMetrics(processor: Processor, port: number): Promise<Server> {
 export async function runProcessorService(config: Config): Promise<void> {
   const logger = createLogger('processor', config.logLevel);
   const processor = new Processor({ config, catalogue: loadCatalogue(), logger });
-  await processor.start();
   let metricsServer: Server | undefined;
+
+  // Installed before start: a SIGTERM while the consumer is still joining waits for the start
+  // to finish (or fail) and then stops in order, instead of killing the process outright.
+  let started: Promise<unknown> = Promise.resolve();
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal: sig }, 'shutting down');
+      void started
+        .catch(() => undefined)
+        .then(() =>
+          runShutdown(
+            [
+              { name: 'stop consuming after the batch in flight is stored and committed', run: () => processor.stop() },
+              { name: 'close metrics endpoint', run: () => new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r())) },
+            ],
+            logger,
+          ),
+        )
+        .then((code) => {
+          logger.info(processor.stats, 'processor stopped');
+          process.exit(code);
+        });
+    });
+  }
+
+  started = processor.start();
+  await started;
+  if (stopping) return;
   try {
     metricsServer = await serveMetrics(processor, config.processorMetricsPort);
     const address = metricsServer.address();
@@ -38,23 +68,4 @@ export async function runProcessorService(config: Config): Promise<void> {
   }
   const statsTimer = setInterval(() => logger.info(processor.stats, 'processor stats'), 10_000);
   statsTimer.unref();
-
-  let stopping = false;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal: sig }, 'shutting down');
-      void runShutdown(
-        [
-          { name: 'stop consuming after the batch in flight is stored and committed', run: () => processor.stop() },
-          { name: 'close metrics endpoint', run: () => new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r())) },
-        ],
-        logger,
-      ).then((code) => {
-        logger.info(processor.stats, 'processor stopped');
-        process.exit(code);
-      });
-    });
-  }
 }

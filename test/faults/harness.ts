@@ -86,6 +86,12 @@ export class ProcessorProcess {
     return m ? Number(m[1]) / 1024 : 0;
   }
 
+  /** Resolves once a log line matches (or the time runs out: then the caller's checks will tell). */
+  async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && this.alive && !this.lines.some((l) => pattern.test(l))) await new Promise((r) => setTimeout(r, 100));
+  }
+
   count(pattern: RegExp): number {
     return this.lines.filter((l) => pattern.test(l)).length;
   }
@@ -249,6 +255,21 @@ ANY LEFT JOIN
     if (!exact || !sumClose) bad.push(JSON.stringify(r));
   }
   return bad;
+}
+
+/** Messages of the events topic past the group's committed offsets (0: everything committed). */
+export async function uncommittedMessages(config: Config, groupId: string): Promise<number> {
+  const admin = createKafka(config.kafkaBrokers, 'runlens-fault').admin();
+  await admin.connect();
+  try {
+    const topic = topicsFor(config).events;
+    const high = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const at = new Map(committed!.partitions.map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+    return high.reduce((n, p) => n + Number(p.high) - (at.get(p.partition) ?? 0), 0);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export function report(name: string, facts: Record<string, number | string>): void {
