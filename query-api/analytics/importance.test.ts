@@ -4,47 +4,48 @@ import type { ImportanceResult, ParamImportance, SweepData } from './index.ts';
 import { plantedSweep, uniform } from './test-sweep.ts';
 
 const byName = (result: ImportanceResult) => Object.fromEntries(result.params.map((p) => [p.param, p])) as Record<string, ParamImportance>;
-const includesZero = (ci: { lower: number; upper: number } | null) => ci !== null && ci.lower <= 0 && ci.upper >= 0;
 
 describe('paramImportance on the planted sweep (see test-sweep.ts for the truth)', () => {
   const data = plantedSweep(2500, { missingTarget: 0.02, missingWarmup: 0.05, seed: 4 });
   const result = paramImportance(data, { seed: 1 });
   const p = byName(result);
 
-  it('the forest ranks lr first, then batch_size and dropout, then seed and warmup', () => {
-    expect(result.params[0]!.param).toBe('lr');
-    expect(new Set(result.params.slice(1, 3).map((r) => r.param))).toEqual(new Set(['batch_size', 'dropout']));
+  // The order: lr (strong, with an optimum), dropout (weak), the lr × batch_size
+  // interaction, then seed and warmup. Across data seeds 1–10 and two forest seeds each, dropout
+  // came out ≥ 2.2× batch_size and lr ≥ 2.1× dropout, their intervals apart by ≥ 0.1.
+  it('the forest ranks lr, then dropout, then batch_size, then seed and warmup', () => {
+    expect(result.params.slice(0, 3).map((r) => r.param)).toEqual(['lr', 'dropout', 'batch_size']);
     expect(new Set(result.params.slice(3).map((r) => r.param))).toEqual(new Set(['seed', 'warmup']));
     expect(result.params.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
-    expect(p.lr!.forest.importance).toBeGreaterThan(p.batch_size!.forest.importance);
-    expect(p.batch_size!.forest.importance).toBeGreaterThan(p.dropout!.forest.importance);
+    expect(p.lr!.forest.ci.lower).toBeGreaterThan(p.dropout!.forest.ci.upper);
+    expect(p.dropout!.forest.ci.lower).toBeGreaterThan(p.batch_size!.forest.ci.upper);
+    expect(p.batch_size!.forest.ci.lower).toBeGreaterThan(Math.max(p.seed!.forest.ci.upper, p.warmup!.forest.ci.upper));
   });
 
   it('flags seed and warmup insensitive, and nothing else', () => {
     expect(p.seed!.insensitive).toBe(true);
     expect(p.warmup!.insensitive).toBe(true);
-    for (const name of ['lr', 'batch_size', 'dropout']) {
+    for (const name of ['lr', 'dropout', 'batch_size']) {
       expect(p[name]!.insensitive).toBe(false);
       expect(p[name]!.forest.ci.lower).toBeGreaterThan(0);
     }
     expect(p.lr!.reason).toMatch(/drives about \d+% of the target variance/);
   });
 
-  it('the forest sees the interaction: batch_size matters though its rank correlation is ≈ 0', () => {
-    expect(p.batch_size!.forest.importance).toBeGreaterThan(0.1);
-    expect(includesZero(p.batch_size!.spearman.ci)).toBe(true);
+  it('the forest sees the interaction: batch_size matters though it has no main effect', () => {
+    // 15% of the variance is the lr × batch_size term; the forest credits part of it (≈ 10% here)
+    expect(p.batch_size!.forest.importance).toBeGreaterThan(0.05);
+    expect(Math.abs(p.batch_size!.spearman.rho!)).toBeLessThan(0.1);
   });
 
-  it('Spearman sees only the monotone effect: dropout, not the optimum of lr', () => {
+  it('Spearman sees only the monotone effect: dropout, not the optimum of lr nor the interaction', () => {
     // dropout lowers the target monotonically: ρ < 0, interval clear of 0
-    expect(p.dropout!.spearman.rho).toBeLessThan(-0.15);
+    expect(p.dropout!.spearman.rho).toBeLessThan(-0.4);
     expect(p.dropout!.spearman.ci!.upper).toBeLessThan(0);
-    // lr's optimum sits in the middle of its log range: ρ ≈ 0 although lr matters most
-    expect(Math.abs(p.lr!.spearman.rho!)).toBeLessThan(0.05);
-    expect(includesZero(p.lr!.spearman.ci)).toBe(true);
-    // and the params without effect show none
-    expect(includesZero(p.seed!.spearman.ci)).toBe(true);
-    expect(includesZero(p.warmup!.spearman.ci)).toBe(true);
+    // ρ is 0 in truth for lr (its optimum sits mid-range), batch_size (interaction only), seed and
+    // warmup alike, so Spearman cannot rank lr or batch_size above the params without effect. The
+    // bound is loose (SE ≈ 0.02 here) rather than "interval spans 0", which fails 1 seed in 20.
+    for (const name of ['lr', 'batch_size', 'seed', 'warmup']) expect(Math.abs(p[name]!.spearman.rho!), name).toBeLessThan(0.1);
     expect(p.lr!.spearman.method).toMatch(/Bonett–Wright/);
   });
 

@@ -60,7 +60,7 @@ describe('marginalEffects', () => {
     expect(x!.bins[0]!.note).toMatch(/zero width/);
   });
 
-  it('levels of a grid param get a bin each; on the planted sweep dropout lowers the target', () => {
+  it('levels of a grid param get a bin each; on the planted sweep dropout lowers the target, batch_size looks flat', () => {
     const sweep = plantedSweep(2000);
     const [dropout, batch] = marginalEffects(sweep, { params: ['dropout', 'batch_size'] });
     expect(dropout!.bins).toHaveLength(10);
@@ -69,10 +69,11 @@ describe('marginalEffects', () => {
     const last = dropout!.bins[9]!;
     expect(first.ci!.lower).toBeGreaterThan(last.ci!.upper);
     expect(batch!.bins.map((b) => b.label)).toEqual(['16', '32', '64', '128', '256']);
-    // batch_size acts through lr's optimum: the middle size is best on average, both ends worse.
+    // batch_size acts only through its interaction with lr, which averages out over lr: its
+    // means differ by noise alone (SE ≈ 0.006 each; spread ≤ 0.031 on seeds 1–40), dropout's by ≥ 0.17.
     const means = batch!.bins.map((b) => b.mean!);
-    expect(means[2]).toBeGreaterThan(means[0]!);
-    expect(means[2]).toBeGreaterThan(means[4]!);
+    expect(Math.max(...means) - Math.min(...means)).toBeLessThan(0.04);
+    expect(first.mean! - last.mean!).toBeGreaterThan(0.15);
   });
 
   it('checks its options', () => {

@@ -23,6 +23,7 @@ import { stack } from '../../ingest/cli/stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../processors/clickhouse/migrate.ts';
 import { chunkRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
+import { plantedRun } from '../../query-api/analytics/test-sweep.ts';
 import { buildApp, type App } from '../../query-api/app.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';
 
@@ -30,7 +31,6 @@ const PROJECT = 'bench';
 const METRICS = ['val/acc', 'val/loss', 'train/loss'] as const;
 const CHUNKS_PER_METRIC = 10;
 const POINTS_PER_CHUNK = 4;
-const BATCH_SIZES = [16, 32, 64, 128, 256];
 const OPTIMIZERS = ['adam', 'adamw', 'sgd'];
 
 export interface QueryBenchOptions {
@@ -84,17 +84,15 @@ export function measurements(): Measurement[] {
 
 // ---- seeding ----
 
+// The planted sweep of the analytics tests (test-sweep.ts), so the importance and contour
+// requests analyse the same structure the tests check.
 function started(sweepId: string, i: number, rng: Rng): { event: RunStarted; acc: number } {
-  const logLr = -5 + 4 * rng.next();
-  const bs = rng.pick(BATCH_SIZES);
-  const dropout = 0.5 * rng.next();
-  const optimum = -3 + 0.5 * Math.log2(bs / 64);
-  const acc = 0.9 - 0.08 * (logLr - optimum) ** 2 - 0.4 * dropout + 0.01 * rng.normal();
+  const { params, acc } = plantedRun(() => rng.next());
   const event: RunStarted = {
     project: PROJECT, runId: `${sweepId}-${String(i).padStart(6, '0')}`, experiment: 'bench', sweepId, name: `r${i}`, user: 'bench', startedAt: 1_790_000_000_000 + i,
-    params: { lr: 10 ** logLr, batch_size: bs, dropout, optimizer: rng.pick(OPTIMIZERS), seed: i % 5, warmup: Math.round(2000 * rng.next()) },
+    params: { ...params, optimizer: rng.pick(OPTIMIZERS) },
     tags: {},
-    lineage: { gitCommit: 'abc', gitDirty: false, dataVersion: 'v1', environment: { language: 'python', languageVersion: '3.11', libraries: {}, hardware: null }, seed: i % 5, host: null, parentRunId: null },
+    lineage: { gitCommit: 'abc', gitDirty: false, dataVersion: 'v1', environment: { language: 'python', languageVersion: '3.11', libraries: {}, hardware: null }, seed: params.seed, host: null, parentRunId: null },
   };
   return { event, acc };
 }
