@@ -18,7 +18,8 @@ describe('compareSides', () => {
   it('finds a planted paired effect and says so in one sentence', () => {
     const out = compareSides(side('config A', 'A', 0.01), side('B', 'B', 0), opts);
     expect(out.result).toMatchObject({ test: 'wilcoxon', paired: true, method: 'exact', significant: true, pValue: 0.0078125 });
-    expect(out.summary).toMatch(/^config A beats B on val\/acc\.max by 0\.0101 \(95% CI 0\.0093 to 0\.0108\), paired over 8 seeds, p = 0\.00781 \(Wilcoxon signed-rank, exact\)$/);
+    expect(out.summary).toMatch(/^config A beats B on val\/acc\.max by a Hodges-Lehmann median difference of 0\.0101 \(95% CI 0\.0092 to 0\.0109\), paired over 8 seeds, p = 0\.00781 \(Wilcoxon signed-rank, exact\)$/);
+    expect(out.result).toMatchObject({ estimateName: 'Hodges-Lehmann median difference', confidenceInterval: { confidence: 0.95 } });
     expect(out.pairing).toMatchObject({ by: 'seed', matched: 8, onlyA: [], onlyB: [] });
     expect(out.pairing?.description).toMatch(/^each pair is one seed/);
     expect(out.pairing?.pairs[0]).toMatchObject({ key: '0', runIdsA: ['A-0'], runIdsB: ['B-0'] });
@@ -35,16 +36,17 @@ describe('compareSides', () => {
     expect(out.warnings).toEqual(expect.arrayContaining([
       '1 of 6 run(s) of B have no val/acc.max and are left out: B-5',
       expect.stringMatching(/^pairing keys missing on one side: seed\(s\) 5, 6, 7 of A have no counterpart in B/),
-      expect.stringMatching(/differ in lineage\.dataVersion \(v1 vs v2\) besides params\.config/),
+      expect.stringMatching(/differ in lineage\.data_version \(v1 vs v2\) besides params\.config/),
     ]));
-    expect(out.confounds.map((c) => c.field)).toEqual(['lineage.dataVersion']);
+    expect(out.confounds.map((c) => c.field)).toEqual(['lineage.data_version']);
   });
 
   it('says when n is too small for the rank test, and reports no effect as such', () => {
     const out = compareSides(side('A', 'A', 0.01, 4), side('B', 'B', 0, 4), { ...opts, test: 'wilcoxon' });
     expect(out.result.pValue).toBe(0.125);
     expect(out.warnings).toEqual([expect.stringMatching(/with 4 pair\(s\) the Wilcoxon signed-rank test \(exact\) cannot give p below 0\.125/)]);
-    expect(out.summary).toMatch(/^no significant difference between A and B on val\/acc\.max at alpha = 0\.05: A - B = /);
+    // Four pairs allow no 95% interval: the widest one, over the extreme Walsh averages, is 87.5%.
+    expect(out.summary).toMatch(/^no significant difference between A and B on val\/acc\.max at alpha = 0\.05: Hodges-Lehmann median difference A - B = 0\.0099 \(87\.5% CI 0\.0089 to 0\.0112\)/);
   });
 
   it('pairs by segment: per-segment values of two single runs', () => {
@@ -57,6 +59,6 @@ describe('compareSides', () => {
     expect(out.result).toMatchObject({ paired: true, n: { pairs: 6 } });
     expect(out.pairing?.pairs.map((p) => p.key)).toEqual(['class=bird', 'class=car', 'class=cat', 'class=dog', 'class=frog', 'class=ship']);
     expect(out.pairing?.description).toMatch(/^each pair is one segment: val\/acc\[<segment>\]\.max/);
-    expect(out.summary).toMatch(/^r1 beats r2 on val\/acc\.max by 0\.0200 .*paired over 6 segments/);
+    expect(out.summary).toMatch(/^r1 beats r2 on val\/acc\.max by a Hodges-Lehmann median difference of 0\.0200 .*paired over 6 segments/);
   });
 });

@@ -6,7 +6,7 @@ import { loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import type { Principal } from '../../common/tokens/verifier.ts';
 import { buildApp, type App } from '../app.ts';
-import { mannWhitneyU, pairedTTest, wilcoxonSignedRank } from '../stats/index.ts';
+import { hodgesLehmannPaired, mannWhitneyU, pairedTTest, wilcoxonSignedRank } from '../stats/index.ts';
 
 const principals: Record<string, Principal> = {
   reader: { tokenId: 'r', project: 'p', scopes: ['read'] },
@@ -51,6 +51,10 @@ describe('POST /v1/stats/test', () => {
     expect(body.summary).toBe('a is lower than b by 1.58 (95% CI 0.70 to 2.46), paired over 10 pairs, p = 0.00283 (paired t-test)');
     const auto = (await post({ a: drug1, b: drug2, paired: true })).json();
     expect(auto).toMatchObject({ test: 'wilcoxon', pValue: wilcoxonSignedRank(drug1, drug2).pValue, reason: expect.stringMatching(/Wilcoxon signed-rank/) });
+    // The response schema carries what the estimate is; a rank test's is Hodges-Lehmann, not a mean.
+    expect(body.estimateName).toBe('mean difference');
+    expect(auto).toMatchObject({ estimateName: 'Hodges-Lehmann median difference', estimate: hodgesLehmannPaired(drug1, drug2, { method: 'approximate' }).estimate });
+    expect(auto.summary).toMatch(/^a is lower than b by a Hodges-Lehmann median difference of 1\.40 \(95% CI 1\.05 to 2\.95\), paired over 10 pairs, p = 0\.00909 \(Wilcoxon signed-rank, normal approximation\)$/);
     const mw = (await post({ a: drug1, b: drug2, alternative: 'less' })).json();
     expect(mw).toMatchObject({ test: 'mann-whitney', pValue: mannWhitneyU(drug1, drug2, { alternative: 'less' }).pValue, confidenceInterval: { lower: null } });
     expect(mw.notes).toContain('confidenceInterval.lower is -Infinity (unbounded), shown as null');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bootstrapMeanDifference, mannWhitneyU, pairedTTest, StatsInputError, welchTTest, wilcoxonSignedRank } from '../stats/index.ts';
+import { bootstrapMeanDifference, hodgesLehmannPaired, hodgesLehmannTwoSample, mannWhitneyU, pairedTTest, StatsInputError, welchTTest, wilcoxonSignedRank } from '../stats/index.ts';
 import { runTest } from './run-test.ts';
 import { TESTS, type TestSpec } from './types.ts';
 
@@ -31,14 +31,32 @@ describe('runTest', () => {
     const s = runTest(spec({ test: 'wilcoxon', paired: true }));
     const sref = wilcoxonSignedRank(drug1, drug2);
     expect(s).toMatchObject({ statistic: sref.statistic, pValue: sref.pValue, method: sref.method, effectSize: sref.effectSize });
-    // Rank tests borrow the t interval of their family.
-    expect(s.confidenceInterval?.lower).toBe(pairedTTest(drug1, drug2).confidenceInterval.lower);
-    expect(s.confidenceInterval?.method).toMatch(/paired t interval/);
+    // Rank tests carry the Hodges-Lehmann estimate and the interval that inverts the same test
+    // (here its normal approximation: the differences tie), never a mean and its t interval.
+    const shl = hodgesLehmannPaired(drug1, drug2, { method: 'approximate' });
+    expect(s).toMatchObject({ estimate: shl.estimate, estimateName: 'Hodges-Lehmann median difference', confidenceInterval: { lower: shl.interval.lower, upper: shl.interval.upper, confidence: 0.95 } });
+    expect(s.confidenceInterval?.method).toMatch(/^distribution-free interval of the Hodges-Lehmann median difference: order statistic\(s\) 6 and 40 of the 45 Walsh averages .* normal approximation/);
+    expect(s.details.hodgesLehmann).toMatchObject({ estimate: shl.estimate, zeros: 1 });
 
     const u = runTest(spec({ test: 'mann-whitney', paired: false }));
     const uref = mannWhitneyU(drug1, drug2);
     expect(u).toMatchObject({ statistic: uref.statistic, pValue: uref.pValue, z: uref.z });
-    expect(u.confidenceInterval?.upper).toBe(welchTTest(drug1, drug2).confidenceInterval.upper);
+    const uhl = hodgesLehmannTwoSample(drug1, drug2, { method: 'approximate' });
+    expect(u).toMatchObject({ estimate: uhl.estimate, estimateName: 'Hodges-Lehmann shift', confidenceInterval: { lower: uhl.interval.lower, upper: uhl.interval.upper } });
+    expect(u.confidenceInterval?.method).toMatch(/differences a_i - b_j/);
+    // t-tests keep the mean difference.
+    expect(runTest(spec({ test: 'welch-t', paired: false }))).toMatchObject({ estimate: welchTTest(drug1, drug2).estimate, estimateName: 'mean difference' });
+  });
+
+  it('rank tests: the exact interval when the test is exact, a note when the mean points the other way', () => {
+    // The reviewer's case: 11 small gains and one loss of 30. Mean −1.95, but W+ = 66 of 78.
+    const d = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, -30];
+    const r = runTest(spec({ test: 'wilcoxon', paired: true, a: d, b: d.map(() => 0) }));
+    const hl = hodgesLehmannPaired(d, d.map(() => 0), { method: 'exact' });
+    expect(r).toMatchObject({ method: 'exact', estimate: hl.estimate, confidenceInterval: { lower: hl.interval.lower, upper: hl.interval.upper } });
+    expect(r.estimate).toBeCloseTo(0.55, 12);
+    expect(r.confidenceInterval!.lower).toBeGreaterThan(0); // agrees with p = 0.0342 ≤ 0.05
+    expect(r.notes).toEqual(['the mean difference a - b is -1.95, of the other sign: a few extreme values pull the mean, which the rank test and its estimate do not follow']);
   });
 
   it('bootstrap: no p-value, significance from the BCa interval, reproducible with a seed', () => {
@@ -78,9 +96,10 @@ describe('runTest', () => {
     expect(() => runTest(spec({ test: 'welch-t', paired: false, a: [1], b: [1, 2] }))).toThrow(StatsInputError);
     expect(() => runTest(spec({ test: 'mann-whitney', paired: false, a: [], b: [1] }))).toThrow(/empty/);
     expect(() => runTest(spec({ test: 'wilcoxon', paired: true, a: [1, Infinity], b: [1, 2] }))).toThrow(/non-finite/);
-    // A single value per side: the U test runs (p = 1), the interval cannot, and says why.
+    // A single value per side: the U test runs (p = 1); no interval reaches any confidence.
     const u = runTest(spec({ test: 'mann-whitney', paired: false, a: [1], b: [2] }));
     expect(u.confidenceInterval).toBeNull();
+    expect(u.estimate).toBe(-1);
     expect(u.notes.join(' ')).toMatch(/no confidence interval/);
   });
 

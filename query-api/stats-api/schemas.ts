@@ -5,7 +5,7 @@
 import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { ParamValue, ProjectQuery } from '../routes/schemas.ts';
 import { SelectionSchema } from '../selection.ts';
-import { TESTS } from './types.ts';
+import { ESTIMATE_NAMES, TESTS } from './types.ts';
 
 const Str = Type.String();
 const Num = Type.Number();
@@ -114,8 +114,9 @@ const TestStatsProps = {
   z: NumOrNull,
   pValue: Type.Union([Type.Number(), Type.Null()], { description: 'null for the bootstrap (an interval, no p-value)' }),
   significant: Type.Boolean({ description: 'p ≤ alpha; for the bootstrap: the interval excludes 0' }),
-  estimate: Type.Union([Type.Number(), Type.Null()], { description: 'Paired: mean of a − b; independent: mean(a) − mean(b)' }),
-  confidenceInterval: Type.Union([Interval, Type.Null()]),
+  estimate: Type.Union([Type.Number(), Type.Null()], { description: 't-tests and bootstrap: mean of a − b (paired) or mean(a) − mean(b); rank tests: the Hodges-Lehmann estimate named by estimateName' }),
+  estimateName: lit(ESTIMATE_NAMES, "What estimate is: 'mean difference'; 'Hodges-Lehmann median difference' (Wilcoxon: median of the Walsh averages (d_i + d_j)/2 of d = a − b); 'Hodges-Lehmann shift' (Mann-Whitney: median of all a_i − b_j)"),
+  confidenceInterval: Type.Union([Interval, Type.Null()], { description: 'Interval of estimate; method says how it was computed. confidence may be below the requested level when too few values allow no more (a note says so)' }),
   effectSize: Type.Union([Type.Object({ measure: Str, value: NumOrNull }), Type.Null()]),
   n: Type.Object({ a: Num, b: Num, pairs: NumOrNull }),
   minAchievableP: Type.Union([Type.Number(), Type.Null()], { description: 'Rank tests: the smallest p-value possible at these sample sizes' }),

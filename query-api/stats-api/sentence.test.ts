@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runTest } from './run-test.ts';
 import { summarize } from './sentence.ts';
@@ -12,19 +13,50 @@ describe('summarize', () => {
   it('names the winner with "beats" when a direction is known, in the form of the issue', () => {
     const r = runTest({ test: 'wilcoxon', paired: true, a: better, b: worse, ...opts });
     const s = summarize(r, { labelA: 'config A', labelB: 'B', metric: 'val/acc.max', direction: 'maximize', pairedOver: 'seeds' });
-    expect(s).toMatch(/^config A beats B on val\/acc\.max by 0\.0117 \(95% CI 0\.0106 to 0\.0128\), paired over 8 seeds, p = 0\.00781 \(Wilcoxon signed-rank, exact\)$/);
+    // A rank test reports its Hodges-Lehmann estimate, named so it does not read as a mean.
+    expect(s).toMatch(/^config A beats B on val\/acc\.max by a Hodges-Lehmann median difference of 0\.0117 \(95% CI 0\.0105 to 0\.0130\), paired over 8 seeds, p = 0\.00781 \(Wilcoxon signed-rank, exact\)$/);
     // Lower is better: the same numbers make B the winner, and the difference stays positive.
-    expect(summarize(r, { labelA: 'A', labelB: 'B', metric: 'loss.min', direction: 'minimize', pairedOver: 'seeds' })).toMatch(/^B beats A on loss\.min by 0\.0117 \(95% CI 0\.0106 to 0\.0128\)/);
+    expect(summarize(r, { labelA: 'A', labelB: 'B', metric: 'loss.min', direction: 'minimize', pairedOver: 'seeds' })).toMatch(/^B beats A on loss\.min by a Hodges-Lehmann median difference of 0\.0117 \(95% CI 0\.0105 to 0\.0130\)/);
     // Swapping sides flips the interval so it still reads winner minus loser.
     const swapped = runTest({ test: 'wilcoxon', paired: true, a: worse, b: better, ...opts });
-    expect(summarize(swapped, { labelA: 'B', labelB: 'config A', metric: 'val/acc.max', direction: 'maximize', pairedOver: 'seeds' })).toMatch(/^config A beats B on val\/acc\.max by 0\.0117 \(95% CI 0\.0106 to 0\.0128\)/);
+    expect(summarize(swapped, { labelA: 'B', labelB: 'config A', metric: 'val/acc.max', direction: 'maximize', pairedOver: 'seeds' })).toMatch(/^config A beats B on val\/acc\.max by a Hodges-Lehmann median difference of 0\.0117 \(95% CI 0\.0105 to 0\.0130\)/);
+  });
+
+  it('never lets an outlier turn the winner against the rank test (reviewer reproduction)', () => {
+    // 11 small paired gains for A and one loss of 30. The mean difference is -1.95 (t interval
+    // -7.57 to 3.67), which used to print "B beats A … by 1.95 (95% CI -3.67 to 7.57) … p = 0.0342
+    // (Wilcoxon signed-rank, exact)" although W+ = 66 of 78 (rank-biserial +0.69) favours A.
+    const b = [0.81, 0.84, 0.79, 0.83, 0.8, 0.82, 0.85, 0.78, 0.8, 0.83, 0.81, 0.84];
+    const gains = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, -30];
+    const a = b.map((v, i) => v + gains[i]!);
+    const r = runTest({ test: 'wilcoxon', paired: true, a, b, ...opts });
+    expect(r).toMatchObject({ method: 'exact', pValue: 0.0341796875, significant: true });
+    expect(r.effectSize!.value!).toBeCloseTo(54 / 78, 12);
+    const s = summarize(r, { labelA: 'A', labelB: 'B', metric: 'val/acc.max', direction: 'maximize', pairedOver: 'seeds' });
+    // Hodges-Lehmann 0.55 with the exact 95% interval [0.15, 0.8] (Walsh averages 14 and 65 of 78).
+    expect(s).toBe('A beats B on val/acc.max by a Hodges-Lehmann median difference of 0.550 (95% CI 0.150 to 0.800), paired over 12 seeds, p = 0.0342 (Wilcoxon signed-rank, exact)');
+    expect(r.notes.join(' ')).toMatch(/mean difference a - b is -1\.95, of the other sign/);
+  });
+
+  it('names the side the rank test favours, or no winner (property)', () => {
+    const value = fc.oneof(fc.integer({ min: -4, max: 4 }), fc.double({ min: -10, max: 10, noNaN: true }), fc.constantFrom(-1000, 1000));
+    const pairs = fc.integer({ min: 1, max: 20 }).chain((n) => fc.tuple(fc.array(value, { minLength: n, maxLength: n }), fc.array(value, { minLength: n, maxLength: n })));
+    fc.assert(
+      fc.property(pairs, fc.boolean(), fc.constantFrom(0.05, 0.2), ([a, b], paired, alpha) => {
+        const r = runTest({ test: paired ? 'wilcoxon' : 'mann-whitney', paired, a, b, alternative: 'two-sided', alpha, confidence: 1 - alpha });
+        const s = summarize(r, { labelA: 'A', labelB: 'B', direction: 'maximize' });
+        const expected = !r.significant ? 'no significant difference' : r.effectSize!.value! > 0 ? 'A beats B' : 'B beats A';
+        expect(s.startsWith(expected), `${s} (rank-biserial ${r.effectSize!.value})`).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('says higher or lower without a direction, and "no significant difference" otherwise', () => {
     const r = runTest({ test: 'welch-t', paired: false, a: worse, b: better, ...opts });
     expect(summarize(r, { labelA: 'a', labelB: 'b', unit: 'values' })).toMatch(/^a is lower than b by 0\.0117 \(95% CI 0\.0060 to 0\.0174\), 8 vs 8 values, p = 0\.000671 \(Welch's t-test\)$/);
     const none = runTest({ test: 'mann-whitney', paired: false, a: [1, 3, 5, 7], b: [2, 4, 6, 8], ...opts });
-    expect(summarize(none, { labelA: 'a', labelB: 'b', unit: 'runs' })).toMatch(/^no significant difference between a and b at alpha = 0\.05: a - b = -1\.00 \(95% CI -\d\.\d\d to \d\.\d\d\), 4 vs 4 runs, p = 0\.686 \(Mann-Whitney U, exact\)$/);
+    expect(summarize(none, { labelA: 'a', labelB: 'b', unit: 'runs' })).toBe('no significant difference between a and b at alpha = 0.05: Hodges-Lehmann shift a - b = -1.00 (95% CI -7.00 to 5.00), 4 vs 4 runs, p = 0.686 (Mann-Whitney U, exact)');
   });
 
   it('writes one-sided intervals as a bound, and the bootstrap without a p-value', () => {

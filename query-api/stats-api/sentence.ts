@@ -1,10 +1,13 @@
-// The plain-language sentence of a test result, e.g. "A beats B on val/acc.max by 0.0120 (95% CI
-// 0.0040 to 0.0200), paired over 5 seeds, p = 0.0078 (Wilcoxon signed-rank, exact)". A winner
-// is named only when the result is significant; "beats" needs a direction (maximize: higher is
-// better), otherwise the sentence says "higher" or "lower". The difference printed is always
-// the positive one (winner minus loser), with its interval turned the same way.
+// The plain-language sentence of a test result, e.g. "A beats B on val/acc.max by a
+// Hodges-Lehmann median difference of 0.0120 (95% CI 0.0040 to 0.0200), paired over 5 seeds,
+// p = 0.0078 (Wilcoxon signed-rank, exact)". A winner is named only when the result is
+// significant; "beats" needs a direction (maximize: higher is better), otherwise the sentence
+// says "higher" or "lower". The winner, the size and its interval all come from the estimate the
+// test is about (a mean for t-tests, Hodges-Lehmann for rank tests, named so it does not read as
+// a mean), so they cannot contradict the p-value. The difference printed is always the positive
+// one (winner minus loser), with its interval turned the same way.
 import { fixed, formatP, percent, sharedDecimals } from './format.ts';
-import type { IntervalOut, TestOutcome } from './types.ts';
+import { MEAN_DIFFERENCE, type IntervalOut, type TestOutcome } from './types.ts';
 
 export type Direction = 'maximize' | 'minimize';
 
@@ -38,13 +41,16 @@ export function summarize(o: TestOutcome, ctx: SentenceContext): string {
   const evidence = o.pValue !== null ? `, ${formatP(o.pValue)} (${o.label})` : ` (${o.label})`;
   const ci = o.confidenceInterval;
   const est = o.estimate;
-  if (est === null) return `${A} vs ${B}${on}: the mean difference is not a finite number, so no size can be given; ${sizes}${evidence}`;
+  if (est === null) return `${A} vs ${B}${on}: the ${o.estimateName} is not a finite number, so no size can be given; ${sizes}${evidence}`;
+  // A mean difference reads as the plain difference; any other estimate says what it is.
+  const named = o.estimateName !== MEAN_DIFFERENCE;
 
+  // An estimate of exactly 0 (possible for a rank test with many ties) defers to the rank effect.
   const sign = est !== 0 ? Math.sign(est) : Math.sign(o.effectSize?.value ?? 0);
   if (!o.significant || sign === 0) {
     const d = sharedDecimals([est, ci?.lower ?? null, ci?.upper ?? null]);
     const what = o.significant ? `${A} and ${B} differ${on}` : `no significant difference between ${A} and ${B}${on} at alpha = ${o.alpha}`;
-    return `${what}: ${A} - ${B} = ${fixed(est, d)}${ci ? ` (${intervalText(ci, d)})` : ''}, ${sizes}${evidence}`;
+    return `${what}: ${named ? `${o.estimateName} ` : ''}${A} - ${B} = ${fixed(est, d)}${ci ? ` (${intervalText(ci, d)})` : ''}, ${sizes}${evidence}`;
   }
   // Oriented so the printed difference is positive: higher minus lower.
   const magnitude = Math.abs(est);
@@ -54,8 +60,6 @@ export function summarize(o: TestOutcome, ctx: SentenceContext): string {
   const claim = ctx.direction
     ? ctx.direction === 'maximize' ? `${higher} beats ${lower}` : `${lower} beats ${higher}`
     : `${A} is ${sign > 0 ? 'higher' : 'lower'} than ${B}`;
-  const disagree = est !== 0 && o.effectSize?.value != null && o.effectSize.value !== 0 && Math.sign(o.effectSize.value) !== sign
-    ? '; the rank effect size points the other way (a few extreme values drive the mean)'
-    : '';
-  return `${claim}${on} by ${fixed(magnitude, d)}${oriented ? ` (${intervalText(oriented, d)})` : ''}, ${sizes}${evidence}${disagree}`;
+  const size = `${named ? `a ${o.estimateName} of ` : ''}${fixed(magnitude, d)}`;
+  return `${claim}${on} by ${size}${oriented ? ` (${intervalText(oriented, d)})` : ''}, ${sizes}${evidence}`;
 }

@@ -25,11 +25,19 @@ export interface TestSpec {
   resamples?: number;
 }
 
+export const MEAN_DIFFERENCE = 'mean difference';
+/** Wilcoxon signed-rank: median of the Walsh averages (d_i + d_j)/2 of the differences a − b. */
+export const HL_MEDIAN_DIFFERENCE = 'Hodges-Lehmann median difference';
+/** Mann-Whitney U: median of all differences a_i − b_j. */
+export const HL_SHIFT = 'Hodges-Lehmann shift';
+export const ESTIMATE_NAMES = [MEAN_DIFFERENCE, HL_MEDIAN_DIFFERENCE, HL_SHIFT] as const;
+export type EstimateName = (typeof ESTIMATE_NAMES)[number];
+
 export interface IntervalOut {
   lower: number | null;
   upper: number | null;
   confidence: number;
-  /** Where the interval comes from, e.g. "paired t interval of the mean difference". */
+  /** Where the interval comes from, e.g. "paired t interval of the mean paired difference". */
   method: string;
 }
 
@@ -53,8 +61,13 @@ export interface TestOutcome {
   pValue: number | null;
   /** p ≤ alpha; for the bootstrap, the interval excludes 0. */
   significant: boolean;
-  /** Paired: mean of a − b. Unpaired: mean(a) − mean(b). */
+  /**
+   * t-tests and bootstrap: the mean of a − b (paired) or mean(a) − mean(b). Rank tests: the
+   * Hodges–Lehmann estimate that matches the test (see estimateName), never a mean.
+   */
   estimate: number | null;
+  /** What `estimate` is, so a reader never takes a Hodges–Lehmann estimate for a mean. */
+  estimateName: EstimateName;
   confidenceInterval: IntervalOut | null;
   effectSize: { measure: string; value: number | null } | null;
   n: { a: number; b: number; pairs: number | null };

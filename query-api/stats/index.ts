@@ -1,6 +1,7 @@
-// Statistics for comparing runs: paired and Welch t-tests, Wilcoxon signed-rank, Mann–Whitney U,
-// bootstrap intervals of a mean difference, and Holm / Benjamini–Hochberg adjustments. Pure
-// functions, no I/O. Conventions shared by all of them:
+// Statistics for comparing runs: paired and Welch t-tests, Wilcoxon signed-rank, Mann–Whitney U
+// with their Hodges–Lehmann estimates and intervals, bootstrap intervals of a mean difference,
+// and Holm / Benjamini–Hochberg adjustments. Pure functions, no I/O. Conventions shared by all
+// of them:
 // - 'greater' means a > b (a − b > 0 for paired data); default alternative 'two-sided'.
 // - Bad input (empty or non-finite samples, too few values for a variance, paired samples of
 //   different lengths, options out of range) throws StatsInputError; map it to HTTP 400.
@@ -15,6 +16,8 @@ export { wilcoxonSignedRank } from './wilcoxon.ts';
 export type { WilcoxonResult } from './wilcoxon.ts';
 export { mannWhitneyU } from './mann-whitney.ts';
 export type { MannWhitneyResult } from './mann-whitney.ts';
+export { hodgesLehmannPaired, hodgesLehmannTwoSample } from './hodges-lehmann.ts';
+export type { HodgesLehmannOptions, HodgesLehmannResult } from './hodges-lehmann.ts';
 export { bootstrapMeanDifference } from './bootstrap.ts';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap.ts';
 export { benjaminiHochbergAdjust, holmAdjust } from './corrections.ts';

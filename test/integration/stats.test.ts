@@ -12,7 +12,7 @@ import type { App } from '../../query-api/app.ts';
 import { parseMetricRef } from '../../query-api/selection.ts';
 import { compareSides, type SideData } from '../../query-api/stats-api/compare-sides.ts';
 import { fakeRun } from '../../query-api/stats-api/test-runs.ts';
-import { mannWhitneyU, pairedTTest, welchTTest, wilcoxonSignedRank } from '../../query-api/stats/index.ts';
+import { hodgesLehmannPaired, mannWhitneyU, pairedTTest, welchTTest, wilcoxonSignedRank } from '../../query-api/stats/index.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 
@@ -118,14 +118,16 @@ describe('POST /v1/stats/compare', () => {
     expect(r.statusCode, r.body).toBe(200);
     const body = r.json();
     const ref = wilcoxonSignedRank(effect.a, effect.b);
-    const t = pairedTTest(effect.a, effect.b);
-    expect(body.result).toMatchObject({ test: 'wilcoxon', method: 'exact', paired: true, significant: true, n: { pairs: 8 }, pValue: ref.pValue });
+    // A rank test reports the rank estimate: the Hodges–Lehmann shift and the interval that inverts the test.
+    const hl = hodgesLehmannPaired(effect.a, effect.b, { alternative: 'two-sided', confidence: 0.95, method: 'exact' });
+    expect(body.result).toMatchObject({ test: 'wilcoxon', method: 'exact', paired: true, significant: true, n: { pairs: 8 }, pValue: ref.pValue, estimateName: 'Hodges-Lehmann median difference' });
     expect(ref.pValue).toBe(2 / 256); // every seed favours A
-    expect(body.result.estimate).toBeCloseTo(t.estimate, 12);
+    expect(body.result.estimate).toBeCloseTo(hl.estimate, 12);
     expect(Math.abs(body.result.estimate - EFFECT)).toBeLessThan(0.003);
-    expect(body.result.confidenceInterval.lower).toBeCloseTo(t.confidenceInterval.lower, 12);
+    expect(body.result.confidenceInterval.lower).toBeCloseTo(hl.interval.lower, 12);
+    expect(body.result.confidenceInterval.lower).toBeGreaterThan(0);
     expect(body.reason).toMatch(/^every seed of config A has a counterpart in config=B and vice versa, so the comparison is paired by seed \(8 pairs\); .*Wilcoxon signed-rank/);
-    expect(body.summary).toMatch(/^config A beats config=B on val\/acc\.max by 0\.0\d{3} \(95% CI 0\.0\d{3} to 0\.0\d{3}\), paired over 8 seeds, p = 0\.00781 \(Wilcoxon signed-rank, exact\)$/);
+    expect(body.summary).toMatch(/^config A beats config=B on val\/acc\.max by a Hodges-Lehmann median difference of 0\.0\d{3} \(95% CI 0\.0\d{3} to 0\.0\d{3}\), paired over 8 seeds, p = 0\.00781 \(Wilcoxon signed-rank, exact\)$/);
     expect(body.pairing).toMatchObject({ by: 'seed', matched: 8, onlyA: [], onlyB: [], noKeyA: [], noKeyB: [] });
     expect(body.pairing.pairs.map((p: { key: string }) => p.key)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
     expect(body.pairing.pairs[3]).toEqual({ key: '3', a: effect.a[3], b: effect.b[3], runIdsA: ['A-3'], runIdsB: ['B-3'] });
@@ -139,8 +141,8 @@ describe('POST /v1/stats/compare', () => {
 
   it('warns about a lineage difference between the sides', async () => {
     const body = (await compare({ a: side('effect', 'C'), b: side('effect', 'B'), metric: 'val/acc.max' })).json();
-    expect(body.confounds.map((c: { field: string }) => c.field)).toEqual(['lineage.dataVersion']);
-    expect(body.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/differ in lineage\.dataVersion \(v2 vs v1\) besides params\.config/)]));
+    expect(body.confounds.map((c: { field: string }) => c.field)).toEqual(['lineage.data_version']);
+    expect(body.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/differ in lineage\.data_version \(v2 vs v1\) besides params\.config/)]));
   });
 
   it('pairs what matches and warns about pairing keys missing on one side', async () => {
@@ -166,7 +168,7 @@ describe('POST /v1/stats/compare', () => {
     expect(body.result).toMatchObject({ paired: true, n: { pairs: 6 }, significant: true });
     expect(body.pairing.pairs.map((p: { key: string }) => p.key)).toEqual([...CLASSES].sort());
     expect(body.pairing.description).toMatch(/^each pair is one segment/);
-    expect(body.summary).toMatch(/^A beats B on val\/acc\.max by 0\.0200 .*, paired over 6 segments, p = /);
+    expect(body.summary).toMatch(/^A beats B on val\/acc\.max by (a Hodges-Lehmann median difference of )?0\.0200 .*, paired over 6 segments, p = /);
   });
 
   it('answers 400 for what cannot be compared, 401/403 without the right token', async () => {
