@@ -3,8 +3,9 @@
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { SqlInputError } from '../common/sql-quote.ts';
 import type { Field } from './filter/ast.ts';
+import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from './filter/catalogue.ts';
 import { fieldLabel, parseField } from './filter/fields.ts';
-import { lineageFields } from './compare.ts';
+import { lineageByName } from './compare.ts';
 import { getSummaries, type RunRecord } from './store.ts';
 
 export const MAX_COLUMNS = 50;
@@ -19,19 +20,22 @@ export function parseColumns(input: string): { label: string; field: Field }[] {
   });
 }
 
-type Cell = number | string | boolean | null;
+/** Refuses columns naming params or metrics the project does not hold (see filter/catalogue.ts for an empty project). */
+export function checkColumns(columns: { label: string; field: Field }[], params: ParamCatalogue | undefined, metrics: MetricCatalogue | undefined): void {
+  for (const { field } of columns) {
+    const why = field.kind === 'param' ? unknownParam(field.name, params) : field.kind === 'metric' ? unknownMetric(field, metrics, { prefix: 'metrics.', aggregates: true }) : null;
+    if (why) throw new SqlInputError(`columns: ${why}`);
+  }
+}
 
-const LINEAGE_KEYS: Record<string, string> = {
-  git_commit: 'gitCommit', git_dirty: 'gitDirty', data_version: 'dataVersion', seed: 'seed', host: 'host', parent_run_id: 'parentRunId',
-  language: 'environment.language', language_version: 'environment.languageVersion', hardware: 'environment.hardware',
-};
+type Cell = number | string | boolean | null;
 
 function cell(run: RunRecord, f: Field): Cell {
   switch (f.kind) {
     case 'param': return run.params[f.name] ?? null;
     case 'tag': return run.tags[f.name] ?? null;
     case 'library': return run.lineage.environment.libraries[f.name] ?? null;
-    case 'lineage': return lineageFields(run)[LINEAGE_KEYS[f.name]!] ?? null;
+    case 'lineage': return lineageByName(run)[f.name] ?? null;
     case 'attribute':
       switch (f.name) {
         case 'run_id': return run.id;

@@ -73,6 +73,27 @@ export function lineageFields(r: RunRecord): Record<string, Cell> {
   return out;
 }
 
+/**
+ * The lineage fields under the filter language's names (data_version, language_version,
+ * libraries.torch, …): how confound warnings and `columns` name them, and what `variables` takes.
+ */
+export function lineageByName(r: RunRecord): Record<string, Cell> {
+  const l = r.lineage;
+  const out: Record<string, Cell> = {
+    git_commit: l.gitCommit,
+    git_dirty: l.gitDirty,
+    data_version: l.dataVersion,
+    language: l.environment.language,
+    language_version: l.environment.languageVersion,
+    hardware: l.environment.hardware,
+    seed: l.seed,
+    host: l.host,
+    parent_run_id: l.parentRunId,
+  };
+  for (const [lib, v] of Object.entries(l.environment.libraries)) out[`libraries.${lib}`] = v;
+  return out;
+}
+
 export function compareRuns(
   runs: RunRecord[],
   summaries: Map<string, MetricSummary[]>,

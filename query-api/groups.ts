@@ -1,5 +1,7 @@
 // Groups runs by param values — by a list of params, or by every param except the seed (so
 // replicates of one configuration fall together) — and summarises a metric per group.
+import { badRequest } from './errors.ts';
+import { unknownParam, type ParamCatalogue } from './filter/catalogue.ts';
 import { meanCI } from './group-stats.ts';
 import type { RunRecord } from './store.ts';
 
@@ -19,6 +21,23 @@ export function groupingParams(runs: RunRecord[], by: string[] | 'all-but-seed')
   const all = new Set<string>();
   for (const r of runs) for (const k of Object.keys(r.params)) all.add(k);
   return [...all].filter((k) => !SEED_PARAMS.has(k)).sort();
+}
+
+/**
+ * A 400 for grouping params the project does not hold (with "did you mean") or that no selected
+ * run sets: grouping by it would silently split nothing. `what` names the request field.
+ */
+export function checkGroupingParams(params: string[], runs: RunRecord[], catalogue: ParamCatalogue | undefined, what: string): void {
+  for (const p of params) {
+    const why = unknownParam(p, catalogue);
+    if (why) throw badRequest(`${what}: ${why}`);
+  }
+  if (runs.length === 0) return;
+  const held = new Set(runs.flatMap((r) => Object.keys(r.params)));
+  const missing = params.filter((p) => !held.has(p));
+  if (missing.length > 0) {
+    throw badRequest(`${what}: none of the ${runs.length} selected run(s) has ${missing.map((p) => `params.${p}`).join(' or ')}, so it cannot split them into groups`);
+  }
 }
 
 export function groupRuns(runs: RunRecord[], params: string[]): Group[] {

@@ -4,14 +4,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { quoteString, quoteStringList } from '../common/sql-quote.ts';
+import { cataloguesFor } from './catalogues.ts';
 import { badRequest } from './errors.ts';
 import type { Aggregate } from './filter/ast.ts';
 import { compileFilter } from './filter/compile.ts';
-import { parseField } from './filter/fields.ts';
+import { fieldsIn, parseField } from './filter/fields.ts';
 import { parseFilter } from './filter/parser.ts';
 import { RUN_COLUMNS, SUMMARY_AGGREGATES } from './sql/queries.ts';
 import { runSourceSql } from './sql/run-list.ts';
-import { paramCatalogue, toRunRecord, type RunRecord } from './store.ts';
+import { toRunRecord, type RunRecord } from './store.ts';
 
 export const SelectionSchema = Type.Object(
   {
@@ -24,17 +25,51 @@ export const SelectionSchema = Type.Object(
 );
 export type Selection = Static<typeof SelectionSchema>;
 
-/** The SQL of the selected runs (with status_value), for IN subqueries and full reads. */
+/**
+ * ClickHouse refuses queries longer than max_query_size (256 KiB on 18.16) with a syntax error
+ * (code 62), and a selection is spelled out in SQL — an explicit runIds list in full. Beyond
+ * this many bytes of selection SQL (headroom left for the query around it) the request gets a
+ * 400 saying what to send instead.
+ */
+export const MAX_SELECTION_SQL = 200_000;
+
+/**
+ * A 400 when `sql`, which holds `runIds` quoted `copies` times, is longer than ClickHouse takes;
+ * the message says roughly how many ids of this length would fit, and `instead` what to do.
+ */
+export function refuseLongIdList(sql: string, runIds: readonly string[], copies: number, instead: string): void {
+  const bytes = Buffer.byteLength(sql);
+  if (bytes <= MAX_SELECTION_SQL) return;
+  const list = Buffer.byteLength(quoteStringList(runIds));
+  const fit = Math.max(0, Math.floor(((MAX_SELECTION_SQL - (bytes - copies * list)) / (copies * list)) * runIds.length));
+  throw badRequest(`the runIds list is too long for one query (${runIds.length.toLocaleString('en-US')} ids; about ${fit.toLocaleString('en-US')} ids of this length fit): ${instead}`);
+}
+
+/** A filter compiled against the project's catalogues: unknown params and metrics and type mismatches are 400s. */
+export async function compileFilterFor(ch: ClickHouseClient, project: string, input: string): Promise<string> {
+  const expr = parseFilter(input);
+  const { params, metrics } = await cataloguesFor(ch, project, fieldsIn(expr));
+  const sql = compileFilter(expr, { project, input, params, metrics });
+  if (Buffer.byteLength(sql) > MAX_SELECTION_SQL) {
+    throw badRequest(`the filter compiles to a query longer than ClickHouse accepts; use fewer conditions or shorter 'in' lists, or select by sweep or experiment`);
+  }
+  return sql;
+}
+
+/** The SQL of the selected runs (with status_value), for IN subqueries and full reads; a 400 when too long for ClickHouse. */
 export async function selectionSql(ch: ClickHouseClient, project: string, sel: Selection): Promise<string> {
   let filterSql: string | undefined;
-  if (sel.filter !== undefined && sel.filter.trim() !== '') {
-    filterSql = compileFilter(parseFilter(sel.filter), { project, input: sel.filter, params: await paramCatalogue(ch, project) });
-  }
+  if (sel.filter !== undefined && sel.filter.trim() !== '') filterSql = await compileFilterFor(ch, project, sel.filter);
   if (sel.runIds) {
     const ids = `run_id IN (${quoteStringList(sel.runIds)})`;
     filterSql = filterSql ? `(${filterSql}) AND ${ids}` : ids;
   }
-  return runSourceSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql });
+  const source = runSourceSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql });
+  if (sel.runIds) {
+    const n = sel.runIds.length.toLocaleString('en-US');
+    refuseLongIdList(source, sel.runIds, 1, `select the runs with a filter (e.g. sweep, experiment, params or tags) instead of ${n} run ids`);
+  }
+  return source;
 }
 
 /** Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit). */

@@ -1,7 +1,7 @@
 // Reads from ClickHouse and shapes rows into the API's domain objects. Routes call these;
 // nothing here knows about HTTP.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import type { ParamCatalogue, ParamType } from './filter/compile.ts';
+import type { MetricCatalogue, ParamCatalogue, ParamType } from './filter/catalogue.ts';
 import * as sql from './sql/queries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery } from './sql/run-list.ts';
 
@@ -182,26 +182,49 @@ export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<
   return { runs, last, hasMore };
 }
 
-const catalogueCache = new Map<string, { at: number; value: Promise<ParamCatalogue> }>();
 const CATALOGUE_TTL_MS = 5_000;
+type CatalogueCache<T> = Map<string, { at: number; value: Promise<T> }>;
+const paramCache: CatalogueCache<ParamCatalogue> = new Map();
+const metricCache: CatalogueCache<MetricCatalogue> = new Map();
 
-/** Which types each param takes in a project (cached for a few seconds: filters check against it). */
-export function paramCatalogue(ch: ClickHouseClient, project: string): Promise<ParamCatalogue> {
-  const hit = catalogueCache.get(project);
-  if (hit && Date.now() - hit.at < CATALOGUE_TTL_MS) return hit.value;
-  const value = rows<{ k: string; t: ParamType }>(ch, sql.paramCatalogueSql(project)).then((list) => {
+/** A per-project catalogue, cached for a few seconds (every filter checks against one); `fresh` reloads it. */
+function cachedCatalogue<T>(cache: CatalogueCache<T>, project: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(project);
+  if (!fresh && hit && Date.now() - hit.at < CATALOGUE_TTL_MS) return hit.value;
+  const value = load();
+  value.catch(() => {
+    if (cache.get(project)?.value === value) cache.delete(project);
+  });
+  cache.delete(project);
+  cache.set(project, { at: Date.now(), value });
+  if (cache.size > 1000) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+/** Which types each param takes in a project. */
+export function paramCatalogue(ch: ClickHouseClient, project: string, fresh = false): Promise<ParamCatalogue> {
+  return cachedCatalogue(paramCache, project, fresh, async () => {
     const out: ParamCatalogue = new Map();
-    for (const { k, t } of list) {
+    for (const { k, t } of await rows<{ k: string; t: ParamType }>(ch, sql.paramCatalogueSql(project))) {
       const set = out.get(k) ?? new Set<ParamType>();
       set.add(t);
       out.set(k, set);
     }
     return out;
   });
-  value.catch(() => catalogueCache.delete(project));
-  catalogueCache.set(project, { at: Date.now(), value });
-  if (catalogueCache.size > 1000) catalogueCache.delete(catalogueCache.keys().next().value!);
-  return value;
+}
+
+/** Which segments each metric key is logged with in a project ('' for the unsegmented series). */
+export function metricCatalogue(ch: ClickHouseClient, project: string, fresh = false): Promise<MetricCatalogue> {
+  return cachedCatalogue(metricCache, project, fresh, async () => {
+    const out: MetricCatalogue = new Map();
+    for (const { key, segment } of await rows<{ key: string; segment: string }>(ch, sql.metricCatalogueSql(project))) {
+      const set = out.get(key) ?? new Set<string>();
+      set.add(segment);
+      out.set(key, set);
+    }
+    return out;
+  });
 }
 
 export interface SeriesBucket {

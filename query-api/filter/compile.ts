@@ -8,17 +8,19 @@
 import { quoteNumber, quoteString } from '../../common/sql-quote.ts';
 import { SUMMARY_AGGREGATES } from '../sql/queries.ts';
 import type { Expr, Field, Literal } from './ast.ts';
+import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from './catalogue.ts';
 import { FilterError } from './errors.ts';
 import { fieldLabel } from './fields.ts';
 
-export type ParamType = 'number' | 'string' | 'bool';
-/** Which types each param takes across the project's runs; enables "unknown param" and type errors. */
-export type ParamCatalogue = Map<string, Set<ParamType>>;
+export type { ParamCatalogue, ParamType, MetricCatalogue } from './catalogue.ts';
 
 export interface CompileContext {
   project: string;
   input: string;
+  /** When given, params are checked against it (unknown names and type mismatches are errors). */
   params?: ParamCatalogue;
+  /** When given, metric keys and segments are checked against it. */
+  metrics?: MetricCatalogue;
 }
 
 
@@ -72,31 +74,18 @@ function access(f: Field, ctx: CompileContext, literalKind: Literal['kind'], at:
 }
 
 function checkParam(name: string, kind: Literal['kind'], ctx: CompileContext, at: number): void {
-  if (!ctx.params) return;
-  const types = ctx.params.get(name);
-  if (!types) {
-    const near = [...ctx.params.keys()].filter((k) => similar(k, name)).slice(0, 3);
-    throw new FilterError(`no run in this project has params.${name}${near.length ? `; did you mean ${near.map((k) => `params.${k}`).join(' or ')}?` : ''}`, ctx.input, at);
-  }
-  if (!types.has(kind)) {
+  const unknown = unknownParam(name, ctx.params);
+  if (unknown) throw new FilterError(unknown, ctx.input, at);
+  const types = ctx.params?.get(name);
+  if (types && !types.has(kind)) {
     const held = [...types].join(' or ');
     throw new FilterError(`params.${name} holds ${held} values in this project; compare it with a ${held}, not a ${kind}`, ctx.input, at);
   }
 }
 
-function similar(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x.includes(y) || y.includes(x)) return true;
-  // Edit distance ≤ 2, enough for typos in short names.
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [i, ...Array<number>(y.length).fill(0)]);
-  for (let j = 1; j <= y.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= x.length; i++) {
-    for (let j = 1; j <= y.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-  }
-  return d[x.length]![y.length]! <= 2;
+function checkMetric(f: Extract<Field, { kind: 'metric' }>, ctx: CompileContext, at: number): void {
+  const unknown = unknownMetric(f, ctx.metrics, { prefix: 'metrics.', aggregates: true });
+  if (unknown) throw new FilterError(unknown, ctx.input, at);
 }
 
 function metricSubquery(f: Extract<Field, { kind: 'metric' }>, ctx: CompileContext, having: string | null): string {
@@ -115,7 +104,8 @@ export function compileFilter(e: Expr, ctx: CompileContext): string {
       return `(NOT ${compileFilter(e.expr, ctx)})`;
     case 'exists': {
       const f = e.field;
-      if (f.kind === 'metric') return metricSubquery(f, ctx, null);
+      // Like a param, a metric no run has logged simply does not exist on any run.
+      if (f.kind === 'metric') return ctx.metrics && !ctx.metrics.get(f.key)?.has(f.segment) ? '0' : metricSubquery(f, ctx, null);
       if (f.kind === 'param') {
         if (ctx.params && !ctx.params.has(f.name)) return '0';
         return `has(param_keys, ${quoteString(f.name)})`;
@@ -124,7 +114,10 @@ export function compileFilter(e: Expr, ctx: CompileContext): string {
     }
     case 'compare': {
       const f = e.field;
-      if (f.kind === 'metric') return metricSubquery(f, ctx, `${e.op} ${literalSql(e.value)}`);
+      if (f.kind === 'metric') {
+        checkMetric(f, ctx, e.at);
+        return metricSubquery(f, ctx, `${e.op} ${literalSql(e.value)}`);
+      }
       const a = access(f, ctx, e.value.kind, e.at);
       const v = f.kind === 'attribute' && f.name === 'started_at' ? dateMs(e.value) : literalSql(e.value);
       return `(${a.present} AND ${a.value} ${e.op} ${v})`;
@@ -133,7 +126,10 @@ export function compileFilter(e: Expr, ctx: CompileContext): string {
       const f = e.field;
       const list = e.values.map((v) => (f.kind === 'attribute' && f.name === 'started_at' ? dateMs(v) : literalSql(v))).join(', ');
       const op = e.negated ? 'NOT IN' : 'IN';
-      if (f.kind === 'metric') return metricSubquery(f, ctx, `${op} (${list})`);
+      if (f.kind === 'metric') {
+        checkMetric(f, ctx, e.at);
+        return metricSubquery(f, ctx, `${op} (${list})`);
+      }
       const a = access(f, ctx, e.values[0]!.kind, e.at);
       return `(${a.present} AND ${a.value} ${op} (${list}))`;
     }

@@ -6,7 +6,7 @@
 //                                      language_version, hardware (strings), git_dirty (bool), seed (number)
 //   lineage.libraries.<name>           string (a library version)
 //   run_id, name, experiment, sweep, user, status (strings), started_at (a date)
-import type { Aggregate, AttributeName, Field, LineageName } from './ast.ts';
+import type { Aggregate, AttributeName, Expr, Field, LineageName } from './ast.ts';
 
 export type ValueType = 'number' | 'string' | 'bool' | 'date' | 'param';
 
@@ -17,7 +17,9 @@ const LINEAGE: Record<LineageName, ValueType> = {
   git_commit: 'string', git_dirty: 'bool', data_version: 'string', seed: 'number', host: 'string',
   parent_run_id: 'string', language: 'string', language_version: 'string', hardware: 'string',
 };
-const AGGREGATES = new Set<Aggregate>(['last', 'min', 'max', 'mean', 'count']);
+export const AGGREGATE_NAMES: readonly Aggregate[] = ['last', 'min', 'max', 'mean', 'count'];
+const AGGREGATES = new Set<Aggregate>(AGGREGATE_NAMES);
+export const LINEAGE_NAMES = Object.keys(LINEAGE) as LineageName[];
 
 export function fieldType(f: Field): ValueType {
   switch (f.kind) {
@@ -79,4 +81,18 @@ export function parseField(path: string): Field | string {
     default:
       return `a field: params.<name>, metrics.<key>[.<aggregate>], tags.<name>, lineage.<name> or one of ${Object.keys(ATTRIBUTES).join(', ')}`;
   }
+}
+
+/** Every field a filter names, in order (for loading the catalogues it is checked against). */
+export function fieldsIn(e: Expr): Field[] {
+  const out: Field[] = [];
+  // Iterative: a long chain of 'or' is a deep left-leaning tree.
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.kind === 'and' || x.kind === 'or') stack.push(x.right, x.left);
+    else if (x.kind === 'not') stack.push(x.expr);
+    else out.push(x.field);
+  }
+  return out;
 }

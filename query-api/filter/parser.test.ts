@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, type ParamCatalogue, type ParamType } from './compile.ts';
+import { compileFilter, type MetricCatalogue, type ParamCatalogue, type ParamType } from './compile.ts';
 import { FilterError } from './errors.ts';
 import { parseFilter } from './parser.ts';
 
@@ -76,6 +76,30 @@ describe('compileFilter', () => {
     expect(() => compile('params.lrr > 1')).toThrow(/no run in this project has params.lrr; did you mean params.lr/);
     expect(() => compile('params.optimizer = 1')).toThrow(/holds string values/);
     expect(compile('exists params.nothing')).toBe('0');
+  });
+
+  it('checks metric keys and segments against the catalogue, dotted keys included', () => {
+    const metrics: MetricCatalogue = new Map([['val/acc', new Set(['', 'class=cat'])], ['train.loss', new Set([''])], ['acc', new Set([''])]]);
+    const withMetrics = (input: string) => compileFilter(parseFilter(input), { project: 'p', input, params, metrics });
+    const error = (input: string) => {
+      try {
+        withMetrics(input);
+      } catch (e) {
+        expect(e).toBeInstanceOf(FilterError);
+        return (e as Error).message;
+      }
+      throw new Error(`accepted ${input}`);
+    };
+    expect(error('metrics.nope.max > 1')).toMatch(/^no run in this project has logged metrics.nope \(at position 1/);
+    expect(error('params.lr > 0 and metrics.acc.median > 1')).toMatch(/^unknown aggregate 'median' \(last, min, max, mean, count\) or unknown metric metrics.acc.median; did you mean metrics.acc.mean\? \(at position 19/);
+    expect(error("metrics.val/acc[class=cot].max in (1, 2)")).toMatch(/did you mean metrics.val\/acc\[class=cat\]\?/);
+    expect(withMetrics('metrics.train.loss < 1')).toContain("key = 'train.loss'");
+    expect(withMetrics('metrics.train.loss.min < 1')).toContain('HAVING min(value_min) < 1');
+    // Like a param, a metric no run has logged exists on no run.
+    expect(withMetrics('exists metrics.nope')).toBe('0');
+    expect(withMetrics('exists metrics.val/acc[class=cat]')).toContain("segment = 'class=cat'");
+    // A project with no metric yet: nothing is checked and nothing matches.
+    expect(compileFilter(parseFilter('metrics.nope > 1'), { project: 'p', input: 'metrics.nope > 1', params, metrics: new Map() })).toContain("key = 'nope'");
   });
 
   it('compiles metric conditions to subqueries over the summary rollup', () => {

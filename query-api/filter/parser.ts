@@ -6,7 +6,8 @@
 //   predicate  := FIELD OP literal | FIELD ['not'] 'in' '(' literal (',' literal)* ')' | FIELD ['not'] 'like' STRING
 //   literal    := NUMBER | STRING | 'true' | 'false'
 // Types are checked here (a number against a string field is an error, not an empty result);
-// params, whose type lives in the data, are checked against the catalogue in compile.ts.
+// params (whose type lives in the data) and metric keys are checked against the project's
+// catalogues in compile.ts.
 import type { Comparator, Expr, Field, Literal } from './ast.ts';
 import { FilterError } from './errors.ts';
 import { fieldLabel, fieldType, parseField } from './fields.ts';

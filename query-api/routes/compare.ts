@@ -3,10 +3,14 @@
 // only, so another project's run id is a 404 like any unknown id.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
+import { cataloguesFor } from '../catalogues.ts';
 import { compareRuns } from '../compare.ts';
-import { findConfounds } from '../confounds.ts';
+import { findConfounds, studiedFields } from '../confounds.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { unknownSeries } from '../filter/catalogue.ts';
 import { projectOf } from '../plugins/auth.ts';
+import { refuseLongIdList } from '../selection.ts';
+import { runsByIdSql } from '../sql/queries.ts';
 import { getArtifacts, getRuns, getSummaries } from '../store.ts';
 import { AuthErrors, ErrorBody, ParamValue, ProjectQuery } from './schemas.ts';
 
@@ -41,7 +45,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
             runIds: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: MAX_COMPARE_RUNS, uniqueItems: true }),
             metrics: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 200, description: 'Metric keys to include; all when omitted' })),
             baseline: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Run the deltas are taken against (default: the first run)' })),
-            variables: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 100, description: 'The params you meant to vary (e.g. params.lr); differences anywhere else are reported as confounds' })),
+            variables: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 100, description: 'The fields you meant to vary, as in the filter language (params.lr or lr, lineage.data_version, lineage.libraries.torch); differences anywhere else are reported as confounds' })),
             params: Type.Optional(Type.Union([Type.Literal('differing'), Type.Literal('all')], { default: 'differing', description: 'Which params to list' })),
           },
           { additionalProperties: false },
@@ -71,6 +75,17 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
       const project = projectOf(req);
       const { runIds, metrics, baseline, variables, params } = req.body;
       if (baseline !== undefined && !runIds.includes(baseline)) throw badRequest(`baseline "${baseline}" is not one of runIds`);
+      // The run lookup spells the ids out twice, the longest of compare's queries.
+      refuseLongIdList(runsByIdSql(project, runIds), runIds, 2, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
+      const variableParams = (variables ?? []).map((v) => v.trim()).filter((v) => !v.startsWith('lineage.')).map((v) => v.replace(/^params\./, ''));
+      const known = await cataloguesFor(deps.clickhouse, project, [
+        ...(metrics ?? []).map((key) => ({ kind: 'metric' as const, key })),
+        ...variableParams.map((name) => ({ kind: 'param' as const, name })),
+      ]);
+      for (const key of metrics ?? []) {
+        const why = unknownSeries(key, known.metrics, false, 'compare returns every summary and segment of it');
+        if (why) throw badRequest(`metrics: ${why}`);
+      }
       const found = await getRuns(deps.clickhouse, project, runIds);
       const byId = new Map(found.map((r) => [r.id, r]));
       const missing = runIds.filter((id) => !byId.has(id));
@@ -83,7 +98,11 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
         getArtifacts(deps.clickhouse, project, runIds),
       ]);
       const comparison = compareRuns(runs, summaries, artifacts, { baseline, params });
-      const confounds = findConfounds(runs.map((r) => [r]), variables ?? []);
+      const studied = studiedFields(variables ?? [], {
+        params: [...(known.params?.keys() ?? []), ...runs.flatMap((r) => Object.keys(r.params))],
+        libraries: runs.flatMap((r) => Object.keys(r.lineage.environment.libraries)),
+      });
+      const confounds = findConfounds(runs.map((r) => [r]), studied);
       return { ...comparison, confounds, warnings: confounds.map((c) => c.message) };
     },
   );

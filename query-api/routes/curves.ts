@@ -3,12 +3,13 @@
 // mean ± std band.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
+import { cataloguesFor } from '../catalogues.ts';
 import { band, ema, loadCurves } from '../curves.ts';
 import { badRequest } from '../errors.ts';
-import { groupingParams, groupRuns } from '../groups.ts';
+import { parseSeries, unknownSeries } from '../filter/catalogue.ts';
+import { checkGroupingParams, groupingParams, groupRuns } from '../groups.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { selectionSql, selectRuns, SelectionSchema } from '../selection.ts';
-import { parseField } from '../filter/fields.ts';
 import { AuthErrors, ErrorBody, ParamValue } from './schemas.ts';
 
 export const MAX_CURVE_RUNS = 1000;
@@ -53,15 +54,32 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
     async (req) => {
       const project = projectOf(req);
       const body = req.body;
+      const wanted = body.metrics.map((metric) => {
+        const m = parseSeries(metric, true);
+        if (!m) throw badRequest(`metrics: "${metric}": expected <key> or <key>[<segment>], e.g. val/acc[class=cat]`);
+        return { metric, ...m };
+      });
+      const byNames = body.groupBy && body.groupBy !== 'all-but-seed' ? groupingParams([], body.groupBy) : [];
+      const known = await cataloguesFor(deps.clickhouse, project, [
+        ...wanted.map((w) => ({ kind: 'metric' as const, key: w.key, segment: w.segment })),
+        ...byNames.map((name) => ({ kind: 'param' as const, name })),
+      ]);
+      for (const w of wanted) {
+        const why = unknownSeries(w.metric, known.metrics, true, 'every bucket has its mean, min and max');
+        if (why) throw badRequest(`metrics: ${why}`);
+      }
       const selection = body.selection ?? {};
       const runs = await selectRuns(deps.clickhouse, project, selection, MAX_CURVE_RUNS);
       const sourceSql = await selectionSql(deps.clickhouse, project, selection);
-      const groups = body.groupBy ? groupRuns(runs, groupingParams(runs, body.groupBy)) : null;
+      let groups = null;
+      if (body.groupBy) {
+        const params = groupingParams(runs, body.groupBy);
+        if (body.groupBy !== 'all-but-seed') checkGroupingParams(params, runs, known.params, 'groupBy');
+        groups = groupRuns(runs, params);
+      }
       const series = [];
-      for (const metric of body.metrics) {
-        const f = parseField(`metrics.${metric}`);
-        if (typeof f === 'string' || f.kind !== 'metric') throw badRequest(`metric "${metric}": expected <key> or <key>[<segment>]`);
-        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, sourceSql, key: f.key, segment: f.segment, x: body.x, maxPoints: body.maxPoints });
+      for (const { metric, key, segment } of wanted) {
+        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, sourceSql, key, segment, x: body.x, maxPoints: body.maxPoints });
         if (body.smoothing) for (const c of curves) c.mean = ema(c.mean, body.smoothing.ema);
         const byRun = new Map(curves.map((c) => [c.runId, c]));
         series.push({

@@ -3,9 +3,10 @@
 // summary per group, sorted by any of those, and confound warnings between groups.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
+import { cataloguesFor, requireMetric } from '../catalogues.ts';
 import { findConfounds } from '../confounds.ts';
 import { badRequest } from '../errors.ts';
-import { groupingParams, groupRuns, groupStats, type GroupStats } from '../groups.ts';
+import { checkGroupingParams, groupingParams, groupRuns, groupStats, type GroupStats } from '../groups.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { metricValues, parseMetricRef, selectionSql, selectRuns, SelectionSchema } from '../selection.ts';
 import { AuthErrors, ErrorBody, ParamValue } from './schemas.ts';
@@ -69,6 +70,13 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
       const body = req.body;
       const refs = body.metrics.map(parseMetricRef);
       const sortRef = body.sort ? parseMetricRef(body.sort.metric) : refs[0]!;
+      const byNames = body.by === 'all-but-seed' ? [] : groupingParams([], body.by);
+      const known = await cataloguesFor(deps.clickhouse, project, [
+        ...[...refs, sortRef].map((r) => ({ kind: 'metric' as const, key: r.key, segment: r.segment })),
+        ...byNames.map((name) => ({ kind: 'param' as const, name })),
+      ]);
+      for (const r of refs) requireMetric(r, known.metrics, { prefix: '', aggregates: true }, 'metrics');
+      requireMetric(sortRef, known.metrics, { prefix: '', aggregates: true }, 'sort.metric');
       if (!refs.some((r) => r.label === sortRef.label)) refs.push(sortRef);
       const selection = body.selection ?? {};
       const runs = await selectRuns(deps.clickhouse, project, selection, MAX_GROUP_RUNS);
@@ -80,9 +88,7 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
         }
       });
       const params = groupingParams(runs, body.by);
-      const known = new Set(runs.flatMap((r) => Object.keys(r.params)));
-      const unknown = params.filter((p) => !known.has(p));
-      if (body.by !== 'all-but-seed' && unknown.length > 0) throw badRequest(`no selected run has param(s) ${unknown.join(', ')}`);
+      if (body.by !== 'all-but-seed') checkGroupingParams(params, runs, known.params, 'by');
       const stat = body.sort?.stat ?? 'mean';
       const dir = body.sort?.direction === 'asc' ? 1 : -1;
       const groups = groupRuns(runs, params).map((g) => {

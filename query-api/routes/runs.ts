@@ -5,11 +5,11 @@ import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { columnValues, parseColumns } from '../columns.ts';
+import { cataloguesFor } from '../catalogues.ts';
+import { checkColumns, columnValues, parseColumns } from '../columns.ts';
 import { CONTENT_TYPES, exportRuns } from '../export.ts';
-import { compileFilter } from '../filter/compile.ts';
-import { parseFilter } from '../filter/parser.ts';
-import { parseSorts } from '../sql/sort.ts';
+import { compileFilterFor } from '../selection.ts';
+import { checkSorts, parseSorts, sortNames } from '../sql/sort.ts';
 import type { Keyset } from '../sql/run-list.ts';
 import { getArtifacts, getRuns, getSummaries, listRuns, paramCatalogue } from '../store.ts';
 import { Artifact, AuthErrors, ErrorBody, MetricSummary, ParamValue, ProjectQuery, Run } from './schemas.ts';
@@ -94,11 +94,10 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
       const project = projectOf(req);
       const sorts = parseSorts(q.sort);
       const columns = q.columns ? parseColumns(q.columns) : [];
-      let filterSql: string | undefined;
-      if (q.filter !== undefined && q.filter.trim() !== '') {
-        const expr = parseFilter(q.filter);
-        filterSql = compileFilter(expr, { project, input: q.filter, params: await paramCatalogue(deps.clickhouse, project) });
-      }
+      const filterSql = q.filter !== undefined && q.filter.trim() !== '' ? await compileFilterFor(deps.clickhouse, project, q.filter) : undefined;
+      const known = await cataloguesFor(deps.clickhouse, project, [...sortNames(sorts), ...columns.map((c) => c.field)]);
+      checkSorts(sorts, known.params, known.metrics);
+      checkColumns(columns, known.params, known.metrics);
       const format = q.format ?? acceptedFormat(req.headers.accept);
       if (format === 'csv' || format === 'ndjson') {
         const params = [...(await paramCatalogue(deps.clickhouse, project)).keys()].sort();

@@ -104,3 +104,15 @@ SELECT k, t FROM runs FINAL ARRAY JOIN param_keys AS k, param_types AS t
 WHERE project = ${quoteString(project)}
 GROUP BY k, t`;
 }
+
+/**
+ * Every (key, segment) a project has logged. Reads only the key and segment columns of the
+ * summary rollup, whose sort key starts with (project, key, segment); no FINAL, as a replayed
+ * chunk adds no new pair.
+ */
+export function metricCatalogueSql(project: string): string {
+  return `
+SELECT key, segment FROM metric_chunk_stats
+WHERE project = ${quoteString(project)}
+GROUP BY key, segment`;
+}

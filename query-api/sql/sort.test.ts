@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSort } from './sort.ts';
+import type { MetricCatalogue, ParamCatalogue, ParamType } from '../filter/catalogue.ts';
+import { checkSorts, parseSorts, parseSort } from './sort.ts';
 
 describe('parseSort', () => {
   it('reads params, metric aggregates, segments and directions', () => {
@@ -16,5 +17,35 @@ describe('parseSort', () => {
     expect(() => parseSort('metrics.acc[].max')).toThrow(/empty segment/);
     expect(() => parseSort('params.a\nb')).toThrow(/control characters/);
     expect(() => parseSort('metrics.loss[a\u0000b]')).toThrow(/control characters/);
+    expect(() => parseSort('started_at:up')).toThrow(/sort "started_at:up": unknown direction 'up'; use :asc or :desc/);
+  });
+});
+
+describe('checkSorts', () => {
+  const params: ParamCatalogue = new Map([['lr', new Set<ParamType>(['number'])]]);
+  const metrics: MetricCatalogue = new Map([['loss', new Set([''])], ['eval:acc', new Set([''])], ['val/acc', new Set(['', 'class=cat'])]]);
+  const check = (sort: string) => checkSorts(parseSorts(sort), params, metrics);
+
+  it('accepts what the project holds, keys with colons included', () => {
+    expect(() => check('params.lr:desc,metrics.loss.min,metrics.val/acc[class=cat].max:asc,started_at')).not.toThrow();
+    expect(() => check('metrics.eval:acc')).not.toThrow();
+  });
+
+  it('names unknown params and metrics, with a suggestion', () => {
+    expect(() => check('params.lrr')).toThrow('sort: no run in this project has params.lrr; did you mean params.lr?');
+    expect(() => check('metrics.los.max:desc')).toThrow('sort: no run in this project has logged metrics.los; did you mean metrics.loss?');
+    expect(() => check('metrics.loss.median')).toThrow(/unknown aggregate 'median' \(last, min, max, mean, count\) or unknown metric metrics.loss.median/);
+  });
+
+  it('tells an unknown direction from a key with a colon', () => {
+    expect(() => check('metrics.loss:up')).toThrow(`sort "metrics.loss:up": unknown direction 'up'; use :asc or :desc`);
+    expect(() => check('metrics.loss.max:up')).toThrow(`sort "metrics.loss.max:up": unknown direction 'up'; use :asc or :desc`);
+    expect(() => check('metrics.val/acc[class=cat].max:descending')).toThrow(/unknown direction 'descending'; use :asc or :desc$/);
+    expect(() => check('params.lr:up')).toThrow(`sort "params.lr:up": unknown direction 'up'; use :asc or :desc`);
+    expect(() => check('params.nope:up')).toThrow(`sort "params.nope:up": unknown direction 'up'; use :asc or :desc (or no run in this project has params.nope:up)`);
+  });
+
+  it('checks nothing in a project with no params or metrics yet', () => {
+    expect(() => checkSorts(parseSorts('params.lrr,metrics.nope.max'), new Map(), new Map())).not.toThrow();
   });
 });

@@ -3,8 +3,10 @@
 //   metrics.<key>[[<segment>]][.<aggregate>]    e.g. metrics.val/acc.max:desc, metrics.val/acc[class=cat].last
 //   started_at | name | run_id
 // The aggregate defaults to `last`. A metric key that itself ends in .last/.min/… must name
-// its aggregate explicitly (metrics.x.max.last).
+// its aggregate explicitly (metrics.x.max.last). Keys may hold ':', so a ":word" suffix other
+// than asc/desc stays in the key; checkSorts then tells an unknown direction from a key.
 import { SqlInputError } from '../../common/sql-quote.ts';
+import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from '../filter/catalogue.ts';
 import { SUMMARY_AGGREGATES, type SortSpec, type SummaryAggregate } from './queries.ts';
 
 const AGGREGATE = new RegExp(`\\.(${Object.keys(SUMMARY_AGGREGATES).join('|')})$`);
@@ -40,6 +42,8 @@ export function parseSort(input: string): SortSpec {
     if (!rest) throw new SqlInputError(`sort "${input}": missing metric name after "metrics."`);
     return { kind: 'metric', key: rest, segment, aggregate, direction };
   }
+  const attr = /^(started_at|name|run_id):(.*)$/s.exec(field);
+  if (attr) throw new SqlInputError(`sort "${input}": unknown direction '${attr[2]}'; use :asc or :desc`);
   throw new SqlInputError(
     `sort "${input}": expected params.<name>, metrics.<name>[.last|.min|.max|.mean|.count] or one of started_at, name, run_id, optionally followed by :asc or :desc`,
   );
@@ -65,4 +69,38 @@ export function parseSorts(input: string): SortSpec[] {
   if (keys.length === 0) throw new SqlInputError('sort is empty; e.g. sort=metrics.val/acc.max:desc,params.lr:asc');
   if (keys.length > MAX_SORT_KEYS) throw new SqlInputError(`sort takes at most ${MAX_SORT_KEYS} keys, got ${keys.length}`);
   return keys.map(parseSort);
+}
+
+/** The param or metric a sort key names, for loading the catalogues it is checked against. */
+type SortName = { kind: 'param'; name: string } | { kind: 'metric'; key: string; segment: string };
+export function sortNames(sorts: readonly SortSpec[]): SortName[] {
+  return sorts.flatMap((s): SortName[] => (s.kind === 'param' ? [{ kind: 'param', name: s.key }] : s.kind === 'metric' ? [{ kind: 'metric', key: s.key, segment: s.segment }] : []));
+}
+
+function unknown(spec: SortSpec, params: ParamCatalogue | undefined, metrics: MetricCatalogue | undefined): string | null {
+  if (spec.kind === 'param') return unknownParam(spec.key, params);
+  if (spec.kind === 'metric') return unknownMetric(spec, metrics, { prefix: 'metrics.', aggregates: true });
+  return null;
+}
+
+/** Refuses sort keys naming params or metrics the project does not hold (see filter/catalogue.ts for an empty project). */
+export function checkSorts(sorts: readonly SortSpec[], params: ParamCatalogue | undefined, metrics: MetricCatalogue | undefined): void {
+  for (const spec of sorts) {
+    const why = unknown(spec, params, metrics);
+    if (!why) continue;
+    // metrics.loss:up kept ':up' in the key: if the key without it is known, the direction is what is wrong.
+    const suffix = spec.kind === 'attribute' ? null : /^(.*):([^:]*)$/s.exec(spec.key);
+    if (suffix) {
+      const text = `${spec.kind === 'param' ? 'params' : 'metrics'}.${suffix[1]}`;
+      let alternative: SortSpec | null = null;
+      try {
+        alternative = parseSort(text);
+      } catch {
+        // not a key either way
+      }
+      const keyKnown = alternative !== null && unknown(alternative, params, metrics) === null;
+      throw new SqlInputError(`sort "${text}:${suffix[2]}": unknown direction '${suffix[2]}'; use :asc or :desc${keyKnown ? '' : ` (or ${why})`}`);
+    }
+    throw new SqlInputError(`sort: ${why}`);
+  }
 }

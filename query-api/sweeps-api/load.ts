@@ -16,12 +16,8 @@ import { metricValues, selectionSql, type MetricRef, type Selection } from '../s
 
 /** Most runs one sweep request may analyse. */
 export const MAX_SWEEP_RUNS = 200_000;
-/**
- * ClickHouse refuses queries longer than max_query_size (256 KiB by default), and an explicit
- * runIds list is spelled out in the selection SQL: beyond this many bytes the request is
- * told to select by sweep, experiment or filter instead.
- */
-export const MAX_SELECTION_SQL = 200_000;
+// The guard against runIds lists too long for ClickHouse lives in selectionSql, shared by every route.
+export { MAX_SELECTION_SQL } from '../selection.ts';
 
 export interface LoadedSweep {
   runIds: string[];
@@ -47,15 +43,6 @@ interface ParamRow {
   types: number[];
   /** The value as text; for numbers JavaScript's own String(v), written by processors/rows.ts. */
   strings: string[];
-}
-
-/** The selection SQL, refused with a 400 when an explicit runIds list makes it too long for ClickHouse. */
-export async function sweepSource(ch: ClickHouseClient, project: string, sel: Selection): Promise<string> {
-  const source = await selectionSql(ch, project, sel);
-  if (Buffer.byteLength(source) > MAX_SELECTION_SQL) {
-    throw badRequest(`the runIds list is too long for one query (${sel.runIds?.length ?? 0} ids); select the runs by sweep, experiment or filter instead`);
-  }
-  return source;
 }
 
 export function paramsQuery(source: string): string {
@@ -108,7 +95,7 @@ export function metricColumn(runIds: readonly string[], values: ReadonlyMap<stri
 
 export async function loadSweep(ch: ClickHouseClient, project: string, sel: Selection, options: LoadOptions = {}): Promise<LoadedSweep> {
   const maxRuns = options.maxRuns ?? MAX_SWEEP_RUNS;
-  const source = await sweepSource(ch, project, sel);
+  const source = await selectionSql(ch, project, sel); // a 400 when a runIds list is too long for ClickHouse
   const metrics = options.metrics ?? [];
   const [idRows, paramRows, metricMaps] = await Promise.all([
     ch.query({ query: runIdsQuery(source, maxRuns + 1), format: 'JSONEachRow' }).then((rs) => rs.json<{ ids: string[] }>()),

@@ -300,6 +300,7 @@ function queryStatements(database: string): Statement[] {
   out.push(q('runExistsSql', queries.runExistsSql(PROJECT, 'r-a'), { rows: 1 }));
   out.push(q('runExistsSql (unknown run)', queries.runExistsSql(PROJECT, 'nope'), { column: { name: 'n', values: [0] } }));
   out.push(q('paramCatalogueSql', queries.paramCatalogueSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer', 'warmup'] } }));
+  out.push(q('metricCatalogueSql', queries.metricCatalogueSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 
   // query-api/sql/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
   out.push(q('runSourceSql', runSourceSql({ project: PROJECT }), { columnSet: { name: 'run_id', values: ALL } }));

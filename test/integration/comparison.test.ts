@@ -82,7 +82,7 @@ describe('POST /v1/groups', () => {
     expect(r.body.by).toEqual(['bs', 'lr']);
     expect(r.body.groups.map((g: { n: number }) => g.n).sort()).toEqual([3, 4]);
     expect(r.body.warnings).toHaveLength(1);
-    expect(r.body.warnings[0]).toMatch(/^groups differ in lineage.dataVersion \((v2\/v3 vs v2|v2 vs v2\/v3)\) besides params.bs, params.lr: the effect of bs, lr is not isolated$/);
+    expect(r.body.warnings[0]).toMatch(/^groups differ in lineage.data_version \((v2\/v3 vs v2|v2 vs v2\/v3)\) besides params.bs, params.lr: the effect of bs, lr is not isolated$/);
     const b = r.body.groups.find((g: { key: { lr: number } }) => g.key.lr === 0.01);
     expect(b.metrics['val/acc[class=cat].last'].mean).toBeCloseTo((0.75 + 0.77 + 0.76 + 0.8) / 4, 12);
   });
@@ -91,8 +91,22 @@ describe('POST /v1/groups', () => {
     expect((await post('/v1/groups', { by: ['nope'], metrics: ['val/acc.max'] })).status).toBe(400);
     const unknownMetric = await post('/v1/groups', { metrics: ['val/acc.median'] });
     expect(unknownMetric.status).toBe(400);
-    expect(unknownMetric.body.error).toMatch(/no selected run has metric val\/acc.median/);
+    expect(unknownMetric.body.error).toBe("metrics: unknown aggregate 'median' (last, min, max, mean, count) or unknown metric val/acc.median; did you mean val/acc.mean?");
     expect((await post('/v1/groups', { metrics: [] })).status).toBe(400);
+  });
+
+  it('names unknown grouping params and metrics with a suggestion', async () => {
+    const cases: [object, string][] = [
+      [{ by: ['lrr'], metrics: ['val/acc.max'] }, 'by: no run in this project has params.lrr; did you mean params.lr?'],
+      [{ by: ['params.lr'], metrics: ['val/ac.max'] }, 'metrics: no run in this project has logged val/ac; did you mean val/acc?'],
+      [{ by: ['lr'], metrics: ['val/acc[class=cow].max'] }, 'metrics: no run in this project has logged val/acc[class=cow]; did you mean val/acc[class=cat]?'],
+      [{ by: ['lr'], metrics: ['val/acc.max'], sort: { metric: 'los.min', stat: 'mean' } }, 'sort.metric: no run in this project has logged los; did you mean loss?'],
+    ];
+    for (const [payload, message] of cases) {
+      const r = await post('/v1/groups', payload);
+      expect(r.status, JSON.stringify(payload)).toBe(400);
+      expect(r.body.error, JSON.stringify(payload)).toBe(message);
+    }
   });
 });
 
@@ -100,12 +114,74 @@ describe('POST /v1/compare with a baseline and variables', () => {
   it('reports deltas, a segment table and the confound in plain words', async () => {
     const r = await post('/v1/compare', { runIds: ['A-s0', 'B-s3'], baseline: 'A-s0', variables: ['params.lr'], metrics: ['val/acc'] });
     expect(r.status).toBe(200);
-    expect(r.body.warnings).toEqual(['runs differ in lineage.dataVersion (v2 vs v3) besides params.lr: the effect of lr is not isolated']);
+    expect(r.body.warnings).toEqual(['runs differ in lineage.data_version (v2 vs v3) besides params.lr: the effect of lr is not isolated']);
+    expect(r.body.confounds.map((c: { field: string }) => c.field)).toEqual(['lineage.data_version']);
     expect(r.body.params.map((p: { key: string }) => p.key)).toEqual(['lr', 'seed']); // listed, but seeds are replicates: no confound
     const acc = r.body.metrics.find((m: { segment: null }) => m.segment === null);
     expect(acc.deltas[0]).toEqual({ last: 0, min: 0, max: 0, mean: 0 });
     expect(acc.deltas[1].max).toBeCloseTo(0.1, 12);
     expect(r.body.segmentTable).toEqual([{ key: 'val/acc', rows: [{ segment: 'class=cat', last: [expect.closeTo(0.7, 12), expect.closeTo(0.8, 12)], deltaLast: [0, expect.closeTo(0.1, 12)] }] }]);
+  });
+});
+
+describe('POST /v1/compare variables and metrics', () => {
+  const pair = { runIds: ['A-s0', 'B-s3'] };
+
+  it('takes lineage fields as variables, by the filter language\'s names', async () => {
+    const both = await post('/v1/compare', { ...pair, variables: ['lr', 'lineage.data_version'] });
+    expect(both.status, JSON.stringify(both.body)).toBe(200);
+    expect(both.body.warnings).toEqual([]);
+    const dataOnly = await post('/v1/compare', { ...pair, variables: ['lineage.data_version'] });
+    expect(dataOnly.body.warnings).toEqual(['runs differ in params.lr (0.1 vs 0.01) besides lineage.data_version: the effect of lineage.data_version is not isolated']);
+  });
+
+  it('words the lineage warning plainly without variables, and lists param differences as before', async () => {
+    const r = await post('/v1/compare', pair);
+    expect(r.status).toBe(200);
+    expect(r.body.warnings).toEqual([
+      'runs differ in lineage.data_version (v2 vs v3), which may account for part of any difference in their metrics; name the fields you meant to vary in variables to check everything else',
+    ]);
+    expect(r.body.params.map((p: { key: string }) => p.key)).toEqual(['lr', 'seed']);
+  });
+
+  it('answers unknown variables and metrics with a 400 and a suggestion', async () => {
+    const cases: [object, string][] = [
+      [{ ...pair, variables: ['params.lrr'] }, 'variables: no run in this project has params.lrr; did you mean params.lr?'],
+      [{ ...pair, variables: ['lineage.dataVersion'] }, 'variables: unknown field "lineage.dataVersion"; did you mean lineage.data_version?'],
+      [{ ...pair, variables: ['lineage.libraries.jax'] }, 'variables: no compared run has lineage.libraries.jax'],
+      [{ ...pair, metrics: ['nope'] }, 'metrics: no run in this project has logged nope'],
+      [{ ...pair, metrics: ['val/acc', 'los'] }, 'metrics: no run in this project has logged los; did you mean loss?'],
+      [{ ...pair, metrics: ['val/acc.max'] }, 'metrics: "val/acc.max" is a summary of val/acc, not a series; ask for "val/acc" (compare returns every summary and segment of it)'],
+    ];
+    for (const [payload, message] of cases) {
+      const r = await post('/v1/compare', payload);
+      expect(r.status, JSON.stringify(payload)).toBe(400);
+      expect(r.body.error, JSON.stringify(payload)).toBe(message);
+    }
+  });
+});
+
+describe('runIds lists too long for one ClickHouse query', () => {
+  // 128-character ids: 2,000 of them make about 260 KB of SQL, past max_query_size (256 KiB).
+  const many = Array.from({ length: 2000 }, (_, i) => String(i).padStart(128, 'x'));
+
+  it('answer 400 saying what to send instead, on every route that takes a selection', async () => {
+    for (const [url, payload] of [
+      ['/v1/groups', { selection: { runIds: many }, by: ['lr'], metrics: ['val/acc.max'] }],
+      ['/v1/curves', { selection: { runIds: many }, metrics: ['loss'] }],
+      ['/v1/stats/leaderboard', { selection: { runIds: many }, groupBy: ['lr'], metric: 'val/acc.max', direction: 'maximize' }],
+      ['/v1/stats/compare', { a: { runIds: many }, b: { runIds: ['A-s0'] }, metric: 'val/acc.max' }],
+    ] as const) {
+      const r = await post(url, payload);
+      expect(r.status, url).toBe(400);
+      expect(r.body.error, url).toMatch(/^the runIds list is too long for one query \(2,000 ids; about 1,\d{3} ids of this length fit\): select the runs with a filter .* instead of 2,000 run ids$/);
+    }
+  });
+
+  it('answer 400 on compare, whose run lookup spells the ids out twice', async () => {
+    const r = await post('/v1/compare', { runIds: many.slice(0, 1000) });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(/^the runIds list is too long for one query \(1,000 ids; about \d{3} ids of this length fit\): compare fewer runs at once/);
   });
 });
 
@@ -147,6 +223,24 @@ describe('POST /v1/curves', () => {
     expect(s[1]).toBeCloseTo(0.5 * m[1]! + 0.5 * m[0]!, 12);
     expect((await post('/v1/curves', { metrics: ['loss'], smoothing: { ema: 0 } })).status).toBe(400);
     expect((await post('/v1/curves', { metrics: ['loss'], maxPoints: 100000 })).status).toBe(400);
+  });
+
+  it('answers unknown metrics, summaries and grouping params with a 400 instead of empty curves', async () => {
+    const cases: [object, string][] = [
+      [{ metrics: ['nope'] }, 'metrics: no run in this project has logged nope'],
+      [{ metrics: ['los'] }, 'metrics: no run in this project has logged los; did you mean loss?'],
+      [{ metrics: ['loss.min'] }, 'metrics: "loss.min" is a summary of loss, not a series; ask for "loss" (every bucket has its mean, min and max)'],
+      [{ metrics: ['val/acc[class=dog]'] }, 'metrics: no run in this project has logged val/acc[class=dog]; its segments are class=cat, or none (val/acc)'],
+      [{ metrics: ['loss'], groupBy: ['lrr'] }, 'groupBy: no run in this project has params.lrr; did you mean params.lr?'],
+    ];
+    for (const [payload, message] of cases) {
+      const r = await post('/v1/curves', payload);
+      expect(r.status, JSON.stringify(payload)).toBe(400);
+      expect(r.body.error, JSON.stringify(payload)).toBe(message);
+    }
+    const segment = await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['val/acc[class=cat]'] });
+    expect(segment.status).toBe(200);
+    expect(segment.body.series[0].runs).toHaveLength(1);
   });
 });
 

@@ -118,6 +118,36 @@ describe('GET /v1/runs', () => {
       expect(r.body.error, url).toMatch(/\w/);
     }
   });
+
+  it('names unknown params, metrics, aggregates and sort directions with a 400 and a suggestion', async () => {
+    const e = encodeURIComponent;
+    const cases: [string, RegExp][] = [
+      [`/v1/runs?filter=${e('metrics.nope.max > 1')}`, /^no run in this project has logged metrics.nope \(at position 1: /],
+      [`/v1/runs?filter=${e('params.lr > 0 and metrics.val/acc.median > 1')}`, /^unknown aggregate 'median' \(last, min, max, mean, count\) or unknown metric metrics.val\/acc.median; did you mean metrics.val\/acc.mean\? \(at position 19: /],
+      [`/v1/runs?filter=${e('metrics.val/acc[class=dog].max > 0')}`, /^no run in this project has logged metrics.val\/acc\[class=dog\]; its segments are class=cat, or none \(metrics.val\/acc\)/],
+      [`/v1/runs?filter=${e('params.lrr > 0')}`, /^no run in this project has params.lrr; did you mean params.lr\?/],
+      ['/v1/runs?sort=params.lrr', /^sort: no run in this project has params.lrr; did you mean params.lr\?$/],
+      ['/v1/runs?sort=metrics.loss:up', /^sort "metrics.loss:up": unknown direction 'up'; use :asc or :desc$/],
+      ['/v1/runs?sort=metrics.los.min:desc', /^sort: no run in this project has logged metrics.los; did you mean metrics.loss\?$/],
+      ['/v1/runs?sort=started_at:up', /^sort "started_at:up": unknown direction 'up'; use :asc or :desc$/],
+      ['/v1/runs?columns=params.nope', /^columns: no run in this project has params\.nope(; did you mean params\.\w+\?)?$/],
+      ['/v1/runs?columns=params.lr,metrics.val/acc.medain', /^columns: unknown aggregate 'medain' \(last, min, max, mean, count\) or unknown metric metrics.val\/acc.medain; did you mean metrics.val\/acc.mean\?$/],
+    ];
+    for (const [url, message] of cases) {
+      const r = await get(url);
+      expect(r.status, url).toBe(400);
+      expect(r.body.error, url).toMatch(message);
+    }
+    // What the project holds still works, segments and every aggregate included.
+    expect((await get(`/v1/runs?filter=${e('metrics.val/acc[class=cat].max > 0.5 and exists metrics.nope or params.lr = 0.1')}&sort=metrics.loss.min:asc&columns=metrics.val/acc.count`)).status).toBe(200);
+  });
+
+  it('checks no names in a project with nothing logged yet: the query matches nothing, as in MLflow or W&B', async () => {
+    const url = `/v1/runs?filter=${encodeURIComponent('metrics.val/acc.max > 0.9 and params.lr > 0')}&sort=metrics.val/acc.max:desc&columns=params.lr`;
+    const r = await get(url, otherToken);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.runs).toEqual([]);
+  });
 });
 
 describe('POST /v1/compare', () => {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { cataloguesFor } from './catalogues.ts';
+
+/** Answers the catalogue queries from mutable lists, counting the queries of each kind. */
+function fakeClickHouse(data: { params: { k: string; t: string }[]; metrics: { key: string; segment: string }[] }) {
+  const count = { params: 0, metrics: 0 };
+  const ch = {
+    query: async ({ query }: { query: string }) => {
+      const metric = query.includes('metric_chunk_stats');
+      count[metric ? 'metrics' : 'params']++;
+      const rows = metric ? [...data.metrics] : [...data.params];
+      return { json: async () => rows };
+    },
+  } as unknown as ClickHouseClient;
+  return { ch, count };
+}
+
+describe('cataloguesFor', () => {
+  it('loads only the catalogues the names need, from the cache while every name is in it', async () => {
+    const { ch, count } = fakeClickHouse({ params: [{ k: 'lr', t: 'number' }], metrics: [{ key: 'loss', segment: '' }] });
+    expect(await cataloguesFor(ch, 'cat-a', [{ kind: 'tag' }])).toEqual({});
+    const first = await cataloguesFor(ch, 'cat-a', [{ kind: 'param', name: 'lr' }]);
+    expect(first.metrics).toBeUndefined();
+    expect([...first.params!.keys()]).toEqual(['lr']);
+    await cataloguesFor(ch, 'cat-a', [{ kind: 'param', name: 'lr' }, { kind: 'metric', key: 'loss', segment: '' }]);
+    await cataloguesFor(ch, 'cat-a', [{ kind: 'metric', key: 'loss' }]);
+    expect(count).toEqual({ params: 1, metrics: 1 });
+  });
+
+  it('reloads past the cache when a name is missing: a metric logged a second ago is not unknown', async () => {
+    const data = { params: [{ k: 'lr', t: 'number' }], metrics: [{ key: 'loss', segment: '' }] };
+    const { ch, count } = fakeClickHouse(data);
+    await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'loss', segment: '' }]);
+    data.metrics.push({ key: 'val/acc', segment: 'class=cat' });
+    const after = await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'val/acc', segment: 'class=cat' }]);
+    expect(after.metrics!.get('val/acc')).toEqual(new Set(['class=cat']));
+    expect(count.metrics).toBe(2);
+    // The reloaded copy is cached for the next request.
+    await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'val/acc' }]);
+    expect(count.metrics).toBe(2);
+  });
+});
