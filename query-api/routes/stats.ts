@@ -18,6 +18,7 @@ import { runTest } from '../stats-api/run-test.ts';
 import { CompareBody, CompareResponse, LeaderboardBody, LeaderboardResponse, RawTestBody, RawTestResponse } from '../stats-api/schemas.ts';
 import { summarize } from '../stats-api/sentence.ts';
 import { AuthErrors, ErrorBody } from './schemas.ts';
+import { studiedFields } from '../confounds.ts';
 
 /** Groups one leaderboard may rank; more is a 400 asking for fewer grouping params. */
 export const MAX_LEADERBOARD_GROUPS = 1000;
@@ -84,12 +85,18 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
         loadSide(deps.clickhouse, project, b.b, 'b', metric, pairBy === 'segment'),
       ]);
       if (a.label === bSide.label) bSide.label = `${bSide.label} (b)`;
+      const runs = [...a.runs, ...bSide.runs];
+      // As in /v1/compare: a variable no compared run has is a typo, not something to ignore.
+      const variables = b.variables && studiedFields(b.variables, {
+        params: runs.flatMap((r) => Object.keys(r.params)),
+        libraries: runs.flatMap((r) => Object.keys(r.lineage.environment.libraries)),
+      });
       const alpha = b.alpha ?? DEFAULT_ALPHA;
       return asBadRequest(() =>
         finish(
           compareSides(a, bSide, {
             metric, pairBy, test: b.test ?? 'auto', alternative: b.alternative ?? 'two-sided', alpha, confidence: b.confidence ?? 1 - alpha,
-            method: b.method, seed: b.seed, resamples: b.resamples, direction: b.direction, variables: b.variables,
+            method: b.method, seed: b.seed, resamples: b.resamples, direction: b.direction, variables,
           }),
         ),
       );

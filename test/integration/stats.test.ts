@@ -143,6 +143,9 @@ describe('POST /v1/stats/compare', () => {
     const body = (await compare({ a: side('effect', 'C'), b: side('effect', 'B'), metric: 'val/acc.max' })).json();
     expect(body.confounds.map((c: { field: string }) => c.field)).toEqual(['lineage.data_version']);
     expect(body.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/differ in lineage\.data_version \(v2 vs v1\) besides params\.config/)]));
+    // Naming the data version as studied silences that warning.
+    const studied = (await compare({ a: side('effect', 'C'), b: side('effect', 'B'), metric: 'val/acc.max', variables: ['params.config', 'lineage.data_version'] })).json();
+    expect(studied.confounds).toEqual([]);
   });
 
   it('pairs what matches and warns about pairing keys missing on one side', async () => {
@@ -182,6 +185,7 @@ describe('POST /v1/stats/compare', () => {
       [{ a: { runIds: ['A-0', 'missing'] }, b: side('effect', 'B'), metric: 'val/acc.max' }, /not found.*missing/],
       [{ a: { filter: 'params.lr >' }, b: side('effect', 'B'), metric: 'val/acc.max' }, /\w/],
       [{ a: side('effect', 'A'), b: side('effect', 'B'), metric: 'val/acc.max', alpha: 0 }, /alpha/],
+      [{ a: side('effect', 'A'), b: side('effect', 'B'), metric: 'val/acc.max', variables: ['params.configg'] }, /^variables: .*params\.configg.*did you mean params\.config/],
     ];
     for (const [payload, message] of bad) {
       const r = await compare(payload);
