@@ -23,5 +23,8 @@ describe('ClickHouse error mapping', () => {
     expect(classifyStorageError(new Error('Code: 60, e.displayText() = DB::Exception: Table x doesn\'t exist'))).toBeInstanceOf(StorageRejectedError);
     expect(classifyStorageError(new Error('connect ECONNREFUSED 127.0.0.1:8123'))).toBeInstanceOf(StorageUnavailableError);
     expect(classifyStorageError(new Error('Code: 241, e.displayText() = DB::Exception: Memory limit exceeded'))).toBeInstanceOf(StorageUnavailableError);
+    // Classifying twice keeps the class, though a current server's message has no code to read.
+    const rejected = new StorageRejectedError("Table x doesn't exist");
+    expect(classifyStorageError(rejected)).toBe(rejected);
   });
 });

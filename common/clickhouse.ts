@@ -48,6 +48,8 @@ export function clickhouseErrorCode(err: unknown): string | undefined {
 }
 
 export function classifyStorageError(err: unknown): StorageUnavailableError | StorageRejectedError {
+  // Already classified: current servers' messages carry no "Code: N" prefix to classify again by.
+  if (err instanceof StorageUnavailableError || err instanceof StorageRejectedError) return err;
   const code = clickhouseErrorCode(err);
   if (code !== undefined) {
     const message = (err as Error).message;

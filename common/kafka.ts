@@ -33,16 +33,14 @@ export async function ensureTopics(admin: Admin, topics: Topics, partitions = DE
   ].filter((t) => !existing.has(t.topic));
   if (wanted.length === 0) return;
   try {
-    await admin.createTopics({ topics: wanted, waitForLeaders: true });
+    await admin.createTopics({ topics: wanted, waitForLeaders: false });
   } catch (err) {
-    const type = (err as { type?: string }).type;
     // Another process may have created them between listTopics and createTopics.
-    if (type === 'TOPIC_ALREADY_EXISTS') return;
-    // Right after a broker starts, kafkajs' own wait for leaders can fail on metadata that is
-    // not there yet ("This server does not host this topic-partition"); the topics exist.
-    if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw err;
-    await waitForLeaders(admin, wanted.map((t) => t.topic));
+    if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
   }
+  // Our own wait rather than kafkajs': right after a broker starts, its wait fails on metadata
+  // the broker does not have yet ("This server does not host this topic-partition").
+  await waitForLeaders(admin, wanted.map((t) => t.topic));
 }
 
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {

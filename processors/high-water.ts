@@ -1,7 +1,7 @@
 // Per source partition, the highest Kafka offset whose whole batch is already stored in
 // ClickHouse. On partition assignment the processor seeks past it, so a range that was stored
-// but not committed (a crash between the two) is not processed again. Kafka's committed offset
-// then only measures lag; the stored rows are the truth.
+// and marked but not committed (a crash between the two) is not processed again. Kafka's
+// committed offset then only measures lag; the stored rows are the truth.
 //
 // The mark comes from processed_batches (migration 0012), written only after every insert and
 // dead letter of a batch succeeded. The data tables' own max(src_offset) would not do: a batch

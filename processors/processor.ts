@@ -5,7 +5,8 @@
 // Effectively-once into ClickHouse (see docs/effectively-once.md): every stored row carries
 // its source partition and offset in its table's sort key, so a range processed twice
 // collapses; and on assignment the processor reads the stored high-water mark per partition
-// and skips what is already there, so a crash between insert and commit re-inserts nothing.
+// and skips what is marked stored, so a crash between insert and commit re-inserts at most
+// about a second of messages per partition (marks are throttled; see handleBatch).
 import { Partitioners, type Kafka, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import { classifyStorageError, createClickHouse, StorageRejectedError, type ClickHouseClient } from '../common/clickhouse.ts';
 import { topicsFor, type Config } from '../common/config.ts';
@@ -110,6 +111,8 @@ export class Processor {
       // A broker gone for longer than the retry budget, or storage rejecting a batch: the
       // service must neither sit idle nor exit; it starts a fresh consumer once things heal.
       this.crashed = consumer;
+      this.metrics.consumerRunning.set(0);
+      this.metrics.crashesSinceLastCommit.inc();
       if (consumer === this.consumer) void this.restartConsumer();
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -125,6 +128,8 @@ export class Processor {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    if (this.crashed === consumer) return; // crashed while joining: the restart loop takes over
+    this.metrics.consumerRunning.set(1);
     logger.info({ topic: this.topics.events, group: this.groupId }, 'processor consuming');
   }
 
@@ -148,7 +153,10 @@ export class Processor {
           await this.startConsumer();
           // kafkajs reports a failed join as a crash during run(), which then resolves anyway.
           if (this.crashed === this.consumer) throw new Error('the new consumer crashed while joining the group');
-          if (this.stopping) await this.consumer?.disconnect(); // stop() ran while we connected
+          if (this.stopping) {
+            await this.consumer?.disconnect(); // stop() ran while we connected
+            return;
+          }
           this.stats.consumerRestarts++;
           this.metrics.consumerRestarts.inc();
           this.opts.logger.info({ attempt }, 'consumer restarted');
@@ -212,6 +220,7 @@ export class Processor {
     if (isStale()) return;
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition, offset: String(Number(last) + 1) }]);
     resolveOffset(last);
+    this.metrics.crashesSinceLastCommit.set(0);
     await heartbeat();
 
     this.stats.batches++;
@@ -231,7 +240,9 @@ export class Processor {
    * Runs an insert, retrying with capped backoff for as long as ClickHouse is unavailable.
    * Meanwhile no further batch is fetched (memory stays bounded by one fetch) and heartbeats
    * keep the group membership, so an outage causes neither a crash loop nor a rebalance storm.
-   * A rejected insert (bad SQL or schema) will not heal by waiting and is rethrown.
+   * A rejected insert (bad SQL or schema) will not heal by waiting and is rethrown: kafkajs
+   * retries the batch, then the consumer crashes and restartConsumer takes over, while
+   * runlens_consumer_crashes_since_last_commit keeps rising for someone to see.
    */
   private async untilStored<T>(
     write: () => Promise<T>,

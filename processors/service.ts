@@ -35,7 +35,10 @@ export async function runProcessorService(config: Config): Promise<void> {
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
-      if (stopping) return;
+      if (stopping) {
+        logger.warn({ signal: sig }, 'second signal: exiting without waiting');
+        process.exit(1);
+      }
       stopping = true;
       logger.info({ signal: sig }, 'shutting down');
       void started

@@ -61,7 +61,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   app.setErrorHandler((err, request, reply) => {
-    if (err instanceof HttpError) return reply.status(err.statusCode).send({ error: err.message });
+    if (err instanceof HttpError) {
+      if (err.statusCode === 503) reply.header('retry-after', '5');
+      return reply.status(err.statusCode).send({ error: err.message });
+    }
     if (err instanceof SqlInputError || err instanceof FilterError) return reply.status(400).send({ error: err.message });
     const limited = asQueryLimitError(err, deps.queryLimits ?? DEFAULT_LIMITS);
     if (limited instanceof QueryLimitError) return reply.status(422).send({ error: limited.message });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { cataloguesFor } from './catalogues.ts';
 
@@ -31,13 +31,26 @@ describe('cataloguesFor', () => {
   it('reloads past the cache when a name is missing: a metric logged a second ago is not unknown', async () => {
     const data = { params: [{ k: 'lr', t: 'number' }], metrics: [{ key: 'loss', segment: '' }] };
     const { ch, count } = fakeClickHouse(data);
-    await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'loss', segment: '' }]);
-    data.metrics.push({ key: 'val/acc', segment: 'class=cat' });
-    const after = await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'val/acc', segment: 'class=cat' }]);
-    expect(after.metrics!.get('val/acc')).toEqual(new Set(['class=cat']));
-    expect(count.metrics).toBe(2);
-    // The reloaded copy is cached for the next request.
-    await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'val/acc' }]);
-    expect(count.metrics).toBe(2);
+    let now = 1_000_000;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'loss', segment: '' }]);
+      data.metrics.push({ key: 'val/acc', segment: 'class=cat' });
+      // Within a second of a load, misses share it: a burst of typos costs one scan.
+      now += 500;
+      const burst = await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'val/acc', segment: 'class=cat' }]);
+      expect(burst.metrics!.has('val/acc')).toBe(false);
+      expect(count.metrics).toBe(1);
+      // Past that second, a miss reloads.
+      now += 1_000;
+      const after = await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'val/acc', segment: 'class=cat' }]);
+      expect(after.metrics!.get('val/acc')).toEqual(new Set(['class=cat']));
+      expect(count.metrics).toBe(2);
+      // The reloaded copy is cached for the next request.
+      await cataloguesFor(ch, 'cat-b', [{ kind: 'metric', key: 'val/acc' }]);
+      expect(count.metrics).toBe(2);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

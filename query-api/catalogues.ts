@@ -1,7 +1,7 @@
 // The project's catalogues for checking the params and metrics a request names (filter fields,
 // sort keys, columns, metric lists, grouping params). Served from store.ts's short cache, but
-// reloaded once past it when a name is missing from the cached copy: a metric first logged a
-// second ago is not unknown. Only the catalogues the request needs are loaded.
+// reloaded (or a load under a second old shared) when a name is missing from the cached copy:
+// a metric first logged seconds ago is not unknown. Only the catalogues the request needs are loaded.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { badRequest } from './errors.ts';
 import { unknownMetric, unknownParam, type MetricCatalogue, type MetricStyle, type ParamCatalogue } from './filter/catalogue.ts';

@@ -183,6 +183,7 @@ export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<
 }
 
 const CATALOGUE_TTL_MS = 5_000;
+const FRESH_ENOUGH_MS = 1_000;
 type CatalogueCache<T> = Map<string, { at: number; value: Promise<T> }>;
 const paramCache: CatalogueCache<ParamCatalogue> = new Map();
 const metricCache: CatalogueCache<MetricCatalogue> = new Map();
@@ -190,7 +191,10 @@ const metricCache: CatalogueCache<MetricCatalogue> = new Map();
 /** A per-project catalogue, cached for a few seconds (every filter checks against one); `fresh` reloads it. */
 function cachedCatalogue<T>(cache: CatalogueCache<T>, project: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
   const hit = cache.get(project);
-  if (!fresh && hit && Date.now() - hit.at < CATALOGUE_TTL_MS) return hit.value;
+  // `fresh` still shares a load under a second old (or in flight): a burst of typos, or of
+  // requests on an empty project, costs one scan, not one each.
+  const maxAge = fresh ? FRESH_ENOUGH_MS : CATALOGUE_TTL_MS;
+  if (hit && Date.now() - hit.at < maxAge) return hit.value;
   const value = load();
   value.catch(() => {
     if (cache.get(project)?.value === value) cache.delete(project);

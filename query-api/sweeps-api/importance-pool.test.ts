@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyticsInputError, paramImportance, type AxisScale, type ImportanceOptions, type ParamValue, type SweepData } from '../analytics/index.ts';
 import { plantedSweep } from '../analytics/test-sweep.ts';
-import { ImportancePool } from './importance-pool.ts';
+import { ImportancePool, MAX_QUEUED } from './importance-pool.ts';
 
 const pool = new ImportancePool();
 afterAll(() => pool.close());
@@ -62,6 +62,20 @@ describe('ImportancePool', () => {
     expect(elapsed).toBeGreaterThan(3 * intervalMs);
     expect(ticks).toBeGreaterThanOrEqual(3);
   }, 120_000);
+
+  it('answers busy (503) past its queue instead of queueing without bound', async () => {
+    const busy = new ImportancePool();
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: 2 * MAX_QUEUED + 2 }, () => busy.run(loadedLike(50), { resamples: 2, trees: 1 })));
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      // One runs and MAX_QUEUED wait at most, whenever the thread comes up; the rest are refused.
+      expect(refused.length).toBeGreaterThanOrEqual(MAX_QUEUED);
+      for (const r of refused) expect(r.reason).toMatchObject({ statusCode: 503, message: expect.stringMatching(/already waiting; retry/) });
+      expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+    } finally {
+      await busy.close();
+    }
+  }, 60_000);
 
   it('refuses work once closed', async () => {
     const closed = new ImportancePool();

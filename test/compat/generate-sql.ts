@@ -280,7 +280,7 @@ function queryStatements(database: string): Statement[] {
   out.push(q('sanity: run_finishes FINAL', 'SELECT count() AS n FROM run_finishes FINAL', { column: { name: 'n', values: [2] } }));
   out.push(q('sanity: artifacts FINAL', 'SELECT count() AS n FROM artifacts FINAL', { column: { name: 'n', values: [2] } }));
   out.push(q('sanity: metric points FINAL', 'SELECT sum(point_count) AS n FROM metric_chunks FINAL', { column: { name: 'n', values: [17] } }));
-  out.push(q('sanity: metric_chunk_stats (MV) FINAL', 'SELECT sum(point_count) AS n FROM metric_chunk_stats FINAL', { column: { name: 'n', values: [17] } }));
+  out.push(q('sanity: metric_chunk_stats FINAL', 'SELECT sum(point_count) AS n FROM metric_chunk_stats FINAL', { column: { name: 'n', values: [17] } }));
   out.push(q('sanity: schema_migrations', 'SELECT count() AS n FROM schema_migrations', { column: { name: 'n', values: [loadMigrations().length] } }));
   // The views the migrations create (BI tools read them).
   out.push(q('view metric_summaries', `SELECT * FROM metric_summaries WHERE project = '${PROJECT}' ORDER BY run_id, key, segment`, { rows: 6 }));

@@ -23,7 +23,8 @@ async function ingestThroughRestart(label: string, downSeconds: number) {
   })();
   const sent = await sendPaced(ns.config, { label, runs: 10, steps: 7_500, pointsPerSecond: 20_000 });
   await restart;
-  await waitForStored(ns.clickhouse, sent.ackedPoints, 120_000);
+  // Both cases share the database: wait for this case's own runs.
+  await waitForStored(ns.clickhouse, sent.ackedPoints, 120_000, `${label}-`);
   const alive = processor.alive;
   const restarts = processor.count(/consumer restarted/);
   await processor.stop();

@@ -213,11 +213,15 @@ export async function stored(ch: ClickHouseClient): Promise<StoredReport> {
   };
 }
 
-/** Waits until ClickHouse holds at least `points` distinct points and the number stops moving. */
-export async function waitForStored(ch: ClickHouseClient, points: number, timeoutMs: number): Promise<StoredReport> {
+/**
+ * Waits until ClickHouse holds at least `points` distinct points — of the runs whose ids start
+ * with `runPrefix` when given (tests sharing a database count only their own) — or time runs out.
+ */
+export async function waitForStored(ch: ClickHouseClient, points: number, timeoutMs: number, runPrefix?: string): Promise<StoredReport> {
   const deadline = Date.now() + timeoutMs;
+  const mine = (r: StoredReport) => (runPrefix === undefined ? r.distinct : [...r.distinctByRun].reduce((n, [run, k]) => n + (run.startsWith(runPrefix) ? k : 0), 0));
   let last = await stored(ch);
-  while (Date.now() < deadline && last.distinct < points) {
+  while (Date.now() < deadline && mine(last) < points) {
     await new Promise((r) => setTimeout(r, 500));
     last = await stored(ch);
   }

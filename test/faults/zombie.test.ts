@@ -17,7 +17,8 @@ describe('zombie consumer', () => {
     const zombie = new ProcessorProcess(ns.config);
     let successor: ProcessorProcess | undefined;
     const freeze = (async () => {
-      await sleep(4_000);
+      await zombie.waitFor(/processor consuming/, 30_000);
+      await sleep(3_000); // mid-ingest: the zombie holds partitions and, most likely, a batch
       zombie.kill('SIGSTOP');
       successor = new ProcessorProcess(ns.config);
       await sleep(12_000); // twice the 6 s session timeout the harness sets: the group moves on
@@ -28,6 +29,7 @@ describe('zombie consumer', () => {
     await waitForStored(ns.clickhouse, sent.ackedPoints, 120_000);
     await sleep(3_000); // let the woken zombie do whatever it still does
     const zombieAlive = zombie.alive;
+    const successorJoins = successor!.count(/partitions assigned/);
     await zombie.stop();
     await successor!.stop();
     const final = await stored(ns.clickhouse);
@@ -41,8 +43,10 @@ describe('zombie consumer', () => {
       duplicated: final.logical - final.distinct,
       'physical copies awaiting merge': final.physical - final.logical,
       'zombie group joins': zombie.count(/partitions assigned/),
+      'successor group joins': successor!.count(/partitions assigned/),
     });
     expect(zombieAlive).toBe(true);
+    expect(successorJoins).toBeGreaterThanOrEqual(1); // the group did move on while the zombie slept
     expect(sent.ackedPoints).toBe(400_000);
     expect(final.distinct).toBe(sent.ackedPoints);
     expect(final.logical).toBe(final.distinct);

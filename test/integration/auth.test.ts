@@ -91,7 +91,7 @@ const finished = (project: string, runId: string): EventMap['RunFinished'] => ({
 // route itself still proves the request passed auth). Checked against the OpenAPI document
 // below, so a new route cannot be left out.
 const sel = { runIds: ['a-1', 'shared-id'] };
-const MATRIX_ROUTES: (Req & { scope: 'read' | 'ingest'; ok?: number })[] = [
+const routes: (Req & { scope: 'read' | 'ingest'; ok?: number })[] = [
   { scope: 'read', method: 'GET', url: '/v1/runs' },
   { scope: 'read', method: 'GET', url: '/v1/runs?format=csv' },
   { scope: 'read', method: 'GET', url: '/v1/runs/a-1' },
@@ -111,8 +111,6 @@ const MATRIX_ROUTES: (Req & { scope: 'read' | 'ingest'; ok?: number })[] = [
   { scope: 'read', method: 'POST', url: '/v1/sweeps/best-region', payload: { selection: sel, target: 'loss.last' } },
   { scope: 'ingest', method: 'POST', url: '/v1/ingest/events', payload: { type: 'RunFinished', event: finished('alpha', 'a-1') } },
 ];
-const routes = MATRIX_ROUTES;
-
 describe('auth matrix', () => {
   it('covers every protected route of the OpenAPI document', async () => {
     const doc = (await send({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };

@@ -39,5 +39,5 @@ describe('consumer restart', () => {
     await eventually(async () => ((await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 25 ? true : undefined), 30_000, 'points stored');
     expect(await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunk_stats FINAL')).toBe(25);
     expect(await count(ns, 'SELECT count() AS n FROM runs FINAL')).toBe(1);
-  });
+  }, 240_000);
 });

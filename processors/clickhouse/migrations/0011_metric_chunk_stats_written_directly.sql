@@ -5,5 +5,7 @@
 -- detached view, and reported success — the chunk was never retried and its summary stayed
 -- short (seen in the ClickHouse-outage fault test). As two plain inserts of one batch, a failure
 -- of either fails the batch, which is retried as a whole; replays collapse on the source-offset
--- keys. Deploy with a processor that writes both tables (runlens ≥ this migration).
+-- keys. Upgrade the processors first, then migrate: an old processor still running after this
+-- migration would store chunks without their stats, for good. A new processor before it only
+-- gets stats rows twice (which collapse) and commits nothing until 0012 exists.
 DROP TABLE IF EXISTS {database}.metric_chunk_stats_mv
