@@ -86,8 +86,14 @@ const LIMIT_CODES: Record<string, (l: Config['queryLimits']) => string> = {
   '160': (l) => `the query would run longer than the ${l.timeoutSeconds} s limit (RUNLENS_QUERY_TIMEOUT_S)`,
   '158': (l) => `the result has more than ${l.maxResultRows.toLocaleString('en-US')} rows (RUNLENS_QUERY_MAX_RESULT_ROWS)`,
   '396': (l) => `the result has more than ${l.maxResultRows.toLocaleString('en-US')} rows (RUNLENS_QUERY_MAX_RESULT_ROWS)`,
-  '241': (l) => `the query needs more than ${(l.maxMemoryBytes / 1e9).toFixed(1)} GB of memory (RUNLENS_QUERY_MAX_MEMORY_BYTES)`,
+  '241': (l) => `the query needs more than ${bytes(l.maxMemoryBytes)} of memory (RUNLENS_QUERY_MAX_MEMORY_BYTES)`,
 };
+
+function bytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(0)} MB`;
+  return `${n.toLocaleString('en-US')} bytes`;
+}
 
 /** Maps a ClickHouse limit error to QueryLimitError naming the limit; anything else is returned unchanged. */
 export function asQueryLimitError(err: unknown, limits: Config['queryLimits']): unknown {

@@ -119,6 +119,7 @@ program
       await benchPipeline(config(), o);
     }
     if (o.only !== 'pipeline') {
+      await stack('up', config()); // the pipeline part starts it too; alone, this part must
       const { benchComparisonQueries } = await import('../../test/bench/comparison-queries.ts');
       await benchComparisonQueries(config());
       const { benchQueries } = await import('../../test/bench/queries.ts');

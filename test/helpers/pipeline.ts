@@ -8,7 +8,8 @@ import { buildApp, type App } from '../../query-api/app.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
 import type { Scope } from '../../common/tokens/format.ts';
-import { createToken } from '../../common/tokens/store.ts';
+import { createToken, getToken } from '../../common/tokens/store.ts';
+import { TokenVerifier } from '../../common/tokens/verifier.ts';
 import { KafkaEventSink } from '../../ingest/gateway/sink.ts';
 import type { Namespace } from './namespace.ts';
 
@@ -32,7 +33,11 @@ export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Pr
   const logger = createLogger('test-api', 'silent');
   const ingest = opts.gateway ? new KafkaEventSink(ns.config, logger) : undefined;
   await ingest?.connect();
-  const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs: opts.tokenCacheMs ?? 5_000, ingest, queryLimits: opts.queryLimits });
+  // With another client (tight limits), tokens are still looked up through the namespace's own:
+  // the test is about the queries the routes run, not about authentication.
+  const tokenCacheMs = opts.tokenCacheMs ?? 5_000;
+  const verifier = opts.clickhouse ? new TokenVerifier((id) => getToken(ns.clickhouse, id), { ttlMs: tokenCacheMs }) : undefined;
+  const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs, ingest, queryLimits: opts.queryLimits, verifier });
   if (ingest) app.addHook('onClose', () => ingest.close());
   return app;
 }

@@ -291,5 +291,18 @@ describe('operations', () => {
       await small.close();
       await limited.close();
     }
+    // The memory limit, the same way: a budget no query fits in.
+    const tight = { timeoutSeconds: 15, maxResultRows: 2_000_000, maxMemoryBytes: 10_000 };
+    const starved = createClickHouse(ns.config, { settings: queryLimitSettings(tight) });
+    const poor = await buildTestApp(ns, { clickhouse: starved, queryLimits: tight });
+    try {
+      const r = await poor.inject({ method: 'GET', url: '/v1/runs?sort=metrics.val/acc.max:desc', headers });
+      expect(r.statusCode, r.body).toBe(422);
+      expect(r.json().error).toMatch(/needs more than 10,000 bytes of memory \(RUNLENS_QUERY_MAX_MEMORY_BYTES\)/);
+      expect((await poor.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await poor.close();
+      await starved.close();
+    }
   });
 });
