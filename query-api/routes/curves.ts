@@ -28,7 +28,11 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
             selection: Type.Optional(SelectionSchema),
             metrics: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 10, description: 'Metric keys, optionally with a segment: val/acc, val/acc[class=cat]' }),
             maxPoints: Type.Integer({ minimum: 2, maximum: 5000, default: 500, description: 'Buckets per run' }),
-            x: Type.Union([Type.Literal('step'), Type.Literal('wall_time')], { default: 'step' }),
+            x: Type.Union([Type.Literal('step'), Type.Literal('wall_time'), Type.Literal('relative_time')], {
+              default: 'step',
+              description:
+                "The x axis: step; wall_time, epoch milliseconds; relative_time, milliseconds since each run's own start (its RunStarted startedAt, or the first point of the metric when startedAt is 0), so runs started at different times line up and group bands average runs at the same elapsed time. x and bucketWidth are in these units",
+            }),
             smoothing: Type.Optional(Type.Object({ ema: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'α of s = α·x + (1−α)·s_prev over the bucket means' }) }, { additionalProperties: false })),
             groupBy: Type.Optional(Type.Union([Type.Literal('all-but-seed'), Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 20 })])),
           },
