@@ -205,30 +205,29 @@ function cachedCatalogue<T>(cache: CatalogueCache<T>, project: string, fresh: bo
   return value;
 }
 
+/** name → the set of values seen with it, from (name, value) rows. */
+function setsByName<V>(pairs: Iterable<[string, V]>): Map<string, Set<V>> {
+  const out = new Map<string, Set<V>>();
+  for (const [name, value] of pairs) {
+    const set = out.get(name) ?? new Set<V>();
+    set.add(value);
+    out.set(name, set);
+  }
+  return out;
+}
+
 /** Which types each param takes in a project. */
 export function paramCatalogue(ch: ClickHouseClient, project: string, fresh = false): Promise<ParamCatalogue> {
-  return cachedCatalogue(paramCache, project, fresh, async () => {
-    const out: ParamCatalogue = new Map();
-    for (const { k, t } of await rows<{ k: string; t: ParamType }>(ch, sql.paramCatalogueSql(project))) {
-      const set = out.get(k) ?? new Set<ParamType>();
-      set.add(t);
-      out.set(k, set);
-    }
-    return out;
-  });
+  return cachedCatalogue(paramCache, project, fresh, async () =>
+    setsByName((await rows<{ k: string; t: ParamType }>(ch, sql.paramCatalogueSql(project))).map((r): [string, ParamType] => [r.k, r.t])),
+  );
 }
 
 /** Which segments each metric key is logged with in a project ('' for the unsegmented series). */
 export function metricCatalogue(ch: ClickHouseClient, project: string, fresh = false): Promise<MetricCatalogue> {
-  return cachedCatalogue(metricCache, project, fresh, async () => {
-    const out: MetricCatalogue = new Map();
-    for (const { key, segment } of await rows<{ key: string; segment: string }>(ch, sql.metricCatalogueSql(project))) {
-      const set = out.get(key) ?? new Set<string>();
-      set.add(segment);
-      out.set(key, set);
-    }
-    return out;
-  });
+  return cachedCatalogue(metricCache, project, fresh, async () =>
+    setsByName((await rows<{ key: string; segment: string }>(ch, sql.metricCatalogueSql(project))).map((r): [string, string] => [r.key, r.segment])),
+  );
 }
 
 export interface SeriesBucket {

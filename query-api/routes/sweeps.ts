@@ -87,6 +87,14 @@ async function load(deps: AppDeps, project: string, body: { selection?: Selectio
 
 const targetOf = (loaded: LoadedSweep, target: SweepField): (number | null)[] => runColumn(loaded, target) as (number | null)[];
 
+/** The analyses of every param against one target metric: the selection loaded with it, as SweepData. */
+async function loadAgainstTarget(deps: AppDeps, project: string, body: { selection?: Selection; target: string }) {
+  const target = targetField(body.target);
+  const loaded = await load(deps, project, body, [{ field: target, what: 'target' }]);
+  const data: SweepData = { runIds: loaded.runIds, params: loaded.params, target: targetOf(loaded, target) };
+  return { target, loaded, data };
+}
+
 function sendColumnar(reply: FastifyReply, head: Record<string, unknown>, long: Record<string, LongValue>): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(columnarJsonStream(head, long));
 }
@@ -265,10 +273,9 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
     async (req) =>
       analysed(async () => {
         const b = req.body;
-        const target = targetField(b.target);
         const resamples = b.resamples ?? 20;
         const trees = b.trees ?? 50;
-        const loaded = await load(deps, projectOf(req), b, [{ field: target, what: 'target' }]);
+        const { target, loaded, data } = await loadAgainstTarget(deps, projectOf(req), b);
         const rowsPerFit = Math.min(loaded.runIds.length, b.maxRows ?? 5000);
         if (resamples * trees > MAX_FOREST_TREES) {
           throw badRequest(`resamples × trees is ${resamples} × ${trees} = ${resamples * trees}, above the limit of ${MAX_FOREST_TREES.toLocaleString('en-US')} trees; lower resamples or trees`);
@@ -276,7 +283,6 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
         if (resamples * trees * rowsPerFit > MAX_FOREST_WORK) {
           throw badRequest(`resamples × trees × runs per fit is ${resamples} × ${trees} × ${rowsPerFit}, above the limit of ${MAX_FOREST_WORK.toExponential(0)}; lower resamples, trees or maxRows`);
         }
-        const data: SweepData = { runIds: loaded.runIds, params: loaded.params, target: targetOf(loaded, target) };
         const axes: AxisOptions = { scale: paramScales(b.scale), maxLevels: b.maxLevels };
         const result = await deps.importance.run(data, {
           params: b.params?.map(paramName), resamples: b.resamples, trees: b.trees, maxRows: b.maxRows, minLeaf: b.minLeaf,
@@ -300,9 +306,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
     async (req) =>
       analysed(async () => {
         const b = req.body;
-        const target = targetField(b.target);
-        const loaded = await load(deps, projectOf(req), b, [{ field: target, what: 'target' }]);
-        const data: SweepData = { runIds: loaded.runIds, params: loaded.params, target: targetOf(loaded, target) };
+        const { target, loaded, data } = await loadAgainstTarget(deps, projectOf(req), b);
         const effects = marginalEffects(data, { params: b.params?.map(paramName), bins: b.bins, confidence: b.confidence, axes: { scale: paramScales(b.scale), maxLevels: b.maxLevels } });
         return jsonSafe({ target: target.ref.label, runs: loaded.runIds.length, effects });
       }),
@@ -321,9 +325,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
     async (req) =>
       analysed(async () => {
         const b = req.body;
-        const target = targetField(b.target);
-        const loaded = await load(deps, projectOf(req), b, [{ field: target, what: 'target' }]);
-        const data: SweepData = { runIds: loaded.runIds, params: loaded.params, target: targetOf(loaded, target) };
+        const { target, loaded, data } = await loadAgainstTarget(deps, projectOf(req), b);
         const region = bestRegion(data, {
           topPercent: b.topPercent, direction: b.direction, central: b.central, params: b.params?.map(paramName),
           maxCoverage: b.maxCoverage, alpha: b.alpha, targetName: target.ref.label, axes: { scale: paramScales(b.scale), maxLevels: b.maxLevels },

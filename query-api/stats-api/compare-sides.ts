@@ -6,11 +6,10 @@ import { findConfounds, type Confound } from '../confounds.ts';
 import { groupStats } from '../groups.ts';
 import type { MetricRef } from '../selection.ts';
 import type { RunRecord } from '../store.ts';
-import type { Alternative, RankMethod } from '../stats/index.ts';
 import { pairAndTest } from './pair-and-test.ts';
 import { pairingDescription, seedOf, type Keyed, type Pair } from './pairing.ts';
 import { summarize, type Direction } from './sentence.ts';
-import type { TestChoice, TestOutcome } from './types.ts';
+import type { TestChoice, TestOutcome, TestSettings } from './types.ts';
 
 /** At most this many pairs and run ids are listed in an answer (counts are always complete). */
 export const MAX_LISTED = 1000;
@@ -27,16 +26,10 @@ export interface SideData {
   groupParams: string[];
 }
 
-export interface CompareOptions {
+export interface CompareOptions extends TestSettings {
   metric: MetricRef;
   pairBy: 'seed' | 'segment' | 'none';
   test: TestChoice;
-  alternative: Alternative;
-  alpha: number;
-  confidence: number;
-  method?: RankMethod;
-  seed?: number;
-  resamples?: number;
   direction?: Direction;
   /** Params the caller means to vary; other differing params are then reported as confounds too. */
   variables?: string[];

@@ -2,13 +2,13 @@
 // paired or independent, picks the test (or checks the named one fits), and runs it. Shared by
 // /v1/stats/compare and /v1/stats/leaderboard. Every refusal is a StatsInputError saying what to
 // change; everything merely worth knowing becomes a warning on the result.
-import { StatsInputError, type Alternative, type RankMethod } from '../stats/index.ts';
+import { StatsInputError } from '../stats/index.ts';
 import { chooseAuto } from './choose-test.ts';
 import { averageByKey, pairingWarnings, pairObservations, type Keyed, type PairKind, type Pairing } from './pairing.ts';
 import { runTest } from './run-test.ts';
-import { PAIRED_TESTS, UNPAIRED_TESTS, type TestChoice, type TestOutcome } from './types.ts';
+import { PAIRED_TESTS, UNPAIRED_TESTS, type TestChoice, type TestOutcome, type TestSettings } from './types.ts';
 
-export interface PairAndTestOptions {
+export interface PairAndTestOptions extends TestSettings {
   /** null: independent samples (pairBy 'none'). */
   by: PairKind | null;
   test: TestChoice;
@@ -16,12 +16,6 @@ export interface PairAndTestOptions {
   labelB: string;
   /** Names the metric in refusals, e.g. "val/acc.max". */
   metric: string;
-  alternative: Alternative;
-  alpha: number;
-  confidence: number;
-  method?: RankMethod;
-  seed?: number;
-  resamples?: number;
 }
 
 export interface PairAndTestResult {

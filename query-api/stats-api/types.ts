@@ -9,12 +9,8 @@ export type TestChoice = 'auto' | TestId;
 export const PAIRED_TESTS: ReadonlySet<TestId> = new Set(['paired-t', 'wilcoxon']);
 export const UNPAIRED_TESTS: ReadonlySet<TestId> = new Set(['welch-t', 'mann-whitney']);
 
-/** What one test run needs: the samples, whether they are paired, and the options. */
-export interface TestSpec {
-  test: TestId;
-  paired: boolean;
-  a: number[];
-  b: number[];
+/** How any test is run, whichever endpoint asks: shared by TestSpec and the run-level options. */
+export interface TestSettings {
   alternative: Alternative;
   alpha: number;
   confidence: number;
@@ -23,6 +19,14 @@ export interface TestSpec {
   /** Bootstrap: seed and number of resamples (module defaults 0 and 10,000). */
   seed?: number;
   resamples?: number;
+}
+
+/** What one test run needs: the samples, whether they are paired, and the settings. */
+export interface TestSpec extends TestSettings {
+  test: TestId;
+  paired: boolean;
+  a: number[];
+  b: number[];
 }
 
 export const MEAN_DIFFERENCE = 'mean difference';

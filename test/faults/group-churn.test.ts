@@ -1,7 +1,7 @@
 // A second processor joins and leaves the group every few seconds during ingest. Each leaves
 // by a graceful stop, which must drain, commit and close in order, and exit 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultNamespace, ProcessorProcess, report, sendPaced, stored, summaryMismatches, uncommittedMessages, waitForStored, type FaultNamespace } from './harness.ts';
+import { faultNamespace, ledger, ProcessorProcess, report, sendPaced, stored, summaryMismatches, uncommittedMessages, waitForStored, type FaultNamespace } from './harness.ts';
 
 let ns: FaultNamespace;
 beforeAll(async () => {
@@ -40,12 +40,7 @@ describe('consumer group churn', () => {
     const mismatches = await summaryMismatches(ns.clickhouse);
     report('group churn', {
       'join/leave cycles': cycles,
-      'points sent': sent.points,
-      acked: sent.ackedPoints,
-      stored: final.distinct,
-      lost: sent.ackedPoints - final.distinct,
-      duplicated: final.logical - final.distinct,
-      'physical copies awaiting merge': final.physical - final.logical,
+      ...ledger(sent, final),
       'uncommitted after stop': uncommitted,
     });
     expect(cycles).toBeGreaterThanOrEqual(3);

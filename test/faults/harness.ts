@@ -276,6 +276,21 @@ export async function uncommittedMessages(config: Config, groupId: string): Prom
   }
 }
 
+/**
+ * The standard ledger of a fault test: sent, acked, stored, lost, duplicated and copies not yet
+ * merged. `lostAt` is the count to judge losses by (default: the final one).
+ */
+export function ledger(sent: SendReport, final: StoredReport, lostAt: StoredReport = final): Record<string, number> {
+  return {
+    'points sent': sent.points,
+    acked: sent.ackedPoints,
+    stored: final.distinct,
+    lost: sent.ackedPoints - lostAt.distinct,
+    duplicated: final.logical - final.distinct,
+    'physical copies awaiting merge': final.physical - final.logical,
+  };
+}
+
 export function report(name: string, facts: Record<string, number | string>): void {
   const line = Object.entries(facts)
     .map(([k, v]) => `${k} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`)

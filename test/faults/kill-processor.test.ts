@@ -2,7 +2,7 @@
 // stored exactly once, and every summary equal to a recomputation from the raw rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../ingest/simulate/random.ts';
-import { faultNamespace, ProcessorProcess, report, sendPaced, stored, summaryMismatches, waitForStored, type FaultNamespace } from './harness.ts';
+import { faultNamespace, ledger, ProcessorProcess, report, sendPaced, stored, summaryMismatches, waitForStored, type FaultNamespace } from './harness.ts';
 
 const KILLS = Number(process.env.RUNLENS_FAULT_KILLS ?? 20);
 const SEED = Number(process.env.RUNLENS_FAULT_SEED ?? 7);
@@ -42,12 +42,7 @@ describe('processor killed with SIGKILL during ingest', () => {
     report('kill -9 processor', {
       kills,
       seed: SEED,
-      'points sent': sent.points,
-      acked: sent.ackedPoints,
-      stored: final.distinct,
-      lost: sent.ackedPoints - result.distinct,
-      duplicated: final.logical - final.distinct,
-      'physical copies awaiting merge': final.physical - final.logical,
+      ...ledger(sent, final, result),
       'messages skipped as already stored after a kill': all.reduce((n, p) => n + p.sumField('skipped messages already stored', 'skipped'), 0),
       'summary mismatches': mismatches.length,
     });

@@ -2,7 +2,7 @@
 // partitions to another processor, then wakes up (SIGCONT) holding a batch it read before —
 // it may insert it again and try to commit over the new owner. Nothing may be lost or doubled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultNamespace, ProcessorProcess, report, sendPaced, stored, summaryMismatches, waitForStored, type FaultNamespace } from './harness.ts';
+import { faultNamespace, ledger, ProcessorProcess, report, sendPaced, stored, summaryMismatches, waitForStored, type FaultNamespace } from './harness.ts';
 
 let ns: FaultNamespace;
 beforeAll(async () => {
@@ -36,12 +36,7 @@ describe('zombie consumer', () => {
     const mismatches = await summaryMismatches(ns.clickhouse);
     report('zombie consumer', {
       'frozen s': 12,
-      'points sent': sent.points,
-      acked: sent.ackedPoints,
-      stored: final.distinct,
-      lost: sent.ackedPoints - final.distinct,
-      duplicated: final.logical - final.distinct,
-      'physical copies awaiting merge': final.physical - final.logical,
+      ...ledger(sent, final),
       'zombie group joins': zombie.count(/partitions assigned/),
       'successor group joins': successor!.count(/partitions assigned/),
     });
