@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { HttpError } from './errors.ts';
 import { MAX_SELECTION_SQL, refuseLongIdList, selectionSql } from './selection.ts';
-import { runsByIdSql } from './sql/queries.ts';
+import { RUN_SOURCE_ID_COPIES, runSourceSql } from './sql/run-list.ts';
 
 /** A ClickHouse stand-in for the catalogue queries a filter needs. */
 function fakeClickHouse() {
@@ -43,9 +43,10 @@ describe('selectionSql', () => {
 });
 
 describe('refuseLongIdList', () => {
-  it('counts every copy of the list, as compare\'s run lookup holds it twice', () => {
+  it('counts every copy of the list, as compare\'s run lookup holds it three times', () => {
     const list = ids(1000, 'x'.repeat(100));
-    expect(() => refuseLongIdList(runsByIdSql('p', list), list, 2, 'compare fewer runs')).toThrow(/\(1,000 ids; about 93\d ids of this length fit\): compare fewer runs$/);
-    expect(() => refuseLongIdList(runsByIdSql('p', list.slice(0, 930)), list.slice(0, 930), 2, 'compare fewer runs')).not.toThrow();
+    const lookup = (runIds: string[]) => runSourceSql({ project: 'p', runIds });
+    expect(() => refuseLongIdList(lookup(list), list, RUN_SOURCE_ID_COPIES, 'compare fewer runs')).toThrow(/\(1,000 ids; about 61\d ids of this length fit\): compare fewer runs$/);
+    expect(() => refuseLongIdList(lookup(list.slice(0, 610)), list.slice(0, 610), RUN_SOURCE_ID_COPIES, 'compare fewer runs')).not.toThrow();
   });
 });

@@ -10,7 +10,7 @@ import type { Aggregate } from './filter/ast.ts';
 import { compileFilter } from './filter/compile.ts';
 import { fieldsIn, parseField } from './filter/fields.ts';
 import { parseFilter } from './filter/parser.ts';
-import { RUN_COLUMNS, SUMMARY_AGGREGATES } from './sql/queries.ts';
+import { SUMMARY_AGGREGATES } from './sql/queries.ts';
 import { runSourceSql } from './sql/run-list.ts';
 import { toRunRecord, type RunRecord } from './store.ts';
 
@@ -75,7 +75,7 @@ export async function selectionSql(ch: ClickHouseClient, project: string, sel: S
 /** Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit). */
 export async function selectRuns(ch: ClickHouseClient, project: string, sel: Selection, max: number): Promise<RunRecord[]> {
   const source = await selectionSql(ch, project, sel);
-  const rs = await ch.query({ query: `SELECT ${RUN_COLUMNS}, status_value AS status, has_finish, ended_at_ms, duration_ms FROM (${source}) ORDER BY run_id LIMIT ${max + 1}`, format: 'JSONEachRow' });
+  const rs = await ch.query({ query: `SELECT * FROM (${source}) ORDER BY run_id LIMIT ${max + 1}`, format: 'JSONEachRow' });
   const rows = await rs.json<Record<string, unknown>>();
   if (rows.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
   const records = rows.map(toRunRecord);

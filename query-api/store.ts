@@ -3,7 +3,7 @@
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { MetricCatalogue, ParamCatalogue, ParamType } from './filter/catalogue.ts';
 import * as sql from './sql/queries.ts';
-import { listRunsSql, type Keyset, type ListRunsQuery } from './sql/run-list.ts';
+import { listRunsSql, runSourceSql, type Keyset, type ListRunsQuery } from './sql/run-list.ts';
 
 export interface MetricSummary {
   key: string;
@@ -24,10 +24,14 @@ export interface RunRecord {
   experiment: string;
   sweepId: string | null;
   user: string;
+  /** running, finished, failed, killed, or orphaned (events arrived but no RunStarted). */
   status: string;
+  /** For an orphaned run: the earliest time any of its events was seen. */
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;
+  /** The final values its RunFinished reported (empty until then, or when it sent none). */
+  summary: Record<string, number>;
   params: Record<string, number | string | boolean>;
   tags: Record<string, string>;
   lineage: {
@@ -86,10 +90,11 @@ export function toRunRecord(r: Raw): RunRecord {
     experiment: String(r.experiment),
     sweepId: orNull(r.sweep_id),
     user: String(r.user),
-    status: finished ? String(r.status) : 'running',
+    status: String(r.status_value),
     startedAt: iso(r.started_at_ms),
     endedAt: finished ? iso(r.ended_at_ms) : null,
     durationMs: finished && r.duration_ms !== null ? Number(r.duration_ms) : null,
+    summary: finished ? zip<number>(r.summary_keys, r.summary_values) : {},
     params,
     tags: zip<string>(r.tag_keys, r.tag_values),
     lineage: {
@@ -111,7 +116,7 @@ export function toRunRecord(r: Raw): RunRecord {
 
 export async function getRuns(ch: ClickHouseClient, project: string, runIds: string[]): Promise<RunRecord[]> {
   if (runIds.length === 0) return [];
-  return (await rows(ch, sql.runsByIdSql(project, runIds))).map(toRunRecord);
+  return (await rows(ch, runSourceSql({ project, runIds }))).map(toRunRecord);
 }
 
 export async function getSummaries(ch: ClickHouseClient, project: string, runIds: string[], keys?: string[]): Promise<Map<string, MetricSummary[]>> {

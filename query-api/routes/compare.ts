@@ -10,7 +10,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { unknownSeries } from '../filter/catalogue.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { refuseLongIdList } from '../selection.ts';
-import { runsByIdSql } from '../sql/queries.ts';
+import { RUN_SOURCE_ID_COPIES, runSourceSql } from '../sql/run-list.ts';
 import { getArtifacts, getRuns, getSummaries } from '../store.ts';
 import { AuthErrors, ErrorBody, ParamValue, ProjectQuery } from './schemas.ts';
 
@@ -75,8 +75,8 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
       const project = projectOf(req);
       const { runIds, metrics, baseline, variables, params } = req.body;
       if (baseline !== undefined && !runIds.includes(baseline)) throw badRequest(`baseline "${baseline}" is not one of runIds`);
-      // The run lookup spells the ids out twice, the longest of compare's queries.
-      refuseLongIdList(runsByIdSql(project, runIds), runIds, 2, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
+      // The run lookup spells the ids out most often of compare's queries.
+      refuseLongIdList(runSourceSql({ project, runIds }), runIds, RUN_SOURCE_ID_COPIES, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
       const variableParams = (variables ?? []).map((v) => v.trim()).filter((v) => !v.startsWith('lineage.')).map((v) => v.replace(/^params\./, ''));
       const known = await cataloguesFor(deps.clickhouse, project, [
         ...(metrics ?? []).map((key) => ({ kind: 'metric' as const, key })),

@@ -36,25 +36,42 @@ GROUP BY run_id, key, segment
 ORDER BY run_id, key, segment`;
 }
 
-export const RUN_COLUMNS = `
-    run_id, name, experiment, sweep_id, user, started_at_ms,
-    param_keys, param_types, param_strings, param_numbers, tag_keys, tag_values,
-    git_commit, git_dirty, data_version, env_language, env_language_version,
-    env_library_names, env_library_versions, env_hardware, seed, host, parent_run_id`;
+/**
+ * The columns of a run row, each with what an orphaned run (events logged, no RunStarted)
+ * holds in its place: only the id and the earliest time anything of it was seen are known.
+ */
+const RUN_FIELDS: [column: string, orphan: string][] = [
+  ['run_id', 'run_id'],
+  ['name', "''"],
+  ['experiment', "''"],
+  ['sweep_id', "''"],
+  ['user', "''"],
+  ['started_at_ms', 'first_seen_ms'],
+  ['param_keys', 'emptyArrayString()'],
+  ['param_types', 'emptyArrayString()'],
+  ['param_strings', 'emptyArrayString()'],
+  ['param_numbers', 'emptyArrayFloat64()'],
+  ['tag_keys', 'emptyArrayString()'],
+  ['tag_values', 'emptyArrayString()'],
+  ['git_commit', "''"],
+  ['git_dirty', 'toUInt8(0)'],
+  ['data_version', "''"],
+  ['env_language', "''"],
+  ['env_language_version', "''"],
+  ['env_library_names', 'emptyArrayString()'],
+  ['env_library_versions', 'emptyArrayString()'],
+  ['env_hardware', "''"],
+  ['seed', 'CAST(NULL AS Nullable(Int64))'],
+  ['host', "''"],
+  ['parent_run_id', "''"],
+];
 
-export function runsByIdSql(project: string, runIds: string[]): string {
-  return `
-SELECT * FROM
-(
-  SELECT ${RUN_COLUMNS} FROM runs FINAL
-  WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)})
-) AS started
-ANY LEFT JOIN
-(
-  SELECT run_id, status, ended_at_ms, duration_ms, 1 AS has_finish FROM run_finishes FINAL
-  WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)})
-) AS finished USING run_id`;
-}
+export const RUN_COLUMNS = RUN_FIELDS.map(([c]) => c).join(', ');
+/** RUN_COLUMNS in the same order, as an orphaned run fills them (from run_id and first_seen_ms). */
+export const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${c}`)).join(', ');
+
+/** What a RunFinished adds to a run row; has_finish is 0 (the join's default) without one. */
+export const FINISH_COLUMNS = 'status AS finish_status, ended_at_ms, duration_ms, summary_keys, summary_values, toUInt8(1) AS has_finish';
 
 export function artifactsSql(project: string, runIds: string[]): string {
   return `

@@ -2,31 +2,61 @@
 // of sort keys, a total and stable order, and keyset pagination. Every literal through the
 // quoting module; sort keys through fixed SQL per kind. Joined subqueries carry aliases:
 // current ClickHouse requires them (joined_subquery_requires_alias), 18.16 accepts them.
-import { quoteInteger, quoteNumber, quoteString } from '../../common/sql-quote.ts';
-import { RUN_COLUMNS, SUMMARY_AGGREGATES, type SortSpec } from './queries.ts';
+import { quoteInteger, quoteNumber, quoteString, quoteStringList } from '../../common/sql-quote.ts';
+import { FINISH_COLUMNS, ORPHAN_RUN_COLUMNS, RUN_COLUMNS, SUMMARY_AGGREGATES, type SortSpec } from './queries.ts';
 
 export interface RunSourceQuery {
   project: string;
   experiment?: string;
   sweepId?: string;
+  /** Only these runs (read by primary key; the ids are spelled out three times). */
+  runIds?: string[];
   /** A compiled filter expression (query-api/filter/compile.ts) over the run source. */
   filterSql?: string;
 }
 
-/** Runs of a project with status_value ('running' until a RunFinished), filtered. */
+/** How many times runSourceSql spells out a runIds list (for refuseLongIdList). */
+export const RUN_SOURCE_ID_COPIES = 3;
+
+/**
+ * Runs of a project, one row each: RUN_COLUMNS, the RunFinished columns (FINISH_COLUMNS),
+ * `orphaned` and `status_value` ('running' until a RunFinished; 'orphaned' for a run whose
+ * RunStarted never arrived), filtered. Orphaned runs — metric points, artifacts or a
+ * RunFinished under a run id with no RunStarted — are shown rather than hidden, with what is
+ * known (their id, the earliest time seen as started_at_ms, their finish); they belong to no
+ * experiment or sweep, so a query restricted to one skips looking for them.
+ */
 export function runSourceSql(q: RunSourceQuery): string {
   const p = quoteString(q.project);
+  const ids = q.runIds ? ` AND run_id IN (${quoteStringList(q.runIds)})` : '';
   const where = [`project = ${p}`];
   if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
   if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
+  const started = `SELECT ${RUN_COLUMNS}, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
+  // Orphans: ids seen in the other event tables but not in runs. No FINAL: a replayed row only
+  // repeats an id, which GROUP BY collapses.
+  const orphans = `
+    SELECT ${ORPHAN_RUN_COLUMNS}, toUInt8(1) AS orphaned FROM
+    (
+      SELECT run_id, min(seen_ms) AS first_seen_ms FROM
+      (
+        SELECT run_id, last_wall_time_ms AS seen_ms FROM metric_chunks WHERE project = ${p}
+        UNION ALL SELECT run_id, ended_at_ms AS seen_ms FROM run_finishes WHERE project = ${p}
+        UNION ALL SELECT run_id, logged_at_ms AS seen_ms FROM artifacts WHERE project = ${p}
+      )
+      WHERE run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p})${ids}
+      GROUP BY run_id
+    )`;
+  const restricted = q.experiment !== undefined || q.sweepId !== undefined;
+  const all = restricted ? started : `${started}\n    UNION ALL${orphans}`;
   const source = `
-  SELECT *, if(has_finish = 1, finish_status, 'running') AS status_value FROM
+  SELECT *, if(orphaned = 1, 'orphaned', if(has_finish = 1, finish_status, 'running')) AS status_value FROM
   (
-    SELECT ${RUN_COLUMNS} FROM runs FINAL WHERE ${where.join(' AND ')}
+    ${all}
   ) AS started
   ANY LEFT JOIN
   (
-    SELECT run_id, status AS finish_status, ended_at_ms, duration_ms, 1 AS has_finish FROM run_finishes FINAL WHERE project = ${p}
+    SELECT run_id, ${FINISH_COLUMNS} FROM run_finishes FINAL WHERE project = ${p}${ids}
   ) AS finished USING run_id`;
   return q.filterSql ? `SELECT * FROM (${source}) WHERE ${q.filterSql}` : source;
 }

@@ -13,6 +13,7 @@ export function fakeRun(id: string, params: RunRecord['params'], lineage: Partia
     startedAt: '2026-01-01T00:00:00.000Z',
     endedAt: '2026-01-01T01:00:00.000Z',
     durationMs: 3_600_000,
+    summary: {},
     params,
     tags: {},
     lineage: {

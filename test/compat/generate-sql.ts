@@ -290,7 +290,7 @@ function queryStatements(database: string): Statement[] {
   // query-api/sql/queries.ts
   out.push(q('summariesForRunsSql (all metrics)', queries.summariesForRunsSql(PROJECT, ALL), { rows: 6 }));
   out.push(q('summariesForRunsSql (keys)', queries.summariesForRunsSql(PROJECT, ALL, ['val/acc']), { rows: 5, column: { name: 's_count', values: [4, 2, 4, 1, 2] } }));
-  out.push(q('runsByIdSql', queries.runsByIdSql(PROJECT, [...ALL, 'nope']), { columnSet: { name: 'run_id', values: ALL } }));
+  out.push(q('runSourceSql (run ids)', runSourceSql({ project: PROJECT, runIds: [...ALL, 'nope'] }), { columnSet: { name: 'run_id', values: ALL } }));
   out.push(q('artifactsSql', queries.artifactsSql(PROJECT, ALL), { column: { name: 'name', values: ['model.ckpt', 'confusion.json'] } }));
   out.push(q('seriesRangeSql', queries.seriesRangeSql(PROJECT, 'r-a', 'val/acc', ''), { rows: 1, column: { name: 'count', values: [4] } }));
   out.push(q('seriesRangeSql (segment)', queries.seriesRangeSql(PROJECT, 'r-a', 'val/acc', 'class=cat'), { column: { name: 'min_step', values: [2] } }));
