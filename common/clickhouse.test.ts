@@ -19,6 +19,14 @@ describe('ClickHouse error mapping', () => {
     expect(asQueryLimitError(other, limits)).toBe(other);
   });
 
+  it('maps a query too deep or too big to parse to a QueryLimitError that says what to change', () => {
+    const deep = asQueryLimitError(new Error('Code: 167, e.displayText() = DB::Exception: AST is too deep. Maximum: 1000'), limits);
+    expect(deep).toBeInstanceOf(QueryLimitError);
+    expect((deep as Error).message).toMatch(/max_ast_depth; use fewer conditions in the filter/);
+    const big = asQueryLimitError(new Error('Code: 168. DB::Exception: AST is too big. Maximum: 50000'), limits);
+    expect((big as Error).message).toMatch(/max_ast_elements; use fewer conditions/);
+  });
+
   it('classifies storage errors for retries: bad SQL is permanent, the rest may heal', () => {
     expect(classifyStorageError(new Error('Code: 60, e.displayText() = DB::Exception: Table x doesn\'t exist'))).toBeInstanceOf(StorageRejectedError);
     expect(classifyStorageError(new Error('connect ECONNREFUSED 127.0.0.1:8123'))).toBeInstanceOf(StorageUnavailableError);

@@ -34,7 +34,7 @@ export class StorageRejectedError extends Error {
 }
 
 // ClickHouse error codes for "the query itself is wrong" — retrying cannot help.
-const PERMANENT_CODES = new Set(['27', '36', '38', '41', '43', '44', '46', '47', '49', '53', '60', '62', '69', '70', '81', '117', '130', '386']);
+const PERMANENT_CODES = new Set(['27', '36', '38', '41', '43', '44', '46', '47', '49', '53', '60', '62', '69', '70', '81', '117', '130', '167', '168', '386']);
 
 /**
  * The server's error code. @clickhouse/client parses it into ClickHouseError.code for current
@@ -95,11 +95,21 @@ function bytes(n: number): string {
   return `${n.toLocaleString('en-US')} bytes`;
 }
 
+/** The parser's limits on a query's shape: a request whose filter compiles past them is too complex, not a server fault. */
+const COMPLEXITY_CODES: Record<string, string> = {
+  '167': "nests deeper than ClickHouse's max_ast_depth",
+  '168': "has more elements than ClickHouse's max_ast_elements",
+};
+
 /** Maps a ClickHouse limit error to QueryLimitError naming the limit; anything else is returned unchanged. */
 export function asQueryLimitError(err: unknown, limits: Config['queryLimits']): unknown {
   const code = clickhouseErrorCode(err);
-  const describe = code === undefined ? undefined : LIMIT_CODES[code];
-  return describe ? new QueryLimitError(`${describe(limits)}; narrow the filter or ask for fewer runs, points or columns`) : err;
+  if (code === undefined) return err;
+  const describe = LIMIT_CODES[code];
+  if (describe) return new QueryLimitError(`${describe(limits)}; narrow the filter or ask for fewer runs, points or columns`);
+  const complexity = COMPLEXITY_CODES[code];
+  if (complexity) return new QueryLimitError(`the query built from this request ${complexity}; use fewer conditions in the filter (or shorter 'in' lists), or select by sweep or experiment`);
+  return err;
 }
 
 export async function ping(client: ClickHouseClient): Promise<boolean> {

@@ -94,12 +94,25 @@ function metricSubquery(f: Extract<Field, { kind: 'metric' }>, ctx: CompileConte
   return `run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE ${where} GROUP BY run_id HAVING ${SUMMARY_AGGREGATES[f.aggregate]} ${having})`;
 }
 
+/** The operands of a chain of one operator, in order: ((a or b) or c) → [a, b, c]. */
+function operandsOf(e: Expr, kind: 'and' | 'or'): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.kind === kind) stack.push(x.right, x.left);
+    else out.push(x);
+  }
+  return out;
+}
+
 export function compileFilter(e: Expr, ctx: CompileContext): string {
   switch (e.kind) {
     case 'and':
-      return `(${compileFilter(e.left, ctx)} AND ${compileFilter(e.right, ctx)})`;
     case 'or':
-      return `(${compileFilter(e.left, ctx)} OR ${compileFilter(e.right, ctx)})`;
+      // A chain `a or b or c …` parses left-deep; written flat, ClickHouse reads it as one
+      // and()/or() of n arguments, so its AST depth does not grow with the length of the chain.
+      return `(${operandsOf(e, e.kind).map((x) => compileFilter(x, ctx)).join(e.kind === 'and' ? ' AND ' : ' OR ')})`;
     case 'not':
       return `(NOT ${compileFilter(e.expr, ctx)})`;
     case 'exists': {
