@@ -1,7 +1,8 @@
 // Decides which test runs. Named tests imply whether the samples are paired (a conflicting
 // `paired` flag is refused); test 'auto' picks the rank test of the right family (Wilcoxon
 // signed-rank for pairs, Mann-Whitney U for independent samples: no normality assumption, exact
-// p-values for small samples) when that test can reach alpha at these sample sizes, and the
+// p-values for small untied samples — for Mann-Whitney below 50 values in each, as R's
+// wilcox.test) when that test can reach alpha at these sample sizes, and the
 // t-test of the family otherwise — saying why, and warning that the choice then rests on the
 // t-test's normality assumption.
 import { StatsInputError, type Alternative, type RankMethod } from '../stats/index.ts';

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { fixed, formatP, percent, sharedDecimals, significant } from './format.ts';
 
 describe('sentence number formatting', () => {
-  it('shares decimals across a difference and its interval (3 significant digits of the largest)', () => {
+  it('shares decimals across a difference and its interval (3 significant digits of the largest, 2 of the others)', () => {
     expect(sharedDecimals([0.012, 0.004, 0.02])).toBe(4);
     expect(sharedDecimals([2.5, 0.45, 4.55])).toBe(2);
     expect(sharedDecimals([1234, 10, null])).toBe(0);
     expect(sharedDecimals([0, null])).toBe(3);
+    // Every other value keeps 2 significant digits: -0.5 beside -125 is -0.50, not -1.
+    expect(sharedDecimals([-0.5, -125, 2.5])).toBe(2);
+    expect(fixed(-0.5, sharedDecimals([-0.5, -125, 2.5]))).toBe('-0.50');
+    expect(sharedDecimals([1.2, 0.004, 2.5])).toBe(4);
+    // Rounding noise (under a millionth of the largest) does not add decimals.
+    expect(sharedDecimals([1e-17, -1, 1])).toBe(2);
     expect(fixed(-0.00001, 3)).toBe('0.000');
     expect(fixed(-0.0123, 3)).toBe('-0.012');
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bootstrapMeanDifference, hodgesLehmannPaired, hodgesLehmannTwoSample, mannWhitneyU, pairedTTest, StatsInputError, welchTTest, wilcoxonSignedRank } from '../stats/index.ts';
+import { bootstrapMeanDifference, hodgesLehmannPaired, hodgesLehmannTwoSample, mannWhitneyU, NORMAL_APPROXIMATION, pairedTTest, StatsInputError, welchTTest, wilcoxonSignedRank } from '../stats/index.ts';
 import { runTest } from './run-test.ts';
 import { TESTS, type TestSpec } from './types.ts';
 
@@ -57,6 +58,26 @@ describe('runTest', () => {
     expect(r.estimate).toBeCloseTo(0.55, 12);
     expect(r.confidenceInterval!.lower).toBeGreaterThan(0); // agrees with p = 0.0342 ≤ 0.05
     expect(r.notes).toEqual(['the mean difference a - b is -1.95, of the other sign: a few extreme values pull the mean, which the rank test and its estimate do not follow']);
+  });
+
+  it("Mann-Whitney 'auto': the interval takes the test's method, exact below 50 per sample without ties (as R)", () => {
+    // SciPy reference samples, untied, from 1 × 1 up to 49 × 49 (query-api/stats/reference).
+    const { cases } = JSON.parse(readFileSync(new URL('../stats/reference/mann-whitney-exact.json', import.meta.url), 'utf8')) as { cases: { a: number[]; b: number[] }[] };
+    for (const { a, b } of cases) {
+      const r = runTest(spec({ test: 'mann-whitney', paired: false, a, b }));
+      const hl = r.details.hodgesLehmann as { method: string };
+      expect([r.method, hl.method]).toEqual(['exact', 'exact']);
+      const ci = r.confidenceInterval;
+      if (ci === null) continue; // 1 vs 1: no interval reaches any confidence
+      expect(ci.method).toMatch(/from the exact null distribution of U/);
+      // Untied: 0 outside the 95% interval exactly when p < 0.05 (when 95% is reachable).
+      if (ci.confidence === 0.95) expect(ci.lower! > 0 || ci.upper! < 0).toBe(r.pValue! < 0.05);
+    }
+    const big = cases.find((c) => c.a.length === 49 && c.b.length === 49)!;
+    for (const [a, b] of [[[...big.a, 99], big.b], [big.a, [...big.b.slice(1), big.a[0]!]]]) {
+      const r = runTest(spec({ test: 'mann-whitney', paired: false, a: a!, b: b! }));
+      expect([r.method, (r.details.hodgesLehmann as { method: string }).method]).toEqual([NORMAL_APPROXIMATION, NORMAL_APPROXIMATION]);
+    }
   });
 
   it('bootstrap: no p-value, significance from the BCa interval, reproducible with a seed', () => {

@@ -59,6 +59,51 @@ describe('summarize', () => {
     expect(summarize(none, { labelA: 'a', labelB: 'b', unit: 'runs' })).toBe('no significant difference between a and b at alpha = 0.05: Hodges-Lehmann shift a - b = -1.00 (95% CI -7.00 to 5.00), 4 vs 4 runs, p = 0.686 (Mann-Whitney U, exact)');
   });
 
+  it('prints the estimate as the JSON has it, however wide the interval (issue 9 item 6)', () => {
+    // Hodges-Lehmann shift -0.5 with the exact interval [-125, 2.5]: the decimals used to follow the
+    // largest bound alone (3 significant digits of 125: none), printing "-1 (95% CI -125 to 3)".
+    const a = [1.5, 2.5, 3.5, 4.5, 5.5, 6.5, -120];
+    const b = [1, 2, 3, 4, 5, 6, 150];
+    const r = runTest({ test: 'mann-whitney', paired: false, a, b, ...opts });
+    expect(r).toMatchObject({ method: 'exact', estimate: -0.5, confidenceInterval: { lower: -125, upper: 2.5 }, significant: false });
+    expect(summarize(r, { labelA: 'a', labelB: 'b', unit: 'values' })).toBe('no significant difference between a and b at alpha = 0.05: Hodges-Lehmann shift a - b = -0.50 (95% CI -125.00 to 2.50), 7 vs 7 values, p = 0.71 (Mann-Whitney U, exact)');
+    // The same numbers as a significant result (alpha 0.75): the difference still reads 0.50.
+    const loose = runTest({ test: 'mann-whitney', paired: false, a, b, alternative: 'two-sided', alpha: 0.75, confidence: 0.95 });
+    expect(summarize(loose, { labelA: 'a', labelB: 'b', unit: 'values', direction: 'maximize' })).toBe('b beats a by a Hodges-Lehmann shift of 0.50 (95% CI -2.50 to 125.00), 7 vs 7 values, p = 0.71 (Mann-Whitney U, exact)');
+  });
+
+  it('the printed estimate and bounds round the JSON fields to at least 2 significant digits (property)', () => {
+    const value = fc.oneof(fc.integer({ min: -4, max: 4 }), fc.double({ min: -10, max: 10, noNaN: true }), fc.constantFrom(-1000, 1000, 0.001, -0.02));
+    const samples = fc.integer({ min: 2, max: 15 }).chain((n) => fc.tuple(fc.array(value, { minLength: n, maxLength: n }), fc.array(value, { minLength: n, maxLength: n })));
+    /** The printed text agrees with x when it is x rounded to 2 significant digits or more. */
+    const agrees = (text: string, x: number, largest: number) => {
+      const printed = Number(text);
+      if (Math.abs(x) < largest * 1e-6) return Math.abs(printed) <= largest * 1e-6 + 1e-12;
+      return Math.abs(printed - x) <= 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(x))) - 1) * (1 + 1e-9);
+    };
+    fc.assert(
+      fc.property(samples, fc.boolean(), fc.constantFrom(0.05, 0.5), ([a, b], paired, alpha) => {
+        const r = runTest({ test: paired ? 'wilcoxon' : 'mann-whitney', paired, a, b, alternative: 'two-sided', alpha, confidence: 0.95 });
+        fc.pre(r.estimate !== null && r.confidenceInterval !== null);
+        const s = summarize(r, { labelA: 'A', labelB: 'B', direction: 'maximize' });
+        const m = /(?:= | of )(-?[\d.]+) \([\d.]+% CI (-?[\d.]+) to (-?[\d.]+)\)/.exec(s);
+        expect(m, s).not.toBeNull();
+        const { lower, upper } = r.confidenceInterval!;
+        const est = r.estimate!;
+        const largest = Math.max(Math.abs(est), Math.abs(lower!), Math.abs(upper!));
+        // Decimals stop at 12: magnitudes far below 1e-3 are out of scope here.
+        fc.pre(largest === 0 || largest >= 1e-3);
+        // A named winner reads winner minus loser: the estimate's magnitude, the interval turned.
+        const flipped = s.startsWith('B beats A');
+        const [e, lo, hi] = flipped ? [-est, -upper!, -lower!] : [est, lower!, upper!];
+        expect(agrees(m![1]!, e, largest), `${s} (estimate ${est})`).toBe(true);
+        expect(agrees(m![2]!, lo, largest), `${s} (lower ${lower})`).toBe(true);
+        expect(agrees(m![3]!, hi, largest), `${s} (upper ${upper})`).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('writes one-sided intervals as a bound, and the bootstrap without a p-value', () => {
     const g = runTest({ test: 'paired-t', paired: true, a: better, b: worse, ...opts, alternative: 'greater' });
     expect(summarize(g, { labelA: 'A', labelB: 'B', direction: 'maximize', pairedOver: 'seeds' })).toMatch(/^A beats B by 0\.0117 \(95% CI: at least 0\.0108\), paired over 8 seeds, p < 0\.0001 \(paired t-test\)$/);

@@ -1,6 +1,8 @@
-// Mann–Whitney U test for two independent samples: exact for small untied samples, otherwise
-// the normal approximation with tie and continuity correction. Matches SciPy's
-// mannwhitneyu(a, b, use_continuity=True) with method 'auto', 'exact' or 'asymptotic'.
+// Mann–Whitney U test for two independent samples: exact for untied samples of fewer than 50
+// values each (R's wilcox.test rule), otherwise the normal approximation with tie and continuity
+// correction. p-values match SciPy's mannwhitneyu(a, b, use_continuity=True) with method
+// 'exact' or 'asymptotic' (SciPy's own 'auto' is exact only while the smaller sample has at
+// most 8 values).
 import { cdfAt, mannWhitneyPmf, sfAt } from './exact-distributions.ts';
 import { StatsInputError } from './errors.ts';
 import { checkAlternative, checkChoice, finiteSample } from './input.ts';
@@ -9,8 +11,11 @@ import { pFromZ } from './tails.ts';
 import { EXACT, NORMAL_APPROXIMATION } from './types.ts';
 import type { Alternative, EffectSize, RankMethod, RankMethodUsed, RankTestOptions, Sample } from './types.ts';
 
-/** 'auto' is exact when the smaller sample has at most this many values and nothing ties (SciPy's rule). */
-export const MANN_WHITNEY_EXACT_MAX_AUTO = 8;
+/**
+ * 'auto' is exact when both samples have fewer than this many values and nothing ties, as R's
+ * wilcox.test (exact = NULL); otherwise it uses the normal approximation.
+ */
+export const MANN_WHITNEY_EXACT_BELOW_AUTO = 50;
 /** Work bound for the exact distribution, min(nA,nB)²·max(nA,nB); 'exact' beyond it is refused. */
 export const MANN_WHITNEY_EXACT_MAX_WORK = 5e7;
 
@@ -34,8 +39,10 @@ export interface MannWhitneyResult {
 
 /**
  * 'greater' means a is stochastically greater than b. Ties are exact floating-point equality.
- * method 'auto': exact when there are no ties and min(nA, nB) ≤ 8 (SciPy's rule), else the
- * normal approximation with tie correction and continuity correction.
+ * method 'auto': exact when there are no ties and nA < 50 and nB < 50 (R's wilcox.test rule),
+ * else the normal approximation with tie correction and continuity correction. The
+ * Hodges–Lehmann interval (hodgesLehmannTwoSample) takes the method this test used, so both
+ * switch together, as in R.
  */
 export function mannWhitneyU(a: Sample, b: Sample, options: RankTestOptions = {}): MannWhitneyResult {
   const alternative = checkAlternative(options.alternative);
@@ -59,14 +66,16 @@ export function mannWhitneyU(a: Sample, b: Sample, options: RankTestOptions = {}
     ({ test, method, alternative, statistic: uA, uB, ...extra, pValue, effectSize, nA, nB });
 
   const small = Math.min(nA, nB);
-  const withinWork = small * small * Math.max(nA, nB) <= MANN_WHITNEY_EXACT_MAX_WORK;
+  const big = Math.max(nA, nB);
+  const withinWork = small * small * big <= MANN_WHITNEY_EXACT_MAX_WORK;
   if (requested === 'exact' && hasTies) {
     throw new StatsInputError("method 'exact' needs all values of a and b to be distinct, and some are tied; use method 'auto' or 'approximate'");
   }
   if (requested === 'exact' && !withinWork) {
     throw new StatsInputError(`method 'exact' is too costly for samples of ${nA} and ${nB} values; use 'auto' or 'approximate'`);
   }
-  const exact = requested === 'exact' || (requested === 'auto' && !hasTies && small <= MANN_WHITNEY_EXACT_MAX_AUTO && withinWork);
+  // Below 50 per sample the work is at most 49³ ≈ 1.2·10⁵ steps, far inside the bound.
+  const exact = requested === 'exact' || (requested === 'auto' && !hasTies && big < MANN_WHITNEY_EXACT_BELOW_AUTO);
 
   if (exact) {
     const pmf = mannWhitneyPmf(nA, nB);
