@@ -19,7 +19,7 @@ const runRow = (id: string, lr: number, dataVersion: string) => ({
   param_keys: ['lr', 'seed'], param_types: ['number', 'number'], param_strings: [String(lr), '0'], param_numbers: [lr, 0],
   tag_keys: [], tag_values: [], git_commit: 'c1', git_dirty: 0, data_version: dataVersion, env_language: 'python', env_language_version: '3.11',
   env_library_names: ['torch'], env_library_versions: ['2.5.1'], env_hardware: '', seed: 0, host: '', parent_run_id: '',
-  status: 'finished', has_finish: 1, ended_at_ms: 1, duration_ms: 1,
+  orphaned: 0, status_value: 'finished', finish_status: 'finished', has_finish: 1, ended_at_ms: 1, duration_ms: 1, summary_keys: [], summary_values: [],
 });
 
 /** Project "p" holds params lr and seed, metrics loss and val/acc (also per class=cat); project "fresh" holds nothing. */
