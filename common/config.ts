@@ -21,6 +21,20 @@ export interface Config {
   queryLimits: { timeoutSeconds: number; maxResultRows: number; maxMemoryBytes: number };
   /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */
   external: boolean;
+  /** The local stack `runlens stack up` runs; the clients' default addresses point at it. */
+  local: LocalStack;
+  /** Settings that contradict each other (an explicit address overriding a moved local port): print them. */
+  warnings: string[];
+}
+
+/** deploy/local/stack.sh's settings (it keeps the same defaults for when it runs on its own). */
+export interface LocalStack {
+  kafkaPort: number;
+  kafkaControllerPort: number;
+  clickhouseHttpPort: number;
+  clickhouseTcpPort: number;
+  /** RUNLENS_HOME, where the stack keeps its data; undefined = stack.sh's default, <repo>/.runlens. */
+  home: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -30,7 +44,10 @@ export class ConfigError extends Error {
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const brokers = (env.RUNLENS_KAFKA_BROKERS ?? '127.0.0.1:9092')
+  const local = localStack(env);
+  // Unset addresses default to the local stack, wherever its ports were moved: one setting per
+  // port moves the stack and every command that talks to it.
+  const brokers = (env.RUNLENS_KAFKA_BROKERS ?? `127.0.0.1:${local.kafkaPort}`)
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -38,9 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const b of brokers) {
     if (!/^[^:\s]+:\d{1,5}$/.test(b)) throw new ConfigError(`RUNLENS_KAFKA_BROKERS: "${b}" is not host:port`);
   }
-  const clickhouseUrl = env.RUNLENS_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+  const clickhouseUrl = env.RUNLENS_CLICKHOUSE_URL ?? `http://127.0.0.1:${local.clickhouseHttpPort}`;
+  let parsedClickhouseUrl: URL;
   try {
-    new URL(clickhouseUrl);
+    parsedClickhouseUrl = new URL(clickhouseUrl);
   } catch {
     throw new ConfigError(`RUNLENS_CLICKHOUSE_URL: "${clickhouseUrl}" is not a URL`);
   }
@@ -55,6 +73,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const topicPrefix = env.RUNLENS_TOPIC_PREFIX ?? 'runlens.';
   if (!/^[A-Za-z0-9._-]*$/.test(topicPrefix)) {
     throw new ConfigError(`RUNLENS_TOPIC_PREFIX: "${topicPrefix}" may hold only letters, digits, '.', '_' and '-'`);
+  }
+  const external = Boolean(env.RUNLENS_KAFKA_BROKERS && env.RUNLENS_CLICKHOUSE_URL);
+  const warnings: string[] = [];
+  const alsoNothingLocal = external ? '; `stack up` starts nothing, as RUNLENS_KAFKA_BROKERS and RUNLENS_CLICKHOUSE_URL are both set' : '';
+  const brokersAreLocal = brokers.some((b) => isLocalStackAddress(b.split(':')[0]!, Number(b.split(':')[1]), local.kafkaPort));
+  if (isSet(env.RUNLENS_LOCAL_KAFKA_PORT) && env.RUNLENS_KAFKA_BROKERS !== undefined && !brokersAreLocal) {
+    warnings.push(`RUNLENS_KAFKA_BROKERS=${brokers.join(',')} overrides RUNLENS_LOCAL_KAFKA_PORT=${local.kafkaPort}: commands use Kafka at ${brokers.join(',')}, not the local stack's 127.0.0.1:${local.kafkaPort}${alsoNothingLocal}`);
+  }
+  if (isSet(env.RUNLENS_LOCAL_CLICKHOUSE_HTTP_PORT) && env.RUNLENS_CLICKHOUSE_URL !== undefined && !isLocalStackAddress(parsedClickhouseUrl.hostname, urlPort(parsedClickhouseUrl), local.clickhouseHttpPort)) {
+    warnings.push(`RUNLENS_CLICKHOUSE_URL=${clickhouseUrl} overrides RUNLENS_LOCAL_CLICKHOUSE_HTTP_PORT=${local.clickhouseHttpPort}: commands use ClickHouse at ${clickhouseUrl}, not the local stack's http://127.0.0.1:${local.clickhouseHttpPort}${alsoNothingLocal}`);
   }
   return {
     kafkaBrokers: brokers,
@@ -74,8 +102,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxResultRows: positiveInt(env, 'RUNLENS_QUERY_MAX_RESULT_ROWS', 2_000_000),
       maxMemoryBytes: positiveInt(env, 'RUNLENS_QUERY_MAX_MEMORY_BYTES', 4_000_000_000),
     },
-    external: Boolean(env.RUNLENS_KAFKA_BROKERS && env.RUNLENS_CLICKHOUSE_URL),
+    external,
+    local,
+    warnings,
   };
+}
+
+const isSet = (v: string | undefined): v is string => v !== undefined && v !== '';
+
+function localStack(env: NodeJS.ProcessEnv): LocalStack {
+  const local: LocalStack = {
+    kafkaPort: port(env, 'RUNLENS_LOCAL_KAFKA_PORT', 9092),
+    kafkaControllerPort: port(env, 'RUNLENS_LOCAL_KAFKA_CONTROLLER_PORT', 9093),
+    clickhouseHttpPort: port(env, 'RUNLENS_LOCAL_CLICKHOUSE_HTTP_PORT', 8123),
+    clickhouseTcpPort: port(env, 'RUNLENS_LOCAL_CLICKHOUSE_TCP_PORT', 9000),
+    home: isSet(env.RUNLENS_HOME) ? env.RUNLENS_HOME : undefined,
+  };
+  const ports = [local.kafkaPort, local.kafkaControllerPort, local.clickhouseHttpPort, local.clickhouseTcpPort];
+  if (new Set(ports).size !== ports.length) {
+    throw new ConfigError(
+      `the local stack's ports must differ: RUNLENS_LOCAL_KAFKA_PORT=${local.kafkaPort}, RUNLENS_LOCAL_KAFKA_CONTROLLER_PORT=${local.kafkaControllerPort}, RUNLENS_LOCAL_CLICKHOUSE_HTTP_PORT=${local.clickhouseHttpPort}, RUNLENS_LOCAL_CLICKHOUSE_TCP_PORT=${local.clickhouseTcpPort}`,
+    );
+  }
+  return local;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (!isSet(raw)) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) throw new ConfigError(`${name}: "${raw}" is not a port number (1-65535)`);
+  return n;
+}
+
+/** Whether host:port reaches the local stack, which listens on 127.0.0.1:localPort. */
+function isLocalStackAddress(host: string, p: number, localPort: number): boolean {
+  return p === localPort && ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host.toLowerCase());
+}
+
+function urlPort(u: URL): number {
+  if (u.port !== '') return Number(u.port);
+  return u.protocol === 'https:' ? 443 : 80;
 }
 
 /** 0 turns the cache off; the cap keeps a revoked token from living on for long by mistake. */

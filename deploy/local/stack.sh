@@ -8,6 +8,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 HOME_DIR="${RUNLENS_HOME:-$ROOT/.runlens}"
+# Same variables and defaults as common/config.ts, from which every runlens command derives the
+# addresses it talks to: moving a port here moves the clients too (unless RUNLENS_KAFKA_BROKERS
+# or RUNLENS_CLICKHOUSE_URL name an address explicitly).
 KAFKA_PORT="${RUNLENS_LOCAL_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${RUNLENS_LOCAL_KAFKA_CONTROLLER_PORT:-9093}"
 CH_HTTP_PORT="${RUNLENS_LOCAL_CLICKHOUSE_HTTP_PORT:-8123}"
@@ -22,11 +25,28 @@ CH_DIR="$HOME_DIR/clickhouse"
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+for var in RUNLENS_LOCAL_KAFKA_PORT RUNLENS_LOCAL_KAFKA_CONTROLLER_PORT RUNLENS_LOCAL_CLICKHOUSE_HTTP_PORT RUNLENS_LOCAL_CLICKHOUSE_TCP_PORT; do
+  case "${!var:-}" in *[!0-9]*) die "$var: \"${!var}\" is not a port number" ;; esac
+done
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Each service records the port it was started on beside its pid. One RUNLENS_HOME holds one
+# stack: a second one on other ports must not start over the running one's data, nor stop it.
+# not_running_elsewhere NAME DIR PORT
+not_running_elsewhere() {
+  local name="$1" dir="$2" port="$3" was="another port"
+  pid_alive "$dir/pid" || return 0
+  if [ -f "$dir/port" ] && [ "$(cat "$dir/port")" = "$port" ]; then
+    die "$name of $HOME_DIR runs (pid $(cat "$dir/pid")) but does not answer on :$port yet; wait for it, or stop it with stack down"
+  fi
+  [ -f "$dir/port" ] && was="port $(cat "$dir/port")"
+  die "$name of $HOME_DIR already runs (pid $(cat "$dir/pid"), $was) but does not answer on :$port; stop it with the RUNLENS_LOCAL_* ports it was started with, or give this stack its own RUNLENS_HOME"
+}
 
 # --- installation -----------------------------------------------------------------------
 
@@ -58,6 +78,7 @@ clickhouse_ready() { curl -fsS "http://127.0.0.1:$CH_HTTP_PORT/ping" >/dev/null 
 
 start_clickhouse() {
   if clickhouse_ready; then log "clickhouse already answers on :$CH_HTTP_PORT"; return 0; fi
+  not_running_elsewhere clickhouse "$CH_DIR" "$CH_HTTP_PORT"
   install_clickhouse
   mkdir -p "$CH_DIR"/{data,tmp,user_files,format_schemas,log,etc}
   sed -e "s#@DATA@#$CH_DIR#g" -e "s#@HTTP_PORT@#$CH_HTTP_PORT#g" -e "s#@TCP_PORT@#$CH_TCP_PORT#g" \
@@ -67,6 +88,7 @@ start_clickhouse() {
   # Started directly (no subshell) so $! is the server's own pid and stack down can stop it.
   nohup clickhouse-server --config-file="$CH_DIR/etc/config.xml" >"$CH_DIR/log/stdout.log" 2>&1 &
   echo $! >"$CH_DIR/pid"
+  echo "$CH_HTTP_PORT" >"$CH_DIR/port"
   wait_for "clickhouse" clickhouse_ready 60 "$CH_DIR/pid" "$CH_DIR/log/clickhouse-server.err.log"
 }
 
@@ -76,6 +98,7 @@ kafka_ready() { port_open "$KAFKA_PORT"; }
 
 start_kafka() {
   if kafka_ready; then log "kafka already answers on :$KAFKA_PORT"; return 0; fi
+  not_running_elsewhere kafka "$KAFKA_DIR" "$KAFKA_PORT"
   install_kafka
   mkdir -p "$KAFKA_DIR/logs" "$KAFKA_DIR/app-logs"
   sed -e "s#@DATA@#$KAFKA_DIR#g" -e "s#@PORT@#$KAFKA_PORT#g" \
@@ -94,6 +117,7 @@ start_kafka() {
   nohup java "${java_opts[@]}" -cp "$KAFKA_LIB/*" kafka.Kafka "$KAFKA_DIR/server.properties" \
     >"$KAFKA_DIR/app-logs/stdout.log" 2>&1 &
   echo $! >"$KAFKA_DIR/pid"
+  echo "$KAFKA_PORT" >"$KAFKA_DIR/port"
   wait_for "kafka" kafka_ready 90 "$KAFKA_DIR/pid" "$KAFKA_DIR/app-logs/stdout.log"
 }
 
@@ -112,15 +136,19 @@ wait_for() {
   die "$name did not answer within ${secs}s"
 }
 
+# stop_service NAME DIR PORT
 stop_service() {
-  local name="$1" pidfile="$2"
-  if ! pid_alive "$pidfile"; then log "$name is not running (under $HOME_DIR)"; rm -f "$pidfile"; return 0; fi
+  local name="$1" dir="$2" port="$3" pidfile="$2/pid"
+  if ! pid_alive "$pidfile"; then log "$name is not running (under $HOME_DIR)"; rm -f "$pidfile" "$dir/port"; return 0; fi
+  if [ -f "$dir/port" ] && [ "$(cat "$dir/port")" != "$port" ]; then
+    die "$name of $HOME_DIR runs on port $(cat "$dir/port"), not $port; stop it with the RUNLENS_LOCAL_* ports it was started with"
+  fi
   local pid; pid="$(cat "$pidfile")"
   log "stopping $name (pid $pid)"
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   if kill -0 "$pid" 2>/dev/null; then log "$name did not stop in 30s; killing"; kill -9 "$pid" || true; fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$dir/port"
 }
 
 status() {
@@ -142,8 +170,8 @@ case "${1:-}" in
     if [ "$service" != clickhouse ]; then start_kafka; fi
     ;;
   down)
-    if [ "$service" != clickhouse ]; then stop_service kafka "$KAFKA_DIR/pid"; fi
-    if [ "$service" != kafka ]; then stop_service clickhouse "$CH_DIR/pid"; fi
+    if [ "$service" != clickhouse ]; then stop_service kafka "$KAFKA_DIR" "$KAFKA_PORT"; fi
+    if [ "$service" != kafka ]; then stop_service clickhouse "$CH_DIR" "$CH_HTTP_PORT"; fi
     ;;
   status) status ;;
   install) install_clickhouse; install_kafka ;;

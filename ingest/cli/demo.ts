@@ -78,7 +78,8 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
 async function serve(config: Config, opts: DemoOptions, tokens: { read: string; ingest: string }, elapsed: () => string): Promise<void> {
   const auth = { authorization: `Bearer ${tokens.read}` };
 
-  const logDir = join(REPO_ROOT, '.runlens', 'logs');
+  // Beside the stack's data: a second demo on a moved stack (another RUNLENS_HOME) keeps its own logs.
+  const logDir = join(config.local.home ?? join(REPO_ROOT, '.runlens'), 'logs');
   mkdirSync(logDir, { recursive: true });
   const env = { ...process.env, RUNLENS_API_PORT: String(config.apiPort) };
   const children = [startChild('processor', ['processor'], logDir, env), startChild('api', ['api'], logDir, env)];

@@ -17,7 +17,13 @@ function positiveInt(value: string): number {
 }
 
 let cached: Config | undefined;
-const config = (): Config => (cached ??= loadConfig());
+function config(): Config {
+  if (cached) return cached;
+  cached = loadConfig();
+  // stderr: `token create` keeps stdout for the token alone.
+  for (const w of cached.warnings) console.error(`runlens: warning: ${w}`);
+  return cached;
+}
 
 const program = new Command('runlens').description('Run-comparison backend for ML experiment tracking').showHelpAfterError();
 

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../common/config.ts';
 import { REPO_ROOT } from '../../ingest/cli/stack.ts';
 
 export interface FaultStackInfo {
@@ -39,6 +40,8 @@ export function faultStack(...args: string[]): Promise<void> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await faultStack('up');
-  project.provide('faultStack', { kafkaBrokers: '127.0.0.1:19092', clickhouseUrl: 'http://127.0.0.1:18123', env: FAULT_STACK_ENV });
+  // The clients' addresses follow from the same RUNLENS_LOCAL_* ports the stack was started with.
+  const config = loadConfig(FAULT_STACK_ENV);
+  project.provide('faultStack', { kafkaBrokers: config.kafkaBrokers.join(','), clickhouseUrl: config.clickhouseUrl, env: FAULT_STACK_ENV });
   return () => faultStack('down');
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../common/config.ts';
 import { runStackScript } from '../../ingest/cli/stack.ts';
 
 export interface Services {
@@ -70,9 +71,12 @@ async function startWithTestcontainers(): Promise<{ services: Services; stop: ()
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
-  const env = process.env;
-  if (env.RUNLENS_KAFKA_BROKERS && env.RUNLENS_CLICKHOUSE_URL) {
-    project.provide('services', { kafkaBrokers: env.RUNLENS_KAFKA_BROKERS, clickhouseUrl: env.RUNLENS_CLICKHOUSE_URL, source: 'environment' });
+  // Parsed like the CLI does, so a local stack moved with RUNLENS_LOCAL_* is used where it runs.
+  const config = loadConfig(process.env);
+  for (const w of config.warnings) console.warn(`[global-setup] warning: ${w}`);
+  const addresses = { kafkaBrokers: config.kafkaBrokers.join(','), clickhouseUrl: config.clickhouseUrl };
+  if (config.external) {
+    project.provide('services', { ...addresses, source: 'environment' });
     return;
   }
   if (await dockerAnswers()) {
@@ -81,6 +85,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return stop;
   }
   // The local stack stays up afterwards (like `npm run stack:up`); stop it with npm run stack:down.
-  await runStackScript('up');
-  project.provide('services', { kafkaBrokers: '127.0.0.1:9092', clickhouseUrl: 'http://127.0.0.1:8123', source: 'local-stack' });
+  await runStackScript('up', config.local);
+  project.provide('services', { ...addresses, source: 'local-stack' });
 }
