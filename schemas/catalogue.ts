@@ -3,11 +3,14 @@
 // writer's canonical form + Avro body). A reader looks the writer up here and resolves it to
 // the newest version it knows, so old writers and newer writers with added defaulted fields
 // both decode. The catalogue never throws on bad bytes: decode returns a reasoned rejection.
+// Strings must be valid UTF-8 (the Avro spec says so): avsc would decode other bytes as U+FFFD,
+// storing something else than was sent, so decode refuses them (reason invalid_utf8).
 import avro from 'avsc';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkAvroBounds } from './bounds.ts';
+import { findEventStrings, invalidUtf8InAvro } from './text.ts';
 import { fingerprintBytes, rabinFingerprint } from './fingerprint.ts';
 import { EVENT_TYPES, type AnyEvent, type EventMap, type EventType } from './events.ts';
 
@@ -36,7 +39,7 @@ export type DecodeResult =
   | { ok: true; event: AnyEvent; writer: WriterSchema }
   | { ok: false; reason: DecodeFailure; detail: string };
 
-export type DecodeFailure = 'empty' | 'bad_magic' | 'unknown_schema' | 'malformed_body';
+export type DecodeFailure = 'empty' | 'bad_magic' | 'unknown_schema' | 'malformed_body' | 'invalid_utf8';
 
 export class SchemaCatalogue {
   private readonly byFingerprint = new Map<string, WriterSchema>();
@@ -106,7 +109,13 @@ export class SchemaCatalogue {
       } else {
         value = reader.type.fromBuffer(body, this.resolver(reader, writer));
       }
-      return { ok: true, writer, event: { type: writer.eventType, value } as AnyEvent };
+      const event = { type: writer.eventType, value } as AnyEvent;
+      // Only a decoded U+FFFD can come from invalid bytes; then read the strings' own bytes.
+      if (findEventStrings(event, (s) => s.includes('\uFFFD')).length > 0) {
+        const invalid = invalidUtf8InAvro(writer.type, body);
+        if (invalid.length > 0) return { ok: false, reason: 'invalid_utf8', detail: `${writer.eventType} v${writer.version}: ${invalid.join('; ')}` };
+      }
+      return { ok: true, writer, event };
     } catch (err) {
       return { ok: false, reason: 'malformed_body', detail: `cannot decode ${writer.eventType} v${writer.version}: ${(err as Error).message}` };
     }

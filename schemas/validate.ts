@@ -1,6 +1,9 @@
 // Semantic checks that Avro cannot express. Shared by the SDK (fail fast at the caller) and
 // the processors (never trust the wire). Returns a reason, or null when the event is valid.
+// Every string of every event must be well-formed Unicode: a lone surrogate cannot be encoded
+// as UTF-8, and the encoders would turn it into other characters without a word.
 import type { AnyEvent, MetricBatch, ParamValue } from './events.ts';
+import { findEventStrings, findStrings, unicodeProblem } from './text.ts';
 
 export const LIMITS = {
   idLength: 128,
@@ -21,8 +24,29 @@ export function checkId(what: string, value: string): string | null {
   return null;
 }
 
+/** A string that is not well-formed Unicode (a lone surrogate) could only be stored altered. */
+export function checkUnicode(what: string, value: string): string | null {
+  const problem = unicodeProblem(value);
+  return problem ? `${what}: not valid Unicode (${problem})` : null;
+}
+
+const notWellFormed = (s: string) => unicodeProblem(s) !== null;
+
+/** The first string of a value (any field, array item, map key or map value) that is not well-formed Unicode, by path. */
+export function checkStrings(value: unknown): string | null {
+  const [bad] = findStrings(value, notWellFormed);
+  return bad ? checkUnicode(bad.path || 'a string', bad.value) : null;
+}
+
+function checkEventStrings(event: AnyEvent): string | null {
+  const [bad] = findEventStrings(event, notWellFormed);
+  return bad ? checkUnicode(bad.path || 'a string', bad.value) : null;
+}
+
 export function checkKey(what: string, value: string): string | null {
   if (value.length === 0) return `${what} is empty`;
+  const problem = unicodeProblem(value);
+  if (problem) return `${what} ${JSON.stringify(value.slice(0, 40))}: not valid Unicode (${problem})`;
   if (value.length > LIMITS.keyLength) return `${what} is longer than ${LIMITS.keyLength} characters`;
   // Control characters would make keys impossible to type in a filter.
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${what} "${value.slice(0, 40)}" contains control characters`;
@@ -88,7 +112,7 @@ function checkMetricBatch(b: MetricBatch): string | null {
 
 export function validateEvent(event: AnyEvent): string | null {
   const v = event.value;
-  const base = checkId('project', v.project) ?? checkId('runId', v.runId);
+  const base = checkEventStrings(event) ?? checkId('project', v.project) ?? checkId('runId', v.runId);
   if (base) return base;
   switch (event.type) {
     case 'RunStarted': {

@@ -2,11 +2,15 @@
 // request is refused. Pure: no I/O, so the gateway can check every event before producing any.
 // Accepts JSON ({type, event} or an array of them) and Avro single-object bodies (exactly the
 // bytes a Kafka message would carry). Must never accept an event of another project than the
-// caller's token, or an event the processors would dead-letter.
+// caller's token, or an event the processors would dead-letter. Never accepts text it would
+// store altered: JSON bodies must be valid UTF-8 (json.ts), Avro strings too (the catalogue),
+// and every string well-formed Unicode (the validation); the 400 names the field.
 import type { Type as AvroType } from 'avsc';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import { EVENT_TYPES, type AnyEvent, type EventType } from '../../schemas/events.ts';
-import { validateEvent } from '../../schemas/validate.ts';
+import { formatPath, findStrings, type Segment } from '../../schemas/text.ts';
+import { checkStrings, validateEvent } from '../../schemas/validate.ts';
+import { parseJsonBytes, type JsonBody } from './json.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -24,6 +28,7 @@ const bad = (error: string): ParseResult => ({ ok: false, status: 400, error });
 
 function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing (missing)';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON.stringify would say null
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -87,7 +92,9 @@ export function parseJsonBody(body: unknown, project: string, catalogue: SchemaC
     if (extra.length > 0) return bad(`event ${i}: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')} next to "type" and "event"`);
     const type = item.type as EventType;
     const schema = catalogue.reader(type).type;
-    const mismatch = avroMismatch(schema, item.event);
+    // Strings before clone: clone round-trips through Avro bytes, which writes a lone surrogate
+    // as invalid UTF-8 that decodes as U+FFFD, so validation afterwards would not see it.
+    const mismatch = avroMismatch(schema, item.event) ?? checkStrings(item.event);
     if (mismatch) return bad(`event ${i} (${type}): ${mismatch}`);
     // clone fills the schema's defaults (sweepId: null, …), so the event is what a decoder would see.
     const event = { type, value: schema.clone(item.event) } as AnyEvent;
@@ -96,6 +103,49 @@ export function parseJsonBody(body: unknown, project: string, catalogue: SchemaC
     out.push({ type, runId: event.value.runId, value: catalogue.encode(type, event.value as never), points: pointsOf(event) });
   }
   return { ok: true, events: out };
+}
+
+const NON_FINITE_HINT =
+  "(JSON has no NaN or Infinity, though Python's json.dumps writes them unless allow_nan=False: send finite numbers, or leave such values out)";
+
+/**
+ * A JSON body as the bytes that came: not valid UTF-8 is a 400 naming each string that holds
+ * invalid bytes; bare NaN / Infinity literals parse, so the event's own validation names the
+ * point or field that holds one (with a hint); then as parseJsonBody.
+ */
+export function parseJsonRequest(body: Buffer, project: string, catalogue: SchemaCatalogue): ParseResult {
+  const json = parseJsonBytes(body);
+  if (!json.ok) return bad(json.error);
+  if (json.invalidUtf8.size > 0) return bad(describeInvalidUtf8(json.value, json.invalidUtf8));
+  const parsed = parseJsonBody(json.value, project, catalogue);
+  if (!parsed.ok && parsed.status === 400 && json.nonFinite.length > 0 && /\b(NaN|Infinity)\b|not a finite number/.test(parsed.error)) {
+    return bad(`${parsed.error} ${NON_FINITE_HINT}`);
+  }
+  return parsed;
+}
+
+/** `event 0 (RunStarted): experiment: not valid UTF-8 (byte FF at byte 3)`, for up to five strings. */
+function describeInvalidUtf8(value: unknown, markers: Extract<JsonBody, { ok: true }>['invalidUtf8']): string {
+  const LIMIT = 5;
+  const items = Array.isArray(value) ? value : [value];
+  const found: string[] = [];
+  const show = (s: string) => markers.get(s)?.shown ?? s;
+  for (let i = 0; i < items.length && found.length < LIMIT; i++) {
+    const item: unknown = items[i];
+    const type = isRecord(item) && typeof item.type === 'string' && (EVENT_TYPES as readonly string[]).includes(item.type) ? ` (${item.type})` : '';
+    for (const hit of findStrings(item, (s) => markers.has(s), LIMIT - found.length)) {
+      // Name fields as the event's own ("experiment", not "event.experiment"), with keys shown as sent.
+      const segments: Segment[] = hit.segments[0] === 'event' && hit.segments.length > 1 ? hit.segments.slice(1) : hit.segments;
+      const path = formatPath(segments.map((s) => (typeof s === 'object' ? { key: show(s.key) } : typeof s === 'string' ? show(s) : s)));
+      found.push(`event ${i}${type}: ${path || 'the event'}: not valid UTF-8 (${markers.get(hit.value)!.problem})`);
+    }
+  }
+  if (found.length === 0) {
+    const [first] = markers.values();
+    return `the body is not valid UTF-8 (${first?.problem ?? 'invalid bytes'})`;
+  }
+  const more = markers.size - found.length;
+  return `${found.join('; ')}${more > 0 ? `; and ${more} more string(s) not valid UTF-8` : ''}`;
 }
 
 /** One Avro single-object encoded event, forwarded byte for byte once it decodes and validates. */

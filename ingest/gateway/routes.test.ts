@@ -81,6 +81,38 @@ describe('POST /v1/ingest/events', () => {
     expect(sent).toEqual([]);
   });
 
+  it('reads JSON as bytes: invalid UTF-8 and lone surrogates are a 400 naming the field, never stored as U+FFFD', async () => {
+    const text = JSON.stringify({ type: 'RunStarted', event: {
+      project: 'p', runId: 'r1', experiment: 'exp-@@', name: 'n', user: 'u', startedAt: 1, params: {}, tags: {},
+      lineage: { environment: { language: 'py', languageVersion: '3', libraries: {} } },
+    } });
+    const [a, b] = text.split('@@');
+    const invalid = await post(Buffer.concat([Buffer.from(a!), Buffer.from([0xff, 0xfe]), Buffer.from(b!)]));
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error).toBe('event 0 (RunStarted): experiment: not valid UTF-8 (byte FF at byte 4)');
+    const lone = await post(Buffer.from('{"type":"MetricBatch","event":{"project":"p","runId":"r1","keys":["\\ud800"],"segments":[],"keyIndex":[0],"segmentIndex":[-1],"steps":[1],"values":[1],"wallTimes":[1]}}'));
+    expect(lone.statusCode).toBe(400);
+    expect(lone.json().error).toBe('event 0 (MetricBatch): keys[0]: not valid Unicode (lone surrogate U+D800 at index 0)');
+    expect(sent).toEqual([]);
+    const ok = await post(Buffer.from(a! + 'ok 😀 \uFFFD' + b!), 'ingest', 'application/json; charset=utf-8');
+    expect(ok.statusCode).toBe(202);
+    expect(sent[0]![0]!.value.includes(Buffer.from('exp-ok 😀 \uFFFD'))).toBe(true);
+  });
+
+  it('answers a bare NaN literal with the event and point, not a generic JSON error', async () => {
+    const r = await post(Buffer.from('[{"type":"MetricBatch","event":{"project":"p","runId":"r1","keys":["loss"],"segments":[],"keyIndex":[0,0],"segmentIndex":[-1,-1],"steps":[1,2],"values":[0.5,NaN],"wallTimes":[1,1]}}]'));
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatch(/^event 0 \(MetricBatch\): point 1: metric "loss" at step 2: value NaN is not a finite number \(JSON has no NaN/);
+    expect(sent).toEqual([]);
+  });
+
+  it('keeps the 4 MiB body limit for JSON and Avro', async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
+    expect((await post(big)).statusCode).toBe(413);
+    expect((await post(big, 'ingest', 'application/avro')).statusCode).toBe(413);
+    expect(sent).toEqual([]);
+  });
+
   it('needs the ingest scope', async () => {
     expect((await post({ type: 'RunFinished', event: runFinished() }, 'read')).statusCode).toBe(403);
     expect((await post({ type: 'RunFinished', event: runFinished() }, 'nobody')).statusCode).toBe(401);

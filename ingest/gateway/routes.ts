@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { projectOf } from '../../query-api/plugins/auth.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import { EVENT_TYPES, type EventType } from '../../schemas/events.ts';
-import { parseAvroBody, parseJsonBody, MAX_EVENTS_PER_REQUEST } from './parse.ts';
+import { parseAvroBody, parseJsonRequest, MAX_EVENTS_PER_REQUEST } from './parse.ts';
 import type { EventSink } from './sink.ts';
 
 export interface GatewayOptions {
@@ -19,21 +19,47 @@ export interface GatewayOptions {
 
 const ErrorBody = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } as const;
 
+/**
+ * The request body as documented in OpenAPI (route config `docs`, never given to fastify's
+ * validator): the handler checks bodies itself, naming the first bad event and why.
+ */
+const JsonEvent = {
+  type: 'object',
+  required: ['type', 'event'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: [...EVENT_TYPES] },
+    event: { type: 'object', description: 'The event, with the field names of the Avro schema of its type (schemas/*.avsc)' },
+  },
+};
+const BODY_DOCS = {
+  description: `One event, or an array of 1 to ${MAX_EVENTS_PER_REQUEST}; or one Avro single-object encoded event`,
+  content: {
+    'application/json': { oneOf: [JsonEvent, { type: 'array', items: JsonEvent, minItems: 1, maxItems: MAX_EVENTS_PER_REQUEST }] },
+    'application/avro': { type: 'string', format: 'binary', description: 'C3 01, the 8-byte schema fingerprint, then the Avro body: the bytes of a Kafka message' },
+  },
+};
+
 export async function gatewayRoutes(app: FastifyInstance, opts: GatewayOptions): Promise<void> {
-  // Scoped to this plugin: only the gateway reads raw Avro bodies.
+  // Scoped to this plugin: only the gateway reads raw Avro bodies, and it reads JSON as bytes
+  // too (parse.ts checks UTF-8 and explains NaN literals; fastify's parser would decode invalid
+  // bytes as U+FFFD and answer NaN with a generic message). The app's body limit still applies.
   app.addContentTypeParser('application/avro', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.post(
     '/v1/ingest/events',
     {
-      config: { scope: 'ingest' },
+      config: { scope: 'ingest', docs: { body: BODY_DOCS } },
       schema: {
         summary: 'Ingest events over HTTP (JSON or Avro single-object encoding)',
         description:
           `JSON: {"type": "RunStarted" | "MetricBatch" | "ArtifactLogged" | "RunFinished", "event": {...}} or an array of up to ${MAX_EVENTS_PER_REQUEST}; ` +
           'events use the field names of the Avro schemas in schemas/*.avsc. Content-Type application/avro: one event in Avro single-object encoding ' +
           '(C3 01, 8-byte schema fingerprint, body), as on the Kafka topic. Every event must belong to the token\'s project. ' +
-          '202 only after Kafka acknowledged every event; 400 or 403 name the first bad event and nothing of the request is produced.',
+          '202 only after Kafka acknowledged every event; 400 or 403 name the first bad event and nothing of the request is produced. ' +
+          'Text must be valid UTF-8 and well-formed Unicode (no lone surrogates): names are stored exactly as sent or refused with the field named. ' +
+          'NaN and Infinity (which JSON does not have) are refused with the point or field that holds them.',
         response: {
           202: {
             type: 'object',
@@ -56,7 +82,7 @@ export async function gatewayRoutes(app: FastifyInstance, opts: GatewayOptions):
       // fastify also parses text/plain; only JSON and Avro carry events.
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       let parsed;
-      if (contentType === 'application/json') parsed = parseJsonBody(req.body, project, opts.catalogue);
+      if (contentType === 'application/json' && Buffer.isBuffer(req.body)) parsed = parseJsonRequest(req.body, project, opts.catalogue);
       else if (contentType === 'application/avro' && Buffer.isBuffer(req.body)) parsed = parseAvroBody(req.body, project, opts.catalogue);
       else return reply.code(415).send({ error: 'send Content-Type application/json or application/avro' });
       if (!parsed.ok) return reply.code(parsed.status).send({ error: parsed.error });

@@ -90,6 +90,31 @@ describe('RunlensClient buffering', () => {
     expect(f.decoded().filter((e) => e.type === 'MetricBatch')).toHaveLength(0);
   });
 
+  it('throws on a lone surrogate in any name before encoding, and sends emoji and U+FFFD exactly', async () => {
+    // Encoding would not fail: Buffer.from writes U+D800 as EF BF BD, avsc as ED A0 80.
+    const f = fakeProducer();
+    const client = RunlensClient.fromProducer(f.producer, { flushOnExit: false, catalogue });
+    const lone = '\ud800';
+    await expect(client.startRun({ ...spec, experiment: `exp-${lone}` })).rejects.toThrow('RunStarted: experiment: not valid Unicode (lone surrogate U+D800 at index 4)');
+    await expect(client.startRun({ ...spec, params: { [lone]: 1 } })).rejects.toThrow(/params key "\\ud800": not valid Unicode/);
+    await expect(client.startRun({ ...spec, tags: { team: lone } })).rejects.toThrow(/tags\.team: not valid Unicode/);
+    await expect(client.startRun({ ...spec, lineage: { dataVersion: lone } })).rejects.toThrow(/lineage\.dataVersion: not valid Unicode/);
+    const run = await client.startRun({ ...spec, experiment: 'exp 😀 \uFFFD', params: { '学习率': 0.1 } });
+    expect(() => run.log({ [`loss${lone}`]: 1 }, 1)).toThrow('metric key "loss\\ud800": not valid Unicode (lone surrogate U+D800 at index 4)');
+    expect(() => run.log({ loss: 1 }, 1, { segment: `class=${lone}` })).toThrow(/segment "class=\\ud800": not valid Unicode/);
+    await expect(run.logArtifact({ name: `m${lone}`, uri: 's3://b/k', digest: 'd', sizeBytes: 1 })).rejects.toThrow(/ArtifactLogged: name: not valid Unicode/);
+    await expect(run.logArtifact({ name: 'm', uri: 's3://b/k', digest: 'd', sizeBytes: 1, metadata: { note: lone } })).rejects.toThrow(/metadata\.note: not valid Unicode/);
+    run.log({ 'loss/😀': 0.5 }, 1, { segment: 'class=🐱' });
+    await expect(run.finish({ summary: { [lone]: 1 } })).rejects.toThrow(/RunFinished: summary key "\\ud800": not valid Unicode/);
+    await run.finish({ summary: { 'acc/\uFFFD': 1 } });
+    await client.close();
+    const events = f.decoded();
+    expect(events.map((e) => e.type)).toEqual(['RunStarted', 'MetricBatch', 'RunFinished']);
+    expect(events[0]!.value).toMatchObject({ experiment: 'exp 😀 \uFFFD', params: { '学习率': 0.1 } });
+    expect(events[1]!.value).toMatchObject({ keys: ['loss/😀'], segments: ['class=🐱'] });
+    expect(events[2]!.value).toMatchObject({ summary: { 'acc/\uFFFD': 1 } });
+  });
+
   it('validates events before sending them', async () => {
     const f = fakeProducer();
     const client = RunlensClient.fromProducer(f.producer, { flushOnExit: false, catalogue });

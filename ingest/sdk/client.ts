@@ -144,7 +144,10 @@ export class RunlensClient {
     return run;
   }
 
-  /** Encodes, validates and sends one event; resolves when Kafka acknowledged it. */
+  /**
+   * Validates, encodes and sends one event; resolves when Kafka acknowledged it. Validation
+   * comes first: encoding would silently turn a lone surrogate in a name into other bytes.
+   */
   emit<K extends EventType>(type: K, event: EventMap[K]): Promise<void> {
     const invalid = validateEvent({ type, value: event } as never);
     if (invalid) return Promise.reject(new TypeError(`${type}: ${invalid}`));
