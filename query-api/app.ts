@@ -17,7 +17,9 @@ import { HttpError } from './errors.ts';
 import { FilterError } from './filter/errors.ts';
 import { validatorCompiler } from './validation.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { methodNotAllowedPlugin } from './plugins/method-not-allowed.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, swaggerOptions } from './openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { runRoutes } from './routes/runs.ts';
 import { compareRoutes } from './routes/compare.ts';
@@ -46,19 +48,18 @@ const DEFAULT_LIMITS = loadConfig({}).queryLimits;
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
 export async function buildApp(deps: AppDeps): Promise<App> {
+  // Run ids are up to 128 characters; percent-encoded that is more than fastify's default of 100.
+  const routerOptions = { maxParamLength: MAX_PARAM_LENGTH };
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: 4 * 1024 * 1024,
+    routerOptions,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'runlens query API', version: '1', description: 'Cross-run comparison of ML training runs.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token from `runlens token create`' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  // The document is OpenAPI 3.0.3 (query-api/openapi.ts says how route schemas become valid 3.0).
+  await app.register(swagger, swaggerOptions);
 
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof HttpError) {
@@ -77,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const verifier = deps.verifier ?? new TokenVerifier((id) => getToken(deps.clickhouse, id), { ttlMs: deps.tokenCacheMs });
   await app.register(authPlugin, { verifier });
+  // After auth (a stranger gets its 401), before any route (it learns their methods): 405 with Allow.
+  await app.register(methodNotAllowedPlugin, { routerOptions });
   await app.register(metricsPlugin);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, deps);

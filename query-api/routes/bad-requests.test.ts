@@ -62,6 +62,18 @@ describe('GET /v1/runs', () => {
     expect(r.error).toMatch(message);
   });
 
+  it('takes an empty sort (blanks, commas) as the default order', async () => {
+    const listQuery = async (query: string) => {
+      queries.length = 0;
+      const r = await call('GET', `/v1/runs?limit=1${query}`);
+      expect(r.status, `${query}: ${r.error}`).toBe(200);
+      return { sql: queries.filter((q) => q.includes('ORDER BY')) };
+    };
+    const byDefault = await listQuery('');
+    expect(byDefault.sql).toHaveLength(1);
+    for (const empty of ['&sort=', '&sort=%20', '&sort=,%20,', '&sort=started_at:desc']) expect((await listQuery(empty)).sql, empty).toEqual(byDefault.sql);
+  });
+
   it('checks nothing in a project with nothing logged yet', async () => {
     const r = await call('GET', `/v1/runs?filter=${e('metrics.nope.max > 1 and params.lrr = 1')}&sort=metrics.nope:desc&columns=params.lrr`, undefined, 'fresh');
     expect(r.status, r.error).toBe(200);

@@ -15,6 +15,22 @@ import { getArtifacts, getRuns, getSummaries, listRuns, paramCatalogue } from '.
 import { Artifact, AuthErrors, ErrorBody, MetricSummary, ParamValue, ProjectQuery, Run } from './schemas.ts';
 
 export const MAX_PAGE = 1000;
+export const DEFAULT_SORT = 'started_at:desc';
+
+/** The sort a request asks for: an empty `sort=` (or only commas and blanks) is the default order. */
+const sortOf = (sort: string): string => (sort.replace(/[\s,]/g, '') === '' ? DEFAULT_SORT : sort);
+
+/** What GET /v1/runs streams instead of the paged JSON (format=csv|ndjson or Accept); documentation only. */
+const EXPORTS = {
+  'text/csv': {
+    type: 'string',
+    description: 'format=csv or Accept: text/csv: every matching run (no paging), one row each: run_id, name, experiment, sweep, status, started_at, ended_at, duration_ms, a params.<name> column per param of the project, then the requested columns',
+  },
+  'application/x-ndjson': {
+    type: 'string',
+    description: 'format=ndjson or Accept: application/x-ndjson: every matching run (no paging), one JSON object per line, shaped like runs[] of the JSON answer without sortValue(s)',
+  },
+};
 
 /**
  * Cursors are opaque to clients: the sort values of the page's last run, plus a fingerprint of
@@ -56,7 +72,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get(
     '/v1/runs',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', docs: { alsoProduces: EXPORTS } },
       schema: {
         summary: 'Search runs with the filter language, sort by several params or metric summaries, page with a cursor',
         querystring: Type.Object({
@@ -64,7 +80,11 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
           filter: Type.Optional(Type.String({ maxLength: 10_000, description: "e.g. params.lr > 0.001 and (params.optimizer in ('adam', 'sgd') or tags.team = 'vision') and metrics.val/acc.max >= 0.9" })),
           experiment: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
           sweep: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-          sort: Type.String({ default: 'started_at:desc', maxLength: 2000, description: 'Comma-separated keys: params.<name>, metrics.<key>[<segment>][.last|.min|.max|.mean|.count], started_at, name or run_id, each optionally :asc or :desc' }),
+          sort: Type.String({
+            default: DEFAULT_SORT,
+            maxLength: 2000,
+            description: `Comma-separated keys: params.<name>, metrics.<key>[<segment>][.last|.min|.max|.mean|.count], started_at, name or run_id, each optionally :asc or :desc. Empty: the default order (${DEFAULT_SORT})`,
+          }),
           columns: Type.Optional(Type.String({ maxLength: 5000, description: 'Comma-separated fields to return per run, named as in the filter language' })),
           limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 }),
           cursor: Type.Optional(Type.String({ maxLength: 4000 })),
@@ -92,7 +112,8 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
     async (req, reply) => {
       const q = req.query;
       const project = projectOf(req);
-      const sorts = parseSorts(q.sort);
+      const sort = sortOf(q.sort);
+      const sorts = parseSorts(sort);
       const columns = q.columns ? parseColumns(q.columns) : [];
       const filterSql = q.filter !== undefined && q.filter.trim() !== '' ? await compileFilterFor(deps.clickhouse, project, q.filter) : undefined;
       const known = await cataloguesFor(deps.clickhouse, project, [...sortNames(sorts), ...columns.map((c) => c.field)]);
@@ -106,7 +127,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
         // A stream bypasses the JSON response schema, which describes the paged form only.
         return reply.type(CONTENT_TYPES[format]).send(stream as never);
       }
-      const sig = signature([q.filter, q.experiment, q.sweep, q.sort]);
+      const sig = signature([q.filter, q.experiment, q.sweep, sort]);
       const after = q.cursor ? decodeCursor(q.cursor, sig) : undefined;
       const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts, limit: q.limit, after });
       const values = columns.length > 0 ? await columnValues(deps.clickhouse, project, runs, columns) : null;

@@ -14,7 +14,7 @@ export async function seriesRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get(
     '/v1/runs/:id/metrics/*',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', docs: { wildcard: { name: 'key', description: 'The metric key; it may hold slashes (val/acc), sent as they are or percent-encoded' } } },
       schema: {
         summary: 'A metric series downsampled to at most maxPoints; every bucket keeps its min and max point so spikes survive',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), '*': Type.String({ maxLength: 256 }) }),

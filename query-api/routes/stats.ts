@@ -26,6 +26,12 @@ export const MAX_LEADERBOARD_GROUPS = 1000;
 
 const DEFAULT_ALPHA = 0.05;
 
+/**
+ * 1 − alpha, the interval's level when none is given; below 1 even when alpha is under 2⁻⁵³ (the
+ * schema allows any alpha in (0, 1), and 1 − 5e-324 is 1, a level no interval has).
+ */
+const defaultConfidence = (alpha: number): number => Math.min(1 - alpha, 1 - Number.EPSILON / 2);
+
 /** Last guard before JSON: any non-finite number left becomes null, explained in `notes`. */
 function finish<T extends { notes: string[] }>(out: T): T {
   const notes: string[] = [];
@@ -54,7 +60,7 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
         const paired = pairedFor(requested, b.paired);
         const auto = requested === 'auto' ? chooseAuto({ paired, a: b.a, b: b.b, alternative, alpha, method: b.method }) : null;
         const outcome = runTest(
-          { test: auto?.test ?? (requested as Exclude<typeof requested, 'auto'>), paired, a: b.a, b: b.b, alternative, alpha, confidence: b.confidence ?? 1 - alpha, method: b.method, seed: b.seed, resamples: b.resamples },
+          { test: auto?.test ?? (requested as Exclude<typeof requested, 'auto'>), paired, a: b.a, b: b.b, alternative, alpha, confidence: b.confidence ?? defaultConfidence(alpha), method: b.method, seed: b.seed, resamples: b.resamples },
           auto?.reason ?? null,
           auto?.warnings ?? [],
         );
@@ -99,7 +105,7 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
       return asBadRequest(() =>
         finish(
           compareSides(a, bSide, {
-            metric, pairBy, test: b.test ?? 'auto', alternative: b.alternative ?? 'two-sided', alpha, confidence: b.confidence ?? 1 - alpha,
+            metric, pairBy, test: b.test ?? 'auto', alternative: b.alternative ?? 'two-sided', alpha, confidence: b.confidence ?? defaultConfidence(alpha),
             method: b.method, seed: b.seed, resamples: b.resamples, direction: b.direction, variables,
           }),
         ),
@@ -133,7 +139,7 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
         finish(
           leaderboard(groups, values, {
             metric, direction: b.direction, test: b.test ?? 'auto', pairBy: b.pairBy ?? 'seed', correction: b.correction ?? 'holm',
-            alpha, confidence: b.confidence ?? 1 - alpha, method: b.method, groupParams: params,
+            alpha, confidence: b.confidence ?? defaultConfidence(alpha), method: b.method, groupParams: params,
           }),
         ),
       );

@@ -70,6 +70,25 @@ describe('POST /v1/stats/test', () => {
     expect(flat.body).not.toMatch(/NaN|:Infinity|:-Infinity/);
   });
 
+  it('takes any confidence in (0, 1), one-sided too: ranks stay within the data (found by schemathesis)', async () => {
+    // 1 − 1e-20 rounds to 1, so the normal quantile is −∞; the interval bound is the extreme order statistic.
+    for (const [test, paired] of [['mann-whitney', false], ['wilcoxon', true]] as const) {
+      for (const alternative of ['greater', 'less'] as const) {
+        const r = await post({ test, paired, a: [1, 2, 3, 4, 5, 6], b: [2, 3, 4, 5, 6, 7.5], alternative, confidence: 1e-20, method: 'approximate' });
+        expect(r.statusCode, `${test} ${alternative}: ${r.body}`).toBe(200);
+        expect(r.json().confidenceInterval[alternative === 'greater' ? 'lower' : 'upper']).toEqual(expect.any(Number));
+      }
+    }
+  });
+
+  it('takes any alpha in (0, 1): the default confidence 1 − alpha stays below 1 (found by schemathesis)', async () => {
+    for (const test of ['welch-t', 'mann-whitney', 'bootstrap'] as const) {
+      const r = await post({ test, a: drug1, b: drug2, alpha: 5e-324 });
+      expect(r.statusCode, `${test}: ${r.body}`).toBe(200);
+      expect(r.json().confidenceInterval.confidence, test).toBeLessThan(1);
+    }
+  });
+
   it('answers 400, saying what to fix, for bad input', async () => {
     const cases: [unknown, RegExp][] = [
       [{ a: [], b: [1, 2] }, /sample a is empty/],

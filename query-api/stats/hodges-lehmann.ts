@@ -92,7 +92,9 @@ function exactCritical(pmf: Float64Array, level: number): Critical {
  * between two consecutive values no other ties arise.
  */
 function approximateCritical(count: number, sigma: number, z: number): Critical {
-  const k = Math.max(1, Math.ceil(count / 2 - 0.5 - z * sigma));
+  // One-sided at a tiny confidence, z·σ can pass count/2 (z = −∞ once 1 − confidence rounds to 1):
+  // the bound is then the extreme order statistic, never a rank outside 1 … count.
+  const k = Math.min(count, Math.max(1, Math.ceil(count / 2 - 0.5 - z * sigma) || 1));
   return { k, tail: standardNormalCdf((k - 0.5 - count / 2) / sigma) };
 }
 
