@@ -10,7 +10,7 @@
 // replay collapse: if this read fails the processor simply starts from the committed offset.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { Row } from './rows.ts';
-import { quoteInteger, quoteString } from '../common/sql-quote.ts';
+import { quoteInteger, quoteString } from '../storage/sql-quote.ts';
 
 export const PROCESSED_BATCHES_TABLE = 'processed_batches';
 

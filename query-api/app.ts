@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { asQueryLimitError, QueryLimitError, type ClickHouseClient } from '../common/clickhouse.ts';
 import { loadConfig, type Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
-import { SqlInputError } from '../common/sql-quote.ts';
+import { SqlInputError } from '../storage/sql-quote.ts';
 import { getToken } from '../common/tokens/store.ts';
 import { TokenVerifier } from '../common/tokens/verifier.ts';
 import { gatewayRoutes } from '../ingest/gateway/routes.ts';

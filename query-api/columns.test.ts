@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SqlInputError } from '../common/sql-quote.ts';
+import { SqlInputError } from '../storage/sql-quote.ts';
 import { checkColumns, parseColumns } from './columns.ts';
 import type { MetricCatalogue, ParamCatalogue, ParamType } from './filter/catalogue.ts';
 

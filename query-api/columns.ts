@@ -1,7 +1,7 @@
 // The `columns` parameter: extra fields per run, named as in the filter language
 // (params.lr, metrics.val/acc[class=cat].max, tags.team, lineage.data_version, status, …).
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { SqlInputError } from '../common/sql-quote.ts';
+import { SqlInputError } from '../storage/sql-quote.ts';
 import type { Field } from './filter/ast.ts';
 import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from './filter/catalogue.ts';
 import { fieldLabel, parseField } from './filter/fields.ts';

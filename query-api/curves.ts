@@ -4,7 +4,7 @@
 // buckets over steps are read from the chunks' 64-step level-of-detail summaries (exact, as
 // the grid is aligned to them); narrow ones and time axes (wall or relative) read every point.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { quoteInteger, quoteString } from '../common/sql-quote.ts';
+import { quoteInteger, quoteString } from '../storage/sql-quote.ts';
 import { LOD_STEPS } from '../processors/rows.ts';
 
 /** step; wall_time: epoch ms; relative_time: ms since each run's own start (see runStartsSql). */

@@ -3,7 +3,7 @@
 // the token's project. Also the per-run value of one metric summary for such a selection.
 import { Type, type Static } from '@sinclair/typebox';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { quoteString, quoteStringList } from '../common/sql-quote.ts';
+import { quoteString, quoteStringList } from '../storage/sql-quote.ts';
 import { cataloguesFor } from './catalogues.ts';
 import { badRequest } from './errors.ts';
 import type { Aggregate } from './filter/ast.ts';

@@ -1,8 +1,8 @@
 // API tokens in ClickHouse (table api_tokens, migration 0008): create, look up, list, revoke.
 // Stores and returns only the SHA-256 of a token; the plaintext leaves createToken once and
-// is never written or logged. Every literal goes through common/sql-quote.ts.
+// is never written or logged. Every literal goes through storage/sql-quote.ts.
 import type { ClickHouseClient } from '../clickhouse.ts';
-import { quoteString } from '../sql-quote.ts';
+import { quoteString } from '../../storage/sql-quote.ts';
 import { generateToken, isScope, type Scope } from './format.ts';
 
 export interface StoredToken {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createToken, revokeToken } from '../../common/tokens/store.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 import { simulate } from './simulate.ts';
 import { REPO_ROOT, stack } from './stack.ts';
 import { waitForSweep } from './wait.ts';

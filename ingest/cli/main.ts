@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { ConfigError, loadConfig, type Config } from '../../common/config.ts';
 import { parseScopes, type Scope } from '../../common/tokens/format.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 import { demo } from './demo.ts';
 import { runApi, runProcessor } from './services.ts';
 import { simulate } from './simulate.ts';

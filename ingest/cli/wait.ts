@@ -1,6 +1,6 @@
 // Waits until a sweep's events are queryable: every run, every finish and every point stored.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { quoteString } from '../../common/sql-quote.ts';
+import { quoteString } from '../../storage/sql-quote.ts';
 
 export interface IngestProgress {
   runs: number;

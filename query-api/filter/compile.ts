@@ -5,7 +5,7 @@
 // Missing values: a comparison, 'in' or 'like' on a field a run does not have is false, and
 // 'not' negates that, so `not params.warmup = 0` keeps runs without warmup. Use
 // `exists params.warmup` to test presence.
-import { quoteNumber, quoteString } from '../../common/sql-quote.ts';
+import { quoteNumber, quoteString } from '../../storage/sql-quote.ts';
 import { SUMMARY_AGGREGATES } from '../sql/queries.ts';
 import type { Expr, Field, Literal } from './ast.ts';
 import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from './catalogue.ts';

@@ -1,8 +1,8 @@
 // SQL templates of the query API. Joined subqueries carry aliases (current ClickHouse requires
-// them; 18.16 accepts them). Every value passes through common/sql-quote.ts; every
+// them; 18.16 accepts them). Every value passes through storage/sql-quote.ts; every
 // identifier comes from an allowlist here. Queries read FINAL so replayed Kafka ranges
 // (collapsed by the tables' source-offset keys) never count twice.
-import { quoteInteger, quoteString, quoteStringList } from '../../common/sql-quote.ts';
+import { quoteInteger, quoteString, quoteStringList } from '../../storage/sql-quote.ts';
 
 export const SUMMARY_AGGREGATES = {
   last: 'argMax(last_value, (last_step, last_wall_time_ms))',

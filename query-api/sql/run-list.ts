@@ -2,7 +2,7 @@
 // of sort keys, a total and stable order, and keyset pagination. Every literal through the
 // quoting module; sort keys through fixed SQL per kind. Joined subqueries carry aliases:
 // current ClickHouse requires them (joined_subquery_requires_alias), 18.16 accepts them.
-import { quoteInteger, quoteNumber, quoteString, quoteStringList } from '../../common/sql-quote.ts';
+import { quoteInteger, quoteNumber, quoteString, quoteStringList } from '../../storage/sql-quote.ts';
 import { FINISH_COLUMNS, ORPHAN_RUN_COLUMNS, RUN_COLUMNS, SUMMARY_AGGREGATES, type SortSpec } from './queries.ts';
 
 export interface RunSourceQuery {

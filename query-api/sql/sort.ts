@@ -5,7 +5,7 @@
 // The aggregate defaults to `last`. A metric key that itself ends in .last/.min/… must name
 // its aggregate explicitly (metrics.x.max.last). Keys may hold ':', so a ":word" suffix other
 // than asc/desc stays in the key; checkSorts then tells an unknown direction from a key.
-import { SqlInputError } from '../../common/sql-quote.ts';
+import { SqlInputError } from '../../storage/sql-quote.ts';
 import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from '../filter/catalogue.ts';
 import { SUMMARY_AGGREGATES, type SortSpec, type SummaryAggregate } from './queries.ts';
 

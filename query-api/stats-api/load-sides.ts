@@ -3,7 +3,7 @@
 // each run's value per segment. Every query is scoped to the token's project; every literal
 // goes through the quoting module.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { quoteString } from '../../common/sql-quote.ts';
+import { quoteString } from '../../storage/sql-quote.ts';
 import { badRequest } from '../errors.ts';
 import { metricValues, selectionSql, selectRuns, type MetricRef, type Selection } from '../selection.ts';
 import { SUMMARY_AGGREGATES } from '../sql/queries.ts';

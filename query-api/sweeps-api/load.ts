@@ -8,7 +8,7 @@
 //   text (param_strings holds String(v) as the processor wrote it), not from param_numbers:
 //   ClickHouse 18.16 parses some doubles one ulp off, and the text is exact;
 // - metrics: metricValues (selection.ts), one query per summary, run in parallel.
-// Every literal goes through the selection SQL (common/sql-quote.ts); nothing else is quoted here.
+// Every literal goes through the selection SQL (storage/sql-quote.ts); nothing else is quoted here.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import type { ParamValue } from '../analytics/index.ts';
 import { badRequest } from '../errors.ts';

@@ -8,7 +8,7 @@ import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../common/tokens/store.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 import { chunkRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
 import { buildApp } from '../../query-api/app.ts';
 import type { RunStarted } from '../../schemas/events.ts';

@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { topicsFor, type Config } from '../../common/config.ts';
 import { createKafka } from '../../common/kafka.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 import { simulate } from '../../ingest/cli/simulate.ts';
 import { REPO_ROOT, stack } from '../../ingest/cli/stack.ts';
 import { waitForSweep } from '../../ingest/cli/wait.ts';

@@ -21,7 +21,7 @@ import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../common/tokens/store.ts';
 import { stack } from '../../ingest/cli/stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 import { chunkRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
 import { plantedRun } from '../../query-api/analytics/test-sweep.ts';
 import { buildApp, type App } from '../../query-api/app.ts';

@@ -17,7 +17,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { loadMigrations, migrate, renderMigration } from '../../processors/clickhouse/migrate.ts';
+import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
 import { artifactRow, chunkRows, emptyTableRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
 import { compileFilter, type ParamCatalogue, type ParamType } from '../../query-api/filter/compile.ts';
 import { parseFilter } from '../../query-api/filter/parser.ts';

@@ -12,7 +12,7 @@ import { createKafka, ensureTopics } from '../../common/kafka.ts';
 import { createLogger } from '../../common/logger.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
 import { REPO_ROOT } from '../../ingest/cli/stack.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 
 export interface FaultNamespace {
   config: Config;

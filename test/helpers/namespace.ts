@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadConfig, topicsFor, type Config } from '../../common/config.ts';
 import { createKafka, ensureTopics } from '../../common/kafka.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 
 export interface Namespace {
   config: Config;

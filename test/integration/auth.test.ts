@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { Admin } from 'kafkajs';
 import { topicsFor } from '../../common/config.ts';
 import { createKafka } from '../../common/kafka.ts';
-import { quoteString } from '../../common/sql-quote.ts';
+import { quoteString } from '../../storage/sql-quote.ts';
 import { revokeToken } from '../../common/tokens/store.ts';
 import { tokenIdOf } from '../../common/tokens/format.ts';
 import type { Processor } from '../../processors/processor.ts';

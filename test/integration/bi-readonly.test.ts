@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { loadConfig } from '../../common/config.ts';
-import { migrate } from '../../processors/clickhouse/migrate.ts';
+import { migrate } from '../../storage/migrate.ts';
 
 const services = inject('services');
 const local = services.source === 'local-stack';

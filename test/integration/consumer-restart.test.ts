@@ -3,7 +3,7 @@
 // longer than the retry budget — the processor starts a fresh consumer with backoff, in the
 // same process, and resumes once the cause is fixed. Nothing is lost or doubled meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMigrations, renderMigration } from '../../processors/clickhouse/migrate.ts';
+import { loadMigrations, renderMigration } from '../../storage/migrate.ts';
 import type { Processor } from '../../processors/processor.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { connectSdk, count, startProcessor } from '../helpers/pipeline.ts';

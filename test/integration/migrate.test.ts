@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, appendFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
-import { loadMigrations, migrate } from '../../processors/clickhouse/migrate.ts';
+import { loadMigrations, migrate } from '../../storage/migrate.ts';
 import { freshNamespace, type Namespace } from '../helpers/namespace.ts';
 
 let ns: Namespace;
@@ -34,7 +34,7 @@ describe('migrate', () => {
 
   it('refuses to continue when an applied migration was edited', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runlens-migrations-'));
-    const source = join(import.meta.dirname, '../../processors/clickhouse/migrations');
+    const source = join(import.meta.dirname, '../../storage/migrations');
     cpSync(source, dir, { recursive: true });
     const first = readdirSync(dir).sort()[0]!;
     appendFileSync(join(dir, first), '\n-- edited after shipping\n');

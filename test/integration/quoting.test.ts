@@ -2,7 +2,7 @@
 // NUL, newlines, emoji — survives the trip through a literal, and matches exactly in WHERE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { quoteString } from '../../common/sql-quote.ts';
+import { quoteString } from '../../storage/sql-quote.ts';
 import { freshNamespace, type Namespace } from '../helpers/namespace.ts';
 
 let ns: Namespace;

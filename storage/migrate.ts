@@ -1,4 +1,4 @@
-// Applies processors/clickhouse/migrations/NNNN_name.sql in order and records each in
+// Applies storage/migrations/NNNN_name.sql in order and records each in
 // {database}.schema_migrations with a checksum. Safe to re-run: applied files are skipped, and
 // every statement is idempotent on its own (IF NOT EXISTS), so a crash mid-way heals on the
 // next run. A shipped migration must never be edited: a changed checksum stops the run.
@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { configIdentifier, quoteString } from '../../common/sql-quote.ts';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { configIdentifier, quoteString } from './sql-quote.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
