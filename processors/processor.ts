@@ -14,10 +14,10 @@ import { createKafka, ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { sendDeadLetters } from './dead-letter.ts';
-import { PROCESSED_BATCHES_TABLE, processedBatchRow, storedHighWater } from './high-water.ts';
+import { markProcessed, storedHighWater } from '../storage/processed-batches.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
 import { routeBatch, type InputMessage } from './route.ts';
-import { insertRows } from './sink.ts';
+import { insertRows } from '../storage/write.ts';
 
 export interface ProcessorStats {
   batches: number;
@@ -212,8 +212,8 @@ export class Processor {
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const caughtUp = Number(batch.highWatermark) - Number(last) - 1 <= 0;
     if (caughtUp || Date.now() - (this.markedAt.get(partition) ?? 0) >= MARK_INTERVAL_MS) {
-      const marker = processedBatchRow(batch.topic, partition, Number(batch.messages[0]!.offset), Number(last));
-      await this.untilStored(() => this.clickhouse.insert({ table: PROCESSED_BATCHES_TABLE, values: [marker], format: 'JSONEachRow' }), retrying);
+      const marker = { topic: batch.topic, src_partition: partition, first_offset: Number(batch.messages[0]!.offset), last_offset: Number(last) };
+      await this.untilStored(() => markProcessed(this.clickhouse, marker), retrying);
       this.markedAt.set(partition, Date.now());
     }
     // A consumer that lost the partition meanwhile must not commit over its new owner.
@@ -229,7 +229,7 @@ export class Processor {
     this.stats.rowsInserted += inserted;
     this.stats.deadLettered += routed.rejections.length;
     for (const [type, n] of Object.entries(routed.eventsByType)) this.metrics.eventsConsumed.inc({ type }, n);
-    for (const [table, rows] of Object.entries(routed.rows)) if (rows.length > 0) this.metrics.rowsInserted.inc({ table }, rows.length);
+    for (const [table, rows] of Object.entries(routed.rows) as [string, unknown[]][]) if (rows.length > 0) this.metrics.rowsInserted.inc({ table }, rows.length);
     this.metrics.pointsStored.inc(routed.points);
     this.metrics.batchMessages.observe(batch.messages.length);
     this.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));

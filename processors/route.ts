@@ -3,7 +3,8 @@
 import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
-import { artifactRow, chunkRows, emptyTableRows, finishRow, runRow, type TableRows } from './rows.ts';
+import { emptyTableRows, type TableRows } from '../storage/tables.ts';
+import { artifactRow, chunkRows, finishRow, runRow } from './rows.ts';
 
 export interface InputMessage {
   offset: string;

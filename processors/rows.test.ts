@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { MetricBatch } from '../schemas/events.ts';
-import { chunkRows, runRow, type Row } from './rows.ts';
+import { chunkRows, runRow } from './rows.ts';
+import type { TableRows } from '../storage/tables.ts';
 
 const batchArb = fc
   .record({
@@ -27,7 +28,7 @@ describe('chunkRows', () => {
     fc.assert(
       fc.property(batchArb, (cols) => {
         const batch: MetricBatch = { project: 'p', runId: 'r', workerRank: 2, ...cols };
-        const rows = { metric_chunks: [] as Row[], metric_chunk_stats: [] as Row[] };
+        const rows: Pick<TableRows, 'metric_chunks' | 'metric_chunk_stats'> = { metric_chunks: [], metric_chunk_stats: [] };
         chunkRows(batch, { partition: 3, offset: 99 }, rows);
         const out = rows.metric_chunks;
         // Brute force: the same summary from the raw points.
@@ -59,7 +60,7 @@ describe('chunkRows', () => {
         // Each chunk's stats row carries exactly its chunk's statistics and key.
         expect(rows.metric_chunk_stats.length).toBe(out.length);
         rows.metric_chunk_stats.forEach((stats, i) => {
-          for (const [column, value] of Object.entries(stats)) expect(out[i]![column]).toEqual(value);
+          for (const [column, value] of Object.entries(stats)) expect(out[i]![column as keyof typeof stats]).toEqual(value);
         });
       }),
     );

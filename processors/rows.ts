@@ -1,28 +1,9 @@
-// Turns decoded events into ClickHouse rows. Pure and allocation-conscious: a MetricBatch is
-// grouped into one chunk row per (key, segment) with its statistics computed in one pass.
+// Turns decoded events into the rows of storage/tables.ts. Pure and allocation-conscious: a
+// MetricBatch is grouped into one chunk row per (key, segment) with its statistics computed in one pass.
 import type { ArtifactLogged, MetricBatch, RunFinished, RunStarted } from '../schemas/events.ts';
+import { LOD_STEPS, type ArtifactsRow, type MetricChunkStatsRow, type RunFinishesRow, type RunsRow, type Source, type TableRows } from '../storage/tables.ts';
 
-export interface Source {
-  partition: number;
-  offset: number;
-}
-
-export type Row = Record<string, unknown>;
-
-export interface TableRows {
-  runs: Row[];
-  run_finishes: Row[];
-  artifacts: Row[];
-  metric_chunks: Row[];
-  /** One small row per chunk, written by the processor itself: see migration 0011 for why not a view. */
-  metric_chunk_stats: Row[];
-}
-
-export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [] };
-}
-
-export function runRow(e: RunStarted, src: Source): Row {
+export function runRow(e: RunStarted, src: Source): RunsRow {
   const paramKeys = Object.keys(e.params).sort();
   const types: string[] = [];
   const strings: string[] = [];
@@ -59,14 +40,14 @@ export function runRow(e: RunStarted, src: Source): Row {
     // JSON has no NaN; ClickHouse parses the string "nan" into a Float64.
     param_numbers: numbers.map((n) => (Number.isNaN(n) ? 'nan' : n)),
     tag_keys: tagKeys,
-    tag_values: tagKeys.map((k) => e.tags[k]),
+    tag_values: tagKeys.map((k) => e.tags[k]!),
     git_commit: e.lineage.gitCommit ?? '',
     git_dirty: e.lineage.gitDirty ? 1 : 0,
     data_version: e.lineage.dataVersion ?? '',
     env_language: e.lineage.environment.language,
     env_language_version: e.lineage.environment.languageVersion,
     env_library_names: libs,
-    env_library_versions: libs.map((k) => e.lineage.environment.libraries[k]),
+    env_library_versions: libs.map((k) => e.lineage.environment.libraries[k]!),
     env_hardware: e.lineage.environment.hardware ?? '',
     seed: e.lineage.seed,
     host: e.lineage.host ?? '',
@@ -76,7 +57,7 @@ export function runRow(e: RunStarted, src: Source): Row {
   };
 }
 
-export function finishRow(e: RunFinished, src: Source): Row {
+export function finishRow(e: RunFinished, src: Source): RunFinishesRow {
   const keys = Object.keys(e.summary).sort();
   return {
     project: e.project,
@@ -85,13 +66,13 @@ export function finishRow(e: RunFinished, src: Source): Row {
     ended_at_ms: e.endedAt,
     duration_ms: e.durationMs,
     summary_keys: keys,
-    summary_values: keys.map((k) => e.summary[k]),
+    summary_values: keys.map((k) => e.summary[k]!),
     src_partition: src.partition,
     src_offset: src.offset,
   };
 }
 
-export function artifactRow(e: ArtifactLogged, src: Source): Row {
+export function artifactRow(e: ArtifactLogged, src: Source): ArtifactsRow {
   const keys = Object.keys(e.metadata).sort();
   return {
     project: e.project,
@@ -104,7 +85,7 @@ export function artifactRow(e: ArtifactLogged, src: Source): Row {
     step: e.step,
     logged_at_ms: e.loggedAt,
     meta_keys: keys,
-    meta_values: keys.map((k) => e.metadata[k]),
+    meta_values: keys.map((k) => e.metadata[k]!),
     src_partition: src.partition,
     src_offset: src.offset,
   };
@@ -126,9 +107,6 @@ interface Chunk {
   lastWall: number;
   firstStep: number;
 }
-
-/** Steps per level-of-detail bucket (see migration 0004). */
-export const LOD_STEPS = 64;
 
 /** Aligned 64-step buckets of one chunk: index, count, sum, min, max. */
 function levelOfDetail(steps: number[], values: number[]) {
@@ -188,10 +166,10 @@ export function chunkRows(b: MetricBatch, src: Source, out: Pick<TableRows, 'met
   const workerRank = b.workerRank ?? -1;
   for (const c of chunks.values()) {
     const lod = levelOfDetail(c.steps, c.values);
-    const stats = {
+    const stats: MetricChunkStatsRow = {
       project: b.project,
-      key: b.keys[c.keyIndex],
-      segment: c.segmentIndex < 0 ? '' : b.segments[c.segmentIndex],
+      key: b.keys[c.keyIndex]!,
+      segment: c.segmentIndex < 0 ? '' : b.segments[c.segmentIndex]!,
       run_id: b.runId,
       worker_rank: workerRank,
       src_partition: src.partition,

@@ -5,7 +5,7 @@
 // the grid is aligned to them); narrow ones and time axes (wall or relative) read every point.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { quoteInteger, quoteString } from '../storage/sql-quote.ts';
-import { LOD_STEPS } from '../processors/rows.ts';
+import { LOD_STEPS } from '../storage/tables.ts';
 
 /** step; wall_time: epoch ms; relative_time: ms since each run's own start (see runStartsSql). */
 export type XAxis = 'step' | 'wall_time' | 'relative_time';

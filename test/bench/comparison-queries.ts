@@ -9,7 +9,10 @@ import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../common/tokens/store.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../storage/migrate.ts';
-import { chunkRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
+import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
+import { type TableRows } from '../../storage/tables.ts';
+/** A row of any table, as inserted. */
+type Row = object;
 import { buildApp } from '../../query-api/app.ts';
 import type { RunStarted } from '../../schemas/events.ts';
 

@@ -22,7 +22,10 @@ import { createToken } from '../../common/tokens/store.ts';
 import { stack } from '../../ingest/cli/stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../storage/migrate.ts';
-import { chunkRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
+import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
+import { type TableRows } from '../../storage/tables.ts';
+/** A row of any table, as inserted. */
+type Row = object;
 import { plantedRun } from '../../query-api/analytics/test-sweep.ts';
 import { buildApp, type App } from '../../query-api/app.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';

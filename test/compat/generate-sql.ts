@@ -18,7 +18,10 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
-import { artifactRow, chunkRows, emptyTableRows, finishRow, runRow, type Row, type TableRows } from '../../processors/rows.ts';
+import { artifactRow, chunkRows, finishRow, runRow } from '../../processors/rows.ts';
+import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
+/** A row of any table, as inserted. */
+type Row = object;
 import { compileFilter, type ParamCatalogue, type ParamType } from '../../query-api/filter/compile.ts';
 import { parseFilter } from '../../query-api/filter/parser.ts';
 import * as queries from '../../query-api/sql/queries.ts';

@@ -9,23 +9,21 @@
 // This is an optimisation on top of the tables' source-offset keys, which already make any
 // replay collapse: if this read fails the processor simply starts from the committed offset.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import type { Row } from './rows.ts';
-import { quoteInteger, quoteString } from '../storage/sql-quote.ts';
-
-export const PROCESSED_BATCHES_TABLE = 'processed_batches';
+import { rows } from './read.ts';
+import { quoteInteger, quoteString } from './sql-quote.ts';
+import type { ProcessedBatchesRow } from './tables.ts';
 
 export async function storedHighWater(ch: ClickHouseClient, topic: string, partitions: number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (partitions.length === 0) return out;
-  const query = `SELECT src_partition, max(last_offset) AS high FROM ${PROCESSED_BATCHES_TABLE}
+  const query = `SELECT src_partition, max(last_offset) AS high FROM processed_batches
 WHERE topic = ${quoteString(topic)} AND src_partition IN (${partitions.map(quoteInteger).join(', ')})
 GROUP BY src_partition`;
-  const rows = await (await ch.query({ query, format: 'JSONEachRow' })).json<{ src_partition: number; high: number | string }>();
-  for (const r of rows) out.set(Number(r.src_partition), Number(r.high));
+  for (const r of await rows<{ src_partition: number; high: number | string }>(ch, query)) out.set(Number(r.src_partition), Number(r.high));
   return out;
 }
 
-/** The marker row of one fully stored batch. */
-export function processedBatchRow(topic: string, partition: number, firstOffset: number, lastOffset: number): Row {
-  return { topic, src_partition: partition, first_offset: firstOffset, last_offset: lastOffset };
+/** Marks a batch as fully stored: call only after every insert and dead letter of it succeeded. */
+export async function markProcessed(ch: ClickHouseClient, marker: ProcessedBatchesRow): Promise<void> {
+  await ch.insert({ table: 'processed_batches', values: [marker], format: 'JSONEachRow' });
 }

@@ -3,7 +3,7 @@
 // atomic on its own; replays are made harmless by the tables' source-offset keys.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { classifyStorageError } from '../common/clickhouse.ts';
-import type { TableRows } from './rows.ts';
+import type { TableRows } from './tables.ts';
 
 export interface InsertStats {
   rows: number;
@@ -16,7 +16,7 @@ export async function insertRows(client: ClickHouseClient, rows: TableRows): Pro
   for (const [table, values] of Object.entries(rows) as [keyof TableRows, TableRows[keyof TableRows]][]) {
     if (values.length === 0) continue;
     total += values.length;
-    pending.push(client.insert({ table, values, format: 'JSONEachRow' }));
+    pending.push(client.insert<object>({ table, values, format: 'JSONEachRow' }));
   }
   const results = await Promise.allSettled(pending);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,0 +1,130 @@
+// One typed definition per ClickHouse table: the columns as the processor writes them (JSONEachRow)
+// and as the readers in storage/ select them. The CREATE TABLE statements are in migrations/;
+// a table's columns change only by a new migration, and then here. Every table's sort key ends
+// in the source partition and offset of the Kafka message a row came from, so a replay collapses.
+
+/** Where a row came from: the Kafka partition and offset of its message. */
+export interface Source {
+  partition: number;
+  offset: number;
+}
+
+/** runs (0001): one row per RunStarted. Params are three parallel arrays, readable by name. */
+export interface RunsRow {
+  project: string;
+  run_id: string;
+  experiment: string;
+  sweep_id: string;
+  name: string;
+  user: string;
+  started_at_ms: number;
+  param_keys: string[];
+  /** 'number', 'bool' or 'string' per param. */
+  param_types: string[];
+  param_strings: string[];
+  /** The number (1/0 for bools); nan for strings, written as the string 'nan' (JSON has no NaN). */
+  param_numbers: (number | 'nan')[];
+  tag_keys: string[];
+  tag_values: string[];
+  git_commit: string;
+  git_dirty: 0 | 1;
+  data_version: string;
+  env_language: string;
+  env_language_version: string;
+  env_library_names: string[];
+  env_library_versions: string[];
+  env_hardware: string;
+  seed: number | null;
+  host: string;
+  parent_run_id: string;
+  src_partition: number;
+  src_offset: number;
+}
+
+/** run_finishes (0002): one row per RunFinished. */
+export interface RunFinishesRow {
+  project: string;
+  run_id: string;
+  status: string;
+  ended_at_ms: number;
+  duration_ms: number | null;
+  summary_keys: string[];
+  summary_values: number[];
+  src_partition: number;
+  src_offset: number;
+}
+
+/** artifacts (0003): every ArtifactLogged (a name logged at several steps keeps each). */
+export interface ArtifactsRow {
+  project: string;
+  run_id: string;
+  name: string;
+  kind: string;
+  uri: string;
+  digest: string;
+  size_bytes: number;
+  step: number | null;
+  logged_at_ms: number;
+  meta_keys: string[];
+  meta_values: string[];
+  src_partition: number;
+  src_offset: number;
+}
+
+/** metric_chunk_stats (0005, written directly since 0011): a chunk's summary, the source of every metric summary. */
+export interface MetricChunkStatsRow {
+  project: string;
+  key: string;
+  segment: string;
+  run_id: string;
+  worker_rank: number;
+  src_partition: number;
+  src_offset: number;
+  point_count: number;
+  value_sum: number;
+  value_min: number;
+  value_max: number;
+  step_of_min: number;
+  step_of_max: number;
+  last_step: number;
+  last_value: number;
+  last_wall_time_ms: number;
+}
+
+/** Steps per level-of-detail bucket of metric_chunks' lod_* columns (migration 0004). */
+export const LOD_STEPS = 64;
+
+/** metric_chunks (0004): one row per (message, key, segment, rank) with its points and LOD_STEPS buckets. */
+export interface MetricChunksRow extends MetricChunkStatsRow {
+  first_step: number;
+  point_steps: number[];
+  point_values: number[];
+  point_wall_times_ms: number[];
+  lod_bucket: number[];
+  lod_count: number[];
+  lod_sum: number[];
+  lod_min: number[];
+  lod_max: number[];
+}
+
+/** processed_batches (0012): the last offset of a partition whose whole batch is stored. */
+export interface ProcessedBatchesRow {
+  topic: string;
+  src_partition: number;
+  first_offset: number;
+  last_offset: number;
+}
+
+/** The rows one Kafka batch writes, per data table. */
+export interface TableRows {
+  runs: RunsRow[];
+  run_finishes: RunFinishesRow[];
+  artifacts: ArtifactsRow[];
+  metric_chunks: MetricChunksRow[];
+  /** One small row per chunk, written by the processor itself: see migration 0011 for why not a view. */
+  metric_chunk_stats: MetricChunkStatsRow[];
+}
+
+export function emptyTableRows(): TableRows {
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [] };
+}
