@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SqlInputError } from '../storage/sql-quote.ts';
 import { checkColumns, parseColumns } from './columns.ts';
-import type { MetricCatalogue, ParamCatalogue, ParamType } from './filter/catalogue.ts';
+import type { MetricNames, ParamNames, ParamType } from '../storage/project-names.ts';
 
 describe('checkColumns', () => {
-  const params: ParamCatalogue = new Map([['lr', new Set<ParamType>(['number'])]]);
-  const metrics: MetricCatalogue = new Map([['val/acc', new Set(['', 'class=cat'])]]);
+  const params: ParamNames = new Map([['lr', new Set<ParamType>(['number'])]]);
+  const metrics: MetricNames = new Map([['val/acc', new Set(['', 'class=cat'])]]);
   const check = (input: string) => checkColumns(parseColumns(input), params, metrics);
 
-  it('accepts what the project holds and fields without a catalogue', () => {
+  it('accepts what the project holds and fields without names', () => {
     expect(() => check('params.lr,metrics.val/acc[class=cat].max,tags.team,lineage.data_version,status')).not.toThrow();
   });
 

@@ -3,10 +3,12 @@
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { SqlInputError } from '../storage/sql-quote.ts';
 import type { Field } from './filter/ast.ts';
-import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from './filter/catalogue.ts';
+import { unknownMetric, unknownParam } from './filter/names.ts';
+import { type MetricNames, type ParamNames } from '../storage/project-names.ts';
 import { fieldLabel, parseField } from './filter/fields.ts';
 import { lineageByName } from './compare.ts';
-import { getSummaries, type RunRecord } from './store.ts';
+import { getSummaries } from '../storage/summaries.ts';
+import { type RunRecord } from '../storage/runs.ts';
 
 export const MAX_COLUMNS = 50;
 
@@ -20,8 +22,8 @@ export function parseColumns(input: string): { label: string; field: Field }[] {
   });
 }
 
-/** Refuses columns naming params or metrics the project does not hold (see filter/catalogue.ts for an empty project). */
-export function checkColumns(columns: { label: string; field: Field }[], params: ParamCatalogue | undefined, metrics: MetricCatalogue | undefined): void {
+/** Refuses columns naming params or metrics the project does not hold (see filter/names.ts for an empty project). */
+export function checkColumns(columns: { label: string; field: Field }[], params: ParamNames | undefined, metrics: MetricNames | undefined): void {
   for (const { field } of columns) {
     const why = field.kind === 'param' ? unknownParam(field.name, params) : field.kind === 'metric' ? unknownMetric(field, metrics, { prefix: 'metrics.', aggregates: true }) : null;
     if (why) throw new SqlInputError(`columns: ${why}`);

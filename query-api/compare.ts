@@ -1,6 +1,8 @@
 // Side-by-side comparison of runs: which params, lineage fields, tags and artifacts differ,
 // and every metric summary per run. Pure: takes loaded records, returns the table.
-import type { Artifact, MetricSummary, RunRecord } from './store.ts';
+import type { Artifact } from '../storage/artifacts.ts';
+import type { MetricSummary } from '../storage/summaries.ts';
+import type { RunRecord } from '../storage/runs.ts';
 
 type Cell = string | number | boolean | null;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findConfounds, studiedFields } from './confounds.ts';
-import type { RunRecord } from './store.ts';
+import type { RunRecord } from '../storage/runs.ts';
 
 const run = (id: string, params: RunRecord['params'], dataVersion: string, commit = 'c1'): RunRecord => ({
   id, name: id, experiment: 'e', sweepId: 's', user: 'u', status: 'finished', startedAt: '', endedAt: null, durationMs: null, summary: {}, params, tags: {},

@@ -5,9 +5,9 @@
 // replicates, not treatments, so they never count as a confound.
 import { lineageByName } from './compare.ts';
 import { badRequest } from './errors.ts';
-import { didYouMean, nearest } from './filter/catalogue.ts';
+import { didYouMean, nearest } from './filter/names.ts';
 import { fieldLabel, LINEAGE_NAMES, parseField } from './filter/fields.ts';
-import type { RunRecord } from './store.ts';
+import type { RunRecord } from '../storage/runs.ts';
 
 export interface Confound {
   field: string;
@@ -38,7 +38,7 @@ const asField = (v: string) => (v.startsWith('params.') || v.startsWith('lineage
 /**
  * The variables a caller names, as field names (params.lr, lineage.data_version,
  * lineage.libraries.torch); a 400 with "did you mean" for one the compared runs cannot differ
- * in. `params` are the param names known (the project's catalogue and the runs' own), and
+ * in. `params` are the param names known (the project's names and the runs' own), and
  * `libraries` the libraries of the compared runs. Unlike filters there is no empty-project
  * exemption: the runs are in hand, so a name none of them can hold is a mistake.
  */

@@ -4,8 +4,9 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { Field } from './filter/ast.ts';
 import { columnValues } from './columns.ts';
-import type { ListRunsQuery } from './sql/run-list.ts';
-import { listRuns, type RunRecord } from './store.ts';
+import type { ListRunsQuery } from '../storage/run-list.ts';
+import { listRuns } from '../storage/run-list.ts';
+import { type RunRecord } from '../storage/runs.ts';
 
 export type ExportFormat = 'csv' | 'ndjson';
 export const EXPORT_PAGE = 5_000;
@@ -28,7 +29,7 @@ function fixedCells(r: RunRecord): unknown[] {
 export interface ExportSpec {
   query: Omit<ListRunsQuery, 'limit' | 'after'>;
   format: ExportFormat;
-  /** Params to give their own CSV column (the project's param catalogue, sorted). */
+  /** Params to give their own CSV column (the project's param names, sorted). */
   params: string[];
   columns: { label: string; field: Field }[];
 }

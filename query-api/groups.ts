@@ -1,9 +1,10 @@
 // Groups runs by param values — by a list of params, or by every param except the seed (so
 // replicates of one configuration fall together) — and summarises a metric per group.
 import { badRequest } from './errors.ts';
-import { unknownParam, type ParamCatalogue } from './filter/catalogue.ts';
+import { unknownParam } from './filter/names.ts';
+import { type ParamNames } from '../storage/project-names.ts';
 import { meanCI } from './group-stats.ts';
-import type { RunRecord } from './store.ts';
+import type { RunRecord } from '../storage/runs.ts';
 
 type Value = number | string | boolean | null;
 
@@ -27,9 +28,9 @@ export function groupingParams(runs: RunRecord[], by: string[] | 'all-but-seed')
  * A 400 for grouping params the project does not hold (with "did you mean") or that no selected
  * run sets: grouping by it would silently split nothing. `what` names the request field.
  */
-export function checkGroupingParams(params: string[], runs: RunRecord[], catalogue: ParamCatalogue | undefined, what: string): void {
+export function checkGroupingParams(params: string[], runs: RunRecord[], names: ParamNames | undefined, what: string): void {
   for (const p of params) {
-    const why = unknownParam(p, catalogue);
+    const why = unknownParam(p, names);
     if (why) throw badRequest(`${what}: ${why}`);
   }
   if (runs.length === 0) return;

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { HttpError } from './errors.ts';
 import { MAX_SELECTION_SQL, refuseLongIdList, selectionSql } from './selection.ts';
-import { RUN_SOURCE_ID_COPIES, runSourceSql } from './sql/run-list.ts';
+import { RUN_SOURCE_ID_COPIES, runSourceSql } from '../storage/runs.ts';
 
-/** A ClickHouse stand-in for the catalogue queries a filter needs. */
+/** A ClickHouse stand-in for the name queries a filter needs. */
 function fakeClickHouse() {
   const queries: string[] = [];
   const ch = {
@@ -33,7 +33,7 @@ describe('selectionSql', () => {
     await expect(selectionSql(ch, 'sel-long', { runIds: many.slice(0, fit + 200) })).rejects.toThrow(/too long/);
   });
 
-  it('checks the filter against the project catalogues', async () => {
+  it('checks the filter against the project\'s names', async () => {
     const { ch, queries } = fakeClickHouse();
     await expect(selectionSql(ch, 'sel-filter', { filter: 'metrics.los > 1' })).rejects.toThrow(/no run in this project has logged metrics.los; did you mean metrics.loss\?/);
     await expect(selectionSql(ch, 'sel-filter', { filter: 'params.lrr > 1' })).rejects.toThrow(/did you mean params.lr\?/);

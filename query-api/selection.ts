@@ -4,15 +4,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { quoteString, quoteStringList } from '../storage/sql-quote.ts';
-import { cataloguesFor } from './catalogues.ts';
+import { namesFor } from './project-names.ts';
 import { badRequest } from './errors.ts';
 import type { Aggregate } from './filter/ast.ts';
 import { compileFilter } from './filter/compile.ts';
 import { fieldsIn, parseField } from './filter/fields.ts';
 import { parseFilter } from './filter/parser.ts';
-import { SUMMARY_AGGREGATES } from './sql/queries.ts';
-import { runSourceSql } from './sql/run-list.ts';
-import { toRunRecord, type RunRecord } from './store.ts';
+import { SUMMARY_AGGREGATES } from '../storage/summaries.ts';
+import { runSourceSql } from '../storage/runs.ts';
+import { toRunRecord, type RunRecord } from '../storage/runs.ts';
 
 export const SelectionSchema = Type.Object(
   {
@@ -45,10 +45,10 @@ export function refuseLongIdList(sql: string, runIds: readonly string[], copies:
   throw badRequest(`the runIds list is too long for one query (${runIds.length.toLocaleString('en-US')} ids; about ${fit.toLocaleString('en-US')} ids of this length fit): ${instead}`);
 }
 
-/** A filter compiled against the project's catalogues: unknown params and metrics and type mismatches are 400s. */
+/** A filter compiled against the project's names: unknown params and metrics and type mismatches are 400s. */
 export async function compileFilterFor(ch: ClickHouseClient, project: string, input: string): Promise<string> {
   const expr = parseFilter(input);
-  const { params, metrics } = await cataloguesFor(ch, project, fieldsIn(expr));
+  const { params, metrics } = await namesFor(ch, project, fieldsIn(expr));
   const sql = compileFilter(expr, { project, input, params, metrics });
   if (Buffer.byteLength(sql) > MAX_SELECTION_SQL) {
     throw badRequest(`the filter compiles to a query longer than ClickHouse accepts; use fewer conditions or shorter 'in' lists, or select by sweep or experiment`);

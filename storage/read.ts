@@ -6,3 +6,17 @@ export async function rows<T = Record<string, unknown>>(ch: ClickHouseClient, qu
   const rs = await ch.query({ query, format: 'JSONEachRow' });
   return rs.json<T>();
 }
+
+/** Two parallel array columns (keys, values) as an object. */
+export function zip<V>(keys: unknown, values: unknown): Record<string, V> {
+  const out: Record<string, V> = {};
+  const k = keys as string[];
+  const v = values as V[];
+  for (let i = 0; i < k.length; i++) out[k[i]!] = v[i]!;
+  return out;
+}
+
+/** '' (ClickHouse's empty String) as null. */
+export const orNull = (s: unknown): string | null => (s === '' || s === undefined || s === null ? null : String(s));
+/** Epoch milliseconds (a UInt64, maybe a string) as an ISO date. */
+export const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();

@@ -6,21 +6,21 @@
 // 'not' negates that, so `not params.warmup = 0` keeps runs without warmup. Use
 // `exists params.warmup` to test presence.
 import { quoteNumber, quoteString } from '../../storage/sql-quote.ts';
-import { SUMMARY_AGGREGATES } from '../sql/queries.ts';
+import { SUMMARY_AGGREGATES } from '../../storage/summaries.ts';
 import type { Expr, Field, Literal } from './ast.ts';
-import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from './catalogue.ts';
+import { unknownMetric, unknownParam } from './names.ts';
+import { type MetricNames, type ParamNames } from '../../storage/project-names.ts';
 import { FilterError } from './errors.ts';
 import { fieldLabel } from './fields.ts';
 
-export type { ParamCatalogue, ParamType, MetricCatalogue } from './catalogue.ts';
 
 export interface CompileContext {
   project: string;
   input: string;
   /** When given, params are checked against it (unknown names and type mismatches are errors). */
-  params?: ParamCatalogue;
+  params?: ParamNames;
   /** When given, metric keys and segments are checked against it. */
-  metrics?: MetricCatalogue;
+  metrics?: MetricNames;
 }
 
 

@@ -83,7 +83,7 @@ export function parseField(path: string): Field | string {
   }
 }
 
-/** Every field a filter names, in order (for loading the catalogues it is checked against). */
+/** Every field a filter names, in order (for loading the names it is checked against). */
 export function fieldsIn(e: Expr): Field[] {
   const out: Field[] = [];
   // Iterative: a long chain of 'or' is a deep left-leaning tree.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, type MetricCatalogue, type ParamCatalogue, type ParamType } from './compile.ts';
+import { compileFilter } from './compile.ts';
+import { type MetricNames, type ParamNames, type ParamType } from '../../storage/project-names.ts';
 import { FilterError } from './errors.ts';
 import { parseFilter } from './parser.ts';
 
@@ -60,7 +61,7 @@ describe('parseFilter', () => {
 });
 
 describe('compileFilter', () => {
-  const params: ParamCatalogue = new Map<string, Set<ParamType>>([
+  const params: ParamNames = new Map<string, Set<ParamType>>([
     ['lr', new Set<ParamType>(['number'])],
     ['optimizer', new Set<ParamType>(['string'])],
   ]);
@@ -72,14 +73,14 @@ describe('compileFilter', () => {
     expect(sql).toContain("has(tag_keys, 'a')");
   });
 
-  it('checks params against the catalogue', () => {
+  it('checks params against the project\'s names', () => {
     expect(() => compile('params.lrr > 1')).toThrow(/no run in this project has params.lrr; did you mean params.lr/);
     expect(() => compile('params.optimizer = 1')).toThrow(/holds string values/);
     expect(compile('exists params.nothing')).toBe('0');
   });
 
-  it('checks metric keys and segments against the catalogue, dotted keys included', () => {
-    const metrics: MetricCatalogue = new Map([['val/acc', new Set(['', 'class=cat'])], ['train.loss', new Set([''])], ['acc', new Set([''])]]);
+  it('checks metric keys and segments against the project\'s names, dotted keys included', () => {
+    const metrics: MetricNames = new Map([['val/acc', new Set(['', 'class=cat'])], ['train.loss', new Set([''])], ['acc', new Set([''])]]);
     const withMetrics = (input: string) => compileFilter(parseFilter(input), { project: 'p', input, params, metrics });
     const error = (input: string) => {
       try {

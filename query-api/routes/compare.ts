@@ -3,15 +3,17 @@
 // only, so another project's run id is a 404 like any unknown id.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
-import { cataloguesFor } from '../catalogues.ts';
+import { namesFor } from '../project-names.ts';
 import { compareRuns } from '../compare.ts';
 import { findConfounds, studiedFields } from '../confounds.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { unknownSeries } from '../filter/catalogue.ts';
+import { unknownSeries } from '../filter/names.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { refuseLongIdList } from '../selection.ts';
-import { RUN_SOURCE_ID_COPIES, runSourceSql } from '../sql/run-list.ts';
-import { getArtifacts, getRuns, getSummaries } from '../store.ts';
+import { RUN_SOURCE_ID_COPIES, runSourceSql } from '../../storage/runs.ts';
+import { getArtifacts } from '../../storage/artifacts.ts';
+import { getRuns } from '../../storage/runs.ts';
+import { getSummaries } from '../../storage/summaries.ts';
 import { AuthErrors, ErrorBody, ParamValue, ProjectQuery } from './schemas.ts';
 
 export const MAX_COMPARE_RUNS = 2000;
@@ -78,7 +80,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
       // The run lookup spells the ids out most often of compare's queries.
       refuseLongIdList(runSourceSql({ project, runIds }), runIds, RUN_SOURCE_ID_COPIES, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
       const variableParams = (variables ?? []).map((v) => v.trim()).filter((v) => !v.startsWith('lineage.')).map((v) => v.replace(/^params\./, ''));
-      const known = await cataloguesFor(deps.clickhouse, project, [
+      const known = await namesFor(deps.clickhouse, project, [
         ...(metrics ?? []).map((key) => ({ kind: 'metric' as const, key })),
         ...variableParams.map((name) => ({ kind: 'param' as const, name })),
       ]);

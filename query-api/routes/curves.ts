@@ -3,10 +3,10 @@
 // mean ± std band.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
-import { cataloguesFor } from '../catalogues.ts';
+import { namesFor } from '../project-names.ts';
 import { band, ema, loadCurves } from '../curves.ts';
 import { badRequest } from '../errors.ts';
-import { parseSeries, unknownSeries } from '../filter/catalogue.ts';
+import { parseSeries, unknownSeries } from '../filter/names.ts';
 import { checkGroupingParams, groupingParams, groupRuns } from '../groups.ts';
 import { projectOf } from '../plugins/auth.ts';
 import { selectionSql, selectRuns, SelectionSchema } from '../selection.ts';
@@ -64,7 +64,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
         return { metric, ...m };
       });
       const byNames = body.groupBy && body.groupBy !== 'all-but-seed' ? groupingParams([], body.groupBy) : [];
-      const known = await cataloguesFor(deps.clickhouse, project, [
+      const known = await namesFor(deps.clickhouse, project, [
         ...wanted.map((w) => ({ kind: 'metric' as const, key: w.key, segment: w.segment })),
         ...byNames.map((name) => ({ kind: 'param' as const, name })),
       ]);

@@ -3,7 +3,7 @@
 // summary per group, sorted by any of those, and confound warnings between groups.
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
-import { cataloguesFor, requireMetric } from '../catalogues.ts';
+import { namesFor, requireMetric } from '../project-names.ts';
 import { findConfounds } from '../confounds.ts';
 import { badRequest } from '../errors.ts';
 import { checkGroupingParams, groupingParams, groupRuns, groupStats, type GroupStats } from '../groups.ts';
@@ -71,7 +71,7 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
       const refs = body.metrics.map(parseMetricRef);
       const sortRef = body.sort ? parseMetricRef(body.sort.metric) : refs[0]!;
       const byNames = body.by === 'all-but-seed' ? [] : groupingParams([], body.by);
-      const known = await cataloguesFor(deps.clickhouse, project, [
+      const known = await namesFor(deps.clickhouse, project, [
         ...[...refs, sortRef].map((r) => ({ kind: 'metric' as const, key: r.key, segment: r.segment })),
         ...byNames.map((name) => ({ kind: 'param' as const, name })),
       ]);

@@ -5,13 +5,17 @@ import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { cataloguesFor } from '../catalogues.ts';
+import { namesFor } from '../project-names.ts';
 import { checkColumns, columnValues, parseColumns } from '../columns.ts';
 import { CONTENT_TYPES, exportRuns } from '../export.ts';
 import { compileFilterFor } from '../selection.ts';
 import { checkSorts, parseSorts, sortNames } from '../sql/sort.ts';
-import type { Keyset } from '../sql/run-list.ts';
-import { getArtifacts, getRuns, getSummaries, listRuns, paramCatalogue } from '../store.ts';
+import type { Keyset } from '../../storage/run-list.ts';
+import { getArtifacts } from '../../storage/artifacts.ts';
+import { getRuns } from '../../storage/runs.ts';
+import { getSummaries } from '../../storage/summaries.ts';
+import { listRuns } from '../../storage/run-list.ts';
+import { paramNames } from '../../storage/project-names.ts';
 import { Artifact, AuthErrors, ErrorBody, MetricSummary, ParamValue, ProjectQuery, Run } from './schemas.ts';
 
 export const MAX_PAGE = 1000;
@@ -116,12 +120,12 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
       const sorts = parseSorts(sort);
       const columns = q.columns ? parseColumns(q.columns) : [];
       const filterSql = q.filter !== undefined && q.filter.trim() !== '' ? await compileFilterFor(deps.clickhouse, project, q.filter) : undefined;
-      const known = await cataloguesFor(deps.clickhouse, project, [...sortNames(sorts), ...columns.map((c) => c.field)]);
+      const known = await namesFor(deps.clickhouse, project, [...sortNames(sorts), ...columns.map((c) => c.field)]);
       checkSorts(sorts, known.params, known.metrics);
       checkColumns(columns, known.params, known.metrics);
       const format = q.format ?? acceptedFormat(req.headers.accept);
       if (format === 'csv' || format === 'ndjson') {
-        const params = [...(await paramCatalogue(deps.clickhouse, project)).keys()].sort();
+        const params = [...(await paramNames(deps.clickhouse, project)).keys()].sort();
         const stream = exportRuns(deps.clickhouse, { query: { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts }, format, params, columns });
         stream.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
         // A stream bypasses the JSON response schema, which describes the paged form only.

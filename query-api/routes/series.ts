@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { getSeries } from '../store.ts';
+import { getSeries } from '../../storage/series.ts';
 import { AuthErrors, ErrorBody, ProjectQuery } from './schemas.ts';
 
 export const MAX_SERIES_POINTS = 20_000;

@@ -18,7 +18,7 @@ import { runTest } from '../stats-api/run-test.ts';
 import { CompareBody, CompareResponse, LeaderboardBody, LeaderboardResponse, RawTestBody, RawTestResponse } from '../stats-api/schemas.ts';
 import { summarize } from '../stats-api/sentence.ts';
 import { AuthErrors, ErrorBody } from './schemas.ts';
-import { cataloguesFor } from '../catalogues.ts';
+import { namesFor } from '../project-names.ts';
 import { studiedFields } from '../confounds.ts';
 
 /** Groups one leaderboard may rank; more is a 400 asking for fewer grouping params. */
@@ -95,7 +95,7 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
       const runs = [...a.runs, ...bSide.runs];
       // As in /v1/compare: a variable no run of the project has is a typo, not something to ignore.
       const known = b.variables
-        ? await cataloguesFor(deps.clickhouse, project, b.variables.filter((v) => !v.trim().startsWith('lineage.')).map((v) => ({ kind: 'param' as const, name: v.trim().replace(/^params\./, '') })))
+        ? await namesFor(deps.clickhouse, project, b.variables.filter((v) => !v.trim().startsWith('lineage.')).map((v) => ({ kind: 'param' as const, name: v.trim().replace(/^params\./, '') })))
         : {};
       const variables = b.variables && studiedFields(b.variables, {
         params: [...(known.params?.keys() ?? []), ...runs.flatMap((r) => Object.keys(r.params))],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricCatalogue, ParamCatalogue, ParamType } from '../filter/catalogue.ts';
+import type { MetricNames, ParamNames, ParamType } from '../../storage/project-names.ts';
 import { checkSorts, parseSorts, parseSort } from './sort.ts';
 
 describe('parseSort', () => {
@@ -22,8 +22,8 @@ describe('parseSort', () => {
 });
 
 describe('checkSorts', () => {
-  const params: ParamCatalogue = new Map([['lr', new Set<ParamType>(['number'])]]);
-  const metrics: MetricCatalogue = new Map([['loss', new Set([''])], ['eval:acc', new Set([''])], ['val/acc', new Set(['', 'class=cat'])]]);
+  const params: ParamNames = new Map([['lr', new Set<ParamType>(['number'])]]);
+  const metrics: MetricNames = new Map([['loss', new Set([''])], ['eval:acc', new Set([''])], ['val/acc', new Set(['', 'class=cat'])]]);
   const check = (sort: string) => checkSorts(parseSorts(sort), params, metrics);
 
   it('accepts what the project holds, keys with colons included', () => {

@@ -6,8 +6,10 @@
 // its aggregate explicitly (metrics.x.max.last). Keys may hold ':', so a ":word" suffix other
 // than asc/desc stays in the key; checkSorts then tells an unknown direction from a key.
 import { SqlInputError } from '../../storage/sql-quote.ts';
-import { unknownMetric, unknownParam, type MetricCatalogue, type ParamCatalogue } from '../filter/catalogue.ts';
-import { SUMMARY_AGGREGATES, type SortSpec, type SummaryAggregate } from './queries.ts';
+import { unknownMetric, unknownParam } from '../filter/names.ts';
+import { type MetricNames, type ParamNames } from '../../storage/project-names.ts';
+import { SUMMARY_AGGREGATES, type SummaryAggregate } from '../../storage/summaries.ts';
+import { type SortSpec } from '../../storage/run-list.ts';
 
 const AGGREGATE = new RegExp(`\\.(${Object.keys(SUMMARY_AGGREGATES).join('|')})$`);
 
@@ -71,20 +73,20 @@ export function parseSorts(input: string): SortSpec[] {
   return keys.map(parseSort);
 }
 
-/** The param or metric a sort key names, for loading the catalogues it is checked against. */
+/** The param or metric a sort key names, for loading the names it is checked against. */
 type SortName = { kind: 'param'; name: string } | { kind: 'metric'; key: string; segment: string };
 export function sortNames(sorts: readonly SortSpec[]): SortName[] {
   return sorts.flatMap((s): SortName[] => (s.kind === 'param' ? [{ kind: 'param', name: s.key }] : s.kind === 'metric' ? [{ kind: 'metric', key: s.key, segment: s.segment }] : []));
 }
 
-function unknown(spec: SortSpec, params: ParamCatalogue | undefined, metrics: MetricCatalogue | undefined): string | null {
+function unknown(spec: SortSpec, params: ParamNames | undefined, metrics: MetricNames | undefined): string | null {
   if (spec.kind === 'param') return unknownParam(spec.key, params);
   if (spec.kind === 'metric') return unknownMetric(spec, metrics, { prefix: 'metrics.', aggregates: true });
   return null;
 }
 
-/** Refuses sort keys naming params or metrics the project does not hold (see filter/catalogue.ts for an empty project). */
-export function checkSorts(sorts: readonly SortSpec[], params: ParamCatalogue | undefined, metrics: MetricCatalogue | undefined): void {
+/** Refuses sort keys naming params or metrics the project does not hold (see filter/names.ts for an empty project). */
+export function checkSorts(sorts: readonly SortSpec[], params: ParamNames | undefined, metrics: MetricNames | undefined): void {
   for (const spec of sorts) {
     const why = unknown(spec, params, metrics);
     if (!why) continue;

@@ -5,7 +5,7 @@
 import { findConfounds, type Confound } from '../confounds.ts';
 import { groupStats } from '../groups.ts';
 import type { MetricRef } from '../selection.ts';
-import type { RunRecord } from '../store.ts';
+import type { RunRecord } from '../../storage/runs.ts';
 import { pairAndTest } from './pair-and-test.ts';
 import { pairingDescription, seedOf, type Keyed, type Pair } from './pairing.ts';
 import { summarize, type Direction } from './sentence.ts';

@@ -6,8 +6,8 @@ import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { quoteString } from '../../storage/sql-quote.ts';
 import { badRequest } from '../errors.ts';
 import { metricValues, selectionSql, selectRuns, type MetricRef, type Selection } from '../selection.ts';
-import { SUMMARY_AGGREGATES } from '../sql/queries.ts';
-import type { RunRecord } from '../store.ts';
+import { SUMMARY_AGGREGATES } from '../../storage/summaries.ts';
+import type { RunRecord } from '../../storage/runs.ts';
 import type { SideData } from './compare-sides.ts';
 
 /** Runs one side (or one leaderboard) may select; more is a 400 asking to narrow the selection. */

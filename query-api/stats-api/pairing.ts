@@ -3,7 +3,7 @@
 // a side holds several times (averaged into one value) are all reported, so the caller can say
 // exactly what was paired and what was left out.
 import { SEED_PARAMS } from '../groups.ts';
-import type { RunRecord } from '../store.ts';
+import type { RunRecord } from '../../storage/runs.ts';
 
 export type PairKind = 'seed' | 'segment';
 

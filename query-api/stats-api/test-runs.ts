@@ -1,6 +1,6 @@
 // Run records for the unit tests of this folder: just enough of a RunRecord to pair, group and
 // check lineage, with every field the store would fill.
-import type { RunRecord } from '../store.ts';
+import type { RunRecord } from '../../storage/runs.ts';
 
 export function fakeRun(id: string, params: RunRecord['params'], lineage: Partial<RunRecord['lineage']> = {}): RunRecord {
   return {

@@ -4,7 +4,7 @@
 //   - migrate.ts, driven through a recording client: its bootstrap SQL and every migration
 //     rendered for the database (default `runlens`);
 //   - INSERT … FORMAT JSONEachRow of rows built by processors/rows.ts from realistic events;
-//   - every template of query-api/sql/queries.ts and query-api/sql/run-list.ts (the run
+//   - every template of storage/ (summaries, artifacts, series, project names, the run
 //     source and the run list), and compiled filters (query-api/filter/) covering each field
 //     kind, over runs FINAL and over the run source as the API wraps them;
 //   - a few sanity counts, and the runs each query must return on this data.
@@ -22,10 +22,15 @@ import { artifactRow, chunkRows, finishRow, runRow } from '../../processors/rows
 import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
-import { compileFilter, type ParamCatalogue, type ParamType } from '../../query-api/filter/compile.ts';
+import { compileFilter } from '../../query-api/filter/compile.ts';
+import { type ParamNames, type ParamType } from '../../storage/project-names.ts';
 import { parseFilter } from '../../query-api/filter/parser.ts';
-import * as queries from '../../query-api/sql/queries.ts';
-import { listRunsSql, runSourceSql, type Keyset, type ListRunsQuery } from '../../query-api/sql/run-list.ts';
+import { artifactsSql } from '../../storage/artifacts.ts';
+import { metricNamesSql, paramNamesSql } from '../../storage/project-names.ts';
+import { seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
+import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
+import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
+import { runSourceSql } from '../../storage/runs.ts';
 import type { ArtifactLogged, MetricBatch, RunFinished, RunStarted } from '../../schemas/events.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
@@ -262,8 +267,8 @@ const FILTERS: Array<[string, string[]]> = [
 ];
 
 /** The param catalogue the API would build for this project (which types each param takes). */
-function paramCatalogue(): ParamCatalogue {
-  const cat: ParamCatalogue = new Map();
+function paramNames(): ParamNames {
+  const cat: ParamNames = new Map();
   for (const e of started) {
     for (const [k, v] of Object.entries(e.params)) {
       const t: ParamType = typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'string';
@@ -290,20 +295,17 @@ function queryStatements(database: string): Statement[] {
   out.push(q('view bi_runs', 'SELECT run_id, status FROM bi_runs ORDER BY run_id', { column: { name: 'status', values: ['finished', 'failed', 'running'] } }));
   out.push(q('view bi_params', 'SELECT * FROM bi_params ORDER BY run_id, key', { rows: 11 }));
 
-  // query-api/sql/queries.ts
-  out.push(q('summariesForRunsSql (all metrics)', queries.summariesForRunsSql(PROJECT, ALL), { rows: 6 }));
-  out.push(q('summariesForRunsSql (keys)', queries.summariesForRunsSql(PROJECT, ALL, ['val/acc']), { rows: 5, column: { name: 's_count', values: [4, 2, 4, 1, 2] } }));
+  // query-api/sql/ts
+  out.push(q('summariesForRunsSql (all metrics)', summariesForRunsSql(PROJECT, ALL), { rows: 6 }));
+  out.push(q('summariesForRunsSql (keys)', summariesForRunsSql(PROJECT, ALL, ['val/acc']), { rows: 5, column: { name: 's_count', values: [4, 2, 4, 1, 2] } }));
   out.push(q('runSourceSql (run ids)', runSourceSql({ project: PROJECT, runIds: [...ALL, 'nope'] }), { columnSet: { name: 'run_id', values: ALL } }));
-  out.push(q('artifactsSql', queries.artifactsSql(PROJECT, ALL), { column: { name: 'name', values: ['model.ckpt', 'confusion.json'] } }));
-  out.push(q('seriesRangeSql', queries.seriesRangeSql(PROJECT, 'r-a', 'val/acc', ''), { rows: 1, column: { name: 'count', values: [4] } }));
-  out.push(q('seriesRangeSql (segment)', queries.seriesRangeSql(PROJECT, 'r-a', 'val/acc', 'class=cat'), { column: { name: 'min_step', values: [2] } }));
-  out.push(q('seriesBucketsSql (width 2)', queries.seriesBucketsSql(PROJECT, 'r-a', 'val/acc', '', 1, 2), { column: { name: 'max', values: [0.7, 0.65] } }));
-  out.push(q('seriesBucketsSql (segment, width 1)', queries.seriesBucketsSql(PROJECT, 'r-a', 'val/acc', 'class=cat', 2, 1), { column: { name: 'bucket', values: [0, 2] } }));
-  // Reads runs without FINAL: the replayed RunStarted may count twice, so only "one row" is certain.
-  out.push(q('runExistsSql', queries.runExistsSql(PROJECT, 'r-a'), { rows: 1 }));
-  out.push(q('runExistsSql (unknown run)', queries.runExistsSql(PROJECT, 'nope'), { column: { name: 'n', values: [0] } }));
-  out.push(q('paramCatalogueSql', queries.paramCatalogueSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer', 'warmup'] } }));
-  out.push(q('metricCatalogueSql', queries.metricCatalogueSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
+  out.push(q('artifactsSql', artifactsSql(PROJECT, ALL), { column: { name: 'name', values: ['model.ckpt', 'confusion.json'] } }));
+  out.push(q('seriesRangeSql', seriesRangeSql(PROJECT, 'r-a', 'val/acc', ''), { rows: 1, column: { name: 'count', values: [4] } }));
+  out.push(q('seriesRangeSql (segment)', seriesRangeSql(PROJECT, 'r-a', 'val/acc', 'class=cat'), { column: { name: 'min_step', values: [2] } }));
+  out.push(q('seriesBucketsSql (width 2)', seriesBucketsSql(PROJECT, 'r-a', 'val/acc', '', 1, 2), { column: { name: 'max', values: [0.7, 0.65] } }));
+  out.push(q('seriesBucketsSql (segment, width 1)', seriesBucketsSql(PROJECT, 'r-a', 'val/acc', 'class=cat', 2, 1), { column: { name: 'bucket', values: [0, 2] } }));
+  out.push(q('paramNamesSql', paramNamesSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer', 'warmup'] } }));
+  out.push(q('metricNamesSql', metricNamesSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 
   // query-api/sql/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
   out.push(q('runSourceSql', runSourceSql({ project: PROJECT }), { columnSet: { name: 'run_id', values: ALL } }));
@@ -311,8 +313,8 @@ function queryStatements(database: string): Statement[] {
   out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
   const asc = 'asc' as const;
   const desc = 'desc' as const;
-  const metric = (aggregate: queries.SummaryAggregate, direction: 'asc' | 'desc', segment = '', key = 'val/acc'): queries.SortSpec => ({ kind: 'metric', key, segment, aggregate, direction });
-  const list = (id: string, sorts: queries.SortSpec[], expected: string[], extra: Partial<ListRunsQuery> = {}) =>
+  const metric = (aggregate: SummaryAggregate, direction: 'asc' | 'desc', segment = '', key = 'val/acc'): SortSpec => ({ kind: 'metric', key, segment, aggregate, direction });
+  const list = (id: string, sorts: SortSpec[], expected: string[], extra: Partial<ListRunsQuery> = {}) =>
     out.push(q(`listRunsSql ${id}`, listRunsSql({ project: PROJECT, sorts, limit: 10, ...extra }), { column: { name: 'run_id', values: expected } }));
   list('sort=started_at:desc', [{ kind: 'attribute', field: 'started_at', direction: desc }], ['r-c', 'r-b', 'r-a']);
   list('sort=name:asc', [{ kind: 'attribute', field: 'name', direction: asc }], ['r-a', 'r-b', 'r-c']);
@@ -337,7 +339,7 @@ function queryStatements(database: string): Statement[] {
 
   // Filters (query-api/filter/) over runs FINAL where they need no status (the brief's form),
   // and as the API runs them: runSourceSql with filterSql, and inside listRunsSql.
-  const params = paramCatalogue();
+  const params = paramNames();
   for (const [input, expected] of FILTERS) {
     const filterSql = compileFilter(parseFilter(input), { project: PROJECT, input, params });
     const expect: Expectation = { columnSet: { name: 'run_id', values: expected } };
@@ -347,7 +349,7 @@ function queryStatements(database: string): Statement[] {
   for (const [input, sorts, expected] of [
     ["status != 'failed'", [metric('max', desc)], ['r-a', 'r-c']],
     ["params.optimizer = 'adamw' and metrics.val/acc.count >= 2", [{ kind: 'param', key: 'lr', direction: asc }], ['r-c', 'r-a']],
-  ] as Array<[string, queries.SortSpec[], string[]]>) {
+  ] as Array<[string, SortSpec[], string[]]>) {
     const filterSql = compileFilter(parseFilter(input), { project: PROJECT, input, params });
     list(`filter=${input}`, sorts, expected, { filterSql, experiment: 'ablation' });
   }

@@ -1,23 +1,19 @@
-// Names checked against what a project holds: its param catalogue (each param and the types
-// it takes) and its metric catalogue (each metric key and its segments). Suggestions ("did you
-// mean …") come from the same project's catalogue only, never from another tenant's names.
-// Pure; store.ts loads the catalogues and catalogues.ts decides when to reload them.
+// Names checked against what a project holds: its param names (each param and the types
+// it takes) and its metric names (each metric key and its segments). Suggestions ("did you
+// mean …") come from the same project's names only, never from another tenant's names.
+// Pure; storage/project-names.ts loads the names and query-api/project-names.ts decides when to reload them.
 //
-// One rule for a project that has logged nothing yet: an empty catalogue checks nothing. A
+// One rule for a project that has logged nothing yet: a project with no names checks nothing. A
 // filter, sort, column or curve naming metrics.val/acc on a project with no metric yet simply
 // matches nothing — what an MLflow or W&B user sees when a saved view is opened on a fresh
 // project or a script polls before the first run reports — instead of a 400 that would turn
 // into a 200 by itself a minute later. As soon as the project holds one metric (or one param),
 // a name it does not hold is a 400. (Compare's `variables` describe runs that exist, so they
 // are always checked: see confounds.ts.)
+import type { MetricNames, ParamNames } from '../../storage/project-names.ts';
 import type { Aggregate } from './ast.ts';
 import { AGGREGATE_NAMES, parseField } from './fields.ts';
 
-export type ParamType = 'number' | 'string' | 'bool';
-/** Which types each param takes across the project's runs; enables "unknown param" and type errors. */
-export type ParamCatalogue = Map<string, Set<ParamType>>;
-/** Which segments each metric key is logged with across the project's runs ('' is the unsegmented series). */
-export type MetricCatalogue = Map<string, Set<string>>;
 
 export interface MetricName {
   key: string;
@@ -53,8 +49,8 @@ export function nearest(name: string, candidates: Iterable<string>, max = 3): st
 
 export const didYouMean = (labels: string[]): string => (labels.length > 0 ? `; did you mean ${labels.join(' or ')}?` : '');
 
-/** Why params.<name> is unknown in this project, or null when it is known (or the catalogue is empty or absent). */
-export function unknownParam(name: string, params: ParamCatalogue | undefined): string | null {
+/** Why params.<name> is unknown in this project, or null when it is known (or the project has no names yet, or none are given). */
+export function unknownParam(name: string, params: ParamNames | undefined): string | null {
   if (!params || params.size === 0 || params.has(name)) return null;
   return `no run in this project has params.${name}${didYouMean(nearest(name, params.keys()).map((k) => `params.${k}`))}`;
 }
@@ -66,8 +62,8 @@ export interface MetricStyle {
   aggregates: boolean;
 }
 
-/** Why a metric (key and segment) is unknown in this project, or null when it is known (or the catalogue is empty or absent). */
-export function unknownMetric(m: MetricName, metrics: MetricCatalogue | undefined, style: MetricStyle): string | null {
+/** Why a metric (key and segment) is unknown in this project, or null when it is known (or the project has no names yet, or none are given). */
+export function unknownMetric(m: MetricName, metrics: MetricNames | undefined, style: MetricStyle): string | null {
   if (!metrics || metrics.size === 0) return null;
   const show = (key: string, segment: string) => `${style.prefix}${key}${segment ? `[${segment}]` : ''}`;
   const segments = metrics.get(m.key);
@@ -109,7 +105,7 @@ export function parseSeries(name: string, segments: boolean): MetricName | null 
  * unknown, or null. A summary or segment of a known series (loss.min, val/acc[class=cat].max)
  * is told to ask for the series itself; `note` says what comes with it.
  */
-export function unknownSeries(name: string, metrics: MetricCatalogue | undefined, segments: boolean, note: string): string | null {
+export function unknownSeries(name: string, metrics: MetricNames | undefined, segments: boolean, note: string): string | null {
   if (!metrics || metrics.size === 0) return null;
   const m = parseSeries(name, segments) ?? { key: name, segment: '' };
   if (segments ? metrics.get(m.key)?.has(m.segment) : metrics.has(m.key)) return null;

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { nearest, parseSeries, unknownMetric, unknownParam, unknownSeries, type MetricCatalogue, type ParamCatalogue, type ParamType } from './catalogue.ts';
+import { nearest, parseSeries, unknownMetric, unknownParam, unknownSeries } from './names.ts';
+import { type MetricNames, type ParamNames, type ParamType } from '../../storage/project-names.ts';
 
-const params: ParamCatalogue = new Map<string, Set<ParamType>>([
+const params: ParamNames = new Map<string, Set<ParamType>>([
   ['lr', new Set<ParamType>(['number'])],
   ['optimizer', new Set<ParamType>(['string'])],
   ['batch_size', new Set<ParamType>(['number'])],
 ]);
 // Keys hold slashes and dots; val/acc is logged per segment too, per_class only per segment.
-const metrics: MetricCatalogue = new Map([
+const metrics: MetricNames = new Map([
   ['loss', new Set([''])],
   ['val/acc', new Set(['', 'class=cat', 'class=dog'])],
   ['train.loss', new Set([''])],
@@ -28,13 +29,13 @@ describe('nearest', () => {
 });
 
 describe('unknownParam', () => {
-  it('names an unknown param with a suggestion from the same catalogue', () => {
+  it('names an unknown param with a suggestion from the same project\'s names', () => {
     expect(unknownParam('lr', params)).toBeNull();
     expect(unknownParam('lrr', params)).toBe('no run in this project has params.lrr; did you mean params.lr?');
     expect(unknownParam('nope', params)).toBe('no run in this project has params.nope');
   });
 
-  it('checks nothing in a project with no param yet (or without a catalogue)', () => {
+  it('checks nothing in a project with no param yet (or without names)', () => {
     expect(unknownParam('lr', new Map())).toBeNull();
     expect(unknownParam('lr', undefined)).toBeNull();
   });

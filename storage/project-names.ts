@@ -1,0 +1,83 @@
+// The names a project has logged — which params (with their value types) and which metric
+// keys (with their segments) — read from ClickHouse and cached per project for a few seconds.
+// Every filter, sort and column name is checked against them (query-api/filter/names.ts).
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { rows } from './read.ts';
+import { quoteString } from './sql-quote.ts';
+
+export type ParamType = 'number' | 'string' | 'bool';
+/** param name → the value types it holds in the project. */
+export type ParamNames = Map<string, Set<ParamType>>;
+/** metric key → the segments it is logged with ('' for the unsegmented series). */
+export type MetricNames = Map<string, Set<string>>;
+
+export function paramNamesSql(project: string): string {
+  return `
+SELECT k, t FROM runs FINAL ARRAY JOIN param_keys AS k, param_types AS t
+WHERE project = ${quoteString(project)}
+GROUP BY k, t`;
+}
+
+/**
+ * Every (key, segment) a project has logged. Reads only the key and segment columns of the
+ * summary rollup, whose sort key starts with (project, key, segment); no FINAL, as a replayed
+ * chunk adds no new pair.
+ */
+export function metricNamesSql(project: string): string {
+  return `
+SELECT key, segment FROM metric_chunk_stats
+WHERE project = ${quoteString(project)}
+GROUP BY key, segment`;
+}
+
+const CATALOGUE_TTL_MS = 5_000;
+
+const FRESH_ENOUGH_MS = 1_000;
+
+type NamesCache<T> = Map<string, { at: number; value: Promise<T> }>;
+
+const paramCache: NamesCache<ParamNames> = new Map();
+
+const metricCache: NamesCache<MetricNames> = new Map();
+
+/** A project's names, cached for a few seconds (every filter checks against one); `fresh` reloads it. */
+function cachedNames<T>(cache: NamesCache<T>, project: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(project);
+  // `fresh` still shares a load under a second old (or in flight): a burst of typos, or of
+  // requests on an empty project, costs one scan, not one each.
+  const maxAge = fresh ? FRESH_ENOUGH_MS : CATALOGUE_TTL_MS;
+  if (hit && Date.now() - hit.at < maxAge) return hit.value;
+  const value = load();
+  value.catch(() => {
+    if (cache.get(project)?.value === value) cache.delete(project);
+  });
+  cache.delete(project);
+  cache.set(project, { at: Date.now(), value });
+  if (cache.size > 1000) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+/** name → the set of values seen with it, from (name, value) rows. */
+function setsByName<V>(pairs: Iterable<[string, V]>): Map<string, Set<V>> {
+  const out = new Map<string, Set<V>>();
+  for (const [name, value] of pairs) {
+    const set = out.get(name) ?? new Set<V>();
+    set.add(value);
+    out.set(name, set);
+  }
+  return out;
+}
+
+/** Which types each param takes in a project. */
+export function paramNames(ch: ClickHouseClient, project: string, fresh = false): Promise<ParamNames> {
+  return cachedNames(paramCache, project, fresh, async () =>
+    setsByName((await rows<{ k: string; t: ParamType }>(ch, paramNamesSql(project))).map((r): [string, ParamType] => [r.k, r.t])),
+  );
+}
+
+/** Which segments each metric key is logged with in a project ('' for the unsegmented series). */
+export function metricNames(ch: ClickHouseClient, project: string, fresh = false): Promise<MetricNames> {
+  return cachedNames(metricCache, project, fresh, async () =>
+    setsByName((await rows<{ key: string; segment: string }>(ch, metricNamesSql(project))).map((r): [string, string] => [r.key, r.segment])),
+  );
+}

@@ -1,0 +1,107 @@
+// The run list over the run source: any number of sort keys, a total and stable order, and
+// keyset pagination. Sort keys become fixed SQL per kind; every literal is quoted.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { rows } from './read.ts';
+import { runSourceSql, toRunRecord, type RunRecord, type RunSourceQuery } from './runs.ts';
+import { quoteInteger, quoteNumber, quoteString } from './sql-quote.ts';
+import { SUMMARY_AGGREGATES, type SummaryAggregate } from './summaries.ts';
+
+export type SortSpec =
+  | { kind: 'attribute'; field: 'started_at' | 'name' | 'run_id'; direction: 'asc' | 'desc' }
+  | { kind: 'param'; key: string; direction: 'asc' | 'desc' }
+  | { kind: 'metric'; key: string; aggregate: SummaryAggregate; segment: string; direction: 'asc' | 'desc' };
+
+/** The last row of a page, as the sort columns hold it: per key [has, isText, number, text]. */
+export interface Keyset {
+  keys: [number, number, number, string][];
+  runId: string;
+}
+
+export interface ListRunsQuery extends RunSourceQuery {
+  sorts: SortSpec[];
+  limit: number;
+  after?: Keyset;
+}
+
+const ATTRIBUTE_SORT = {
+  started_at: (i: number) => `1 AS h${i}, 0 AS t${i}, toFloat64(started_at_ms) AS n${i}, '' AS s${i}`,
+  name: (i: number) => `1 AS h${i}, 0 AS t${i}, toFloat64(0) AS n${i}, name AS s${i}`,
+  run_id: (i: number) => `1 AS h${i}, 0 AS t${i}, toFloat64(0) AS n${i}, run_id AS s${i}`,
+} as const;
+
+/**
+ * Each sort key becomes four columns: h (has a value; runs without come last in either
+ * direction), t (text sorts after numbers), n (the number) and s (the text); run_id breaks
+ * ties, so the order is total and pages never overlap or skip.
+ */
+export function listRunsSql(q: ListRunsQuery): string {
+  let sql = runSourceSql(q);
+  q.sorts.forEach((sort, i) => {
+    switch (sort.kind) {
+      case 'attribute':
+        sql = `SELECT *, ${ATTRIBUTE_SORT[sort.field](i)} FROM (${sql})`;
+        break;
+      case 'param': {
+        const idx = `indexOf(param_keys, ${quoteString(sort.key)})`;
+        sql = `SELECT *, ${idx} > 0 AS h${i}, param_types[${idx}] = 'string' AS t${i},
+          if(t${i}, toFloat64(0), param_numbers[${idx}]) AS n${i}, if(t${i}, param_strings[${idx}], '') AS s${i} FROM (${sql})`;
+        break;
+      }
+      case 'metric':
+        sql = `SELECT * FROM (${sql}) AS sorted${i} ANY LEFT JOIN (
+          SELECT run_id, toUInt8(1) AS h${i}, toUInt8(0) AS t${i}, toFloat64(${SUMMARY_AGGREGATES[sort.aggregate]}) AS n${i}, '' AS s${i}
+          FROM metric_chunk_stats FINAL
+          WHERE project = ${quoteString(q.project)} AND key = ${quoteString(sort.key)} AND segment = ${quoteString(sort.segment)}
+          GROUP BY run_id
+        ) AS metric${i} USING run_id`;
+        break;
+    }
+  });
+  const components: { column: string; desc: boolean; value?: string }[] = [];
+  q.sorts.forEach((sort, i) => {
+    const desc = sort.direction === 'desc';
+    const k = q.after?.keys[i];
+    components.push(
+      { column: `h${i}`, desc: true, value: k && quoteInteger(k[0]) },
+      { column: `t${i}`, desc: false, value: k && quoteInteger(k[1]) },
+      { column: `n${i}`, desc, value: k && quoteNumber(k[2]) },
+      { column: `s${i}`, desc, value: k && quoteString(k[3]) },
+    );
+  });
+  components.push({ column: 'run_id', desc: false, value: q.after && quoteString(q.after.runId) });
+  let where = '';
+  if (q.after) {
+    // Lexicographic "comes after" over mixed directions: the first differing component decides.
+    const ors = components.map((c, i) => {
+      const equal = components.slice(0, i).map((p) => `${p.column} = ${p.value}`);
+      return `(${[...equal, `${c.column} ${c.desc ? '<' : '>'} ${c.value}`].join(' AND ')})`;
+    });
+    where = `WHERE ${ors.join(' OR ')}`;
+  }
+  const order = components.map((c) => `${c.column} ${c.desc ? 'DESC' : 'ASC'}`).join(', ');
+  return `SELECT * FROM (${sql}) ${where} ORDER BY ${order} LIMIT ${quoteInteger(q.limit + 1)}`;
+}
+
+export interface RunListItem extends RunRecord {
+  /** The value of each sort key for this run, in sort order (null when the run has none). */
+  sortValues: (number | string | null)[];
+}
+
+export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<{ runs: RunListItem[]; last: Keyset | null; hasMore: boolean }> {
+  const raw = await rows(ch, listRunsSql(q));
+  const hasMore = raw.length > q.limit;
+  const page = raw.slice(0, q.limit);
+  const runs = page.map((r) => ({
+    ...toRunRecord(r),
+    sortValues: q.sorts.map((sort, i) => {
+      if (Number(r[`h${i}`]) !== 1) return null;
+      if (sort.kind === 'attribute') return sort.field === 'started_at' ? new Date(Number(r[`n${i}`])).toISOString() : String(r[`s${i}`]);
+      return Number(r[`t${i}`]) === 1 ? String(r[`s${i}`]) : Number(r[`n${i}`]);
+    }),
+  }));
+  const end = page[page.length - 1];
+  const last: Keyset | null = end
+    ? { keys: q.sorts.map((_, i) => [Number(end[`h${i}`]), Number(end[`t${i}`]), Number(end[`n${i}`]), String(end[`s${i}`])]), runId: String(end.run_id) }
+    : null;
+  return { runs, last, hasMore };
+}

@@ -1,0 +1,176 @@
+// Runs as the API sees them: the run source (runs joined with their finish; orphaned runs
+// included), the RunRecord each row becomes, and lookups by id. Every literal goes through the
+// quoting module. Joined subqueries carry aliases: current ClickHouse requires them
+// (joined_subquery_requires_alias), 18.16 accepts them. Reads use FINAL so replayed Kafka
+// ranges (collapsed by the tables' source-offset keys) never count twice.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { iso, orNull, rows, zip } from './read.ts';
+import { quoteString, quoteStringList } from './sql-quote.ts';
+import type { RunsRow } from './tables.ts';
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  experiment: string;
+  sweepId: string | null;
+  user: string;
+  /** running, finished, failed, killed, or orphaned (events arrived but no RunStarted). */
+  status: string;
+  /** For an orphaned run: the earliest time any of its events was seen. */
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  /** The final values its RunFinished reported (empty until then, or when it sent none). */
+  summary: Record<string, number>;
+  params: Record<string, number | string | boolean>;
+  tags: Record<string, string>;
+  lineage: {
+    gitCommit: string | null;
+    gitDirty: boolean;
+    dataVersion: string | null;
+    environment: { language: string; languageVersion: string; libraries: Record<string, string>; hardware: string | null };
+    seed: number | null;
+    host: string | null;
+    parentRunId: string | null;
+  };
+}
+
+/**
+ * The columns of a run row, each with what an orphaned run (events logged, no RunStarted)
+ * holds in its place: only the id and the earliest time anything of it was seen are known.
+ */
+const RUN_FIELDS: [column: Exclude<keyof RunsRow, "project" | "src_partition" | "src_offset">, orphan: string][] = [
+  ['run_id', 'run_id'],
+  ['name', "''"],
+  ['experiment', "''"],
+  ['sweep_id', "''"],
+  ['user', "''"],
+  ['started_at_ms', 'first_seen_ms'],
+  ['param_keys', 'emptyArrayString()'],
+  ['param_types', 'emptyArrayString()'],
+  ['param_strings', 'emptyArrayString()'],
+  ['param_numbers', 'emptyArrayFloat64()'],
+  ['tag_keys', 'emptyArrayString()'],
+  ['tag_values', 'emptyArrayString()'],
+  ['git_commit', "''"],
+  ['git_dirty', 'toUInt8(0)'],
+  ['data_version', "''"],
+  ['env_language', "''"],
+  ['env_language_version', "''"],
+  ['env_library_names', 'emptyArrayString()'],
+  ['env_library_versions', 'emptyArrayString()'],
+  ['env_hardware', "''"],
+  ['seed', 'CAST(NULL AS Nullable(Int64))'],
+  ['host', "''"],
+  ['parent_run_id', "''"],
+];
+
+export const RUN_COLUMNS = RUN_FIELDS.map(([c]) => c).join(', ');
+
+/** RUN_COLUMNS in the same order, as an orphaned run fills them (from run_id and first_seen_ms). */
+export const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${c}`)).join(', ');
+
+/** What a RunFinished adds to a run row; has_finish is 0 (the join's default) without one. */
+export const FINISH_COLUMNS = 'status AS finish_status, ended_at_ms, duration_ms, summary_keys, summary_values, toUInt8(1) AS has_finish';
+
+export interface RunSourceQuery {
+  project: string;
+  experiment?: string;
+  sweepId?: string;
+  /** Only these runs (read by primary key; the ids are spelled out three times). */
+  runIds?: string[];
+  /** A compiled filter expression (query-api/filter/compile.ts) over the run source. */
+  filterSql?: string;
+}
+
+/** How many times runSourceSql spells out a runIds list (for refuseLongIdList). */
+export const RUN_SOURCE_ID_COPIES = 3;
+
+/**
+ * Runs of a project, one row each: RUN_COLUMNS, the RunFinished columns (FINISH_COLUMNS),
+ * `orphaned` and `status_value` ('running' until a RunFinished; 'orphaned' for a run whose
+ * RunStarted never arrived), filtered. Orphaned runs — metric points, artifacts or a
+ * RunFinished under a run id with no RunStarted — are shown rather than hidden, with what is
+ * known (their id, the earliest time seen as started_at_ms, their finish); they belong to no
+ * experiment or sweep, so a query restricted to one skips looking for them.
+ */
+export function runSourceSql(q: RunSourceQuery): string {
+  const p = quoteString(q.project);
+  const ids = q.runIds ? ` AND run_id IN (${quoteStringList(q.runIds)})` : '';
+  const where = [`project = ${p}`];
+  if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
+  if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
+  const started = `SELECT ${RUN_COLUMNS}, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
+  // Orphans: ids seen in the other event tables but not in runs. No FINAL: a replayed row only
+  // repeats an id, which GROUP BY collapses.
+  const orphans = `
+    SELECT ${ORPHAN_RUN_COLUMNS}, toUInt8(1) AS orphaned FROM
+    (
+      SELECT run_id, min(seen_ms) AS first_seen_ms FROM
+      (
+        SELECT run_id, last_wall_time_ms AS seen_ms FROM metric_chunks WHERE project = ${p}
+        UNION ALL SELECT run_id, ended_at_ms AS seen_ms FROM run_finishes WHERE project = ${p}
+        UNION ALL SELECT run_id, logged_at_ms AS seen_ms FROM artifacts WHERE project = ${p}
+      )
+      WHERE run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p})${ids}
+      GROUP BY run_id
+    )`;
+  const restricted = q.experiment !== undefined || q.sweepId !== undefined;
+  const all = restricted ? started : `${started}\n    UNION ALL${orphans}`;
+  const source = `
+  SELECT *, if(orphaned = 1, 'orphaned', if(has_finish = 1, finish_status, 'running')) AS status_value FROM
+  (
+    ${all}
+  ) AS started
+  ANY LEFT JOIN
+  (
+    SELECT run_id, ${FINISH_COLUMNS} FROM run_finishes FINAL WHERE project = ${p}${ids}
+  ) AS finished USING run_id`;
+  return q.filterSql ? `SELECT * FROM (${source}) WHERE ${q.filterSql}` : source;
+}
+
+export function toRunRecord(r: Record<string, unknown>): RunRecord {
+  const keys = r.param_keys as string[];
+  const types = r.param_types as string[];
+  const strings = r.param_strings as string[];
+  const numbers = r.param_numbers as (number | null)[];
+  const params: RunRecord['params'] = {};
+  keys.forEach((k, i) => {
+    const t = types[i];
+    params[k] = t === 'number' ? Number(numbers[i]) : t === 'bool' ? strings[i] === 'true' : strings[i]!;
+  });
+  const finished = Number(r.has_finish) === 1;
+  return {
+    id: String(r.run_id),
+    name: String(r.name),
+    experiment: String(r.experiment),
+    sweepId: orNull(r.sweep_id),
+    user: String(r.user),
+    status: String(r.status_value),
+    startedAt: iso(r.started_at_ms),
+    endedAt: finished ? iso(r.ended_at_ms) : null,
+    durationMs: finished && r.duration_ms !== null ? Number(r.duration_ms) : null,
+    summary: finished ? zip<number>(r.summary_keys, r.summary_values) : {},
+    params,
+    tags: zip<string>(r.tag_keys, r.tag_values),
+    lineage: {
+      gitCommit: orNull(r.git_commit),
+      gitDirty: Number(r.git_dirty) === 1,
+      dataVersion: orNull(r.data_version),
+      environment: {
+        language: String(r.env_language),
+        languageVersion: String(r.env_language_version),
+        libraries: zip<string>(r.env_library_names, r.env_library_versions),
+        hardware: orNull(r.env_hardware),
+      },
+      seed: r.seed === null || r.seed === undefined ? null : Number(r.seed),
+      host: orNull(r.host),
+      parentRunId: orNull(r.parent_run_id),
+    },
+  };
+}
+
+export async function getRuns(ch: ClickHouseClient, project: string, runIds: string[]): Promise<RunRecord[]> {
+  if (runIds.length === 0) return [];
+  return (await rows(ch, runSourceSql({ project, runIds }))).map(toRunRecord);
+}

@@ -1,0 +1,76 @@
+// Metric summaries (last, min, max, mean, count, step of min and max) per run, metric and
+// segment, aggregated from metric_chunk_stats / metric_chunks. SUMMARY_AGGREGATES is the one
+// spelling of each aggregate (filters, sorts, sweep columns and stats sides use it); migration
+// 0007's BI view spells them again in SQL, as a shipped migration must not change.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { orNull, rows } from './read.ts';
+import { quoteString, quoteStringList } from './sql-quote.ts';
+
+export interface MetricSummary {
+  key: string;
+  segment: string | null;
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+  stepOfMin: number;
+  stepOfMax: number;
+  last: number;
+  lastStep: number;
+}
+
+export const SUMMARY_AGGREGATES = {
+  last: 'argMax(last_value, (last_step, last_wall_time_ms))',
+  min: 'min(value_min)',
+  max: 'max(value_max)',
+  mean: 'sum(value_sum) / sum(point_count)',
+  count: 'sum(point_count)',
+} as const;
+
+export type SummaryAggregate = keyof typeof SUMMARY_AGGREGATES;
+
+// Output aliases carry an s_ prefix: in ClickHouse an alias that equals a column name would
+// shadow the column inside the other aggregates ("aggregate inside another aggregate").
+const SUMMARY_COLUMNS = `
+    sum(point_count) AS s_count,
+    sum(value_sum) / sum(point_count) AS s_mean,
+    min(value_min) AS s_min,
+    max(value_max) AS s_max,
+    argMin(step_of_min, value_min) AS s_step_of_min,
+    argMax(step_of_max, value_max) AS s_step_of_max,
+    argMax(last_value, (last_step, last_wall_time_ms)) AS s_last,
+    max(last_step) AS s_last_step`;
+
+/** Summaries per run × key × segment for a set of runs (reads metric_chunks by run prefix). */
+export function summariesForRunsSql(project: string, runIds: string[], keys?: string[]): string {
+  const keyFilter = keys && keys.length > 0 ? `AND key IN (${quoteStringList(keys)})` : '';
+  return `
+SELECT run_id, key, segment, ${SUMMARY_COLUMNS}
+FROM metric_chunks FINAL
+WHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList(runIds)}) ${keyFilter}
+GROUP BY run_id, key, segment
+ORDER BY run_id, key, segment`;
+}
+
+export async function getSummaries(ch: ClickHouseClient, project: string, runIds: string[], keys?: string[]): Promise<Map<string, MetricSummary[]>> {
+  const out = new Map<string, MetricSummary[]>();
+  if (runIds.length === 0) return out;
+  for (const r of await rows(ch, summariesForRunsSql(project, runIds, keys))) {
+    const id = String(r.run_id);
+    const list = out.get(id) ?? [];
+    list.push({
+      key: String(r.key),
+      segment: orNull(r.segment),
+      count: Number(r.s_count),
+      mean: Number(r.s_mean),
+      min: Number(r.s_min),
+      max: Number(r.s_max),
+      stepOfMin: Number(r.s_step_of_min),
+      stepOfMax: Number(r.s_step_of_max),
+      last: Number(r.s_last),
+      lastStep: Number(r.s_last_step),
+    });
+    out.set(id, list);
+  }
+  return out;
+}
