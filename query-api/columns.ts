@@ -2,7 +2,7 @@
 // (params.lr, metrics.val/acc[class=cat].max, tags.team, lineage.data_version, status, …).
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { SqlInputError } from '../storage/sql-quote.ts';
-import type { Field } from './filter/ast.ts';
+import type { Field } from '../storage/run-filter/ast.ts';
 import { unknownMetric, unknownParam } from './filter/names.ts';
 import { type MetricNames, type ParamNames } from '../storage/project-names.ts';
 import { fieldLabel, parseField } from './filter/fields.ts';

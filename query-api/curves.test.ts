@@ -1,56 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { band, loadCurves, type XAxis } from './curves.ts';
-
-/** Answers the range query with `range`, the bucket query with `buckets`; keeps every query. */
-function fakeClickHouse(range: { lo: number | string; hi: number | string; chunks: number | string }, buckets: unknown[]) {
-  const queries: string[] = [];
-  const ch = {
-    query: async ({ query }: { query: string }) => {
-      queries.push(query);
-      const rows = queries.length === 1 ? [range] : buckets;
-      return { json: async () => rows };
-    },
-  } as unknown as ClickHouseClient;
-  return { ch, queries };
-}
-
-// Stands for a selection of ~200 KB: ClickHouse takes 256 KiB per query, so at most one copy.
-const SOURCE = "SELECT * FROM runs FINAL WHERE project = 'p' AND run_id IN ('a', 'b')";
-const query = (x: XAxis, maxPoints = 10) => ({ project: 'p', sourceSql: SOURCE, key: 'loss', segment: '', x, maxPoints });
-
-describe('loadCurves', () => {
-  it.each(['step', 'wall_time', 'relative_time'] as const)('spells the selection out once per query (%s)', async (x) => {
-    const { ch, queries } = fakeClickHouse({ lo: 0, hi: 100_000, chunks: 3 }, []);
-    await loadCurves(ch, query(x));
-    expect(queries).toHaveLength(2);
-    for (const q of queries) expect(q.split(SOURCE).length - 1).toBe(1);
-  });
-
-  it('reads the 64-step summaries only over steps: they say nothing about time', async () => {
-    for (const x of ['step', 'wall_time', 'relative_time'] as const) {
-      const { ch, queries } = fakeClickHouse({ lo: 0, hi: 1_000_000, chunks: 3 }, []);
-      await loadCurves(ch, query(x));
-      expect(queries[1]!.includes('lod_bucket'), x).toBe(x === 'step');
-    }
-  });
-
-  it('puts relative-time buckets at lo + b·width, below 0 for points logged before the start', async () => {
-    // 64-bit integers come back as strings.
-    const { ch, queries } = fakeClickHouse({ lo: '-1000', hi: '8999', chunks: '2' }, [{ run_id: 'a', buckets: [['0', '2', 1.5, 1, 2], ['3', '1', 4, 4, 4]] }]);
-    const { bucketWidth, curves } = await loadCurves(ch, query('relative_time'));
-    expect(bucketWidth).toBe(1000);
-    expect(curves).toEqual([{ runId: 'a', x: [-1000, 2000], mean: [1.5, 4], min: [1, 4], max: [2, 4], count: [2, 1] }]);
-    expect(queries[1]).toContain('(toInt64(x) - start_ms) - (-1000)');
-    expect(queries[0]).toContain('if(started_at_ms > 0, toInt64(started_at_ms), toInt64(first_ms))');
-  });
-
-  it('returns no curves when the selection has no points', async () => {
-    const { ch, queries } = fakeClickHouse({ lo: '0', hi: '0', chunks: '0' }, []);
-    expect(await loadCurves(ch, query('relative_time'))).toEqual({ bucketWidth: 1, curves: [] });
-    expect(queries).toHaveLength(1);
-  });
-});
+import { band } from './curves.ts';
 
 describe('band', () => {
   it('has std 0 where runs agree and counts the runs with data per bucket', () => {

@@ -2,7 +2,7 @@
 // page by page with the keyset cursor, so the API holds one page at a time whatever the size.
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import type { Field } from './filter/ast.ts';
+import type { Field } from '../storage/run-filter/ast.ts';
 import { columnValues } from './columns.ts';
 import type { ListRunsQuery } from '../storage/run-list.ts';
 import { listRuns } from '../storage/run-list.ts';

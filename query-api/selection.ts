@@ -1,18 +1,17 @@
 // Which runs a request is about, shared by compare, groups, curves, statistics and sweep
 // analytics: explicit run ids, or a filter (with optional experiment and sweep), always inside
-// the token's project. Also the per-run value of one metric summary for such a selection.
+// the token's project; and metric summaries named in requests (MetricRef).
 import { Type, type Static } from '@sinclair/typebox';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { quoteString, quoteStringList } from '../storage/sql-quote.ts';
+import { quoteStringList } from '../storage/sql-quote.ts';
 import { namesFor } from './project-names.ts';
 import { badRequest } from './errors.ts';
-import type { Aggregate } from './filter/ast.ts';
+import type { Aggregate } from '../storage/run-filter/ast.ts';
 import { compileFilter } from './filter/compile.ts';
 import { fieldsIn, parseField } from './filter/fields.ts';
 import { parseFilter } from './filter/parser.ts';
-import { SUMMARY_AGGREGATES } from '../storage/summaries.ts';
-import { runSourceSql } from '../storage/runs.ts';
-import { toRunRecord, type RunRecord } from '../storage/runs.ts';
+import type { RunRecord } from '../storage/runs.ts';
+import { loadSelectedRuns, selectedRunsSql } from '../storage/selection.ts';
 
 export const SelectionSchema = Type.Object(
   {
@@ -58,13 +57,8 @@ export async function compileFilterFor(ch: ClickHouseClient, project: string, in
 
 /** The SQL of the selected runs (with status_value), for IN subqueries and full reads; a 400 when too long for ClickHouse. */
 export async function selectionSql(ch: ClickHouseClient, project: string, sel: Selection): Promise<string> {
-  let filterSql: string | undefined;
-  if (sel.filter !== undefined && sel.filter.trim() !== '') filterSql = await compileFilterFor(ch, project, sel.filter);
-  if (sel.runIds) {
-    const ids = `run_id IN (${quoteStringList(sel.runIds)})`;
-    filterSql = filterSql ? `(${filterSql}) AND ${ids}` : ids;
-  }
-  const source = runSourceSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql });
+  const filterSql = sel.filter !== undefined && sel.filter.trim() !== '' ? await compileFilterFor(ch, project, sel.filter) : undefined;
+  const source = selectedRunsSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql, runIds: sel.runIds });
   if (sel.runIds) {
     const n = sel.runIds.length.toLocaleString('en-US');
     refuseLongIdList(source, sel.runIds, 1, `select the runs with a filter (e.g. sweep, experiment, params or tags) instead of ${n} run ids`);
@@ -75,10 +69,8 @@ export async function selectionSql(ch: ClickHouseClient, project: string, sel: S
 /** Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit). */
 export async function selectRuns(ch: ClickHouseClient, project: string, sel: Selection, max: number): Promise<RunRecord[]> {
   const source = await selectionSql(ch, project, sel);
-  const rs = await ch.query({ query: `SELECT * FROM (${source}) ORDER BY run_id LIMIT ${max + 1}`, format: 'JSONEachRow' });
-  const rows = await rs.json<Record<string, unknown>>();
-  if (rows.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
-  const records = rows.map(toRunRecord);
+  const records = await loadSelectedRuns(ch, source, max + 1);
+  if (records.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
   if (sel.runIds) {
     const found = new Set(records.map((r) => r.id));
     const missing = sel.runIds.filter((id) => !found.has(id));
@@ -99,16 +91,4 @@ export function parseMetricRef(input: string): MetricRef {
   const f = parseField(input.startsWith('metrics.') ? input : `metrics.${input}`);
   if (typeof f === 'string' || f.kind !== 'metric') throw badRequest(`metric "${input}": expected <key>[<segment>].<last|min|max|mean|count>, e.g. val/acc.max`);
   return { key: f.key, segment: f.segment, aggregate: f.aggregate, label: `${f.key}${f.segment ? `[${f.segment}]` : ''}.${f.aggregate}` };
-}
-
-/** One summary value per selected run that has the metric. */
-export async function metricValues(ch: ClickHouseClient, project: string, sourceSql: string, m: MetricRef): Promise<Map<string, number>> {
-  const query = `
-SELECT run_id, toFloat64(${SUMMARY_AGGREGATES[m.aggregate]}) AS v
-FROM metric_chunk_stats FINAL
-WHERE project = ${quoteString(project)} AND key = ${quoteString(m.key)} AND segment = ${quoteString(m.segment)}
-  AND run_id IN (SELECT run_id FROM (${sourceSql}))
-GROUP BY run_id`;
-  const rows = await (await ch.query({ query, format: 'JSONEachRow' })).json<{ run_id: string; v: number }>();
-  return new Map(rows.map((r) => [r.run_id, Number(r.v)]));
 }

@@ -74,3 +74,36 @@ export async function getSummaries(ch: ClickHouseClient, project: string, runIds
   }
   return out;
 }
+
+/** One summary value per run of a selection's SQL (storage/selection.ts) that has the metric. */
+export async function metricValues(ch: ClickHouseClient, project: string, sourceSql: string, m: { key: string; segment: string; aggregate: SummaryAggregate }): Promise<Map<string, number>> {
+  const query = `
+SELECT run_id, toFloat64(${SUMMARY_AGGREGATES[m.aggregate]}) AS v
+FROM metric_chunk_stats FINAL
+WHERE project = ${quoteString(project)} AND key = ${quoteString(m.key)} AND segment = ${quoteString(m.segment)}
+  AND run_id IN (SELECT run_id FROM (${sourceSql}))
+GROUP BY run_id`;
+  return new Map((await rows<{ run_id: string; v: number }>(ch, query)).map((r) => [r.run_id, Number(r.v)]));
+}
+
+/** SQL of every (run, segment, value) of the metric over the selected runs, unsegmented series excluded. */
+export function segmentValuesSql(project: string, sourceSql: string, m: { key: string; aggregate: SummaryAggregate }): string {
+  return `
+SELECT run_id, segment, toFloat64(${SUMMARY_AGGREGATES[m.aggregate]}) AS v
+FROM metric_chunk_stats FINAL
+WHERE project = ${quoteString(project)} AND key = ${quoteString(m.key)} AND segment != ''
+  AND run_id IN (SELECT run_id FROM (${sourceSql}))
+GROUP BY run_id, segment`;
+}
+
+/** Per run, the metric's value on every segment it logged (the unsegmented series excluded). */
+export async function segmentValues(ch: ClickHouseClient, project: string, sourceSql: string, m: { key: string; aggregate: SummaryAggregate }): Promise<Map<string, Map<string, number>>> {
+  const query = segmentValuesSql(project, sourceSql, m);
+  const out = new Map<string, Map<string, number>>();
+  for (const r of await rows<{ run_id: string; segment: string; v: number }>(ch, query)) {
+    const m = out.get(r.run_id) ?? new Map<string, number>();
+    m.set(r.segment, Number(r.v));
+    out.set(r.run_id, m);
+  }
+  return out;
+}

@@ -1,156 +1,18 @@
-// Compiles a filter tree into a ClickHouse boolean expression over the run source (the runs
-// table with the run's status; see runSourceSql). Every literal goes through the quoting
-// module; field names never reach SQL except as quoted literals.
+// A parsed filter, checked against the project's names (check.ts), compiled by storage into a
+// condition over the run source. The SQL itself is written by storage/run-filter/sql.ts.
 //
 // Missing values: a comparison, 'in' or 'like' on a field a run does not have is false, and
 // 'not' negates that, so `not params.warmup = 0` keeps runs without warmup. Use
 // `exists params.warmup` to test presence.
-import { quoteNumber, quoteString } from '../../storage/sql-quote.ts';
-import { SUMMARY_AGGREGATES } from '../../storage/summaries.ts';
-import type { Expr, Field, Literal } from './ast.ts';
-import { unknownMetric, unknownParam } from './names.ts';
-import { type MetricNames, type ParamNames } from '../../storage/project-names.ts';
-import { FilterError } from './errors.ts';
-import { fieldLabel } from './fields.ts';
+import { runFilterSql } from '../../storage/run-filter/sql.ts';
+import type { Expr } from '../../storage/run-filter/ast.ts';
+import { checkFilter, type CheckContext } from './check.ts';
 
-
-export interface CompileContext {
+export interface CompileContext extends CheckContext {
   project: string;
-  input: string;
-  /** When given, params are checked against it (unknown names and type mismatches are errors). */
-  params?: ParamNames;
-  /** When given, metric keys and segments are checked against it. */
-  metrics?: MetricNames;
-}
-
-
-const LINEAGE_COLUMNS = {
-  git_commit: 'git_commit', data_version: 'data_version', host: 'host', parent_run_id: 'parent_run_id',
-  language: 'env_language', language_version: 'env_language_version', hardware: 'env_hardware',
-} as const;
-
-const ATTRIBUTE_COLUMNS = { run_id: 'run_id', name: 'name', experiment: 'experiment', sweep: 'sweep_id', user: 'user', status: 'status_value' } as const;
-
-function literalSql(v: Literal): string {
-  if (v.kind === 'number') return quoteNumber(v.value);
-  if (v.kind === 'bool') return v.value ? '1' : '0';
-  return quoteString(v.value);
-}
-
-function dateMs(v: Literal): string {
-  return quoteNumber(v.kind === 'number' ? v.value : Date.parse((v as { value: string }).value));
-}
-
-/** A value expression for the field, and the condition under which the run has it. */
-function access(f: Field, ctx: CompileContext, literalKind: Literal['kind'], at: number): { value: string; present: string } {
-  switch (f.kind) {
-    case 'param': {
-      checkParam(f.name, literalKind, ctx, at);
-      const k = quoteString(f.name);
-      const idx = `indexOf(param_keys, ${k})`;
-      if (literalKind === 'string') return { value: `param_strings[${idx}]`, present: `param_types[${idx}] = 'string'` };
-      if (literalKind === 'bool') return { value: `param_numbers[${idx}]`, present: `param_types[${idx}] = 'bool'` };
-      return { value: `param_numbers[${idx}]`, present: `param_types[${idx}] = 'number'` };
-    }
-    case 'tag': {
-      const k = quoteString(f.name);
-      return { value: `tag_values[indexOf(tag_keys, ${k})]`, present: `has(tag_keys, ${k})` };
-    }
-    case 'library': {
-      const k = quoteString(f.name);
-      return { value: `env_library_versions[indexOf(env_library_names, ${k})]`, present: `has(env_library_names, ${k})` };
-    }
-    case 'lineage':
-      if (f.name === 'git_dirty') return { value: 'git_dirty', present: '1' };
-      if (f.name === 'seed') return { value: 'assumeNotNull(seed)', present: 'isNotNull(seed)' };
-      return { value: LINEAGE_COLUMNS[f.name], present: `${LINEAGE_COLUMNS[f.name]} != ''` };
-    case 'attribute':
-      if (f.name === 'started_at') return { value: 'started_at_ms', present: '1' };
-      if (f.name === 'sweep') return { value: 'sweep_id', present: "sweep_id != ''" };
-      return { value: ATTRIBUTE_COLUMNS[f.name], present: '1' };
-    case 'metric':
-      throw new Error('metrics compile to subqueries');
-  }
-}
-
-function checkParam(name: string, kind: Literal['kind'], ctx: CompileContext, at: number): void {
-  const unknown = unknownParam(name, ctx.params);
-  if (unknown) throw new FilterError(unknown, ctx.input, at);
-  const types = ctx.params?.get(name);
-  if (types && !types.has(kind)) {
-    const held = [...types].join(' or ');
-    throw new FilterError(`params.${name} holds ${held} values in this project; compare it with a ${held}, not a ${kind}`, ctx.input, at);
-  }
-}
-
-function checkMetric(f: Extract<Field, { kind: 'metric' }>, ctx: CompileContext, at: number): void {
-  const unknown = unknownMetric(f, ctx.metrics, { prefix: 'metrics.', aggregates: true });
-  if (unknown) throw new FilterError(unknown, ctx.input, at);
-}
-
-function metricSubquery(f: Extract<Field, { kind: 'metric' }>, ctx: CompileContext, having: string | null): string {
-  const where = `project = ${quoteString(ctx.project)} AND key = ${quoteString(f.key)} AND segment = ${quoteString(f.segment)}`;
-  if (having === null) return `run_id IN (SELECT run_id FROM metric_chunk_stats WHERE ${where})`;
-  return `run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE ${where} GROUP BY run_id HAVING ${SUMMARY_AGGREGATES[f.aggregate]} ${having})`;
-}
-
-/** The operands of a chain of one operator, in order: ((a or b) or c) → [a, b, c]. */
-function operandsOf(e: Expr, kind: 'and' | 'or'): Expr[] {
-  const out: Expr[] = [];
-  const stack: Expr[] = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (x.kind === kind) stack.push(x.right, x.left);
-    else out.push(x);
-  }
-  return out;
 }
 
 export function compileFilter(e: Expr, ctx: CompileContext): string {
-  switch (e.kind) {
-    case 'and':
-    case 'or':
-      // A chain `a or b or c …` parses left-deep; written flat, ClickHouse reads it as one
-      // and()/or() of n arguments, so its AST depth does not grow with the length of the chain.
-      return `(${operandsOf(e, e.kind).map((x) => compileFilter(x, ctx)).join(e.kind === 'and' ? ' AND ' : ' OR ')})`;
-    case 'not':
-      return `(NOT ${compileFilter(e.expr, ctx)})`;
-    case 'exists': {
-      const f = e.field;
-      // Like a param, a metric no run has logged simply does not exist on any run.
-      if (f.kind === 'metric') return ctx.metrics && !ctx.metrics.get(f.key)?.has(f.segment) ? '0' : metricSubquery(f, ctx, null);
-      if (f.kind === 'param') {
-        if (ctx.params && !ctx.params.has(f.name)) return '0';
-        return `has(param_keys, ${quoteString(f.name)})`;
-      }
-      return access(f, ctx, 'string', e.at).present;
-    }
-    case 'compare': {
-      const f = e.field;
-      if (f.kind === 'metric') {
-        checkMetric(f, ctx, e.at);
-        return metricSubquery(f, ctx, `${e.op} ${literalSql(e.value)}`);
-      }
-      const a = access(f, ctx, e.value.kind, e.at);
-      const v = f.kind === 'attribute' && f.name === 'started_at' ? dateMs(e.value) : literalSql(e.value);
-      return `(${a.present} AND ${a.value} ${e.op} ${v})`;
-    }
-    case 'in': {
-      const f = e.field;
-      const list = e.values.map((v) => (f.kind === 'attribute' && f.name === 'started_at' ? dateMs(v) : literalSql(v))).join(', ');
-      const op = e.negated ? 'NOT IN' : 'IN';
-      if (f.kind === 'metric') {
-        checkMetric(f, ctx, e.at);
-        return metricSubquery(f, ctx, `${op} (${list})`);
-      }
-      const a = access(f, ctx, e.values[0]!.kind, e.at);
-      return `(${a.present} AND ${a.value} ${op} (${list}))`;
-    }
-    case 'like': {
-      const f = e.field;
-      if (f.kind === 'metric') throw new FilterError(`'like' does not apply to ${fieldLabel(f)}`, ctx.input, e.at);
-      const a = access(f, ctx, 'string', e.at);
-      return `(${a.present} AND ${a.value} ${e.negated ? 'NOT LIKE' : 'LIKE'} ${quoteString(e.pattern)})`;
-    }
-  }
+  checkFilter(e, ctx);
+  return runFilterSql(e, ctx);
 }

@@ -6,7 +6,7 @@
 //                                      language_version, hardware (strings), git_dirty (bool), seed (number)
 //   lineage.libraries.<name>           string (a library version)
 //   run_id, name, experiment, sweep, user, status (strings), started_at (a date)
-import type { Aggregate, AttributeName, Expr, Field, LineageName } from './ast.ts';
+import type { Aggregate, AttributeName, Expr, Field, LineageName } from '../../storage/run-filter/ast.ts';
 
 export type ValueType = 'number' | 'string' | 'bool' | 'date' | 'param';
 

@@ -11,7 +11,7 @@
 // a name it does not hold is a 400. (Compare's `variables` describe runs that exist, so they
 // are always checked: see confounds.ts.)
 import type { MetricNames, ParamNames } from '../../storage/project-names.ts';
-import type { Aggregate } from './ast.ts';
+import type { Aggregate } from '../../storage/run-filter/ast.ts';
 import { AGGREGATE_NAMES, parseField } from './fields.ts';
 
 

@@ -4,7 +4,8 @@
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../app.ts';
 import { namesFor } from '../project-names.ts';
-import { band, ema, loadCurves } from '../curves.ts';
+import { band, ema } from '../curves.ts';
+import { loadCurves } from '../../storage/curves.ts';
 import { badRequest } from '../errors.ts';
 import { parseSeries, unknownSeries } from '../filter/names.ts';
 import { checkGroupingParams, groupingParams, groupRuns } from '../groups.ts';

@@ -8,7 +8,8 @@ import { findConfounds } from '../confounds.ts';
 import { badRequest } from '../errors.ts';
 import { checkGroupingParams, groupingParams, groupRuns, groupStats, type GroupStats } from '../groups.ts';
 import { projectOf } from '../plugins/auth.ts';
-import { metricValues, parseMetricRef, selectionSql, selectRuns, SelectionSchema } from '../selection.ts';
+import { metricValues } from '../../storage/summaries.ts';
+import { parseMetricRef, selectionSql, selectRuns, SelectionSchema } from '../selection.ts';
 import { AuthErrors, ErrorBody, ParamValue } from './schemas.ts';
 
 export const MAX_GROUP_RUNS = 50_000;

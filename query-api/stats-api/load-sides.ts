@@ -3,10 +3,9 @@
 // each run's value per segment. Every query is scoped to the token's project; every literal
 // goes through the quoting module.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { quoteString } from '../../storage/sql-quote.ts';
 import { badRequest } from '../errors.ts';
-import { metricValues, selectionSql, selectRuns, type MetricRef, type Selection } from '../selection.ts';
-import { SUMMARY_AGGREGATES } from '../../storage/summaries.ts';
+import { metricValues, segmentValues } from '../../storage/summaries.ts';
+import { selectionSql, selectRuns, type MetricRef, type Selection } from '../selection.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 import type { SideData } from './compare-sides.ts';
 
@@ -31,29 +30,6 @@ export function matchesGroup(run: RunRecord, group: GroupKey): boolean {
 /** "lr=0.01, optimizer=adam", as the grouping labels groups. */
 export function groupLabel(group: GroupKey): string {
   return Object.entries(group).map(([k, v]) => `${paramName(k)}=${v === null ? '∅' : String(v)}`).join(', ');
-}
-
-/** SQL of every (run, segment, value) of the metric over the selected runs, unsegmented series excluded. */
-export function segmentValuesSql(project: string, sourceSql: string, m: MetricRef): string {
-  return `
-SELECT run_id, segment, toFloat64(${SUMMARY_AGGREGATES[m.aggregate]}) AS v
-FROM metric_chunk_stats FINAL
-WHERE project = ${quoteString(project)} AND key = ${quoteString(m.key)} AND segment != ''
-  AND run_id IN (SELECT run_id FROM (${sourceSql}))
-GROUP BY run_id, segment`;
-}
-
-/** Per run, the metric's value on every segment it logged (the unsegmented series excluded). */
-export async function segmentValues(ch: ClickHouseClient, project: string, sourceSql: string, m: MetricRef): Promise<Map<string, Map<string, number>>> {
-  const query = segmentValuesSql(project, sourceSql, m);
-  const rows = await (await ch.query({ query, format: 'JSONEachRow' })).json<{ run_id: string; segment: string; v: number }>();
-  const out = new Map<string, Map<string, number>>();
-  for (const r of rows) {
-    const m = out.get(r.run_id) ?? new Map<string, number>();
-    m.set(r.segment, Number(r.v));
-    out.set(r.run_id, m);
-  }
-  return out;
 }
 
 /** The runs of a selection and their values of the metric. */

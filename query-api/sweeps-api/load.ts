@@ -1,31 +1,16 @@
-// The columnar loader behind every sweep chart: for a selection, the run ids (canonical order:
-// ascending by UTF-16 code units, as analytics/input.ts orders them), one array per param and
-// one per metric summary, index i of each belonging to run i. No object per run is built:
-// - run ids: one query, one row holding them all as an array;
-// - params: one query over the selection SQL with ARRAY JOIN on the param arrays, grouped by
-//   param name, so each param arrives as parallel arrays (run ids, type codes, values as text)
-//   and is scattered into its column through one id → index map. Numbers are read from their
-//   text (param_strings holds String(v) as the processor wrote it), not from param_numbers:
-//   ClickHouse 18.16 parses some doubles one ulp off, and the text is exact;
-// - metrics: metricValues (selection.ts), one query per summary, run in parallel.
-// Every literal goes through the selection SQL (storage/sql-quote.ts); nothing else is quoted here.
+// Loads a sweep request's selection as columns (storage/sweep-columns.ts) and answers what the
+// request got wrong with a 400: more runs than a request may analyse, run ids not found.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import type { ParamValue } from '../analytics/index.ts';
+import { loadSweepColumns, type SweepColumns } from '../../storage/sweep-columns.ts';
 import { badRequest } from '../errors.ts';
-import { metricValues, selectionSql, type MetricRef, type Selection } from '../selection.ts';
+import { selectionSql, type MetricRef, type Selection } from '../selection.ts';
 
 /** Most runs one sweep request may analyse. */
 export const MAX_SWEEP_RUNS = 200_000;
 // The guard against runIds lists too long for ClickHouse lives in selectionSql, shared by every route.
 export { MAX_SELECTION_SQL } from '../selection.ts';
 
-export interface LoadedSweep {
-  runIds: string[];
-  /** Every param any selected run sets; null where a run does not. */
-  params: Record<string, ParamValue[]>;
-  /** One column per requested metric summary, by MetricRef label; null where a run lacks it. */
-  metrics: Record<string, (number | null)[]>;
-}
+export type LoadedSweep = SweepColumns;
 
 export interface LoadOptions {
   /** Metric summaries to load as columns. */
@@ -36,87 +21,17 @@ export interface LoadOptions {
   skipParams?: boolean;
 }
 
-interface ParamRow {
-  k: string;
-  ids: string[];
-  /** 0 number, 1 bool, 2 string */
-  types: number[];
-  /** The value as text; for numbers JavaScript's own String(v), written by processors/rows.ts. */
-  strings: string[];
-}
-
-export function paramsQuery(source: string): string {
-  return `
-SELECT k, groupArray(run_id) AS ids, groupArray(toUInt8(multiIf(t = 'number', 0, t = 'bool', 1, 2))) AS types, groupArray(s) AS strings
-FROM (SELECT run_id, param_keys, param_types, param_strings FROM (${source}))
-ARRAY JOIN param_keys AS k, param_types AS t, param_strings AS s
-GROUP BY k
-ORDER BY k`;
-}
-
-export function runIdsQuery(source: string, limit: number): string {
-  return `SELECT groupArray(run_id) AS ids FROM (SELECT run_id FROM (${source}) ORDER BY run_id LIMIT ${Math.floor(limit)})`;
-}
-
-/** Scatters the grouped param rows into columns aligned with `index` (run id → position). */
-export function paramColumns(rows: readonly ParamRow[], index: ReadonlyMap<string, number>, n: number): Record<string, ParamValue[]> {
-  // No prototype: a param may be called "__proto__" or "constructor".
-  const out = Object.create(null) as Record<string, ParamValue[]>;
-  for (const row of rows) {
-    const column = new Array<ParamValue>(n).fill(null);
-    let any = false;
-    for (let j = 0; j < row.ids.length; j++) {
-      const i = index.get(row.ids[j]!);
-      if (i === undefined) continue; // a run that arrived between the two queries
-      const type = Number(row.types[j]);
-      let v: ParamValue;
-      if (type === 0) {
-        const x = Number(row.strings[j]);
-        v = Number.isFinite(x) ? x : null;
-      } else if (type === 1) v = row.strings[j] === 'true';
-      else v = String(row.strings[j]);
-      column[i] = v;
-      any = true;
-    }
-    if (any) out[row.k] = column;
-  }
-  return out;
-}
-
-/** A metric column aligned with `runIds`; non-finite summaries (e.g. a mean of no points) become null. */
-export function metricColumn(runIds: readonly string[], values: ReadonlyMap<string, number>): (number | null)[] {
-  const out = new Array<number | null>(runIds.length);
-  for (let i = 0; i < runIds.length; i++) {
-    const v = values.get(runIds[i]!);
-    out[i] = v !== undefined && Number.isFinite(v) ? v : null;
-  }
-  return out;
-}
-
 export async function loadSweep(ch: ClickHouseClient, project: string, sel: Selection, options: LoadOptions = {}): Promise<LoadedSweep> {
   const maxRuns = options.maxRuns ?? MAX_SWEEP_RUNS;
   const source = await selectionSql(ch, project, sel); // a 400 when a runIds list is too long for ClickHouse
-  const metrics = options.metrics ?? [];
-  const [idRows, paramRows, metricMaps] = await Promise.all([
-    ch.query({ query: runIdsQuery(source, maxRuns + 1), format: 'JSONEachRow' }).then((rs) => rs.json<{ ids: string[] }>()),
-    options.skipParams ? Promise.resolve([] as ParamRow[]) : ch.query({ query: paramsQuery(source), format: 'JSONEachRow' }).then((rs) => rs.json<ParamRow>()),
-    Promise.all(metrics.map((m) => metricValues(ch, project, source, m))),
-  ]);
-  const runIds = idRows[0]?.ids ?? [];
-  if (runIds.length > maxRuns) throw badRequest(`the selection holds more than ${maxRuns.toLocaleString('en-US')} runs; narrow the filter`);
-  // ClickHouse orders by UTF-8 bytes; the canonical order is UTF-16 code units (they differ only
-  // past U+FFFF). Sorting an already sorted array is a single pass.
-  runIds.sort();
+  const loaded = await loadSweepColumns(ch, project, source, { limit: maxRuns + 1, metrics: options.metrics ?? [], skipParams: options.skipParams });
+  if (loaded.runIds.length > maxRuns) throw badRequest(`the selection holds more than ${maxRuns.toLocaleString('en-US')} runs; narrow the filter`);
   if (sel.runIds) {
-    const found = new Set(runIds);
+    const found = new Set(loaded.runIds);
     const missing = sel.runIds.filter((id) => !found.has(id));
     if (missing.length > 0) {
       throw badRequest(`run(s) not found in this project${sel.filter ? ' or not matching the filter' : ''}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
     }
   }
-  const index = new Map<string, number>();
-  for (let i = 0; i < runIds.length; i++) index.set(runIds[i]!, i);
-  const columns = Object.create(null) as Record<string, (number | null)[]>;
-  metrics.forEach((m, k) => (columns[m.label] = metricColumn(runIds, metricMaps[k]!)));
-  return { runIds, params: paramColumns(paramRows, index, runIds.length), metrics: columns };
+  return loaded;
 }

@@ -138,6 +138,7 @@ export interface ArchitectureReport {
 /** Cruises the top-level folders of `root` and checks every rule. */
 export async function checkArchitecture(root: string): Promise<ArchitectureReport> {
   const roots = TOP_LEVEL.filter((folder) => existsSync(join(root, folder)));
+  if (roots.length === 0) throw new Error(`none of ${TOP_LEVEL.join(', ')} under ${root}`);
   const { output } = await cruise(
     roots,
     {
@@ -165,7 +166,7 @@ export async function checkArchitecture(root: string): Promise<ArchitectureRepor
       .map((v) => (v.cycle ? [v.from, ...v.cycle.map((step) => step.name)].join(' → ') : `${v.from} → ${v.to}`))
       .sort(),
   }));
-  findings.unshift({ ...FOLDER_CYCLE_RULE, rule: FOLDER_CYCLE_RULE.name, lines: folderCycles(output) });
+  findings.unshift({ rule: FOLDER_CYCLE_RULE.name, comment: FOLDER_CYCLE_RULE.comment, lines: folderCycles(output) });
 
   const unresolved = output.modules.flatMap((m) =>
     m.dependencies

@@ -1,7 +1,7 @@
 // A plain in-memory evaluation of the filter language, written from the documented semantics
 // (query-api/filter/compile.ts header) and used as the oracle of the property test. It shares
 // only the syntax tree with the product, not any SQL.
-import type { Expr, Field, Literal } from '../../query-api/filter/ast.ts';
+import type { Expr, Field, Literal } from '../../storage/run-filter/ast.ts';
 
 export interface RefRun {
   id: string;

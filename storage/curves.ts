@@ -1,0 +1,118 @@
+// Curves for many runs, read on one bucket grid: every run's series cut into the same x buckets
+// (so runs line up), each bucket keeping its mean, min and max. Wide buckets over steps are read
+// from the chunks' level-of-detail summaries (exact, as the grid is aligned to them); narrow ones
+// and time axes (wall or relative) read every point.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { rows } from './read.ts';
+import { quoteInteger, quoteString } from './sql-quote.ts';
+import { LOD_STEPS } from './tables.ts';
+
+export type XAxis = 'step' | 'wall_time' | 'relative_time';
+
+const X_COLUMN: Record<XAxis, string> = { step: 'point_steps', wall_time: 'point_wall_times_ms', relative_time: 'point_wall_times_ms' };
+
+export interface RunCurve {
+  runId: string;
+  x: number[];
+  mean: number[];
+  min: number[];
+  max: number[];
+  count: number[];
+}
+
+export interface CurveQuery {
+  project: string;
+  sourceSql: string;
+  key: string;
+  segment: string;
+  x: XAxis;
+  maxPoints: number;
+}
+
+/**
+ * Each run's start (start_ms) for relative time: RunStarted's started_at_ms, or — for a run
+ * without one (0: the schema refuses only negatives) — the earliest wall time of the series
+ * being plotted. Over the project's runs rather than the selection: the selection SQL may be
+ * ~200 KB and ClickHouse takes 256 KiB per query, so it must appear once per query; the other
+ * side of the join already keeps only selected runs. The fallback reads chunks only of runs
+ * without a start.
+ */
+function runStartsSql(q: CurveQuery): string {
+  const p = quoteString(q.project);
+  return `SELECT run_id, if(started_at_ms > 0, toInt64(started_at_ms), toInt64(first_ms)) AS start_ms
+    FROM (SELECT run_id, started_at_ms FROM runs FINAL WHERE project = ${p}) AS started
+    ANY LEFT JOIN (
+      SELECT run_id, min(arrayReduce('min', point_wall_times_ms)) AS first_ms FROM metric_chunks FINAL
+      WHERE project = ${p} AND key = ${quoteString(q.key)} AND segment = ${quoteString(q.segment)}
+        AND run_id IN (SELECT run_id FROM runs FINAL WHERE project = ${p} AND started_at_ms = 0)
+      GROUP BY run_id
+    ) AS firsts USING run_id`;
+}
+
+/** Per run, at most maxPoints buckets on a grid shared by every run of the query. */
+export async function loadCurves(ch: ClickHouseClient, q: CurveQuery): Promise<{ bucketWidth: number; curves: RunCurve[] }> {
+  const where = `project = ${quoteString(q.project)} AND key = ${quoteString(q.key)} AND segment = ${quoteString(q.segment)}
+    AND run_id IN (SELECT run_id FROM (${q.sourceSql}))`;
+  // Time ranges take the largest wall time, not the last step's: a rewound (resumed) run logs
+  // earlier steps later, and a short range would put points past the last bucket.
+  const rangeSql =
+    q.x === 'step'
+      ? `SELECT min(first_step) AS lo, max(last_step) AS hi, count() AS chunks FROM metric_chunks FINAL WHERE ${where}`
+      : q.x === 'wall_time'
+        ? `SELECT min(arrayReduce('min', point_wall_times_ms)) AS lo, max(arrayReduce('max', point_wall_times_ms)) AS hi, count() AS chunks FROM metric_chunks FINAL WHERE ${where}`
+        : `SELECT min(toInt64(first_ms) - start_ms) AS lo, max(toInt64(last_ms) - start_ms) AS hi, sum(n) AS chunks
+          FROM (SELECT run_id, min(arrayReduce('min', point_wall_times_ms)) AS first_ms, max(arrayReduce('max', point_wall_times_ms)) AS last_ms, count() AS n
+                FROM metric_chunks FINAL WHERE ${where} GROUP BY run_id) AS spans
+          ANY LEFT JOIN (${runStartsSql(q)}) AS starts USING run_id`;
+  const [range] = await rows<{ lo: number; hi: number; chunks: number }>(ch, rangeSql);
+  if (!range || Number(range.chunks) === 0) return { bucketWidth: 1, curves: [] };
+  const span = Number(range.hi) - Number(range.lo) + 1;
+  // Coarse enough for the level-of-detail buckets: align the grid to them and read those. They
+  // are per 64 steps, so time axes never use them.
+  const useLod = q.x === 'step' && span / q.maxPoints >= LOD_STEPS;
+  const lo = useLod ? Math.floor(Number(range.lo) / LOD_STEPS) * LOD_STEPS : Number(range.lo);
+  const width = useLod
+    ? Math.ceil((Number(range.hi) - lo + 1) / q.maxPoints / LOD_STEPS) * LOD_STEPS
+    : Math.max(1, Math.ceil(span / q.maxPoints));
+  const col = X_COLUMN[q.x];
+  // Relative time may start below 0 (a point logged before its run's start): signed arithmetic.
+  const relative = q.x === 'relative_time';
+  const xExpr = relative ? '(toInt64(x) - start_ms)' : 'x';
+  const chunks = relative
+    ? `(SELECT run_id, ${col}, point_values, start_ms
+        FROM (SELECT run_id, ${col}, point_values FROM metric_chunks FINAL WHERE ${where}) AS chunks
+        ANY LEFT JOIN (${runStartsSql(q)}) AS starts USING run_id)`
+    : `(SELECT run_id, ${col}, point_values FROM metric_chunks FINAL WHERE ${where})`;
+  const inner = useLod
+    ? `SELECT run_id, intDiv(lb * ${LOD_STEPS} - ${quoteInteger(lo)}, ${quoteInteger(width)}) AS b,
+          sum(lc) AS c, sum(ls) / sum(lc) AS m, min(lmin) AS lo_v, max(lmax) AS hi_v
+      FROM (SELECT run_id, lod_bucket, lod_count, lod_sum, lod_min, lod_max FROM metric_chunks FINAL WHERE ${where})
+      ARRAY JOIN lod_bucket AS lb, lod_count AS lc, lod_sum AS ls, lod_min AS lmin, lod_max AS lmax
+      GROUP BY run_id, b`
+    : `SELECT run_id, intDiv(${xExpr} - (${quoteInteger(lo)}), ${quoteInteger(width)}) AS b,
+          count() AS c, avg(v) AS m, min(v) AS lo_v, max(v) AS hi_v
+      FROM ${chunks}
+      ARRAY JOIN ${col} AS x, point_values AS v
+      GROUP BY run_id, b`;
+  // One row per run with its buckets as an array: 100 rows to parse instead of 100k objects.
+  const query = `
+SELECT run_id, arraySort(t -> t.1, groupArray((b, c, m, lo_v, hi_v))) AS buckets
+FROM (${inner})
+GROUP BY run_id
+ORDER BY run_id`;
+  const curves: RunCurve[] = [];
+  for (const r of await rows<{ run_id: string; buckets: [number, number, number, number, number][] }>(ch, query)) {
+    const n = r.buckets.length;
+    const cur: RunCurve = { runId: r.run_id, x: new Array(n), mean: new Array(n), min: new Array(n), max: new Array(n), count: new Array(n) };
+    for (let i = 0; i < n; i++) {
+      const [b, c, m, lo_v, hi_v] = r.buckets[i]!;
+      cur.x[i] = lo + Number(b) * width;
+      cur.count[i] = Number(c);
+      cur.mean[i] = m;
+      cur.min[i] = lo_v;
+      cur.max[i] = hi_v;
+    }
+    curves.push(cur);
+  }
+  return { bucketWidth: width, curves };
+}

@@ -1,0 +1,117 @@
+// The columnar loader behind every sweep chart: for a selection's SQL (storage/selection.ts),
+// the run ids (canonical order: ascending by UTF-16 code units, as the analytics order them),
+// one array per param and one per metric summary, index i of each belonging to run i. No
+// object per run is built:
+// - run ids: one query, one row holding them all as an array;
+// - params: one query over the selection SQL with ARRAY JOIN on the param arrays, grouped by
+//   param name, so each param arrives as parallel arrays (run ids, type codes, values as text)
+//   and is scattered into its column through one id → index map. Numbers are read from their
+//   text (param_strings holds String(v) as the processor wrote it), not from param_numbers:
+//   ClickHouse 18.16 parses some doubles one ulp off, and the text is exact;
+// - metrics: metricValues (summaries.ts), one query per summary, run in parallel.
+// Every literal is in the selection SQL; nothing else is quoted here.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { rows } from './read.ts';
+import { quoteInteger } from './sql-quote.ts';
+import { metricValues, type SummaryAggregate } from './summaries.ts';
+
+/** A param's value in a run; null where the run does not set it. */
+export type ParamValue = number | string | boolean | null;
+
+export interface MetricColumnRef {
+  key: string;
+  segment: string;
+  aggregate: SummaryAggregate;
+  /** The column's name in the result. */
+  label: string;
+}
+
+export interface SweepColumns {
+  runIds: string[];
+  /** Every param any selected run sets; null where a run does not. */
+  params: Record<string, ParamValue[]>;
+  /** One column per requested metric summary, by label; null where a run lacks it. */
+  metrics: Record<string, (number | null)[]>;
+}
+
+interface ParamRow {
+  k: string;
+  ids: string[];
+  /** 0 number, 1 bool, 2 string */
+  types: number[];
+  /** The value as text; for numbers JavaScript's own String(v), written by processors/rows.ts. */
+  strings: string[];
+}
+
+export function paramsQuery(source: string): string {
+  return `
+SELECT k, groupArray(run_id) AS ids, groupArray(toUInt8(multiIf(t = 'number', 0, t = 'bool', 1, 2))) AS types, groupArray(s) AS strings
+FROM (SELECT run_id, param_keys, param_types, param_strings FROM (${source}))
+ARRAY JOIN param_keys AS k, param_types AS t, param_strings AS s
+GROUP BY k
+ORDER BY k`;
+}
+
+export function runIdsQuery(source: string, limit: number): string {
+  return `SELECT groupArray(run_id) AS ids FROM (SELECT run_id FROM (${source}) ORDER BY run_id LIMIT ${quoteInteger(Math.floor(limit))})`;
+}
+
+/** Scatters the grouped param rows into columns aligned with `index` (run id → position). */
+export function paramColumns(rows: readonly ParamRow[], index: ReadonlyMap<string, number>, n: number): Record<string, ParamValue[]> {
+  // No prototype: a param may be called "__proto__" or "constructor".
+  const out = Object.create(null) as Record<string, ParamValue[]>;
+  for (const row of rows) {
+    const column = new Array<ParamValue>(n).fill(null);
+    let any = false;
+    for (let j = 0; j < row.ids.length; j++) {
+      const i = index.get(row.ids[j]!);
+      if (i === undefined) continue; // a run that arrived between the two queries
+      const type = Number(row.types[j]);
+      let v: ParamValue;
+      if (type === 0) {
+        const x = Number(row.strings[j]);
+        v = Number.isFinite(x) ? x : null;
+      } else if (type === 1) v = row.strings[j] === 'true';
+      else v = String(row.strings[j]);
+      column[i] = v;
+      any = true;
+    }
+    if (any) out[row.k] = column;
+  }
+  return out;
+}
+
+/** A metric column aligned with `runIds`; non-finite summaries (e.g. a mean of no points) become null. */
+export function metricColumn(runIds: readonly string[], values: ReadonlyMap<string, number>): (number | null)[] {
+  const out = new Array<number | null>(runIds.length);
+  for (let i = 0; i < runIds.length; i++) {
+    const v = values.get(runIds[i]!);
+    out[i] = v !== undefined && Number.isFinite(v) ? v : null;
+  }
+  return out;
+}
+
+/**
+ * Columns of the runs `sourceSql` selects: at most `limit` run ids (the caller asks one more than
+ * it allows, to tell "too many"), params unless skipped, and the given metric summaries.
+ */
+export async function loadSweepColumns(
+  ch: ClickHouseClient,
+  project: string,
+  sourceSql: string,
+  opts: { limit: number; metrics: readonly MetricColumnRef[]; skipParams?: boolean },
+): Promise<SweepColumns> {
+  const [idRows, paramRows, metricMaps] = await Promise.all([
+    rows<{ ids: string[] }>(ch, runIdsQuery(sourceSql, opts.limit)),
+    opts.skipParams ? Promise.resolve([] as ParamRow[]) : rows<ParamRow>(ch, paramsQuery(sourceSql)),
+    Promise.all(opts.metrics.map((m) => metricValues(ch, project, sourceSql, m))),
+  ]);
+  // ClickHouse orders by UTF-8 bytes; the canonical order is UTF-16 code units (they differ only
+  // past U+FFFF). Sorting an already sorted array is a single pass.
+  const runIds = (idRows[0]?.ids ?? []).sort();
+  const index = new Map<string, number>();
+  for (let i = 0; i < runIds.length; i++) index.set(runIds[i]!, i);
+  const columns = Object.create(null) as Record<string, (number | null)[]>;
+  opts.metrics.forEach((m, k) => (columns[m.label] = metricColumn(runIds, metricMaps[k]!)));
+  return { runIds, params: paramColumns(paramRows, index, runIds.length), metrics: columns };
+}
