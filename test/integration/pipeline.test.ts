@@ -112,11 +112,17 @@ describe('GET /v1/runs', () => {
   });
 
   it('answers bad input with a 400 that says what to fix', async () => {
-    for (const url of ['/v1/runs?sort=lr', '/v1/runs?limit=0', '/v1/runs?limit=5000', '/v1/runs?cursor=garbage', '/v1/runs?sort=', '/v1/runs?sort=metrics.acc[].max']) {
+    for (const url of ['/v1/runs?sort=lr', '/v1/runs?limit=0', '/v1/runs?limit=5000', '/v1/runs?cursor=garbage', '/v1/runs?sort=metrics.acc[].max']) {
       const r = await get(url);
       expect(r.status, url).toBe(400);
       expect(r.body.error, url).toMatch(/\w/);
     }
+  });
+
+  it('takes an empty sort= as the default order, started_at:desc (issue 9: it was a 400)', async () => {
+    const empty = await get('/v1/runs?sort=');
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual((await get('/v1/runs?sort=started_at:desc')).body);
   });
 
   it('names unknown params, metrics, aggregates and sort directions with a 400 and a suggestion', async () => {
