@@ -8,7 +8,7 @@ import { asQueryLimitError, QueryLimitError, type ClickHouseClient } from '../co
 import { loadConfig, type Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { SqlInputError } from '../storage/sql-quote.ts';
-import { getToken } from '../common/tokens/store.ts';
+import { getToken } from '../storage/api-tokens.ts';
 import { TokenVerifier } from '../common/tokens/verifier.ts';
 import { gatewayRoutes } from '../ingest/gateway/routes.ts';
 import type { EventSink } from '../ingest/gateway/sink.ts';

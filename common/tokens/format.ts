@@ -65,3 +65,15 @@ export function parseScopes(list: string): Scope[] {
   }
   return SCOPES.filter((s) => parts.includes(s));
 }
+
+/** A token as stored (storage/api-tokens.ts): never its plaintext, only its SHA-256. */
+export interface StoredToken {
+  id: string;
+  project: string;
+  name: string;
+  scopes: Scope[];
+  sha256: string;
+  createdAtMs: number;
+  /** null while the token is active. */
+  revokedAtMs: number | null;
+}

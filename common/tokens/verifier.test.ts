@@ -1,7 +1,7 @@
 // The token verifier and its cache, over a fake lookup and a fake clock. No services.
 import { describe, expect, it, vi } from 'vitest';
 import { generateToken } from './format.ts';
-import type { StoredToken } from './store.ts';
+import type { StoredToken } from './format.ts';
 import { TokenVerifier } from './verifier.ts';
 
 function fixture(overrides: Partial<StoredToken> = {}) {

@@ -8,7 +8,7 @@
 // the revocation's INSERT returned. With the default 5 s (RUNLENS_AUTH_CACHE_MS), a revoked
 // token is refused by every API process at most 5 s after `runlens token revoke` returns.
 import { tokenIdOf, tokenMatches, type Scope } from './format.ts';
-import type { StoredToken } from './store.ts';
+import type { StoredToken } from './format.ts';
 
 export interface Principal {
   tokenId: string;

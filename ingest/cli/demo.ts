@@ -8,7 +8,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
-import { createToken, revokeToken } from '../../common/tokens/store.ts';
+import { createToken, revokeToken } from '../../storage/api-tokens.ts';
 import { migrate } from '../../storage/migrate.ts';
 import { simulate } from './simulate.ts';
 import { REPO_ROOT, stack } from './stack.ts';

@@ -4,7 +4,8 @@
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { isTokenId, tokenIdOf, type Scope } from '../../common/tokens/format.ts';
-import { createToken, listTokens, revokeToken, type StoredToken } from '../../common/tokens/store.ts';
+import { createToken, listTokens, revokeToken } from '../../storage/api-tokens.ts';
+import { type StoredToken } from '../../common/tokens/format.ts';
 import { checkId } from '../../schemas/validate.ts';
 
 export class TokenCommandError extends Error {

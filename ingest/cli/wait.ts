@@ -1,24 +1,6 @@
 // Waits until a sweep's events are queryable: every run, every finish and every point stored.
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { quoteString } from '../../storage/sql-quote.ts';
-
-export interface IngestProgress {
-  runs: number;
-  finished: number;
-  points: number;
-}
-
-export async function sweepProgress(ch: ClickHouseClient, project: string, sweepId: string): Promise<IngestProgress> {
-  const p = quoteString(project);
-  const s = quoteString(sweepId);
-  const query = `
-SELECT
-  (SELECT count() FROM runs FINAL WHERE project = ${p} AND sweep_id = ${s}) AS runs,
-  (SELECT count() FROM run_finishes FINAL WHERE project = ${p} AND run_id IN (SELECT run_id FROM runs WHERE project = ${p} AND sweep_id = ${s})) AS finished,
-  (SELECT sum(point_count) FROM metric_chunks FINAL WHERE project = ${p} AND run_id IN (SELECT run_id FROM runs WHERE project = ${p} AND sweep_id = ${s})) AS points`;
-  const [row] = await (await ch.query({ query, format: 'JSONEachRow' })).json<Record<string, number>>();
-  return { runs: Number(row?.runs ?? 0), finished: Number(row?.finished ?? 0), points: Number(row?.points ?? 0) };
-}
+import { sweepProgress, type IngestProgress } from '../../storage/sweep-progress.ts';
 
 export async function waitForSweep(
   ch: ClickHouseClient,

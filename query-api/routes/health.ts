@@ -1,6 +1,7 @@
 // Liveness (the process answers) and readiness (ClickHouse answers and is migrated, token table
 // included: without it every authenticated request would fail). Public: no token needed.
 import { Type } from '@sinclair/typebox';
+import { checkReadiness } from '../../storage/health.ts';
 import type { App, AppDeps } from '../app.ts';
 
 export async function healthRoutes(app: App, deps: AppDeps): Promise<void> {
@@ -8,11 +9,7 @@ export async function healthRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get('/healthz', { schema: { security: [], response: { 200: Status } } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { security: [], response: { 200: Status, 503: Status } } }, async (_req, reply) => {
     try {
-      await Promise.all(
-        ['SELECT count() FROM runs LIMIT 1', 'SELECT count() FROM api_tokens LIMIT 1'].map((query) =>
-          deps.clickhouse.query({ query, format: 'JSONEachRow' }).then((r) => r.json()),
-        ),
-      );
+      await checkReadiness(deps.clickhouse);
       return { status: 'ready' };
     } catch (err) {
       return reply.status(503).send({ status: 'not ready', detail: `ClickHouse: ${(err as Error).message.slice(0, 200)}` });

@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
-import { createToken } from '../../common/tokens/store.ts';
+import { createToken } from '../../storage/api-tokens.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../storage/migrate.ts';
 import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';

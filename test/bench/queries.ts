@@ -18,7 +18,7 @@ import type { InjectOptions } from 'fastify';
 import { createClickHouse, queryLimitSettings, type ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
-import { createToken } from '../../common/tokens/store.ts';
+import { createToken } from '../../storage/api-tokens.ts';
 import { stack } from '../../ingest/cli/stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../storage/migrate.ts';

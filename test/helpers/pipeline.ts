@@ -8,7 +8,7 @@ import { buildApp, type App } from '../../query-api/app.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
 import type { Scope } from '../../common/tokens/format.ts';
-import { createToken, getToken } from '../../common/tokens/store.ts';
+import { createToken, getToken } from '../../storage/api-tokens.ts';
 import { TokenVerifier } from '../../common/tokens/verifier.ts';
 import { KafkaEventSink } from '../../ingest/gateway/sink.ts';
 import type { Namespace } from './namespace.ts';

@@ -10,7 +10,7 @@ import type { Admin } from 'kafkajs';
 import { topicsFor } from '../../common/config.ts';
 import { createKafka } from '../../common/kafka.ts';
 import { quoteString } from '../../storage/sql-quote.ts';
-import { revokeToken } from '../../common/tokens/store.ts';
+import { revokeToken } from '../../storage/api-tokens.ts';
 import { tokenIdOf } from '../../common/tokens/format.ts';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/app.ts';

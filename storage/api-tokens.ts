@@ -1,20 +1,11 @@
 // API tokens in ClickHouse (table api_tokens, migration 0008): create, look up, list, revoke.
 // Stores and returns only the SHA-256 of a token; the plaintext leaves createToken once and
-// is never written or logged. Every literal goes through storage/sql-quote.ts.
-import type { ClickHouseClient } from '../clickhouse.ts';
-import { quoteString } from '../../storage/sql-quote.ts';
-import { generateToken, isScope, type Scope } from './format.ts';
-
-export interface StoredToken {
-  id: string;
-  project: string;
-  name: string;
-  scopes: Scope[];
-  sha256: string;
-  createdAtMs: number;
-  /** null while the token is active. */
-  revokedAtMs: number | null;
-}
+// is never written or logged. Every literal goes through the quoting module. The token format
+// (ids, hashing, scopes) is common/tokens/format.ts; the cached verifier common/tokens/verifier.ts.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { rows } from './read.ts';
+import { quoteString } from './sql-quote.ts';
+import { generateToken, isScope, type Scope, type StoredToken } from '../common/tokens/format.ts';
 
 // Versions of a token row; the higher one wins in ReplacingMergeTree(version).
 const CREATED = 1;
@@ -58,8 +49,7 @@ function toRow(t: StoredToken, version: number) {
 }
 
 async function select(ch: ClickHouseClient, where: string): Promise<StoredToken[]> {
-  const rs = await ch.query({ query: `SELECT ${COLUMNS} FROM api_tokens FINAL ${where} ORDER BY project, created_at_ms, token_id`, format: 'JSONEachRow' });
-  return (await rs.json<Row>()).map(fromRow);
+  return (await rows<Row>(ch, `SELECT ${COLUMNS} FROM api_tokens FINAL ${where} ORDER BY project, created_at_ms, token_id`)).map(fromRow);
 }
 
 export interface NewToken {
