@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../common/config.ts';
-import { REPO_ROOT } from '../../ingest/cli/stack.ts';
+import { REPO_ROOT } from '../../cli/stack.ts';
 
 export interface FaultStackInfo {
   kafkaBrokers: string;

@@ -11,7 +11,7 @@ import { loadConfig, topicsFor, type Config } from '../../common/config.ts';
 import { createKafka, ensureTopics } from '../../common/kafka.ts';
 import { createLogger } from '../../common/logger.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
-import { REPO_ROOT } from '../../ingest/cli/stack.ts';
+import { REPO_ROOT } from '../../cli/stack.ts';
 import { migrate } from '../../storage/migrate.ts';
 
 export interface FaultNamespace {

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../common/config.ts';
-import { runStackScript } from '../../ingest/cli/stack.ts';
+import { runStackScript } from '../../cli/stack.ts';
 
 export interface Services {
   kafkaBrokers: string;

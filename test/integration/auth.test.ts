@@ -17,7 +17,7 @@ import type { App } from '../../query-api/app.ts';
 import { PUBLIC_ROUTES } from '../../query-api/plugins/auth.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { EventMap } from '../../schemas/events.ts';
-import { REPO_ROOT } from '../../ingest/cli/stack.ts';
+import { REPO_ROOT } from '../../cli/stack.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 

@@ -1,9 +1,9 @@
 // `runlens simulate`: a realistic sweep through the SDK, with a progress bar and a rate.
 import { SingleBar, Presets } from 'cli-progress';
-import type { Config } from '../../common/config.ts';
-import { createLogger } from '../../common/logger.ts';
-import { RunlensClient } from '../sdk/client.ts';
-import { simulateSweep, type SweepResult, type SweepSpec } from '../simulate/sweep.ts';
+import type { Config } from '../common/config.ts';
+import { createLogger } from '../common/logger.ts';
+import { RunlensClient } from '../ingest/sdk/client.ts';
+import { simulateSweep, type SweepResult, type SweepSpec } from '../ingest/simulate/sweep.ts';
 
 export async function simulate(config: Config, spec: SweepSpec, opts: { progress?: boolean } = {}): Promise<SweepResult> {
   const client = await RunlensClient.connect({

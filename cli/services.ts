@@ -1,9 +1,9 @@
 // Long-running services behind `runlens processor` and `runlens api`: start, then stop in
 // order on SIGINT/SIGTERM (the processor finishes and commits its batch in flight first).
-import type { Config } from '../../common/config.ts';
-import { createLogger } from '../../common/logger.ts';
-import { runProcessorService } from '../../processors/service.ts';
-import { startServer } from '../../query-api/server.ts';
+import type { Config } from '../common/config.ts';
+import { createLogger } from '../common/logger.ts';
+import { runProcessorService } from '../processors/service.ts';
+import { startServer } from '../query-api/server.ts';
 
 function onShutdown(stop: () => Promise<void>, log: (msg: string) => void): void {
   let stopping = false;

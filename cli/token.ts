@@ -1,12 +1,12 @@
 // `runlens token create|list|revoke`: API tokens in ClickHouse (common/tokens/). `create`
 // prints the token once, alone on stdout so scripts can capture it (details go to stderr); it
 // is never stored, logged or shown again. `list` and `revoke` deal in token ids only.
-import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
-import type { Config } from '../../common/config.ts';
-import { isTokenId, tokenIdOf, type Scope } from '../../common/tokens/format.ts';
-import { createToken, listTokens, revokeToken } from '../../storage/api-tokens.ts';
-import { type StoredToken } from '../../common/tokens/format.ts';
-import { checkId } from '../../schemas/validate.ts';
+import { createClickHouse, type ClickHouseClient } from '../common/clickhouse.ts';
+import type { Config } from '../common/config.ts';
+import { isTokenId, tokenIdOf, type Scope } from '../common/tokens/format.ts';
+import { createToken, listTokens, revokeToken } from '../storage/api-tokens.ts';
+import { type StoredToken } from '../common/tokens/format.ts';
+import { checkId } from '../schemas/validate.ts';
 
 export class TokenCommandError extends Error {
   override name = 'TokenCommandError';

@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClickHouse } from '../../common/clickhouse.ts';
-import type { Config } from '../../common/config.ts';
-import { createToken, revokeToken } from '../../storage/api-tokens.ts';
-import { migrate } from '../../storage/migrate.ts';
+import { createClickHouse } from '../common/clickhouse.ts';
+import type { Config } from '../common/config.ts';
+import { createToken, revokeToken } from '../storage/api-tokens.ts';
+import { migrate } from '../storage/migrate.ts';
 import { simulate } from './simulate.ts';
 import { REPO_ROOT, stack } from './stack.ts';
 import { waitForSweep } from './wait.ts';

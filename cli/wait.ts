@@ -1,6 +1,6 @@
 // Waits until a sweep's events are queryable: every run, every finish and every point stored.
-import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { sweepProgress, type IngestProgress } from '../../storage/sweep-progress.ts';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { sweepProgress, type IngestProgress } from '../storage/sweep-progress.ts';
 
 export async function waitForSweep(
   ch: ClickHouseClient,

@@ -19,7 +19,7 @@ import { createClickHouse, queryLimitSettings, type ClickHouseClient } from '../
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../storage/api-tokens.ts';
-import { stack } from '../../ingest/cli/stack.ts';
+import { stack } from '../stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../storage/migrate.ts';
 import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';

@@ -1,9 +1,9 @@
 // The `runlens` command line: one subcommand per job, config parsed once here.
 import { Command, InvalidArgumentError } from 'commander';
-import { createClickHouse } from '../../common/clickhouse.ts';
-import { ConfigError, loadConfig, type Config } from '../../common/config.ts';
-import { parseScopes, type Scope } from '../../common/tokens/format.ts';
-import { migrate } from '../../storage/migrate.ts';
+import { createClickHouse } from '../common/clickhouse.ts';
+import { ConfigError, loadConfig, type Config } from '../common/config.ts';
+import { parseScopes, type Scope } from '../common/tokens/format.ts';
+import { migrate } from '../storage/migrate.ts';
 import { demo } from './demo.ts';
 import { runApi, runProcessor } from './services.ts';
 import { simulate } from './simulate.ts';
@@ -121,14 +121,14 @@ program
   .action(async (o: { configs: number; seeds: number; steps: number; only?: string }) => {
     if (o.only !== undefined && o.only !== 'pipeline' && o.only !== 'queries') throw new Error(`--only takes pipeline or queries, not "${o.only}"`);
     if (o.only !== 'queries') {
-      const { benchPipeline } = await import('../../test/bench/pipeline.ts');
+      const { benchPipeline } = await import('./bench/pipeline.ts');
       await benchPipeline(config(), o);
     }
     if (o.only !== 'pipeline') {
       await stack('up', config()); // the pipeline part starts it too; alone, this part must
-      const { benchComparisonQueries } = await import('../../test/bench/comparison-queries.ts');
+      const { benchComparisonQueries } = await import('./bench/comparison-queries.ts');
       await benchComparisonQueries(config());
-      const { benchQueries } = await import('../../test/bench/queries.ts');
+      const { benchQueries } = await import('./bench/queries.ts');
       await benchQueries(config());
     }
   });

@@ -8,9 +8,9 @@ import { createClickHouse } from '../../common/clickhouse.ts';
 import { topicsFor, type Config } from '../../common/config.ts';
 import { createKafka } from '../../common/kafka.ts';
 import { migrate } from '../../storage/migrate.ts';
-import { simulate } from '../../ingest/cli/simulate.ts';
-import { REPO_ROOT, stack } from '../../ingest/cli/stack.ts';
-import { waitForSweep } from '../../ingest/cli/wait.ts';
+import { simulate } from '../simulate.ts';
+import { REPO_ROOT, stack } from '../stack.ts';
+import { waitForSweep } from '../wait.ts';
 
 export async function benchPipeline(base: Config, o: { configs: number; seeds: number; steps: number }): Promise<void> {
   await stack('up', base);

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config, LocalStack } from '../../common/config.ts';
+import type { Config, LocalStack } from '../common/config.ts';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STACK_SCRIPT = join(REPO_ROOT, 'deploy', 'local', 'stack.sh');
 
 /** The environment of stack.sh: the parsed config's ports and home, so the stack runs where the clients look. */
