@@ -26,7 +26,7 @@ import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
 import { type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
-import { plantedRun } from '../../query-api/analytics/test-sweep.ts';
+import { plantedRun } from '../../query-api/engines/sweep-analytics/test-sweep.ts';
 import { buildApp, type App } from '../../query-api/app.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';
 

@@ -6,7 +6,7 @@
 // tables' replay keys absorb a resent RunStarted, RunFinished or ArtifactLogged, but a resent
 // MetricBatch counts twice, so retry only with single-event requests or idempotent content.
 import type { FastifyInstance } from 'fastify';
-import { projectOf } from '../../query-api/plugins/auth.ts';
+import { projectOf } from '../../common/http/auth.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import { EVENT_TYPES, type EventType } from '../../schemas/events.ts';
 import { parseAvroBody, parseJsonRequest, MAX_EVENTS_PER_REQUEST } from './parse.ts';

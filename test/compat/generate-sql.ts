@@ -295,7 +295,7 @@ function queryStatements(database: string): Statement[] {
   out.push(q('view bi_runs', 'SELECT run_id, status FROM bi_runs ORDER BY run_id', { column: { name: 'status', values: ['finished', 'failed', 'running'] } }));
   out.push(q('view bi_params', 'SELECT * FROM bi_params ORDER BY run_id, key', { rows: 11 }));
 
-  // query-api/sql/ts
+  // storage/: summaries, artifacts, series, project names
   out.push(q('summariesForRunsSql (all metrics)', summariesForRunsSql(PROJECT, ALL), { rows: 6 }));
   out.push(q('summariesForRunsSql (keys)', summariesForRunsSql(PROJECT, ALL, ['val/acc']), { rows: 5, column: { name: 's_count', values: [4, 2, 4, 1, 2] } }));
   out.push(q('runSourceSql (run ids)', runSourceSql({ project: PROJECT, runIds: [...ALL, 'nope'] }), { columnSet: { name: 'run_id', values: ALL } }));
@@ -307,7 +307,7 @@ function queryStatements(database: string): Statement[] {
   out.push(q('paramNamesSql', paramNamesSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer', 'warmup'] } }));
   out.push(q('metricNamesSql', metricNamesSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 
-  // query-api/sql/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
+  // storage/runs.ts and storage/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
   out.push(q('runSourceSql', runSourceSql({ project: PROJECT }), { columnSet: { name: 'run_id', values: ALL } }));
   out.push(q('runSourceSql (experiment, sweep)', runSourceSql({ project: PROJECT, experiment: 'ablation', sweepId: 'sw1' }), { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));

@@ -14,7 +14,7 @@ import { revokeToken } from '../../storage/api-tokens.ts';
 import { tokenIdOf } from '../../common/tokens/format.ts';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/app.ts';
-import { PUBLIC_ROUTES } from '../../query-api/plugins/auth.ts';
+import { PUBLIC_ROUTES } from '../../common/http/auth.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { EventMap } from '../../schemas/events.ts';
 import { REPO_ROOT } from '../../cli/stack.ts';

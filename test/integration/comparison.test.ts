@@ -260,7 +260,7 @@ describe('export', () => {
   });
 
   it('quotes CSV cells per RFC 4180', async () => {
-    const { csvCell } = await import('../../query-api/export.ts');
+    const { csvCell } = await import('../../query-api/runs/export.ts');
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('line\nbreak')).toBe('"line\nbreak"');

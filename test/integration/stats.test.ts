@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../ingest/simulate/random.ts';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/app.ts';
-import { parseMetricRef } from '../../query-api/selection.ts';
-import { compareSides, type SideData } from '../../query-api/stats-api/compare-sides.ts';
-import { fakeRun } from '../../query-api/stats-api/test-runs.ts';
-import { hodgesLehmannPaired, mannWhitneyU, pairedTTest, welchTTest, wilcoxonSignedRank } from '../../query-api/stats/index.ts';
+import { parseMetricRef } from '../../query-api/selection/selection.ts';
+import { compareSides, type SideData } from '../../query-api/stats/compare-sides.ts';
+import { fakeRun } from '../../query-api/stats/test-runs.ts';
+import { hodgesLehmannPaired, mannWhitneyU, pairedTTest, welchTTest, wilcoxonSignedRank } from '../../query-api/engines/statistics/index.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 

@@ -6,12 +6,12 @@
 // computation. Requests carry a read token of project "sweeps"; a run of project "other" shares
 // the sweep id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_SIZES, plantedRun, uniform } from '../../query-api/analytics/test-sweep.ts';
-import { bestRegion, marginalEffects, paramImportance, type SweepData } from '../../query-api/analytics/index.ts';
+import { BATCH_SIZES, plantedRun, uniform } from '../../query-api/engines/sweep-analytics/test-sweep.ts';
+import { bestRegion, marginalEffects, paramImportance, type SweepData } from '../../query-api/engines/sweep-analytics/index.ts';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/app.ts';
-import { parseMetricRef } from '../../query-api/selection.ts';
-import { loadSweep } from '../../query-api/sweeps-api/load.ts';
+import { parseMetricRef } from '../../query-api/selection/selection.ts';
+import { loadSweep } from '../../query-api/sweeps/load.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 
@@ -27,7 +27,7 @@ interface PlantedRun {
 }
 
 /**
- * The runs of analytics/test-sweep.ts (plantedRun: the same truth as the unit tests), plus an
+ * The runs of query-api/engines/sweep-analytics/test-sweep.ts (plantedRun: the same truth as the unit tests), plus an
  * optimizer drawn and unused and a model the same everywhere. Every 40th run has no val/acc.
  */
 function plantedRuns(): PlantedRun[] {

@@ -1,0 +1,132 @@
+// The auth plugin over a fake verifier: on a small app with one route per case, and over the
+// real app's route table, so a route added without a scope is caught here. No services.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createClickHouse } from '../clickhouse.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import type { Principal } from '../tokens/verifier.ts';
+import { buildApp, type App } from '../../query-api/app.ts';
+import { authPlugin, projectOf, PUBLIC_ROUTES } from './auth.ts';
+
+const principals: Record<string, Principal> = {
+  reader: { tokenId: 'r', project: 'a', scopes: ['read'] },
+  ingester: { tokenId: 'i', project: 'a', scopes: ['ingest'] },
+  admin: { tokenId: 'x', project: 'a', scopes: ['admin'] },
+  nothing: { tokenId: 'n', project: 'a', scopes: [] },
+};
+const verifier = {
+  verify: async (token: string) => {
+    if (token === 'boom') throw new Error('ClickHouse down');
+    return principals[token] ?? null;
+  },
+};
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('auth plugin', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = Fastify();
+    await app.register(authPlugin, { verifier });
+    app.get('/healthz', async () => ({ ok: true }));
+    app.get('/read', { config: { scope: 'read' } }, async (req) => ({ project: projectOf(req) }));
+    app.post('/read', { config: { scope: 'read' } }, async (req) => ({ project: projectOf(req) }));
+    app.get('/undeclared', async () => ({ leaked: true }));
+    // Routes in a child plugin are covered too.
+    await app.register(async (child) => {
+      child.post('/ingest', { config: { scope: 'ingest' } }, async (req) => ({ project: projectOf(req) }));
+    });
+  });
+  afterAll(() => app.close());
+
+  it('serves public routes without a token', async () => {
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('answers 401 with a Bearer challenge without a valid token', async () => {
+    for (const authorization of [undefined, '', 'Bearer', 'Bearer ', 'Basic cmVhZGVyOg==', 'reader', 'Bearer reader extra', 'Bearer unknown', 'Token reader']) {
+      const r = await app.inject({ url: '/read', headers: authorization === undefined ? {} : { authorization } });
+      expect(r.statusCode, String(authorization)).toBe(401);
+      expect(r.headers['www-authenticate'], String(authorization)).toMatch(/^Bearer/);
+      expect(r.json().error).not.toContain('reader');
+    }
+    // Before the body is read: an unauthenticated POST never reaches the parser.
+    expect((await app.inject({ method: 'POST', url: '/ingest', payload: '{not json', headers: { 'content-type': 'application/json' } })).statusCode).toBe(401);
+    // Unknown paths, too, are a 401 for strangers and a 404 for token holders.
+    expect((await app.inject({ url: '/nope' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/nope', headers: as('reader') })).statusCode).toBe(404);
+  });
+
+  it('accepts the scheme case-insensitively and sets the principal', async () => {
+    const r = await app.inject({ url: '/read', headers: { authorization: 'bearer reader' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ project: 'a' });
+    // fastify's automatic HEAD route keeps the GET route's scope.
+    expect((await app.inject({ method: 'HEAD', url: '/read', headers: as('reader') })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'HEAD', url: '/read', headers: as('ingester') })).statusCode).toBe(403);
+  });
+
+  it('answers 403 when the token lacks the route scope; scopes do not imply each other', async () => {
+    expect((await app.inject({ url: '/read', headers: as('ingester') })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/read', headers: as('admin') })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/read', headers: as('nothing') })).statusCode).toBe(403);
+    const r = await app.inject({ method: 'POST', url: '/ingest', headers: as('reader'), payload: {} });
+    expect(r.statusCode).toBe(403);
+    expect(r.headers['www-authenticate']).toBe('Bearer error="insufficient_scope", scope="ingest"');
+    expect((await app.inject({ method: 'POST', url: '/ingest', headers: as('ingester'), payload: {} })).statusCode).toBe(200);
+  });
+
+  it('refuses a route that declares no scope to every token', async () => {
+    for (const t of Object.keys(principals)) expect((await app.inject({ url: '/undeclared', headers: as(t) })).statusCode).toBe(403);
+  });
+
+  it("lets a request name its token's project and refuses any other", async () => {
+    expect((await app.inject({ url: '/read?project=a', headers: as('reader') })).statusCode).toBe(200);
+    for (const q of ['project=b', 'project=', 'project=a&project=a', "project=a'%20OR%201=1%20--", 'project=A']) {
+      expect((await app.inject({ url: `/read?${q}`, headers: as('reader') })).statusCode, q).toBe(403);
+    }
+    expect((await app.inject({ method: 'POST', url: '/read', headers: as('reader'), payload: { project: 'a' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/read', headers: as('reader'), payload: { project: 'b' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/read', headers: as('reader'), payload: { project: null } })).statusCode).toBe(403);
+  });
+
+  it('answers 503, not 401, when tokens cannot be checked', async () => {
+    const r = await app.inject({ url: '/read', headers: as('boom') });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
+  });
+});
+
+describe('the real app', () => {
+  let app: App;
+  beforeAll(async () => {
+    // Nothing listens on port 9: a request that got past auth would fail, not pass.
+    const clickhouse = createClickHouse(loadConfig({ RUNLENS_CLICKHOUSE_URL: 'http://127.0.0.1:9' }));
+    const sink = { send: async () => undefined };
+    app = await buildApp({ clickhouse, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier, ingest: sink });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('protects every route of the OpenAPI document except the public ones', async () => {
+    const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const protectedRoutes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      PUBLIC_ROUTES.has(path) ? [] : Object.keys(methods).map((m) => ({ method: m.toUpperCase() as 'GET' | 'POST', url: path.replace(/\{[^}]+\}/g, 'x') })),
+    );
+    // Every route the document lists is walked below; these must be among them.
+    expect(protectedRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /v1/runs', 'GET /v1/runs/x', 'GET /v1/runs/x/metrics/x', 'POST /v1/compare', 'POST /v1/groups', 'POST /v1/curves', 'POST /v1/ingest/events']),
+    );
+    for (const r of protectedRoutes) {
+      expect((await app.inject({ ...r })).statusCode, `${r.method} ${r.url}`).toBe(401);
+      expect((await app.inject({ ...r, headers: as('nothing') })).statusCode, `${r.method} ${r.url}`).toBe(403);
+      const right = r.url.startsWith('/v1/ingest') ? 'reader' : 'ingester'; // the other scope
+      expect((await app.inject({ ...r, headers: as(right) })).statusCode, `${r.method} ${r.url}`).toBe(403);
+    }
+  });
+
+  it('serves the public routes without a token', async () => {
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/docs/json' })).statusCode).toBe(200);
+  });
+});

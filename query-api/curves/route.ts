@@ -1,0 +1,109 @@
+// POST /v1/curves — one or more metrics for many runs (a selection), downsampled on a shared
+// grid with each bucket's mean, min and max; optional EMA smoothing; optional groups with a
+// mean ± std band.
+import { Type } from '@sinclair/typebox';
+import type { App, AppDeps } from '../app.ts';
+import { namesFor } from '../selection/project-names.ts';
+import { band, ema } from './curves.ts';
+import { loadCurves } from '../../storage/curves.ts';
+import { badRequest } from '../../common/http/errors.ts';
+import { parseSeries, unknownSeries } from '../filter/names.ts';
+import { checkGroupingParams, groupingParams, groupRuns } from '../groups/groups.ts';
+import { projectOf } from '../../common/http/auth.ts';
+import { selectionSql, selectRuns, SelectionSchema } from '../selection/selection.ts';
+import { AuthErrors, ErrorBody, ParamValue } from '../http/schemas.ts';
+
+export const MAX_CURVE_RUNS = 1000;
+const Num = Type.Array(Type.Number());
+
+export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
+  app.post(
+    '/v1/curves',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: `Curves of up to ${MAX_CURVE_RUNS} runs, downsampled on the server on a grid shared by all runs`,
+        body: Type.Object(
+          {
+            project: Type.Optional(Type.String()),
+            selection: Type.Optional(SelectionSchema),
+            metrics: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 10, description: 'Metric keys, optionally with a segment: val/acc, val/acc[class=cat]' }),
+            maxPoints: Type.Integer({ minimum: 2, maximum: 5000, default: 500, description: 'Buckets per run' }),
+            x: Type.Union([Type.Literal('step'), Type.Literal('wall_time'), Type.Literal('relative_time')], {
+              default: 'step',
+              description:
+                "The x axis: step; wall_time, epoch milliseconds; relative_time, milliseconds since each run's own start (its RunStarted startedAt, or the first point of the metric when startedAt is 0), so runs started at different times line up and group bands average runs at the same elapsed time. x and bucketWidth are in these units",
+            }),
+            smoothing: Type.Optional(Type.Object({ ema: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'α of s = α·x + (1−α)·s_prev over the bucket means' }) }, { additionalProperties: false })),
+            groupBy: Type.Optional(Type.Union([Type.Literal('all-but-seed'), Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 20 })])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            x: Type.String(),
+            series: Type.Array(
+              Type.Object({
+                metric: Type.String(),
+                bucketWidth: Type.Number(),
+                runs: Type.Array(Type.Object({ runId: Type.String(), x: Num, mean: Num, min: Num, max: Num, count: Num })),
+                groups: Type.Optional(Type.Array(Type.Object({ key: Type.Record(Type.String(), Type.Union([ParamValue, Type.Null()])), label: Type.String(), runIds: Type.Array(Type.String()), x: Num, mean: Num, std: Num, n: Num }))),
+              }),
+            ),
+          }),
+          400: ErrorBody,
+          ...AuthErrors,
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      const body = req.body;
+      const wanted = body.metrics.map((metric) => {
+        const m = parseSeries(metric, true);
+        if (!m) throw badRequest(`metrics: "${metric}": expected <key> or <key>[<segment>], e.g. val/acc[class=cat]`);
+        return { metric, ...m };
+      });
+      const byNames = body.groupBy && body.groupBy !== 'all-but-seed' ? groupingParams([], body.groupBy) : [];
+      const known = await namesFor(deps.clickhouse, project, [
+        ...wanted.map((w) => ({ kind: 'metric' as const, key: w.key, segment: w.segment })),
+        ...byNames.map((name) => ({ kind: 'param' as const, name })),
+      ]);
+      for (const w of wanted) {
+        const why = unknownSeries(w.metric, known.metrics, true, 'every bucket has its mean, min and max');
+        if (why) throw badRequest(`metrics: ${why}`);
+      }
+      const selection = body.selection ?? {};
+      const runs = await selectRuns(deps.clickhouse, project, selection, MAX_CURVE_RUNS);
+      const sourceSql = await selectionSql(deps.clickhouse, project, selection);
+      let groups = null;
+      if (body.groupBy) {
+        const params = groupingParams(runs, body.groupBy);
+        if (body.groupBy !== 'all-but-seed') checkGroupingParams(params, runs, known.params, 'groupBy');
+        groups = groupRuns(runs, params);
+      }
+      const series = [];
+      for (const { metric, key, segment } of wanted) {
+        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, sourceSql, key, segment, x: body.x, maxPoints: body.maxPoints });
+        if (body.smoothing) for (const c of curves) c.mean = ema(c.mean, body.smoothing.ema);
+        const byRun = new Map(curves.map((c) => [c.runId, c]));
+        series.push({
+          metric,
+          bucketWidth,
+          runs: curves,
+          ...(groups
+            ? {
+                groups: groups.map((g) => ({
+                  key: g.key,
+                  label: g.label,
+                  runIds: g.runs.map((r) => r.id),
+                  ...band(g.runs.flatMap((r) => (byRun.has(r.id) ? [byRun.get(r.id)!] : []))),
+                })),
+              }
+            : {}),
+        });
+      }
+      return { x: body.x, series };
+    },
+  );
+}

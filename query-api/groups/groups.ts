@@ -1,0 +1,74 @@
+// Groups runs by param values — by a list of params, or by every param except the seed (so
+// replicates of one configuration fall together) — and summarises a metric per group.
+import { badRequest } from '../../common/http/errors.ts';
+import { unknownParam } from '../filter/names.ts';
+import { type ParamNames } from '../../storage/project-names.ts';
+import { meanCI } from './group-stats.ts';
+import type { RunRecord } from '../../storage/runs.ts';
+
+type Value = number | string | boolean | null;
+
+export interface Group {
+  key: Record<string, Value>;
+  label: string;
+  runs: RunRecord[];
+}
+
+export const SEED_PARAMS = new Set(['seed', 'random_seed', 'rng_seed']);
+
+/** Params to group by: the given list, or every param of the selection except seeds. */
+export function groupingParams(runs: RunRecord[], by: string[] | 'all-but-seed'): string[] {
+  if (by !== 'all-but-seed') return by.map((p) => p.replace(/^params\./, ''));
+  const all = new Set<string>();
+  for (const r of runs) for (const k of Object.keys(r.params)) all.add(k);
+  return [...all].filter((k) => !SEED_PARAMS.has(k)).sort();
+}
+
+/**
+ * A 400 for grouping params the project does not hold (with "did you mean") or that no selected
+ * run sets: grouping by it would silently split nothing. `what` names the request field.
+ */
+export function checkGroupingParams(params: string[], runs: RunRecord[], names: ParamNames | undefined, what: string): void {
+  for (const p of params) {
+    const why = unknownParam(p, names);
+    if (why) throw badRequest(`${what}: ${why}`);
+  }
+  if (runs.length === 0) return;
+  const held = new Set(runs.flatMap((r) => Object.keys(r.params)));
+  const missing = params.filter((p) => !held.has(p));
+  if (missing.length > 0) {
+    throw badRequest(`${what}: none of the ${runs.length} selected run(s) has ${missing.map((p) => `params.${p}`).join(' or ')}, so it cannot split them into groups`);
+  }
+}
+
+export function groupRuns(runs: RunRecord[], params: string[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const run of runs) {
+    const key: Record<string, Value> = {};
+    for (const p of params) key[p] = run.params[p] ?? null;
+    const id = JSON.stringify(params.map((p) => key[p]));
+    let g = groups.get(id);
+    if (!g) {
+      g = { key, label: params.map((p) => `${p}=${key[p] === null ? '∅' : String(key[p])}`).join(', ') || 'all runs', runs: [] };
+      groups.set(id, g);
+    }
+    g.runs.push(run);
+  }
+  return [...groups.values()];
+}
+
+export interface GroupStats {
+  n: number;
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  ci95: [number, number] | null;
+}
+
+export function groupStats(values: number[]): GroupStats {
+  const n = values.length;
+  if (n === 0) return { n, mean: null, std: null, min: null, max: null, ci95: null };
+  const { mean, std, ci } = meanCI(values, 0.95);
+  return { n, mean, std, min: Math.min(...values), max: Math.max(...values), ci95: ci };
+}

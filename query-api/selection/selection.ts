@@ -1,0 +1,94 @@
+// Which runs a request is about, shared by compare, groups, curves, statistics and sweep
+// analytics: explicit run ids, or a filter (with optional experiment and sweep), always inside
+// the token's project; and metric summaries named in requests (MetricRef).
+import { Type, type Static } from '@sinclair/typebox';
+import type { ClickHouseClient } from '../../common/clickhouse.ts';
+import { quoteStringList } from '../../storage/sql-quote.ts';
+import { namesFor } from './project-names.ts';
+import { badRequest } from '../../common/http/errors.ts';
+import type { Aggregate } from '../../storage/run-filter/ast.ts';
+import { compileFilter } from '../filter/compile.ts';
+import { fieldsIn, parseField } from '../filter/fields.ts';
+import { parseFilter } from '../filter/parser.ts';
+import type { RunRecord } from '../../storage/runs.ts';
+import { loadSelectedRuns, selectedRunsSql } from '../../storage/selection.ts';
+
+export const SelectionSchema = Type.Object(
+  {
+    runIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 100_000, uniqueItems: true })),
+    filter: Type.Optional(Type.String({ maxLength: 10_000, description: 'The run filter language, as in GET /v1/runs' })),
+    experiment: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    sweep: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  },
+  { additionalProperties: false, description: 'Runs by id, or by filter/experiment/sweep (all runs of the project when empty)' },
+);
+export type Selection = Static<typeof SelectionSchema>;
+
+/**
+ * ClickHouse refuses queries longer than max_query_size (256 KiB on 18.16) with a syntax error
+ * (code 62), and a selection is spelled out in SQL — an explicit runIds list in full. Beyond
+ * this many bytes of selection SQL (headroom left for the query around it) the request gets a
+ * 400 saying what to send instead.
+ */
+export const MAX_SELECTION_SQL = 200_000;
+
+/**
+ * A 400 when `sql`, which holds `runIds` quoted `copies` times, is longer than ClickHouse takes;
+ * the message says roughly how many ids of this length would fit, and `instead` what to do.
+ */
+export function refuseLongIdList(sql: string, runIds: readonly string[], copies: number, instead: string): void {
+  const bytes = Buffer.byteLength(sql);
+  if (bytes <= MAX_SELECTION_SQL) return;
+  const list = Buffer.byteLength(quoteStringList(runIds));
+  const fit = Math.max(0, Math.floor(((MAX_SELECTION_SQL - (bytes - copies * list)) / (copies * list)) * runIds.length));
+  throw badRequest(`the runIds list is too long for one query (${runIds.length.toLocaleString('en-US')} ids; about ${fit.toLocaleString('en-US')} ids of this length fit): ${instead}`);
+}
+
+/** A filter compiled against the project's names: unknown params and metrics and type mismatches are 400s. */
+export async function compileFilterFor(ch: ClickHouseClient, project: string, input: string): Promise<string> {
+  const expr = parseFilter(input);
+  const { params, metrics } = await namesFor(ch, project, fieldsIn(expr));
+  const sql = compileFilter(expr, { project, input, params, metrics });
+  if (Buffer.byteLength(sql) > MAX_SELECTION_SQL) {
+    throw badRequest(`the filter compiles to a query longer than ClickHouse accepts; use fewer conditions or shorter 'in' lists, or select by sweep or experiment`);
+  }
+  return sql;
+}
+
+/** The SQL of the selected runs (with status_value), for IN subqueries and full reads; a 400 when too long for ClickHouse. */
+export async function selectionSql(ch: ClickHouseClient, project: string, sel: Selection): Promise<string> {
+  const filterSql = sel.filter !== undefined && sel.filter.trim() !== '' ? await compileFilterFor(ch, project, sel.filter) : undefined;
+  const source = selectedRunsSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql, runIds: sel.runIds });
+  if (sel.runIds) {
+    const n = sel.runIds.length.toLocaleString('en-US');
+    refuseLongIdList(source, sel.runIds, 1, `select the runs with a filter (e.g. sweep, experiment, params or tags) instead of ${n} run ids`);
+  }
+  return source;
+}
+
+/** Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit). */
+export async function selectRuns(ch: ClickHouseClient, project: string, sel: Selection, max: number): Promise<RunRecord[]> {
+  const source = await selectionSql(ch, project, sel);
+  const records = await loadSelectedRuns(ch, source, max + 1);
+  if (records.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
+  if (sel.runIds) {
+    const found = new Set(records.map((r) => r.id));
+    const missing = sel.runIds.filter((id) => !found.has(id));
+    if (missing.length > 0) throw badRequest(`run(s) not found in this project${sel.filter ? ' or not matching the filter' : ''}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
+  }
+  return records;
+}
+
+export interface MetricRef {
+  key: string;
+  segment: string;
+  aggregate: Aggregate;
+  label: string;
+}
+
+/** Parses "val/acc.max", "metrics.val/acc[class=cat].last" or "loss" (aggregate last). */
+export function parseMetricRef(input: string): MetricRef {
+  const f = parseField(input.startsWith('metrics.') ? input : `metrics.${input}`);
+  if (typeof f === 'string' || f.kind !== 'metric') throw badRequest(`metric "${input}": expected <key>[<segment>].<last|min|max|mean|count>, e.g. val/acc.max`);
+  return { key: f.key, segment: f.segment, aggregate: f.aggregate, label: `${f.key}${f.segment ? `[${f.segment}]` : ''}.${f.aggregate}` };
+}
