@@ -3,7 +3,7 @@
 import type { Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { runProcessorService } from '../processors/service.ts';
-import { startServer } from '../query-api/server.ts';
+import { startServer } from './api-server.ts';
 
 function onShutdown(stop: () => Promise<void>, log: (msg: string) => void): void {
   let stopping = false;

@@ -1,24 +1,22 @@
-// Builds the fastify app: OpenAPI, one error handler, the auth plugin, then routes (and the
-// ingest gateway when an event sink is given). server.ts alone listens, so tests build the app
-// and use app.inject against the real ClickHouse.
-import Fastify, { type FastifyInstance } from 'fastify';
+// Builds the fastify app: OpenAPI, one error handler, the auth plugin, then routes (and any
+// routes the composition root adds: cli/api-server.ts adds the ingest gateway). cli/api-server.ts
+// alone listens, so tests build the app and use app.inject against the real ClickHouse.
+import Fastify from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { asQueryLimitError, QueryLimitError, type ClickHouseClient } from '../common/clickhouse.ts';
-import { loadConfig, type Config } from '../common/config.ts';
-import type { Logger } from '../common/logger.ts';
+import { asQueryLimitError, QueryLimitError } from '../common/clickhouse.ts';
+import { loadConfig } from '../common/config.ts';
+import { BODY_LIMIT_BYTES } from '../common/http/limits.ts';
 import { SqlInputError } from '../storage/sql-quote.ts';
 import { getToken } from '../storage/api-tokens.ts';
 import { TokenVerifier } from '../common/tokens/verifier.ts';
-import { gatewayRoutes } from '../ingest/gateway/routes.ts';
-import type { EventSink } from '../ingest/gateway/sink.ts';
-import { loadCatalogue } from '../schemas/catalogue.ts';
 import { HttpError } from '../common/http/errors.ts';
 import { FilterError } from './filter/errors.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { authPlugin } from '../common/http/auth.ts';
 import { methodNotAllowedPlugin } from './http/method-not-allowed.ts';
 import { metricsPlugin } from './http/metrics.ts';
+import type { App, AppDeps } from './deps.ts';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, swaggerOptions } from './http/openapi.ts';
 import { healthRoutes } from './health/route.ts';
 import { runRoutes } from './runs/routes.ts';
@@ -30,29 +28,17 @@ import { curveRoutes } from './curves/route.ts';
 import { statsRoutes } from './stats/route.ts';
 import { ImportancePool } from './sweeps/importance-pool.ts';
 
-export interface AppDeps {
-  clickhouse: ClickHouseClient;
-  logger: Logger;
-  /** Lifetime of cached token lookups, i.e. how long a revoked token may still work (config.authCacheMs). */
-  tokenCacheMs: number;
-  /** Serves POST /v1/ingest/events through this sink (the server passes a Kafka producer); no gateway without it. */
-  ingest?: EventSink;
-  /** The limits the ClickHouse client enforces (server.ts); named in 422 answers. */
-  queryLimits?: Config['queryLimits'];
-  /** Replaces the ClickHouse-backed token verifier (unit tests). */
-  verifier?: Pick<TokenVerifier, 'verify'>;
-}
 
 const DEFAULT_LIMITS = loadConfig({}).queryLimits;
 
-export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   // Run ids are up to 128 characters; percent-encoded that is more than fastify's default of 100.
   const routerOptions = { maxParamLength: MAX_PARAM_LENGTH };
   const app = Fastify({
     loggerInstance: deps.logger,
-    bodyLimit: 4 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     routerOptions,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -93,6 +79,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => importance.close());
   await app.register(sweepRoutes, { ...deps, importance });
   await app.register(statsRoutes, deps);
-  if (deps.ingest) await app.register(gatewayRoutes, { sink: deps.ingest, catalogue: loadCatalogue() });
+  for (const routes of deps.routes ?? []) await app.register(routes);
   return app;
 }

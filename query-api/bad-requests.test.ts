@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { createLogger } from '../common/logger.ts';
 import type { Principal } from '../common/tokens/verifier.ts';
-import { buildApp, type App } from './app.ts';
+import { buildApp } from './app.ts';
+import { type App } from './deps.ts';
 
 const principals: Record<string, Principal> = {
   reader: { tokenId: 'r', project: 'p', scopes: ['read'] },

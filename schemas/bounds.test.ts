@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { loadCatalogue } from './catalogue.ts';
 import { checkAvroBounds } from './bounds.ts';
 import type { EventMap } from './events.ts';
-import { avroVarint } from '../test/helpers/avro-varint.ts';
+import { avroVarint } from './test-avro-varint.ts';
 
 const catalogue = loadCatalogue();
 const batch: EventMap['MetricBatch'] = {

@@ -27,7 +27,8 @@ import { type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
 import { plantedRun } from '../../query-api/engines/sweep-analytics/test-sweep.ts';
-import { buildApp, type App } from '../../query-api/app.ts';
+import { buildApp } from '../../query-api/app.ts';
+import { type App } from '../../query-api/deps.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';
 
 const PROJECT = 'bench';

@@ -1,13 +1,14 @@
-// POST /v1/ingest/events on the real app over a fake sink and a fake token verifier: what is
+// POST /v1/ingest/events over a fake sink and a fake token verifier, on a fastify app with the
+// auth plugin and the body limit of the API that hosts the gateway (cli/api-server.ts): what is
 // produced, when, and what is not. The round trip through Kafka is in test/integration/auth.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../../common/clickhouse.ts';
-import { loadConfig } from '../../common/config.ts';
-import { createLogger } from '../../common/logger.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authPlugin } from '../../common/http/auth.ts';
+import { BODY_LIMIT_BYTES } from '../../common/http/limits.ts';
 import type { Principal } from '../../common/tokens/verifier.ts';
-import { buildApp, type App } from '../../query-api/app.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { EventMap } from '../../schemas/events.ts';
+import { gatewayRoutes } from './routes.ts';
 import type { OutgoingMessage } from './sink.ts';
 
 const catalogue = loadCatalogue();
@@ -33,10 +34,11 @@ const post = (payload: unknown, token = 'ingest', contentType = 'application/jso
     payload: Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
   });
 
-let app: App;
+let app: FastifyInstance;
 beforeAll(async () => {
-  const clickhouse = createClickHouse(loadConfig({ RUNLENS_CLICKHOUSE_URL: 'http://127.0.0.1:9' }));
-  app = await buildApp({ clickhouse, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier: { verify: async (t) => principals[t] ?? null }, ingest: sink });
+  app = Fastify({ bodyLimit: BODY_LIMIT_BYTES });
+  await app.register(authPlugin, { verifier: { verify: async (t: string) => principals[t] ?? null } });
+  await app.register(gatewayRoutes, { sink, catalogue });
 });
 afterAll(() => app.close());
 beforeEach(() => {

@@ -2,7 +2,7 @@
 // artifact that differs between them. Scope `read`; runs are looked up in the token's project
 // only, so another project's run id is a 404 like any unknown id.
 import { Type } from '@sinclair/typebox';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { namesFor } from '../selection/project-names.ts';
 import { compareRuns } from './compare.ts';
 import { findConfounds, studiedFields } from './confounds.ts';

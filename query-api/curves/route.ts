@@ -2,7 +2,7 @@
 // grid with each bucket's mean, min and max; optional EMA smoothing; optional groups with a
 // mean ± std band.
 import { Type } from '@sinclair/typebox';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { namesFor } from '../selection/project-names.ts';
 import { band, ema } from './curves.ts';
 import { loadCurves } from '../../storage/curves.ts';

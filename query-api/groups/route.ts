@@ -2,7 +2,7 @@
 // seed, so replicates fall together), with n, mean, std, min, max and a 95% CI of any metric
 // summary per group, sorted by any of those, and confound warnings between groups.
 import { Type } from '@sinclair/typebox';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { namesFor, requireMetric } from '../selection/project-names.ts';
 import { findConfounds } from '../compare/confounds.ts';
 import { badRequest } from '../../common/http/errors.ts';

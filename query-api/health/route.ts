@@ -2,7 +2,7 @@
 // included: without it every authenticated request would fail). Public: no token needed.
 import { Type } from '@sinclair/typebox';
 import { checkReadiness } from '../../storage/health.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 
 export async function healthRoutes(app: App, deps: AppDeps): Promise<void> {
   const Status = Type.Object({ status: Type.String(), detail: Type.Optional(Type.String()) });

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { createLogger } from '../../common/logger.ts';
-import { buildApp, type App } from '../app.ts';
+import { buildApp } from '../app.ts';
+import { type App } from '../deps.ts';
 
 const ch = { query: async () => ({ json: async () => [] }) } as unknown as ClickHouseClient;
 const verifier = { verify: async (t: string) => (t === 'reader' ? { tokenId: 'r', project: 'p', scopes: ['read' as const] } : null) };

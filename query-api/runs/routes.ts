@@ -2,7 +2,7 @@
 // `read`; every query is scoped to the token's project (projectOf), never to client input.
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { badRequest, notFound } from '../../common/http/errors.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { namesFor } from '../selection/project-names.ts';

@@ -2,7 +2,7 @@
 // contain slashes (val/acc), so it is the route's wildcard rather than a single segment.
 // Scope `read`; the series is looked up in the token's project only.
 import { Type } from '@sinclair/typebox';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { badRequest, notFound } from '../../common/http/errors.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { getSeries } from '../../storage/series.ts';

@@ -3,7 +3,7 @@
 // `read`; runs come from the token's project only (projectOf). Bad input — non-finite values,
 // empty samples, too few values, mismatched pairs — is a 400 naming what to change; every
 // answer carries a plain sentence, and never NaN or Infinity (null plus a note instead).
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import { groupingParams, groupRuns } from '../groups/groups.ts';
 import { projectOf } from '../../common/http/auth.ts';

@@ -5,7 +5,8 @@ import { createClickHouse } from '../../common/clickhouse.ts';
 import { loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import type { Principal } from '../../common/tokens/verifier.ts';
-import { buildApp, type App } from '../app.ts';
+import { buildApp } from '../app.ts';
+import { type App } from '../deps.ts';
 import { hodgesLehmannPaired, mannWhitneyU, pairedTTest, wilcoxonSignedRank } from '../engines/statistics/index.ts';
 
 const principals: Record<string, Principal> = {

@@ -8,7 +8,7 @@
 // answers (parallel, scatter, slice) are columnar and streamed; bad input of any kind —
 // including what analytics refuses (AnalyticsInputError) — is a 400.
 import type { FastifyReply } from 'fastify';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import {
   AnalyticsInputError,
   bestRegion,

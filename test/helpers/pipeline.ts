@@ -4,7 +4,9 @@ import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { Processor, type ProcessorOptions } from '../../processors/processor.ts';
-import { buildApp, type App } from '../../query-api/app.ts';
+import { buildApp } from '../../query-api/app.ts';
+import { type App } from '../../query-api/deps.ts';
+import { ingestGateway } from '../../cli/api-server.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
 import type { Scope } from '../../common/tokens/format.ts';
@@ -37,7 +39,7 @@ export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Pr
   // the test is about the queries the routes run, not about authentication.
   const tokenCacheMs = opts.tokenCacheMs ?? 5_000;
   const verifier = opts.clickhouse ? new TokenVerifier((id) => getToken(ns.clickhouse, id), { ttlMs: tokenCacheMs }) : undefined;
-  const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs, ingest, queryLimits: opts.queryLimits, verifier });
+  const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs, routes: ingest ? [ingestGateway(ingest)] : [], queryLimits: opts.queryLimits, verifier });
   if (ingest) app.addHook('onClose', () => ingest.close());
   return app;
 }

@@ -13,7 +13,7 @@ import { quoteString } from '../../storage/sql-quote.ts';
 import { revokeToken } from '../../storage/api-tokens.ts';
 import { tokenIdOf } from '../../common/tokens/format.ts';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import { PUBLIC_ROUTES } from '../../common/http/auth.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { EventMap } from '../../schemas/events.ts';

@@ -8,7 +8,7 @@ import { topicsFor } from '../../common/config.ts';
 import { createKafka } from '../../common/kafka.ts';
 import { DLQ_HEADERS } from '../../processors/dead-letter.ts';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { EventMap } from '../../schemas/events.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';

@@ -1,7 +1,7 @@
 // Server-side downsampling keeps every bucket's true min and max, so spikes survive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '../../ingest/simulate/random.ts';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import type { Comparator, Expr, Field, Literal } from '../../storage/run-filter/ast.ts';
 import { evaluate, print, type RefRun } from '../helpers/filter-reference.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';

@@ -13,7 +13,7 @@ import { loadCatalogue, SchemaCatalogue } from '../../schemas/catalogue.ts';
 import type { EventMap } from '../../schemas/events.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { count, startProcessor } from '../helpers/pipeline.ts';
-import { avroVarint } from '../helpers/avro-varint.ts';
+import { avroVarint } from '../../schemas/test-avro-varint.ts';
 
 const MESSAGES = Number(process.env.RUNLENS_FUZZ_MESSAGES ?? 5000);
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import type { Processor } from '../../processors/processor.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';

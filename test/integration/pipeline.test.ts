@@ -2,7 +2,7 @@
 // summary is computed by hand below. Requests carry a read token of project "hand".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 

@@ -3,7 +3,7 @@
 // and orphaned runs (events under a run id whose RunStarted never came) are among them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../ingest/simulate/random.ts';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import { parseMetricRef } from '../../query-api/selection/selection.ts';
 import { compareSides, type SideData } from '../../query-api/stats/compare-sides.ts';
 import { fakeRun } from '../../query-api/stats/test-runs.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_SIZES, plantedRun, uniform } from '../../query-api/engines/sweep-analytics/test-sweep.ts';
 import { bestRegion, marginalEffects, paramImportance, type SweepData } from '../../query-api/engines/sweep-analytics/index.ts';
 import type { Processor } from '../../processors/processor.ts';
-import type { App } from '../../query-api/app.ts';
+import type { App } from '../../query-api/deps.ts';
 import { parseMetricRef } from '../../query-api/selection/selection.ts';
 import { loadSweep } from '../../query-api/sweeps/load.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';

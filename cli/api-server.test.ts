@@ -7,11 +7,13 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { createLogger } from '../../common/logger.ts';
-import type { EventSink } from '../../ingest/gateway/sink.ts';
-import { buildApp, type App } from '../app.ts';
-import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, toOpenApi30 } from './openapi.ts';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { createLogger } from '../common/logger.ts';
+import type { EventSink } from '../ingest/gateway/sink.ts';
+import { buildApp } from '../query-api/app.ts';
+import { type App } from '../query-api/deps.ts';
+import { ingestGateway } from './api-server.ts';
+import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, toOpenApi30 } from '../query-api/http/openapi.ts';
 
 type Operation = { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>; security?: unknown[]; parameters?: { in: string; name: string }[] };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
@@ -23,7 +25,7 @@ const verifier = { verify: async (t: string) => (t === 'reader' ? { tokenId: 'r'
 let app: App;
 let doc: Document;
 beforeAll(async () => {
-  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier, ingest: sink });
+  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier, routes: [ingestGateway(sink)] });
   const r = await app.inject({ url: '/docs/json' });
   expect(r.statusCode).toBe(200);
   doc = r.json() as Document;

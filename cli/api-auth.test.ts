@@ -1,0 +1,61 @@
+// The auth plugin over the whole API as the CLI composes it (ingest gateway included): every
+// route of the OpenAPI document is protected, so a route added without a scope is caught here.
+// A fake verifier; no services.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createClickHouse } from '../common/clickhouse.ts';
+import { loadConfig } from '../common/config.ts';
+import { createLogger } from '../common/logger.ts';
+import type { Principal } from '../common/tokens/verifier.ts';
+import { buildApp } from '../query-api/app.ts';
+import { type App } from '../query-api/deps.ts';
+import { ingestGateway } from './api-server.ts';
+import { authPlugin, projectOf, PUBLIC_ROUTES } from '../common/http/auth.ts';
+
+const principals: Record<string, Principal> = {
+  reader: { tokenId: 'r', project: 'a', scopes: ['read'] },
+  ingester: { tokenId: 'i', project: 'a', scopes: ['ingest'] },
+  admin: { tokenId: 'x', project: 'a', scopes: ['admin'] },
+  nothing: { tokenId: 'n', project: 'a', scopes: [] },
+};
+const verifier = {
+  verify: async (token: string) => {
+    if (token === 'boom') throw new Error('ClickHouse down');
+    return principals[token] ?? null;
+  },
+};
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('the real app', () => {
+  let app: App;
+  beforeAll(async () => {
+    // Nothing listens on port 9: a request that got past auth would fail, not pass.
+    const clickhouse = createClickHouse(loadConfig({ RUNLENS_CLICKHOUSE_URL: 'http://127.0.0.1:9' }));
+    const sink = { send: async () => undefined };
+    app = await buildApp({ clickhouse, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier, routes: [ingestGateway(sink)] });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('protects every route of the OpenAPI document except the public ones', async () => {
+    const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const protectedRoutes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      PUBLIC_ROUTES.has(path) ? [] : Object.keys(methods).map((m) => ({ method: m.toUpperCase() as 'GET' | 'POST', url: path.replace(/\{[^}]+\}/g, 'x') })),
+    );
+    // Every route the document lists is walked below; these must be among them.
+    expect(protectedRoutes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /v1/runs', 'GET /v1/runs/x', 'GET /v1/runs/x/metrics/x', 'POST /v1/compare', 'POST /v1/groups', 'POST /v1/curves', 'POST /v1/ingest/events']),
+    );
+    for (const r of protectedRoutes) {
+      expect((await app.inject({ ...r })).statusCode, `${r.method} ${r.url}`).toBe(401);
+      expect((await app.inject({ ...r, headers: as('nothing') })).statusCode, `${r.method} ${r.url}`).toBe(403);
+      const right = r.url.startsWith('/v1/ingest') ? 'reader' : 'ingester'; // the other scope
+      expect((await app.inject({ ...r, headers: as(right) })).statusCode, `${r.method} ${r.url}`).toBe(403);
+    }
+  });
+
+  it('serves the public routes without a token', async () => {
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/docs/json' })).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,23 @@
+// What the app is built from and what every route module receives: the app's type and its
+// dependencies. Apart from app.ts, so route modules need not import the app that registers them.
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import type { Config } from '../common/config.ts';
+import type { Logger } from '../common/logger.ts';
+import type { TokenVerifier } from '../common/tokens/verifier.ts';
+
+export interface AppDeps {
+  clickhouse: ClickHouseClient;
+  logger: Logger;
+  /** Lifetime of cached token lookups, i.e. how long a revoked token may still work (config.authCacheMs). */
+  tokenCacheMs: number;
+  /** More routes, registered after the API's own, each as a plugin of its own (the ingest gateway). */
+  routes?: FastifyPluginAsync[];
+  /** The limits the ClickHouse client enforces (server.ts); named in 422 answers. */
+  queryLimits?: Config['queryLimits'];
+  /** Replaces the ClickHouse-backed token verifier (unit tests). */
+  verifier?: Pick<TokenVerifier, 'verify'>;
+}
+
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
