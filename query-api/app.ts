@@ -12,6 +12,8 @@ import { getToken } from '../storage/api-tokens.ts';
 import { TokenVerifier } from '../common/tokens/verifier.ts';
 import { HttpError } from '../common/http/errors.ts';
 import { FilterError } from './filter/errors.ts';
+import { StatsInputError } from './engines/statistics/index.ts';
+import { AnalyticsInputError } from './engines/sweep-analytics/index.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { authPlugin } from '../common/http/auth.ts';
 import { methodNotAllowedPlugin } from './http/method-not-allowed.ts';
@@ -30,6 +32,13 @@ import { ImportancePool } from './sweeps/importance-pool.ts';
 
 
 const DEFAULT_LIMITS = loadConfig({}).queryLimits;
+
+/**
+ * Errors that mean "the request is wrong", whoever found it: quoting, the filter language, the
+ * statistics and sweep-analytics engines. Each message names the input and what to change; the
+ * answer is a 400 with it. Mapped here only — routes let them through.
+ */
+const INPUT_ERRORS = [SqlInputError, FilterError, StatsInputError, AnalyticsInputError];
 
 
 
@@ -52,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (err.statusCode === 503) reply.header('retry-after', '5');
       return reply.status(err.statusCode).send({ error: err.message });
     }
-    if (err instanceof SqlInputError || err instanceof FilterError) return reply.status(400).send({ error: err.message });
+    if (INPUT_ERRORS.some((kind) => err instanceof kind)) return reply.status(400).send({ error: (err as Error).message });
     const limited = asQueryLimitError(err, deps.queryLimits ?? DEFAULT_LIMITS);
     if (limited instanceof QueryLimitError) return reply.status(422).send({ error: limited.message });
     const e = err as { validation?: unknown; statusCode?: number; message: string };

@@ -10,7 +10,6 @@ import { projectOf } from '../../common/http/auth.ts';
 import { parseMetricRef } from '../selection/selection.ts';
 import { chooseAuto, pairedFor } from './choose-test.ts';
 import { compareSides } from './compare-sides.ts';
-import { asBadRequest } from './errors.ts';
 import { jsonSafe } from './json-safe.ts';
 import { leaderboard } from './leaderboard.ts';
 import { loadSelection, loadSide } from './load-sides.ts';
@@ -52,7 +51,7 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
       },
     },
     async (req) =>
-      asBadRequest(() => {
+      {
         const b = req.body;
         const alpha = b.alpha ?? DEFAULT_ALPHA;
         const alternative = b.alternative ?? 'two-sided';
@@ -66,7 +65,7 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
         );
         const { label: _label, ...rest } = outcome;
         return finish({ summary: summarize(outcome, { labelA: 'a', labelB: 'b', pairedOver: 'pairs', unit: 'values' }), ...rest });
-      }),
+      },
   );
 
   app.post(
@@ -102,13 +101,11 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
         libraries: runs.flatMap((r) => Object.keys(r.lineage.environment.libraries)),
       });
       const alpha = b.alpha ?? DEFAULT_ALPHA;
-      return asBadRequest(() =>
-        finish(
-          compareSides(a, bSide, {
-            metric, pairBy, test: b.test ?? 'auto', alternative: b.alternative ?? 'two-sided', alpha, confidence: b.confidence ?? defaultConfidence(alpha),
-            method: b.method, seed: b.seed, resamples: b.resamples, direction: b.direction, variables,
-          }),
-        ),
+      return finish(
+        compareSides(a, bSide, {
+          metric, pairBy, test: b.test ?? 'auto', alternative: b.alternative ?? 'two-sided', alpha, confidence: b.confidence ?? defaultConfidence(alpha),
+          method: b.method, seed: b.seed, resamples: b.resamples, direction: b.direction, variables,
+        }),
       );
     },
   );
@@ -135,13 +132,11 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
         throw badRequest(`grouping by ${params.join(', ')} gives ${groups.length} groups, above the limit of ${MAX_LEADERBOARD_GROUPS}; group by fewer params or narrow the selection`);
       }
       const alpha = b.alpha ?? DEFAULT_ALPHA;
-      return asBadRequest(() =>
-        finish(
-          leaderboard(groups, values, {
-            metric, direction: b.direction, test: b.test ?? 'auto', pairBy: b.pairBy ?? 'seed', correction: b.correction ?? 'holm',
-            alpha, confidence: b.confidence ?? defaultConfidence(alpha), method: b.method, groupParams: params,
-          }),
-        ),
+      return finish(
+        leaderboard(groups, values, {
+          metric, direction: b.direction, test: b.test ?? 'auto', pairBy: b.pairBy ?? 'seed', correction: b.correction ?? 'holm',
+          alpha, confidence: b.confidence ?? defaultConfidence(alpha), method: b.method, groupParams: params,
+        }),
       );
     },
   );

@@ -6,11 +6,10 @@
 // Data comes from the columnar loader (load.ts); analysis from engines/sweep-analytics/, importance
 // on a worker thread (importance-pool.ts) since it takes seconds of CPU. Per-run
 // answers (parallel, scatter, slice) are columnar and streamed; bad input of any kind —
-// including what analytics refuses (AnalyticsInputError) — is a 400.
+// including what analytics refuses (AnalyticsInputError, mapped by the app's error handler) — is a 400.
 import type { FastifyReply } from 'fastify';
 import type { App, AppDeps } from '../deps.ts';
 import {
-  AnalyticsInputError,
   bestRegion,
   contourGrid,
   marginalEffects,
@@ -48,16 +47,6 @@ const errors = { 400: ErrorBody, ...AuthErrors } as const;
 export interface SweepDeps extends AppDeps {
   /** Where param importance runs: the app's worker thread. */
   importance: ImportancePool;
-}
-
-/** Runs `work`, turning analytics' input errors into 400s. */
-async function analysed<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof AnalyticsInputError) throw badRequest(err.message);
-    throw err;
-  }
 }
 
 const targetField = (input: string): SweepField & { kind: 'metric' } => {
@@ -111,7 +100,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
       },
     },
     async (req, reply) =>
-      analysed(async () => {
+      {
         const b = req.body;
         const target = b.target !== undefined ? targetField(b.target) : null;
         const asked = b.axes?.map((a, i) => parseSweepField(a, `axes[${i}]`));
@@ -151,7 +140,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
         if (table.sizes) long.sizes = { array: table.sizes };
         long.values = { arrays: table.values };
         return sendColumnar(reply, head, long);
-      }),
+      },
   );
 
   app.post(
@@ -165,7 +154,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
       },
     },
     async (req, reply) =>
-      analysed(async () => {
+      {
         const b = req.body;
         if (b.colour !== undefined && b.color !== undefined) throw badRequest('give colour or color, not both');
         const colourInput = b.colour ?? b.color;
@@ -192,7 +181,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
         const long: Record<string, LongValue> = { ids: { array: pick(loaded.runIds, rows) }, x: { array: values[0]! }, y: { array: values[1]! } };
         if (colour) long.colour = { array: values[2]! };
         return sendColumnar(reply, head, long);
-      }),
+      },
   );
 
   app.post(
@@ -206,7 +195,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
       },
     },
     async (req) =>
-      analysed(async () => {
+      {
         const b = req.body;
         const x = parseSweepField(b.x, 'x');
         const y = parseSweepField(b.y, 'y');
@@ -224,7 +213,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
         }
         const grid = contourGrid(data, dataKey(x), dataKey(y), { nx: b.nx, ny: b.ny, axes: { scale, maxLevels: b.maxLevels } });
         return jsonSafe({ target: target.ref.label, runs: loaded.runIds.length, ...grid });
-      }),
+      },
   );
 
   app.post(
@@ -238,7 +227,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
       },
     },
     async (req, reply) =>
-      analysed(async () => {
+      {
         const b = req.body;
         const param = parseSweepField(b.param, 'param');
         const target = targetField(b.target);
@@ -257,7 +246,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
         const { axes, values } = chartAxes([{ field: param, values: pick(xs, rows) }, { field: target, values: pick(ys, rows) }], { scale: b.scale, maxLevels: b.maxLevels });
         const head = { target: target.ref.label, runs: n, points: rows.length, axes: { x: axes[0], y: axes[1] }, bins: effect!.bins };
         return sendColumnar(reply, head, { ids: { array: pick(loaded.runIds, rows) }, x: { array: values[0]! }, y: { array: values[1]! } });
-      }),
+      },
   );
 
   app.post(
@@ -271,7 +260,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
       },
     },
     async (req) =>
-      analysed(async () => {
+      {
         const b = req.body;
         const resamples = b.resamples ?? 20;
         const trees = b.trees ?? 50;
@@ -290,7 +279,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
           confidence: b.confidence, seed: b.seed, spearman: b.spearman, axes,
         });
         return jsonSafe({ target: target.ref.label, runs: loaded.runIds.length, ...result });
-      }),
+      },
   );
 
   app.post(
@@ -304,12 +293,12 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
       },
     },
     async (req) =>
-      analysed(async () => {
+      {
         const b = req.body;
         const { target, loaded, data } = await loadAgainstTarget(deps, projectOf(req), b);
         const effects = marginalEffects(data, { params: b.params?.map(paramName), bins: b.bins, confidence: b.confidence, axes: { scale: paramScales(b.scale), maxLevels: b.maxLevels } });
         return jsonSafe({ target: target.ref.label, runs: loaded.runIds.length, effects });
-      }),
+      },
   );
 
   app.post(
@@ -323,7 +312,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
       },
     },
     async (req) =>
-      analysed(async () => {
+      {
         const b = req.body;
         const { target, loaded, data } = await loadAgainstTarget(deps, projectOf(req), b);
         const region = bestRegion(data, {
@@ -331,6 +320,6 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
           maxCoverage: b.maxCoverage, alpha: b.alpha, targetName: target.ref.label, axes: { scale: paramScales(b.scale), maxLevels: b.maxLevels },
         });
         return jsonSafe({ target: target.ref.label, runs: loaded.runIds.length, ...region });
-      }),
+      },
   );
 }

@@ -1,7 +1,7 @@
 // Bootstrap confidence intervals of a mean difference, percentile and BCa, from a seeded
 // generator so the same request always returns the same interval.
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { mean } from './descriptive.ts';
+import { mean, quantileSorted } from './descriptive.ts';
 import { StatsInputError } from './errors.ts';
 import { checkAlternative, checkConfidence, checkFinite, finiteSample, pairedDifferences } from './input.ts';
 import { createPrng } from './prng.ts';
@@ -44,14 +44,6 @@ export interface BootstrapResult {
   nA: number;
   nB: number;
   note?: string;
-}
-
-/** Linear interpolation between order statistics (R type 7, NumPy's default). */
-function quantileSorted(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 /** Σ(u²) and Σ(u³) of the deviations u = (x − x̄) / scale, for the jackknife acceleration. */

@@ -8,6 +8,7 @@
 // Spearman sees monotone effects only: a param with an optimum in the middle of its range can
 // have ρ ≈ 0 and still matter a great deal.
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { quantileSorted } from '../statistics/descriptive.ts';
 import { createPrng } from '../statistics/prng.ts';
 import { AnalyticsInputError } from './errors.ts';
 import { checkChoice, checkConfidence, checkInteger, checkSeed } from './input.ts';
@@ -43,14 +44,6 @@ export const MAX_SPEARMAN_DRAWS = 5e7;
 
 const FISHER = 'Fisher z with the Bonett–Wright standard error';
 const BOOTSTRAP = 'bootstrap percentile interval';
-
-/** Type-7 quantile of sorted values. */
-function quantileSorted(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
 
 /** Tie group of each value in ascending order (equal values share a group) and the group count. */
 function tieGroups(v: Float64Array): { group: Int32Array; groups: number } {

@@ -28,6 +28,7 @@
 // both values. Categories enter the forest as one feature each (not one-hot, so a param with
 // many categories is not drawn more often at splits), split by ordering categories by their
 // mean target in the node.
+import { mean, quantileSorted } from '../statistics/descriptive.ts';
 import { createPrng } from '../statistics/prng.ts';
 import { axisOf, varies, type AxisOptions, type AxisScale } from './axes.ts';
 import { encodeColumn } from './binning.ts';
@@ -104,20 +105,11 @@ export const MAX_TREE_BYTES = 1e8;
 /** Fewest runs with a target for a forest to mean anything. */
 export const MIN_RUNS = 10;
 
-function quantileSorted(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
 function percentileInterval(values: Float64Array, confidence: number): Interval {
   const sorted = Float64Array.from(values).sort();
   const alpha = 1 - confidence;
   return { lower: quantileSorted(sorted, alpha / 2), upper: quantileSorted(sorted, 1 - alpha / 2), confidence };
 }
-
-const mean = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / x.length;
 
 export function paramImportance(data: SweepData, options: ImportanceOptions = {}): ImportanceResult {
   const prepared = prepare(data, { requireTarget: true });
