@@ -10,7 +10,7 @@ import { projectOf } from '../../common/http/auth.ts';
 import { parseMetricRef } from '../selection/selection.ts';
 import { chooseAuto, pairedFor } from './choose-test.ts';
 import { compareSides } from './compare-sides.ts';
-import { jsonSafe } from './json-safe.ts';
+import { jsonSafe } from '../http/json-safe.ts';
 import { leaderboard } from './leaderboard.ts';
 import { loadSelection, loadSide } from './load-sides.ts';
 import { runTest } from './run-test.ts';
@@ -34,7 +34,7 @@ const defaultConfidence = (alpha: number): number => Math.min(1 - alpha, 1 - Num
 /** Last guard before JSON: any non-finite number left becomes null, explained in `notes`. */
 function finish<T extends { notes: string[] }>(out: T): T {
   const notes: string[] = [];
-  const safe = jsonSafe(out, '', notes) as T;
+  const safe = jsonSafe(out, notes);
   safe.notes.push(...notes);
   return safe;
 }

@@ -20,7 +20,7 @@ import {
   type Interval,
 } from '../engines/statistics/index.ts';
 import { significant } from './format.ts';
-import { jsonSafe, safeNumber } from './json-safe.ts';
+import { jsonSafe, safeNumber } from '../http/json-safe.ts';
 import { mannWhitneyMinP, wilcoxonMinP } from './min-p.ts';
 import { HL_MEDIAN_DIFFERENCE, HL_SHIFT, MEAN_DIFFERENCE, type EstimateName, type TestOutcome, type TestSpec } from './types.ts';
 
@@ -188,6 +188,6 @@ export function runTest(spec: TestSpec, reason: string | null = null, warnings: 
     reason,
     warnings: out,
     notes,
-    details: jsonSafe(c.details, 'details', []) as Record<string, unknown>,
+    details: jsonSafe(c.details) as Record<string, unknown>,
   };
 }

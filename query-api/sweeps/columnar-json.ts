@@ -4,7 +4,7 @@
 // client reads, so a 100k-run answer never exists as one string or as an object per run beside
 // the columns it is written from. Numbers that are not finite are written as null.
 import { Readable } from 'node:stream';
-import { jsonSafe } from './json-safe.ts';
+import { jsonSafe } from '../http/json-safe.ts';
 
 export type Cell = number | string | boolean | null | undefined;
 

@@ -27,7 +27,7 @@ import { requireField, requireParam, requireRuns, runColumn } from './columns.ts
 import { distinctMetrics, paramName, parseSweepField, parseTarget, type SweepField } from './fields.ts';
 import { allButSeed, groupRuns } from './grouping.ts';
 import type { ImportancePool } from './importance-pool.ts';
-import { jsonSafe } from './json-safe.ts';
+import { jsonSafe } from '../http/json-safe.ts';
 import { loadSweep, type LoadedSweep } from './load.ts';
 import { defaultAxes, parallelTable } from './parallel.ts';
 import {
