@@ -5,16 +5,7 @@ import { unknownParam } from '../filter/names.ts';
 import { type ParamNames } from '../../storage/project-names.ts';
 import { meanCI } from './group-stats.ts';
 import type { RunRecord } from '../../storage/runs.ts';
-
-type Value = number | string | boolean | null;
-
-export interface Group {
-  key: Record<string, Value>;
-  label: string;
-  runs: RunRecord[];
-}
-
-export const SEED_PARAMS = new Set(['seed', 'random_seed', 'rng_seed']);
+import { SEED_PARAMS } from './grouping.ts';
 
 /** Params to group by: the given list, or every param of the selection except seeds. */
 export function groupingParams(runs: RunRecord[], by: string[] | 'all-but-seed'): string[] {
@@ -39,22 +30,6 @@ export function checkGroupingParams(params: string[], runs: RunRecord[], names: 
   if (missing.length > 0) {
     throw badRequest(`${what}: none of the ${runs.length} selected run(s) has ${missing.map((p) => `params.${p}`).join(' or ')}, so it cannot split them into groups`);
   }
-}
-
-export function groupRuns(runs: RunRecord[], params: string[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const run of runs) {
-    const key: Record<string, Value> = {};
-    for (const p of params) key[p] = run.params[p] ?? null;
-    const id = JSON.stringify(params.map((p) => key[p]));
-    let g = groups.get(id);
-    if (!g) {
-      g = { key, label: params.map((p) => `${p}=${key[p] === null ? '∅' : String(key[p])}`).join(', ') || 'all runs', runs: [] };
-      groups.set(id, g);
-    }
-    g.runs.push(run);
-  }
-  return [...groups.values()];
 }
 
 export interface GroupStats {

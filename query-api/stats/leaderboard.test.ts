@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupRuns } from '../groups/groups.ts';
+import { groupRuns } from '../groups/grouping.ts';
 import { parseMetricRef } from '../selection/selection.ts';
 import { pairedTTest, welchTTest } from '../engines/statistics/index.ts';
 import { expectRel } from '../engines/statistics/test-util.ts';

@@ -4,7 +4,7 @@
 // Benjamini-Hochberg on request), and which groups cannot be told apart from the best.
 import { findConfounds, type Confound } from '../compare/confounds.ts';
 import { meanCI } from '../groups/group-stats.ts';
-import type { Group } from '../groups/groups.ts';
+import type { Group } from '../groups/grouping.ts';
 import type { MetricRef } from '../selection/selection.ts';
 import { benjaminiHochbergAdjust, holmAdjust, StatsInputError, type RankMethod } from '../engines/statistics/index.ts';
 import { significant } from './format.ts';

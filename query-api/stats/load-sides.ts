@@ -8,6 +8,7 @@ import { metricValues, segmentValues } from '../../storage/summaries.ts';
 import { selectionSql, selectRuns, type MetricRef, type Selection } from '../selection/selection.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 import type { SideData } from './compare-sides.ts';
+import { groupLabel } from '../groups/grouping.ts';
 
 /** Runs one side (or one leaderboard) may select; more is a 400 asking to narrow the selection. */
 export const MAX_SIDE_RUNS = 20_000;
@@ -27,9 +28,10 @@ export function matchesGroup(run: RunRecord, group: GroupKey): boolean {
   return Object.entries(group).every(([k, v]) => (run.params[paramName(k)] ?? null) === v);
 }
 
-/** "lr=0.01, optimizer=adam", as the grouping labels groups. */
-export function groupLabel(group: GroupKey): string {
-  return Object.entries(group).map(([k, v]) => `${paramName(k)}=${v === null ? '∅' : String(v)}`).join(', ');
+/** "lr=0.01, optimizer=adam", as the grouping labels groups; '{}' for the empty key. */
+function labelOf(group: GroupKey): string {
+  const params = Object.keys(group);
+  return params.length === 0 ? '{}' : groupLabel(params, Object.values(group));
 }
 
 /** The runs of a selection and their values of the metric. */
@@ -43,10 +45,10 @@ export async function loadSide(ch: ClickHouseClient, project: string, side: Side
   const { runs: selected, values, sourceSql } = await loadSelection(ch, project, selectionOf(side), m);
   const runs = side.group ? selected.filter((r) => matchesGroup(r, side.group!)) : selected;
   if (runs.length === 0) {
-    throw badRequest(`side ${name} selects no runs${side.group ? ` in group ${groupLabel(side.group) || '{}'}` : ''}; check its runIds, filter, experiment, sweep${side.group ? ' and group' : ''}`);
+    throw badRequest(`side ${name} selects no runs${side.group ? ` in group ${labelOf(side.group)}` : ''}; check its runIds, filter, experiment, sweep${side.group ? ' and group' : ''}`);
   }
   return {
-    label: side.label ?? (side.group && Object.keys(side.group).length > 0 ? groupLabel(side.group) : name.toUpperCase()),
+    label: side.label ?? (side.group && Object.keys(side.group).length > 0 ? labelOf(side.group) : name.toUpperCase()),
     runs,
     values,
     segments: withSegments ? await segmentValues(ch, project, sourceSql, m) : undefined,

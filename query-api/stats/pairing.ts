@@ -2,7 +2,7 @@
 // segment (pairBy 'segment'). Keys found on one side only, observations without a key, and keys
 // a side holds several times (averaged into one value) are all reported, so the caller can say
 // exactly what was paired and what was left out.
-import { SEED_PARAMS } from '../groups/groups.ts';
+import { SEED_PARAMS } from '../groups/grouping.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 
 export type PairKind = 'seed' | 'segment';

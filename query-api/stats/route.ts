@@ -5,7 +5,8 @@
 // answer carries a plain sentence, and never NaN or Infinity (null plus a note instead).
 import type { App, AppDeps } from '../deps.ts';
 import { badRequest } from '../../common/http/errors.ts';
-import { groupingParams, groupRuns } from '../groups/groups.ts';
+import { groupingParams } from '../groups/groups.ts';
+import { groupRuns } from '../groups/grouping.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { parseMetricRef } from '../selection/selection.ts';
 import { chooseAuto, pairedFor } from './choose-test.ts';

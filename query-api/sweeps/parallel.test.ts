@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSweepField } from './fields.ts';
-import { groupRuns } from './grouping.ts';
+import { groupColumns } from '../groups/grouping.ts';
 import type { LoadedSweep } from './load.ts';
 import { defaultAxes, MAX_DEFAULT_CATEGORIES, parallelTable } from './parallel.ts';
 
@@ -57,7 +57,7 @@ describe('parallelTable', () => {
   });
 
   it('one row per group: shared params kept, mixed ones null, metrics averaged', () => {
-    const g = groupRuns(loaded.params, ['batch_size'], 4);
+    const g = groupColumns(loaded.params, ['batch_size'], 4);
     const t = parallelTable(loaded, [...fields, parseSweepField('layer10', 'axes')], g, {});
     expect(t).toMatchObject({ rowKind: 'group', ids: ['batch_size=32', 'batch_size=64'], sizes: [2, 2] });
     expect(t.values[0]).toEqual([32, 64]);

@@ -5,7 +5,7 @@
 // axis shows nothing. Asked for by name, they are drawn all the same.
 import { compareNatural, varyingParams, type ParamValue } from '../engines/sweep-analytics/index.ts';
 import type { SweepField } from './fields.ts';
-import { groupCommon, groupMean, type Grouping } from './grouping.ts';
+import { groupCommon, groupMean, type Grouping } from '../groups/grouping.ts';
 import { runColumn } from './columns.ts';
 import type { LoadedSweep } from './load.ts';
 import { chartAxes, type ChartAxis, type ChartAxisOptions, type ChartColumn } from './table.ts';

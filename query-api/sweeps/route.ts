@@ -25,7 +25,7 @@ import type { Selection } from '../selection/selection.ts';
 import { columnarJsonStream, type LongValue } from './columnar-json.ts';
 import { requireField, requireParam, requireRuns, runColumn } from './columns.ts';
 import { distinctMetrics, paramName, parseSweepField, parseTarget, type SweepField } from './fields.ts';
-import { allButSeed, groupRuns } from './grouping.ts';
+import { allButSeed, groupColumns } from '../groups/grouping.ts';
 import type { ImportancePool } from './importance-pool.ts';
 import { jsonSafe } from '../http/json-safe.ts';
 import { loadSweep, type LoadedSweep } from './load.ts';
@@ -125,7 +125,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
         } else {
           ({ fields, omitted } = defaultAxes(loaded, target, groupBy));
         }
-        const grouping = groupBy ? groupRuns(loaded.params, groupBy, loaded.runIds.length) : null;
+        const grouping = groupBy ? groupColumns(loaded.params, groupBy, loaded.runIds.length) : null;
         const table = parallelTable(loaded, fields, grouping, { scale: b.scale, maxLevels: b.maxLevels });
         const head = {
           rowKind: table.rowKind,

@@ -1,11 +1,22 @@
-// Grouping runs into rows for the parallel-coordinates view, column by column: each run gets a
-// group index (an Int32Array), each group a size, its key values and a label, and any column
-// can then be reduced per group — a param to its common value (null when the group's runs
-// disagree), a metric to its mean over the group's runs that have it. Groups come in a stable
-// order: by their key values in the category order of analytics (booleans, numbers, strings
-// naturally; a missing value last). No object per run is built.
+// The one grouping of runs by param values, used by groups, curves, the leaderboard and the
+// parallel-coordinates view. Column by column: each run gets a group index (an Int32Array),
+// each group a size, its key values and a label ("lr=0.01, optimizer=adam"; ∅ marks a missing
+// value), and any column can then be reduced per group — a param to its common value (null
+// when the group's runs disagree), a metric to its mean over the group's runs that have it.
+// Groups come in a stable order: by their key values in the category order of analytics
+// (booleans, numbers, strings naturally; a missing value last). No object per run is built;
+// groupRuns gives the same groups over run records, in the order their first runs come.
 import { compareCategories, type CategoryValue, type ParamValue } from '../engines/sweep-analytics/index.ts';
-import { SEED_PARAMS } from '../groups/groups.ts';
+import type { RunRecord } from '../../storage/runs.ts';
+
+/** Params that name a run's seed: replicates differ only in them (grouping "all-but-seed" leaves them out). */
+export const SEED_PARAMS = new Set(['seed', 'random_seed', 'rng_seed']);
+
+/** "lr=0.01, optimizer=adam" for the values of `by` (params.-prefixed names are shown bare); "all runs" without params. */
+export function groupLabel(by: readonly string[], values: readonly ParamValue[]): string {
+  if (by.length === 0) return 'all runs';
+  return by.map((p, k) => `${p.replace(/^params\./, '')}=${values[k] === null || values[k] === undefined ? '∅' : String(values[k])}`).join(', ');
+}
 
 export interface Grouping {
   by: string[];
@@ -30,7 +41,7 @@ function compareValues(a: ParamValue, b: ParamValue): number {
 }
 
 /** Groups the runs by the values of `by` (columns of equal length `n`). */
-export function groupRuns(columns: Readonly<Record<string, readonly ParamValue[]>>, by: readonly string[], n: number): Grouping {
+export function groupColumns(columns: Readonly<Record<string, readonly ParamValue[]>>, by: readonly string[], n: number): Grouping {
   // Code every value per param (1 and "1" stay apart: Map keys compare by SameValueZero).
   const codes = by.map((p) => {
     const values = columns[p]!;
@@ -76,9 +87,7 @@ export function groupRuns(columns: Readonly<Record<string, readonly ParamValue[]
   for (let i = 0; i < n; i++) groupOf[i] = rank[groupOf[i]!]!;
   const keys = Object.create(null) as Record<string, ParamValue[]>;
   for (const p of by) keys[p] = order.map((g) => columns[p]![first[g]!] ?? null);
-  const labels = order.map((g) =>
-    by.length === 0 ? 'all runs' : keyOf(g).map((v, k) => `${by[k]}=${v === null ? '∅' : String(v)}`).join(', '),
-  );
+  const labels = order.map((g) => groupLabel(by, keyOf(g)));
   return { by: [...by], groupOf, sizes: order.map((g) => counts[g]!), keys, labels };
 }
 
@@ -114,4 +123,29 @@ export function groupMean(values: readonly (number | null)[], g: Grouping): (num
     count[k] = count[k]! + 1;
   }
   return Array.from(sum, (s, k) => (count[k]! > 0 ? s / count[k]! : null));
+}
+
+export interface Group {
+  key: Record<string, ParamValue>;
+  label: string;
+  runs: RunRecord[];
+}
+
+/** The runs grouped by `params` (groupColumns over their params), in the order each group's first run comes. */
+export function groupRuns(runs: RunRecord[], params: string[]): Group[] {
+  const columns = Object.create(null) as Record<string, ParamValue[]>;
+  for (const p of params) columns[p] = runs.map((r) => r.params[p] ?? null);
+  const grouping = groupColumns(columns, params, runs.length);
+  const groups: Group[] = grouping.labels.map((label, g) => {
+    const key = Object.create(null) as Record<string, ParamValue>;
+    for (const p of params) key[p] = grouping.keys[p]![g]!;
+    return { key, label, runs: [] };
+  });
+  const order: Group[] = [];
+  runs.forEach((run, i) => {
+    const g = groups[grouping.groupOf[i]!]!;
+    if (g.runs.length === 0) order.push(g);
+    g.runs.push(run);
+  });
+  return order;
 }

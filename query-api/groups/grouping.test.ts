@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParamValue } from '../engines/sweep-analytics/index.ts';
-import { allButSeed, groupCommon, groupMean, groupRuns } from './grouping.ts';
+import { allButSeed, groupCommon, groupMean, groupColumns } from './grouping.ts';
 
 const columns: Record<string, ParamValue[]> = {
   batch_size: [64, 32, 64, 32, 64, null, 64],
@@ -10,9 +10,9 @@ const columns: Record<string, ParamValue[]> = {
 };
 const n = 7;
 
-describe('groupRuns', () => {
+describe('groupColumns', () => {
   it('groups by the key values, in the stable category order, missing values last', () => {
-    const g = groupRuns(columns, ['batch_size', 'optimizer'], n);
+    const g = groupColumns(columns, ['batch_size', 'optimizer'], n);
     // 32 < 64 < missing; "Adam" and "adam" differ, case-folded natural order puts "Adam" first
     expect(g.labels).toEqual(['batch_size=32, optimizer=adam', 'batch_size=64, optimizer=Adam', 'batch_size=64, optimizer=sgd', 'batch_size=∅, optimizer=adam']);
     expect(g.sizes).toEqual([2, 1, 3, 1]);
@@ -21,11 +21,11 @@ describe('groupRuns', () => {
   });
 
   it('keeps 1 and "1" apart, and groups everything into one row with no params', () => {
-    const g = groupRuns({ v: [1, '1', 1, true] }, ['v'], 4);
+    const g = groupColumns({ v: [1, '1', 1, true] }, ['v'], 4);
     expect(g.labels).toEqual(['v=true', 'v=1', 'v=1']);
     expect(g.sizes).toEqual([1, 2, 1]);
     expect(g.keys.v).toEqual([true, 1, '1']);
-    const all = groupRuns(columns, [], n);
+    const all = groupColumns(columns, [], n);
     expect(all).toMatchObject({ labels: ['all runs'], sizes: [7] });
   });
 
@@ -35,7 +35,7 @@ describe('groupRuns', () => {
 });
 
 describe('reducing columns per group', () => {
-  const g = groupRuns(columns, ['batch_size', 'optimizer'], n);
+  const g = groupColumns(columns, ['batch_size', 'optimizer'], n);
 
   it('keeps a param only where the whole group shares it', () => {
     // lr per group: {0.2, 0.2} → 0.2; {0.3} → 0.3; {0.1, 0.1, 0.4} → mixed; {0.5} → 0.5
