@@ -6,10 +6,10 @@ import type { App, AppDeps } from '../deps.ts';
 import { namesFor } from '../selection/project-names.ts';
 import { compareRuns } from './compare.ts';
 import { findConfounds, studiedFields } from './confounds.ts';
-import { badRequest, notFound } from '../../common/http/errors.ts';
+import { badRequest } from '../../common/http/errors.ts';
 import { unknownSeries } from '../filter/names.ts';
 import { projectOf } from '../../common/http/auth.ts';
-import { refuseLongIdList } from '../selection/selection.ts';
+import { refuseLongIdList, requireRuns } from '../selection/selection.ts';
 import { RUN_SOURCE_ID_COPIES, runSourceSql } from '../../storage/runs.ts';
 import { getArtifacts } from '../../storage/artifacts.ts';
 import { getRuns } from '../../storage/runs.ts';
@@ -89,11 +89,8 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
         if (why) throw badRequest(`metrics: ${why}`);
       }
       const found = await getRuns(deps.clickhouse, project, runIds);
+      requireRuns(runIds, found.map((r) => r.id), false);
       const byId = new Map(found.map((r) => [r.id, r]));
-      const missing = runIds.filter((id) => !byId.has(id));
-      if (missing.length > 0) {
-        throw notFound(`run(s) not found in project "${project}": ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}`);
-      }
       const runs = runIds.map((id) => byId.get(id)!);
       const [summaries, artifacts] = await Promise.all([
         getSummaries(deps.clickhouse, project, runIds, metrics),

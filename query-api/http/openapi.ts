@@ -6,7 +6,7 @@
 //   tuples (items as an array), const. toOpenApi30 rewrites them in a copy of the document,
 //   never in the route schemas, so validation stays as it is.
 // - Responses that fastify, Node or a plugin give on any route (400, 401, 403, 413, 414, 415,
-//   422, 431, 503) are added to every operation they can come from (sharedResponses).
+//   404, 422, 431, 503) are added to every operation they can come from (sharedResponses).
 // - route.config.docs holds documentation-only facts: a request body the handler validates
 //   itself (the ingest gateway: reasons per event, Avro bytes) and other media types of a
 //   success response (GET /v1/runs streams CSV and NDJSON), which must stay out of fastify's
@@ -58,6 +58,7 @@ const RESPONSES = {
     'www-authenticate': { type: 'string', description: 'Bearer challenge (RFC 6750)' },
   }),
   403: error("The token lacks the operation's scope, or the request names another project than the token's"),
+  404: error("A run the request names does not exist in the token's project (or, with a filter, does not match it): the same rule on every route"),
   413: error('The request body is larger than 4 MiB'),
   414: error(`A path parameter is longer than ${MAX_PARAM_LENGTH.toLocaleString('en-US')} characters (percent-encoded)`),
   415: error('Content-Type is not one this operation takes'),
@@ -77,6 +78,7 @@ function sharedResponses(route: { url: string; config?: { scope?: string } }, sc
   if (!PUBLIC_ROUTES.has(route.url)) {
     Object.assign(out, { 401: RESPONSES[401], 403: RESPONSES[403], 503: RESPONSES[503] });
     if (route.config?.scope === 'read') out[422] = RESPONSES[422];
+    if (route.config?.scope === 'read' && (hasBody || route.url.includes(':'))) out[404] = RESPONSES[404];
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { quoteStringList } from '../../storage/sql-quote.ts';
 import { namesFor } from './project-names.ts';
-import { badRequest } from '../../common/http/errors.ts';
+import { badRequest, notFound } from '../../common/http/errors.ts';
 import type { Aggregate } from '../../storage/run-filter/ast.ts';
 import { compileFilter } from '../filter/compile.ts';
 import { fieldsIn, parseField } from '../filter/fields.ts';
@@ -66,16 +66,26 @@ export async function selectionSql(ch: ClickHouseClient, project: string, sel: S
   return source;
 }
 
+/**
+ * The one rule for run ids a request names that do not exist — not in the token's project (runs
+ * of other projects do not exist for it), or, with a filter, not among the runs it matches: a
+ * 404 naming up to 10 of them, on every route (GET /v1/runs/:id, compare, groups, curves,
+ * statistics, sweeps).
+ */
+export function requireRuns(requested: readonly string[], found: Iterable<string>, filtered: boolean): void {
+  const have = new Set(found);
+  const missing = requested.filter((id) => !have.has(id));
+  if (missing.length === 0) return;
+  const listed = `${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`;
+  throw notFound(`run(s) not found in this project${filtered ? ' or not matching the filter' : ''}: ${listed}`);
+}
+
 /** Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit). */
 export async function selectRuns(ch: ClickHouseClient, project: string, sel: Selection, max: number): Promise<RunRecord[]> {
   const source = await selectionSql(ch, project, sel);
   const records = await loadSelectedRuns(ch, source, max + 1);
   if (records.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
-  if (sel.runIds) {
-    const found = new Set(records.map((r) => r.id));
-    const missing = sel.runIds.filter((id) => !found.has(id));
-    if (missing.length > 0) throw badRequest(`run(s) not found in this project${sel.filter ? ' or not matching the filter' : ''}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
-  }
+  if (sel.runIds) requireRuns(sel.runIds, records.map((r) => r.id), sel.filter !== undefined && sel.filter.trim() !== '');
   return records;
 }
 

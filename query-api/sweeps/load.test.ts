@@ -38,9 +38,9 @@ describe('loadSweep', () => {
     expect(queries.some((q) => q.includes("sweep_id = 's1'"))).toBe(true);
   });
 
-  it('refuses unknown run ids, too many runs and runIds lists too long for ClickHouse with a 400', async () => {
+  it('refuses unknown run ids with a 404, too many runs and runIds lists too long for ClickHouse with a 400', async () => {
     const { ch } = fakeClickHouse(answers);
-    await expect(loadSweep(ch, 'p', { runIds: ['run-a', 'nope'] })).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/not found in this project: nope/) });
+    await expect(loadSweep(ch, 'p', { runIds: ['run-a', 'nope'] })).rejects.toMatchObject({ statusCode: 404, message: expect.stringMatching(/not found in this project: nope/) });
     await expect(loadSweep(ch, 'p', {}, { maxRuns: 2 })).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/more than 2 runs/) });
     const many = Array.from({ length: Math.ceil(MAX_SELECTION_SQL / 20) }, (_, i) => `a-long-run-id-${i}`);
     const err = await loadSweep(ch, 'p', { runIds: many }).catch((e: unknown) => e);

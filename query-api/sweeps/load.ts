@@ -1,9 +1,9 @@
 // Loads a sweep request's selection as columns (storage/sweep-columns.ts) and answers what the
-// request got wrong with a 400: more runs than a request may analyse, run ids not found.
+// request got wrong: more runs than a request may analyse (400), run ids not found (404).
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadSweepColumns, type SweepColumns } from '../../storage/sweep-columns.ts';
 import { badRequest } from '../../common/http/errors.ts';
-import { selectionSql, type MetricRef, type Selection } from '../selection/selection.ts';
+import { requireRuns, selectionSql, type MetricRef, type Selection } from '../selection/selection.ts';
 
 /** Most runs one sweep request may analyse. */
 export const MAX_SWEEP_RUNS = 200_000;
@@ -26,12 +26,6 @@ export async function loadSweep(ch: ClickHouseClient, project: string, sel: Sele
   const source = await selectionSql(ch, project, sel); // a 400 when a runIds list is too long for ClickHouse
   const loaded = await loadSweepColumns(ch, project, source, { limit: maxRuns + 1, metrics: options.metrics ?? [], skipParams: options.skipParams });
   if (loaded.runIds.length > maxRuns) throw badRequest(`the selection holds more than ${maxRuns.toLocaleString('en-US')} runs; narrow the filter`);
-  if (sel.runIds) {
-    const found = new Set(loaded.runIds);
-    const missing = sel.runIds.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      throw badRequest(`run(s) not found in this project${sel.filter ? ' or not matching the filter' : ''}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
-    }
-  }
+  if (sel.runIds) requireRuns(sel.runIds, loaded.runIds, sel.filter !== undefined && sel.filter.trim() !== '');
   return loaded;
 }

@@ -231,7 +231,7 @@ describe('POST /v1/sweeps/parallel', () => {
     const theirs = await post('parallel', { selection: { sweep: 'planted' }, axes: ['lr'] }, otherToken);
     expect(theirs.body).toMatchObject({ rows: 1, ids: ['o-1'] });
     const crossed = await post('parallel', { selection: { runIds: ['o-1'] } });
-    expect(crossed.status).toBe(400);
+    expect(crossed.status).toBe(404);
     expect(crossed.body.error).toMatch(/not found in this project: o-1/);
   });
 });
