@@ -80,13 +80,16 @@ export function requireRuns(requested: readonly string[], found: Iterable<string
   throw notFound(`run(s) not found in this project${filtered ? ' or not matching the filter' : ''}: ${listed}`);
 }
 
-/** Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit). */
-export async function selectRuns(ch: ClickHouseClient, project: string, sel: Selection, max: number): Promise<RunRecord[]> {
-  const source = await selectionSql(ch, project, sel);
-  const records = await loadSelectedRuns(ch, source, max + 1);
-  if (records.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
-  if (sel.runIds) requireRuns(sel.runIds, records.map((r) => r.id), sel.filter !== undefined && sel.filter.trim() !== '');
-  return records;
+/**
+ * Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit),
+ * and the selection's SQL for the queries that follow (its filter compiled once per request).
+ */
+export async function selectRuns(ch: ClickHouseClient, project: string, sel: Selection, max: number): Promise<{ runs: RunRecord[]; sourceSql: string }> {
+  const sourceSql = await selectionSql(ch, project, sel);
+  const runs = await loadSelectedRuns(ch, sourceSql, max + 1);
+  if (runs.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
+  if (sel.runIds) requireRuns(sel.runIds, runs.map((r) => r.id), sel.filter !== undefined && sel.filter.trim() !== '');
+  return { runs, sourceSql };
 }
 
 export interface MetricRef {

@@ -5,7 +5,7 @@
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import { metricValues, segmentValues } from '../../storage/summaries.ts';
-import { selectionSql, selectRuns, type MetricRef, type Selection } from '../selection/selection.ts';
+import { selectRuns, type MetricRef, type Selection } from '../selection/selection.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 import type { SideData } from './compare-sides.ts';
 import { groupLabel } from '../groups/grouping.ts';
@@ -36,8 +36,7 @@ function labelOf(group: GroupKey): string {
 
 /** The runs of a selection and their values of the metric. */
 export async function loadSelection(ch: ClickHouseClient, project: string, sel: Selection, m: MetricRef): Promise<{ runs: RunRecord[]; values: Map<string, number>; sourceSql: string }> {
-  const runs = await selectRuns(ch, project, sel, MAX_SIDE_RUNS);
-  const sourceSql = await selectionSql(ch, project, sel);
+  const { runs, sourceSql } = await selectRuns(ch, project, sel, MAX_SIDE_RUNS);
   return { runs, values: await metricValues(ch, project, sourceSql, m), sourceSql };
 }
 
