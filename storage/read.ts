@@ -20,3 +20,9 @@ export function zip<V>(keys: unknown, values: unknown): Record<string, V> {
 export const orNull = (s: unknown): string | null => (s === '' || s === undefined || s === null ? null : String(s));
 /** Epoch milliseconds (a UInt64, maybe a string) as an ISO date. */
 export const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
+
+/** The server's version string, e.g. "18.16.1". */
+export async function serverVersion(ch: ClickHouseClient): Promise<string | undefined> {
+  const [row] = await rows<{ v: string }>(ch, 'SELECT version() AS v');
+  return row?.v;
+}

@@ -31,15 +31,12 @@ export type SummaryAggregate = keyof typeof SUMMARY_AGGREGATES;
 
 // Output aliases carry an s_ prefix: in ClickHouse an alias that equals a column name would
 // shadow the column inside the other aggregates ("aggregate inside another aggregate").
-const SUMMARY_COLUMNS = `
-    sum(point_count) AS s_count,
-    sum(value_sum) / sum(point_count) AS s_mean,
-    min(value_min) AS s_min,
-    max(value_max) AS s_max,
-    argMin(step_of_min, value_min) AS s_step_of_min,
-    argMax(step_of_max, value_max) AS s_step_of_max,
-    argMax(last_value, (last_step, last_wall_time_ms)) AS s_last,
-    max(last_step) AS s_last_step`;
+const SUMMARY_COLUMNS = [
+  ...Object.entries(SUMMARY_AGGREGATES).map(([aggregate, sql]) => `${sql} AS s_${aggregate}`),
+  'argMin(step_of_min, value_min) AS s_step_of_min',
+  'argMax(step_of_max, value_max) AS s_step_of_max',
+  'max(last_step) AS s_last_step',
+].join(',\n    ');
 
 /** Summaries per run × key × segment for a set of runs (reads metric_chunks by run prefix). */
 export function summariesForRunsSql(project: string, runIds: string[], keys?: string[]): string {

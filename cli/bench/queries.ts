@@ -22,6 +22,7 @@ import { createToken } from '../../storage/api-tokens.ts';
 import { stack } from '../stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../storage/migrate.ts';
+import { serverVersion } from '../../storage/read.ts';
 import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
 import { type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
@@ -260,9 +261,9 @@ export async function benchQueries(base: Config, o: QueryBenchOptions = {}): Pro
   await migrate(admin, config.clickhouseDatabase);
   const writer = createClickHouse(config, { requestTimeoutMs: 600_000 });
   const results: MeasurementResult[] = [];
-  const [version] = await (await admin.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{ v: string }>();
+  const version = await serverVersion(admin);
   console.log(`
-runlens query benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ClickHouse ${version?.v ?? '?'}
+runlens query benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ClickHouse ${version ?? '?'}
   data: ${METRICS.length} metrics × ${CHUNKS_PER_METRIC} chunks × ${POINTS_PER_CHUNK} points per run; params lr, batch_size, dropout, optimizer, seed, warmup
   each line: median of the timed requests after a warm-up, response size, peak RSS of the API process during the measurement`);
   try {
