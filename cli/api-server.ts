@@ -4,6 +4,7 @@
 import { createClickHouse, queryLimitSettings } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
+import type { ShutdownStep } from '../common/shutdown.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { gatewayRoutes } from '../ingest/gateway/routes.ts';
 import { KafkaEventSink, type EventSink } from '../ingest/gateway/sink.ts';
@@ -18,7 +19,12 @@ export function ingestGateway(sink: EventSink): FastifyPluginAsync {
   };
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<{ app: App; url: string; close: () => Promise<void> }> {
+/**
+ * Listens, and hands back the steps that stop the server, in order: the HTTP server first (no
+ * new requests; those in flight finish, ingest requests included), then the gateway's producer
+ * (what was accepted is flushed to Kafka), then ClickHouse, which the requests used.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<{ app: App; url: string; shutdownSteps: ShutdownStep[] }> {
   // Every API query runs under the configured limits; exceeding one is a 422 naming it.
   const clickhouse = createClickHouse(config, { settings: queryLimitSettings(config.queryLimits) });
   const ingest = new KafkaEventSink(config, logger.child({ component: 'ingest-gateway' }));
@@ -28,10 +34,10 @@ export async function startServer(config: Config, logger: Logger): Promise<{ app
   return {
     app,
     url,
-    close: async () => {
-      await app.close();
-      await ingest.close();
-      await clickhouse.close();
-    },
+    shutdownSteps: [
+      { name: 'close the HTTP server after the requests in flight', run: () => app.close() },
+      { name: 'flush and disconnect the ingest gateway producer', run: () => ingest.close() },
+      { name: 'close ClickHouse', run: () => clickhouse.close() },
+    ],
   };
 }

@@ -1,24 +1,12 @@
 // Long-running services behind `runlens processor` and `runlens api`: start, then stop in
-// order on SIGINT/SIGTERM (the processor finishes and commits its batch in flight first).
+// order on SIGINT/SIGTERM through common/shutdown.ts (the processor finishes and commits its
+// batch in flight first; the API closes its HTTP server, then the gateway's producer, then
+// ClickHouse).
 import type { Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
+import { shutdownOnSignals } from '../common/shutdown.ts';
 import { runProcessorService } from '../processors/service.ts';
 import { startServer } from './api-server.ts';
-
-function onShutdown(stop: () => Promise<void>, log: (msg: string) => void): void {
-  let stopping = false;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (stopping) return;
-      stopping = true;
-      log(`${sig}: shutting down`);
-      stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
-}
 
 export function runProcessor(config: Config): Promise<void> {
   return runProcessorService(config);
@@ -27,6 +15,6 @@ export function runProcessor(config: Config): Promise<void> {
 export async function runApi(config: Config): Promise<string> {
   const logger = createLogger('query-api', config.logLevel);
   const server = await startServer(config, logger);
-  onShutdown(server.close, (m) => logger.info(m));
+  shutdownOnSignals(server.shutdownSteps, logger);
   return server.url;
 }

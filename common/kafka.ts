@@ -1,5 +1,6 @@
-// kafkajs client factory and topic set-up shared by the SDK, processors and tools.
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+// kafkajs client factory, the one producer set-up and the topic set-up shared by the SDK, the
+// ingest gateway, the processors and tools.
+import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { Topics } from './config.ts';
 
@@ -19,6 +20,31 @@ export function createKafka(brokers: string[], clientId: string, logger?: Logger
       else if (entry.level === logLevel.WARN) logger.warn(fields, message);
     },
   });
+}
+
+/**
+ * The producer every runlens component writes with (the SDK, the ingest gateway, the
+ * processor's dead letters), so they cannot drift apart:
+ * - idempotent: a send kafkajs retries after a lost response is not written twice; the broker
+ *   drops the copy by producer id and sequence number. kafkajs refuses an idempotent send
+ *   without acks=-1 (all in-sync replicas), so every send() passes `acks: -1` explicitly (see
+ *   ingest/sdk/sender.ts and processors/dead-letter.ts); acks is a per-send setting in kafkajs,
+ *   not a producer one.
+ * - maxInFlightRequests 1: one unacknowledged request per broker connection, the setting the
+ *   idempotent producer is documented with (KIP-98, kafkajs' docs): sequence numbers advance
+ *   per request on the client, and a retried request must not overtake a later one. kafkajs
+ *   2.x does not enforce it (it also serialises idempotent produce requests per broker itself).
+ * - the default (murmur2, Java-compatible) partitioner: every event is keyed by its run id, so
+ *   a run's events land in one partition and are consumed in the order they were sent. Naming
+ *   it also silences kafkajs' warning about the v2 default partitioner change.
+ * - no automatic topic creation: the topics are created by ensureTopics with their partition
+ *   count and size limits; a missing topic is an error, not one created with broker defaults.
+ * Retries are createKafka's (8, capped backoff), not the unlimited ones kafkajs defaults to for
+ * an idempotent producer: a send that cannot get through fails and is reported to its caller.
+ * kafkajs warns about that once per producer ("Limiting retries ... may invalidate EoS").
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 }
 
 export const DEFAULT_EVENT_PARTITIONS = 6;

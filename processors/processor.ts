@@ -7,10 +7,10 @@
 // collapses; and on assignment the processor reads the stored high-water mark per partition
 // and skips what is marked stored, so a crash between insert and commit re-inserts at most
 // about a second of messages per partition (marks are throttled; see handleBatch).
-import { Partitioners, type Kafka, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { Kafka, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import { classifyStorageError, createClickHouse, StorageRejectedError, type ClickHouseClient } from '../common/clickhouse.ts';
 import { topicsFor, type Config } from '../common/config.ts';
-import { createKafka, ensureTopics } from '../common/kafka.ts';
+import { createIdempotentProducer, createKafka, ensureTopics } from '../common/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { sendDeadLetters } from './dead-letter.ts';
@@ -87,7 +87,7 @@ export class Processor {
     } finally {
       await admin.disconnect();
     }
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createIdempotentProducer(this.kafka);
     await this.producer.connect();
     await this.startConsumer();
   }

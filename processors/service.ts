@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import { runShutdown } from '../common/shutdown.ts';
+import { shutdownOnSignals } from '../common/shutdown.ts';
 import { loadCatalogue } from '../schemas/catalogue.ts';
 import { Processor } from './processor.ts';
 
@@ -32,36 +32,18 @@ export async function runProcessorService(config: Config): Promise<void> {
   // Installed before start: a SIGTERM while the consumer is still joining waits for the start
   // to finish (or fail) and then stops in order, instead of killing the process outright.
   let started: Promise<unknown> = Promise.resolve();
-  let stopping = false;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (stopping) {
-        logger.warn({ signal: sig }, 'second signal: exiting without waiting');
-        process.exit(1);
-      }
-      stopping = true;
-      logger.info({ signal: sig }, 'shutting down');
-      void started
-        .catch(() => undefined)
-        .then(() =>
-          runShutdown(
-            [
-              { name: 'stop consuming after the batch in flight is stored and committed', run: () => processor.stop() },
-              { name: 'close metrics endpoint', run: () => new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r())) },
-            ],
-            logger,
-          ),
-        )
-        .then((code) => {
-          logger.info(processor.stats, 'processor stopped');
-          process.exit(code);
-        });
-    });
-  }
+  const shutdown = shutdownOnSignals(
+    [
+      { name: 'stop consuming after the batch in flight is stored and committed', run: () => processor.stop() },
+      { name: 'close metrics endpoint', run: () => new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r())) },
+    ],
+    logger,
+    { starting: () => started, stopped: () => logger.info(processor.stats, 'processor stopped') },
+  );
 
   started = processor.start();
   await started;
-  if (stopping) return;
+  if (shutdown.requested) return;
   try {
     metricsServer = await serveMetrics(processor, config.processorMetricsPort);
     const address = metricsServer.address();

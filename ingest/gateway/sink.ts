@@ -2,9 +2,9 @@
 // producer with acks=-1, keyed by run id. send() resolves only once Kafka acknowledged every
 // message. The producer connects in the background at start-up so the query API never waits
 // for Kafka; until it is connected, sends try to connect and fail with SinkUnavailableError.
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { topicsFor, type Config } from '../../common/config.ts';
-import { createKafka, ensureTopics } from '../../common/kafka.ts';
+import { createIdempotentProducer, createKafka, ensureTopics } from '../../common/kafka.ts';
 import type { Logger } from '../../common/logger.ts';
 import { Sender } from '../sdk/sender.ts';
 
@@ -34,7 +34,7 @@ export class KafkaEventSink implements EventSink {
     private readonly logger: Logger,
   ) {
     const kafka = createKafka(config.kafkaBrokers, 'runlens-ingest-gateway', logger);
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = createIdempotentProducer(kafka);
     this.sender = new Sender(this.producer, topicsFor(config).events, { maxRequestBytes: 4 * 1024 * 1024, maxQueuedBytes: 64 * 1024 * 1024 });
   }
 

@@ -5,8 +5,8 @@
 // throws it, and onError (if given) hears it at once.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Partitioners, type Producer } from 'kafkajs';
-import { createKafka, ensureTopics } from '../../common/kafka.ts';
+import type { Producer } from 'kafkajs';
+import { createIdempotentProducer, createKafka, ensureTopics } from '../../common/kafka.ts';
 import { topicsFor } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { loadCatalogue, type SchemaCatalogue } from '../../schemas/catalogue.ts';
@@ -97,7 +97,7 @@ export class RunlensClient {
         await admin.disconnect();
       }
     }
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const producer = createIdempotentProducer(kafka);
     await producer.connect();
     return RunlensClient.fromProducer(producer, opts);
   }
