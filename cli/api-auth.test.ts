@@ -6,25 +6,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import type { Principal } from '../common/tokens/verifier.ts';
+import { as, verifier } from '../common/http/test-principals.ts';
 import { buildApp } from '../query-api/app.ts';
 import { type App } from '../query-api/deps.ts';
 import { ingestGateway } from './api-server.ts';
 import { authPlugin, projectOf, PUBLIC_ROUTES } from '../common/http/auth.ts';
 
-const principals: Record<string, Principal> = {
-  reader: { tokenId: 'r', project: 'a', scopes: ['read'] },
-  ingester: { tokenId: 'i', project: 'a', scopes: ['ingest'] },
-  admin: { tokenId: 'x', project: 'a', scopes: ['admin'] },
-  nothing: { tokenId: 'n', project: 'a', scopes: [] },
-};
-const verifier = {
-  verify: async (token: string) => {
-    if (token === 'boom') throw new Error('ClickHouse down');
-    return principals[token] ?? null;
-  },
-};
-const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('the real app', () => {
   let app: App;

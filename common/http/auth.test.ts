@@ -3,22 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLogger } from '../logger.ts';
-import type { Principal } from '../tokens/verifier.ts';
+import { as, principals, verifier } from './test-principals.ts';
 import { authPlugin, projectOf, PUBLIC_ROUTES } from './auth.ts';
 
-const principals: Record<string, Principal> = {
-  reader: { tokenId: 'r', project: 'a', scopes: ['read'] },
-  ingester: { tokenId: 'i', project: 'a', scopes: ['ingest'] },
-  admin: { tokenId: 'x', project: 'a', scopes: ['admin'] },
-  nothing: { tokenId: 'n', project: 'a', scopes: [] },
-};
-const verifier = {
-  verify: async (token: string) => {
-    if (token === 'boom') throw new Error('ClickHouse down');
-    return principals[token] ?? null;
-  },
-};
-const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('auth plugin', () => {
   let app: FastifyInstance;

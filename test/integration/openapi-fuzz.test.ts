@@ -7,16 +7,15 @@
 // schemathesis lives in a project-local virtualenv, .runlens/venv-schemathesis, created on the
 // first run (python3 -m venv + pip install, some seconds with PyPI at hand) and reused after.
 // RUNLENS_PYTHON names another python3. Reproduce a failure by hand with the command printed.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../query-api/deps.ts';
 import type { Processor } from '../../processors/processor.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
+import { ensureVirtualenv, MINUTE, REPO, runCommand } from '../helpers/python.ts';
 
 /** The schemathesis release the API is checked with (4.x: `st run` with --checks, --max-examples, --seed). */
 const SCHEMATHESIS_VERSION = '4.32.5';
@@ -33,62 +32,9 @@ const CHECKS = [
   'allow_header_conformance',
 ];
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const VENV = join(ROOT, '.runlens', 'venv-schemathesis');
-const ST = join(VENV, 'bin', 'st');
 /** Steers generated names toward the seeded ones (see the file). */
-const HOOKS = join(ROOT, 'test', 'integration', 'openapi-fuzz-hooks.py');
-const SYSTEM_PYTHON = process.env.RUNLENS_PYTHON ?? 'python3';
-const MINUTE = 60_000;
+const HOOKS = join(REPO, 'test', 'integration', 'openapi-fuzz-hooks.py');
 const PROJECT = 'fuzz';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to completion; never throws on a non-zero exit (the caller reads `code`). */
-function run(cmd: string, args: string[], timeoutMs: number, cwd = ROOT, env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((done) => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', NO_COLOR: '1', ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 127) : 0;
-      done({ code, stdout: String(stdout), stderr: String(stderr) + (err && code === 127 ? `\n${err.message}` : '') });
-    });
-  });
-}
-
-async function installedVersion(): Promise<string | null> {
-  if (!existsSync(ST)) return null;
-  const r = await run(ST, ['--version'], MINUTE);
-  return r.code === 0 ? (/version (\S+)/.exec(r.stdout)?.[1] ?? null) : null;
-}
-
-async function install(): Promise<void> {
-  if (!existsSync(join(VENV, 'bin', 'python'))) {
-    mkdirSync(dirname(VENV), { recursive: true });
-    const venv = await run(SYSTEM_PYTHON, ['-m', 'venv', VENV], 5 * MINUTE);
-    if (venv.code !== 0) throw new Error(`${SYSTEM_PYTHON} -m venv ${VENV} failed (on Debian: apt-get install python3-venv; or set RUNLENS_PYTHON):\n${venv.stdout}${venv.stderr}`);
-  }
-  const pip = await run(join(VENV, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`], 10 * MINUTE);
-  if (pip.code !== 0) throw new Error(`pip install schemathesis==${SCHEMATHESIS_VERSION} into ${VENV} failed:\n${pip.stdout}${pip.stderr}`);
-}
-
-/** The virtualenv's `st` at the pinned version, creating or repairing the virtualenv if needed. */
-async function ensureSchemathesis(): Promise<string> {
-  if ((await installedVersion()) === SCHEMATHESIS_VERSION) return ST;
-  try {
-    await install();
-  } catch (first) {
-    // A half-created virtualenv (interrupted first run) cannot always be repaired in place.
-    if (!existsSync(VENV)) throw first;
-    rmSync(VENV, { recursive: true, force: true });
-    await install();
-  }
-  const got = await installedVersion();
-  if (got !== SCHEMATHESIS_VERSION) throw new Error(`${VENV} has schemathesis ${got ?? '(not runnable)'} after installing ${SCHEMATHESIS_VERSION}`);
-  return ST;
-}
 
 let st: string;
 let ns: Namespace;
@@ -121,7 +67,7 @@ async function seed(): Promise<void> {
 }
 
 beforeAll(async () => {
-  [st, ns] = await Promise.all([ensureSchemathesis(), freshNamespace('openapi_fuzz')]);
+  [st, ns] = await Promise.all([ensureVirtualenv('schemathesis', [`schemathesis==${SCHEMATHESIS_VERSION}`]).then((v) => v.bin('st')), freshNamespace('openapi_fuzz')]);
   processor = await startProcessor(ns);
   await seed();
   // Nothing more to process: events the fuzzer ingests stay on the topic.
@@ -157,7 +103,7 @@ describe('the live API against its OpenAPI document (schemathesis)', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'runlens-schemathesis-'));
     const started = Date.now();
     try {
-      const r = await run(st, args, 8 * MINUTE, cwd, { SCHEMATHESIS_HOOKS: HOOKS });
+      const r = await runCommand(st, args, 8 * MINUTE, { cwd, env: { SCHEMATHESIS_HOOKS: HOOKS } });
       // Generated values make some lines (curl commands) enormous: cut each one.
       const lines = r.stdout.split('\n').map((l) => (l.length > 400 ? `${l.slice(0, 400)} …` : l));
       const from = (marker: string) => lines.slice(Math.max(0, lines.findIndex((l) => l.includes(marker)))).join('\n');
@@ -165,7 +111,7 @@ describe('the live API against its OpenAPI document (schemathesis)', () => {
       if (r.code !== 0) {
         const shown = args.map((a) => (a.startsWith('Authorization:') ? "'Authorization: Bearer <token>'" : a)).join(' ');
         throw new Error(
-          `schemathesis found failures (exit ${r.code}); against a server like this one, reproduce with:\n  SCHEMATHESIS_HOOKS=${HOOKS} ${ST} ${shown}\n\n` +
+          `schemathesis found failures (exit ${r.code}); against a server like this one, reproduce with:\n  SCHEMATHESIS_HOOKS=${HOOKS} ${st} ${shown}\n\n` +
             `${from('=== FAILURES').slice(0, 30_000)}\n${r.stderr.slice(-5_000)}`,
         );
       }
