@@ -42,7 +42,9 @@ describe('loadCurves', () => {
     expect(bucketWidth).toBe(1000);
     expect(curves).toEqual([{ runId: 'a', x: [-1000, 2000], mean: [1.5, 4], min: [1, 4], max: [2, 4], count: [2, 1] }]);
     expect(queries[1]).toContain('(toInt64(x) - start_ms) - (-1000)');
-    expect(queries[0]).toContain('if(started_at_ms > 0, toInt64(started_at_ms), toInt64(first_ms))');
+    // A run's start: its RunStarted's, else (none, or an orphaned run) its first point's wall time.
+    expect(queries[0]).toContain("SELECT run_id, toInt64(started_at_ms) AS start_ms FROM runs FINAL WHERE project = 'p' AND started_at_ms > 0");
+    expect(queries[0]).toMatch(/toInt64\(min\(arrayReduce\('min', point_wall_times_ms\)\)\) AS start_ms FROM metric_chunks FINAL\s+WHERE project = 'p' AND key = 'loss' AND segment = '' AND run_id NOT IN/);
   });
 
   it('returns no curves when the selection has no points', async () => {

@@ -31,22 +31,20 @@ export interface CurveQuery {
 
 /**
  * Each run's start (start_ms) for relative time: RunStarted's started_at_ms, or — for a run
- * without one (0: the schema refuses only negatives) — the earliest wall time of the series
- * being plotted. Over the project's runs rather than the selection: the selection SQL may be
- * ~200 KB and ClickHouse takes 256 KiB per query, so it must appear once per query; the other
- * side of the join already keeps only selected runs. The fallback reads chunks only of runs
- * without a start.
+ * without one (0: the schema refuses only negatives; or an orphaned run, whose RunStarted never
+ * came) — the earliest wall time of the series being plotted. Over the project's runs rather than
+ * the selection: the selection SQL may be ~200 KB and ClickHouse takes 256 KiB per query, so it
+ * must appear once per query; the other side of the join already keeps only selected runs. The
+ * fallback reads chunks only of runs without a start.
  */
 function runStartsSql(q: CurveQuery): string {
   const p = quoteString(q.project);
-  return `SELECT run_id, if(started_at_ms > 0, toInt64(started_at_ms), toInt64(first_ms)) AS start_ms
-    FROM (SELECT run_id, started_at_ms FROM runs FINAL WHERE project = ${p}) AS started
-    ANY LEFT JOIN (
-      SELECT run_id, min(arrayReduce('min', point_wall_times_ms)) AS first_ms FROM metric_chunks FINAL
-      WHERE project = ${p} AND key = ${quoteString(q.key)} AND segment = ${quoteString(q.segment)}
-        AND run_id IN (SELECT run_id FROM runs FINAL WHERE project = ${p} AND started_at_ms = 0)
-      GROUP BY run_id
-    ) AS firsts USING run_id`;
+  const withStart = `SELECT run_id FROM runs FINAL WHERE project = ${p} AND started_at_ms > 0`;
+  return `SELECT run_id, toInt64(started_at_ms) AS start_ms FROM runs FINAL WHERE project = ${p} AND started_at_ms > 0
+    UNION ALL
+    SELECT run_id, toInt64(min(arrayReduce('min', point_wall_times_ms))) AS start_ms FROM metric_chunks FINAL
+    WHERE project = ${p} AND key = ${quoteString(q.key)} AND segment = ${quoteString(q.segment)} AND run_id NOT IN (${withStart})
+    GROUP BY run_id`;
 }
 
 /** Per run, at most maxPoints buckets on a grid shared by every run of the query. */

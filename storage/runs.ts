@@ -103,16 +103,26 @@ export function runSourceSql(q: RunSourceQuery): string {
   const started = `SELECT ${RUN_COLUMNS}, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
   // Orphans: ids seen in the other event tables but not in runs. No FINAL: a replayed row only
   // repeats an id, which GROUP BY collapses.
+  // Orphans: ids seen in the other event tables but not in runs (id columns only: cheap), then
+  // for those few alone the earliest time seen — the first point's wall time, the finish, an
+  // artifact. No FINAL: a replayed row only repeats an id or a time, which GROUP BY collapses.
+  const orphanIds = `SELECT run_id FROM
+        (
+          SELECT run_id FROM metric_chunk_stats WHERE project = ${p}
+          UNION ALL SELECT run_id FROM run_finishes WHERE project = ${p}
+          UNION ALL SELECT run_id FROM artifacts WHERE project = ${p}
+        )
+        WHERE run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p})`;
   const orphans = `
     SELECT ${ORPHAN_RUN_COLUMNS}, toUInt8(1) AS orphaned FROM
     (
       SELECT run_id, min(seen_ms) AS first_seen_ms FROM
       (
-        SELECT run_id, last_wall_time_ms AS seen_ms FROM metric_chunks WHERE project = ${p}
-        UNION ALL SELECT run_id, ended_at_ms AS seen_ms FROM run_finishes WHERE project = ${p}
-        UNION ALL SELECT run_id, logged_at_ms AS seen_ms FROM artifacts WHERE project = ${p}
+        SELECT run_id, arrayReduce('min', point_wall_times_ms) AS seen_ms FROM metric_chunks WHERE project = ${p} AND run_id IN (${orphanIds})
+        UNION ALL SELECT run_id, ended_at_ms AS seen_ms FROM run_finishes WHERE project = ${p} AND run_id IN (${orphanIds})
+        UNION ALL SELECT run_id, logged_at_ms AS seen_ms FROM artifacts WHERE project = ${p} AND run_id IN (${orphanIds})
       )
-      WHERE run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p})${ids}
+      WHERE 1${ids}
       GROUP BY run_id
     )`;
   const restricted = q.experiment !== undefined || q.sweepId !== undefined;

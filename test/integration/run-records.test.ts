@@ -71,7 +71,7 @@ describe('a run is the same on every route that returns it', () => {
     expect(d.get('r-running')!.summary).toEqual({});
     expect(d.get('r-running')!.endedAt).toBeNull();
     const points = d.get('r-orphan-points')!;
-    expect(points).toMatchObject({ startedAt: new Date(T0 + 9).toISOString(), endedAt: null, experiment: '', sweepId: null, params: {} });
+    expect(points).toMatchObject({ startedAt: new Date(T0 + 5).toISOString(), endedAt: null, experiment: '', sweepId: null, params: {} });
     expect((points.metrics as { key: string; count: number }[]).map((m) => [m.key, m.count])).toEqual([['val/acc', 2]]);
     expect(d.get('r-orphan-finish')).toMatchObject({ startedAt: new Date(T0 + 7).toISOString(), endedAt: new Date(T0 + 7).toISOString(), summary: { loss: 1.5 } });
   });
@@ -128,6 +128,10 @@ describe('a run is the same on every route that returns it', () => {
     const curves = await app.inject({ method: 'POST', url: '/v1/curves', headers: read, payload: { metrics: ['val/acc'] } });
     expect(curves.statusCode).toBe(200);
     expect(JSON.stringify(curves.json())).toContain('r-orphan-points');
+    // Relative time of an orphaned run counts from its first point (it has no RunStarted).
+    const relative = await app.inject({ method: 'POST', url: '/v1/curves', headers: read, payload: { selection: { runIds: ['r-orphan-points'] }, metrics: ['val/acc'], x: 'relative_time' } });
+    const [orphan] = relative.json().series[0].runs as { runId: string; x: number[] }[];
+    expect(orphan).toMatchObject({ runId: 'r-orphan-points', x: [0, 4] });
   });
 });
 
