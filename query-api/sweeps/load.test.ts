@@ -10,7 +10,7 @@ function fakeClickHouse(answers: { ids: string[]; params: object[]; metric: { ru
   const ch = {
     query: async ({ query }: { query: string }) => {
       queries.push(query);
-      const rows = query.includes('metric_chunk_stats') ? answers.metric : query.includes('ARRAY JOIN param_keys') ? answers.params : [{ ids: answers.ids }];
+      const rows = query.includes('groupArray(run_id) AS ids FROM') ? [{ ids: answers.ids }] : query.includes('ARRAY JOIN param_keys') ? answers.params : answers.metric;
       return { json: async () => rows };
     },
   } as unknown as ClickHouseClient;
