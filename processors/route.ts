@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { artifactRow, chunkRows, finishRow, runRow } from './rows.ts';
+import { artifactRow, chunkRows, earliest, finishRow, runRow, Sightings } from './rows.ts';
 
 export interface InputMessage {
   offset: string;
@@ -26,6 +26,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
   let events = 0;
   let points = 0;
   const eventsByType: Partial<Record<string, number>> = {};
+  const sightings = new Sightings();
   for (const m of messages) {
     const reject = (reason: string, detail: string) =>
       rejections.push({ reason, detail, topic, partition, offset: m.offset, key: m.key, value: m.value });
@@ -49,15 +50,19 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         break;
       case 'RunFinished':
         rows.run_finishes.push(finishRow(event.value, src));
+        sightings.note(event.value.project, event.value.runId, event.value.endedAt);
         break;
       case 'ArtifactLogged':
         rows.artifacts.push(artifactRow(event.value, src));
+        sightings.note(event.value.project, event.value.runId, event.value.loggedAt);
         break;
       case 'MetricBatch':
         points += event.value.steps.length;
         chunkRows(event.value, src, rows);
+        sightings.note(event.value.project, event.value.runId, earliest(event.value.wallTimes));
         break;
     }
   }
+  rows.run_sightings = sightings.rows();
   return { rows, rejections, events, eventsByType, points };
 }

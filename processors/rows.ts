@@ -1,7 +1,7 @@
 // Turns decoded events into the rows of storage/tables.ts. Pure and allocation-conscious: a
 // MetricBatch is grouped into one chunk row per (key, segment) with its statistics computed in one pass.
 import type { ArtifactLogged, MetricBatch, RunFinished, RunStarted } from '../schemas/events.ts';
-import { LOD_STEPS, type ArtifactsRow, type MetricChunkStatsRow, type RunFinishesRow, type RunsRow, type Source, type TableRows } from '../storage/tables.ts';
+import { LOD_STEPS, type ArtifactsRow, type MetricChunkStatsRow, type RunFinishesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows } from '../storage/tables.ts';
 
 export function runRow(e: RunStarted, src: Source): RunsRow {
   const paramKeys = Object.keys(e.params).sort();
@@ -197,5 +197,28 @@ export function chunkRows(b: MetricBatch, src: Source, out: Pick<TableRows, 'met
       lod_min: lod.min,
       lod_max: lod.max,
     });
+  }
+}
+
+/** The smallest of some epoch-millisecond times (a MetricBatch's wall times; validated: not empty). */
+export function earliest(times: readonly number[]): number {
+  let min = times[0]!;
+  for (let i = 1; i < times.length; i++) if (times[i]! < min) min = times[i]!;
+  return min;
+}
+
+/** The runs a batch has points, artifacts or finishes of, each with the earliest time seen: one run_sightings row per run. */
+export class Sightings {
+  private readonly seen = new Map<string, RunSightingsRow>();
+
+  note(project: string, runId: string, ms: number): void {
+    const id = `${project}\u0000${runId}`;
+    const row = this.seen.get(id);
+    if (!row) this.seen.set(id, { project, run_id: runId, first_seen_ms: ms });
+    else if (ms < row.first_seen_ms) row.first_seen_ms = ms;
+  }
+
+  rows(): RunSightingsRow[] {
+    return [...this.seen.values()];
   }
 }

@@ -77,14 +77,16 @@ export interface RunSourceQuery {
   project: string;
   experiment?: string;
   sweepId?: string;
-  /** Only these runs (read by primary key; the ids are spelled out three times). */
+  /** Only these runs, read by primary key (the ids are spelled out RUN_SOURCE_ID_COPIES times). */
   runIds?: string[];
-  /** A compiled filter expression (query-api/filter/compile.ts) over the run source. */
+  /** Include orphaned runs (default true; a query restricted to an experiment or sweep never has any). */
+  orphans?: boolean;
+  /** A compiled filter expression (storage/run-filter/sql.ts) over the run source. */
   filterSql?: string;
 }
 
-/** How many times runSourceSql spells out a runIds list (for refuseLongIdList). */
-export const RUN_SOURCE_ID_COPIES = 3;
+/** How many times runSourceSql spells out a runIds list without orphans (for refuseLongIdList). */
+export const RUN_SOURCE_ID_COPIES = 2;
 
 /**
  * Runs of a project, one row each: RUN_COLUMNS, the RunFinished columns (FINISH_COLUMNS),
@@ -101,32 +103,17 @@ export function runSourceSql(q: RunSourceQuery): string {
   if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
   if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
   const started = `SELECT ${RUN_COLUMNS}, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
-  // Orphans: ids seen in the other event tables but not in runs. No FINAL: a replayed row only
-  // repeats an id, which GROUP BY collapses.
-  // Orphans: ids seen in the other event tables but not in runs (id columns only: cheap), then
-  // for those few alone the earliest time seen — the first point's wall time, the finish, an
-  // artifact. No FINAL: a replayed row only repeats an id or a time, which GROUP BY collapses.
-  const orphanIds = `SELECT run_id FROM
-        (
-          SELECT run_id FROM metric_chunk_stats WHERE project = ${p}
-          UNION ALL SELECT run_id FROM run_finishes WHERE project = ${p}
-          UNION ALL SELECT run_id FROM artifacts WHERE project = ${p}
-        )
-        WHERE run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p})`;
+  // Orphans: runs sighted (run_sightings: one row per run after merges) but never started. No
+  // FINAL: a replayed or repeated sighting only repeats a time, which min() takes once.
   const orphans = `
     SELECT ${ORPHAN_RUN_COLUMNS}, toUInt8(1) AS orphaned FROM
     (
-      SELECT run_id, min(seen_ms) AS first_seen_ms FROM
-      (
-        SELECT run_id, arrayReduce('min', point_wall_times_ms) AS seen_ms FROM metric_chunks WHERE project = ${p} AND run_id IN (${orphanIds})
-        UNION ALL SELECT run_id, ended_at_ms AS seen_ms FROM run_finishes WHERE project = ${p} AND run_id IN (${orphanIds})
-        UNION ALL SELECT run_id, logged_at_ms AS seen_ms FROM artifacts WHERE project = ${p} AND run_id IN (${orphanIds})
-      )
-      WHERE 1${ids}
+      SELECT run_id, min(first_seen_ms) AS first_seen_ms FROM run_sightings
+      WHERE project = ${p}${ids} AND run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p}${ids})
       GROUP BY run_id
     )`;
-  const restricted = q.experiment !== undefined || q.sweepId !== undefined;
-  const all = restricted ? started : `${started}\n    UNION ALL${orphans}`;
+  const withOrphans = q.orphans !== false && q.experiment === undefined && q.sweepId === undefined;
+  const all = withOrphans ? `${started}\n    UNION ALL${orphans}` : started;
   const source = `
   SELECT *, if(orphaned = 1, 'orphaned', if(has_finish = 1, finish_status, 'running')) AS status_value FROM
   (
@@ -180,7 +167,15 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
   };
 }
 
+/**
+ * The runs of these ids that exist in the project. Started runs first, by primary key with the
+ * ids spelled out RUN_SOURCE_ID_COPIES times; the orphan lookup only for ids not found (usually none).
+ */
 export async function getRuns(ch: ClickHouseClient, project: string, runIds: string[]): Promise<RunRecord[]> {
   if (runIds.length === 0) return [];
-  return (await rows(ch, runSourceSql({ project, runIds }))).map(toRunRecord);
+  const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false }))).map(toRunRecord);
+  const have = new Set(found.map((r) => r.id));
+  const missing = runIds.filter((id) => !have.has(id));
+  if (missing.length === 0) return found;
+  return [...found, ...(await rows(ch, runSourceSql({ project, runIds: missing }))).map(toRunRecord)];
 }

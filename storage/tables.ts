@@ -107,6 +107,13 @@ export interface MetricChunksRow extends MetricChunkStatsRow {
   lod_max: number[];
 }
 
+/** run_sightings (0013): a run seen in a batch through an event other than RunStarted, and when. */
+export interface RunSightingsRow {
+  project: string;
+  run_id: string;
+  first_seen_ms: number;
+}
+
 /** processed_batches (0012): the last offset of a partition whose whole batch is stored. */
 export interface ProcessedBatchesRow {
   topic: string;
@@ -123,8 +130,10 @@ export interface TableRows {
   metric_chunks: MetricChunksRow[];
   /** One small row per chunk, written by the processor itself: see migration 0011 for why not a view. */
   metric_chunk_stats: MetricChunkStatsRow[];
+  /** One row per run the batch has points, an artifact or a finish of (for finding orphaned runs). */
+  run_sightings: RunSightingsRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [] };
 }

@@ -78,7 +78,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
       const { runIds, metrics, baseline, variables, params } = req.body;
       if (baseline !== undefined && !runIds.includes(baseline)) throw badRequest(`baseline "${baseline}" is not one of runIds`);
       // The run lookup spells the ids out most often of compare's queries.
-      refuseLongIdList(runSourceSql({ project, runIds }), runIds, RUN_SOURCE_ID_COPIES, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
+      refuseLongIdList(runSourceSql({ project, runIds, orphans: false }), runIds, RUN_SOURCE_ID_COPIES, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
       const variableParams = (variables ?? []).map((v) => v.trim()).filter((v) => !v.startsWith('lineage.')).map((v) => v.replace(/^params\./, ''));
       const known = await namesFor(deps.clickhouse, project, [
         ...(metrics ?? []).map((key) => ({ kind: 'metric' as const, key })),

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
-import { artifactRow, chunkRows, finishRow, runRow } from '../../processors/rows.ts';
+import { artifactRow, chunkRows, earliest, finishRow, runRow, Sightings } from '../../processors/rows.ts';
 import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
@@ -135,6 +135,12 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   for (const b of batches) chunkRows(b, src(), rows);
   for (const e of artifacts) rows.artifacts.push(artifactRow(e, src()));
   for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
+  // What the processor notes of the runs that had points, artifacts or a finish (all started here).
+  const sightings = new Sightings();
+  for (const b of batches) sightings.note(b.project, b.runId, earliest(b.wallTimes));
+  for (const e of artifacts) sightings.note(e.project, e.runId, e.loggedAt);
+  for (const e of finished) sightings.note(e.project, e.runId, e.endedAt);
+  rows.run_sightings = sightings.rows();
   // A Kafka range processed twice (crash between insert and commit): the same rows with the
   // same source offsets, which FINAL must collapse.
   const replay = emptyTableRows();
