@@ -78,6 +78,8 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
     const runs = Array.from({ length: RUNS }, (_, i) => started(i, rng));
     await insert(ch, 'runs', runs.map((r, i) => runRow(r, { partition: 0, offset: i })));
     await insert(ch, 'run_finishes', runs.map((r, i) => finishRow({ project: PROJECT, runId: r.runId, status: 'finished', endedAt: r.startedAt + 1000, durationMs: 1000, summary: {} }, { partition: 0, offset: RUNS + i })));
+    // As the processor writes them: a sighting per run (the run source looks for orphaned runs there).
+    await insert(ch, 'run_sightings', runs.map((r) => ({ project: PROJECT, run_id: r.runId, first_seen_ms: r.startedAt })));
     let chunks = noChunks();
     let offset = 10 * RUNS;
     for (let i = 0; i < RUNS; i++) {

@@ -24,7 +24,7 @@ import { Rng } from '../../ingest/simulate/random.ts';
 import { migrate } from '../../storage/migrate.ts';
 import { serverVersion } from '../../storage/read.ts';
 import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
-import { type TableRows } from '../../storage/tables.ts';
+import { type RunsRow, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
 import { plantedRun } from '../../query-api/engines/sweep-analytics/test-sweep.ts';
@@ -135,7 +135,7 @@ export async function seedSweep(ch: ClickHouseClient, sweepId: string, runs: num
   let offset = 0;
   let inserting: Promise<unknown> = Promise.resolve();
   for (let from = 0; from < runs; from += BATCH) {
-    const runRows: Row[] = [];
+    const runRows: RunsRow[] = [];
     const finishRows: Row[] = [];
     const chunks: Pick<TableRows, 'metric_chunks' | 'metric_chunk_stats'> = { metric_chunks: [], metric_chunk_stats: [] };
     for (let i = from; i < Math.min(runs, from + BATCH); i++) {
@@ -148,6 +148,7 @@ export async function seedSweep(ch: ClickHouseClient, sweepId: string, runs: num
     inserting = Promise.all([
       insert(ch, 'runs', runRows),
       insert(ch, 'run_finishes', finishRows),
+      insert(ch, 'run_sightings', runRows.map((r) => ({ project: r.project, run_id: r.run_id, first_seen_ms: r.started_at_ms }))),
       insert(ch, 'metric_chunks', chunks.metric_chunks),
       insert(ch, 'metric_chunk_stats', chunks.metric_chunk_stats),
     ]);
