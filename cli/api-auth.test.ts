@@ -2,7 +2,6 @@
 // route of the OpenAPI document is protected, so a route added without a scope is caught here.
 // A fake verifier; no services.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';

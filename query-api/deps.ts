@@ -14,7 +14,7 @@ export interface AppDeps {
   tokenCacheMs: number;
   /** More routes, registered after the API's own, each as a plugin of its own (the ingest gateway). */
   routes?: FastifyPluginAsync[];
-  /** The limits the ClickHouse client enforces (server.ts); named in 422 answers. */
+  /** The limits the ClickHouse client enforces (cli/api-server.ts); named in 422 answers. */
   queryLimits?: Config['queryLimits'];
   /** Replaces the ClickHouse-backed token verifier (unit tests). */
   verifier?: Pick<TokenVerifier, 'verify'>;

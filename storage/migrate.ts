@@ -74,3 +74,8 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
   }
   return result;
 }
+
+/** Drops a database (the benchmarks' throwaway ones); `client` must not be bound to it. */
+export async function dropDatabase(client: ClickHouseClient, database: string): Promise<void> {
+  await client.command({ query: `DROP DATABASE IF EXISTS ${configIdentifier(database)}` });
+}

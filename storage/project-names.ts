@@ -30,7 +30,7 @@ WHERE project = ${quoteString(project)}
 GROUP BY key, segment`;
 }
 
-const CATALOGUE_TTL_MS = 5_000;
+const NAMES_TTL_MS = 5_000;
 
 const FRESH_ENOUGH_MS = 1_000;
 
@@ -45,7 +45,7 @@ function cachedNames<T>(cache: NamesCache<T>, project: string, fresh: boolean, l
   const hit = cache.get(project);
   // `fresh` still shares a load under a second old (or in flight): a burst of typos, or of
   // requests on an empty project, costs one scan, not one each.
-  const maxAge = fresh ? FRESH_ENOUGH_MS : CATALOGUE_TTL_MS;
+  const maxAge = fresh ? FRESH_ENOUGH_MS : NAMES_TTL_MS;
   if (hit && Date.now() - hit.at < maxAge) return hit.value;
   const value = load();
   value.catch(() => {

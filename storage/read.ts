@@ -7,9 +7,9 @@ export async function rows<T = Record<string, unknown>>(ch: ClickHouseClient, qu
   return rs.json<T>();
 }
 
-/** Two parallel array columns (keys, values) as an object. */
+/** Two parallel array columns (keys, values) as an object; a key may be "__proto__". */
 export function zip<V>(keys: unknown, values: unknown): Record<string, V> {
-  const out: Record<string, V> = {};
+  const out = Object.create(null) as Record<string, V>;
   const k = keys as string[];
   const v = values as V[];
   for (let i = 0; i < k.length; i++) out[k[i]!] = v[i]!;

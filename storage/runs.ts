@@ -65,13 +65,13 @@ const RUN_FIELDS: [column: Exclude<keyof RunsRow, "project" | "src_partition" | 
   ['parent_run_id', "''"],
 ];
 
-export const RUN_COLUMNS = RUN_FIELDS.map(([c]) => c).join(', ');
+const RUN_COLUMNS = RUN_FIELDS.map(([c]) => c).join(', ');
 
 /** RUN_COLUMNS in the same order, as an orphaned run fills them (from run_id and first_seen_ms). */
-export const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${c}`)).join(', ');
+const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${c}`)).join(', ');
 
 /** What a RunFinished adds to a run row; has_finish is 0 (the join's default) without one. */
-export const FINISH_COLUMNS = 'status AS finish_status, ended_at_ms, duration_ms, summary_keys, summary_values, toUInt8(1) AS has_finish';
+const FINISH_COLUMNS = 'status AS finish_status, ended_at_ms, duration_ms, summary_keys, summary_values, toUInt8(1) AS has_finish';
 
 export interface RunSourceQuery {
   project: string;
@@ -131,7 +131,7 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
   const types = r.param_types as string[];
   const strings = r.param_strings as string[];
   const numbers = r.param_numbers as (number | null)[];
-  const params: RunRecord['params'] = {};
+  const params = Object.create(null) as RunRecord['params']; // a param may be called "__proto__"
   keys.forEach((k, i) => {
     const t = types[i];
     params[k] = t === 'number' ? Number(numbers[i]) : t === 'bool' ? strings[i] === 'true' : strings[i]!;

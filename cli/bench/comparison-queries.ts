@@ -8,7 +8,7 @@ import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../storage/api-tokens.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
-import { migrate } from '../../storage/migrate.ts';
+import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
 import { type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
@@ -125,7 +125,7 @@ runlens comparison query benchmark — ${cpus().length} cores (${cpus()[0]?.mode
 ${lines.join('\n')}`);
   } finally {
     await ch.close();
-    await admin.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouseDatabase}` });
+    await dropDatabase(admin, config.clickhouseDatabase);
     await admin.close();
   }
 }

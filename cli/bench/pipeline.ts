@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { topicsFor, type Config } from '../../common/config.ts';
 import { createKafka } from '../../common/kafka.ts';
-import { migrate } from '../../storage/migrate.ts';
+import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { simulate } from '../simulate.ts';
 import { REPO_ROOT, stack } from '../stack.ts';
 import { waitForSweep } from '../wait.ts';
@@ -42,7 +42,7 @@ runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'un
   } finally {
     processor.kill('SIGTERM');
     await new Promise((r) => processor.once('exit', r));
-    await admin.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouseDatabase}` });
+    await dropDatabase(admin, config.clickhouseDatabase);
     await admin.close();
     const kadmin = createKafka(config.kafkaBrokers, 'runlens-bench').admin();
     await kadmin.connect();

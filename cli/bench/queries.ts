@@ -21,7 +21,7 @@ import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../storage/api-tokens.ts';
 import { stack } from '../stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
-import { migrate } from '../../storage/migrate.ts';
+import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { serverVersion } from '../../storage/read.ts';
 import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
 import { type RunsRow, type TableRows } from '../../storage/tables.ts';
@@ -281,7 +281,7 @@ runlens query benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unkno
     return results;
   } finally {
     await writer.close();
-    await admin.command({ query: `DROP DATABASE IF EXISTS ${config.clickhouseDatabase}` });
+    await dropDatabase(admin, config.clickhouseDatabase);
     await admin.close();
   }
 }

@@ -7,7 +7,7 @@
 //   literal    := NUMBER | STRING | 'true' | 'false'
 // Types are checked here (a number against a string field is an error, not an empty result);
 // params (whose type lives in the data) and metric keys are checked against the project's
-// names in compile.ts.
+// names in check.ts.
 import type { Comparator, Expr, Field, Literal } from '../../storage/run-filter/ast.ts';
 import { FilterError } from './errors.ts';
 import { fieldLabel, fieldType, parseField } from './fields.ts';

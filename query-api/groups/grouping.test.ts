@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParamValue } from '../engines/sweep-analytics/index.ts';
-import { allButSeed, groupCommon, groupMean, groupColumns } from './grouping.ts';
+import { fakeRun } from '../stats/test-runs.ts';
+import { allButSeed, groupColumns, groupCommon, groupMean, groupRuns } from './grouping.ts';
 
 const columns: Record<string, ParamValue[]> = {
   batch_size: [64, 32, 64, 32, 64, null, 64],
@@ -50,5 +51,29 @@ describe('reducing columns per group', () => {
     expect(m[1]).toBe(0.7);
     expect(m[2]).toBeCloseTo(0.85, 12);
     expect(m[3]).toBeNull();
+  });
+});
+
+describe('groupRuns (run records)', () => {
+  it('groups as groupColumns does, in the order of each group first run, keys and labels per group', () => {
+    const runs = Array.from({ length: n }, (_, i) => fakeRun(`r${i}`, Object.fromEntries(Object.entries(columns).filter(([, v]) => v[i] !== null).map(([k, v]) => [k, v[i]!]))));
+    const groups = groupRuns(runs, ['batch_size', 'optimizer']);
+    expect(groups.map((g) => g.label)).toEqual(['batch_size=64, optimizer=sgd', 'batch_size=32, optimizer=adam', 'batch_size=64, optimizer=Adam', 'batch_size=∅, optimizer=adam']);
+    expect(groups.map((g) => g.runs.map((r) => r.id))).toEqual([['r0', 'r4', 'r6'], ['r1', 'r3'], ['r2'], ['r5']]);
+    expect(groups.map((g) => ({ ...g.key }))).toEqual([
+      { batch_size: 64, optimizer: 'sgd' },
+      { batch_size: 32, optimizer: 'adam' },
+      { batch_size: 64, optimizer: 'Adam' },
+      { batch_size: null, optimizer: 'adam' },
+    ]);
+    // The same partition as the columnar grouping, and one label for a group without params.
+    const columnar = groupColumns(columns, ['batch_size', 'optimizer'], n);
+    expect([...groups.map((g) => g.label)].sort()).toEqual([...columnar.labels].sort());
+    expect(groupRuns(runs, []).map((g) => [g.label, g.runs.length])).toEqual([['all runs', n]]);
+  });
+
+  it('keeps 1 and "1", true and "true" apart', () => {
+    const runs = [fakeRun('a', { x: 1 }), fakeRun('b', { x: '1' }), fakeRun('c', { x: true }), fakeRun('d', { x: 'true' }), fakeRun('e', { x: 1 })];
+    expect(groupRuns(runs, ['x']).map((g) => g.runs.map((r) => r.id))).toEqual([['a', 'e'], ['b'], ['c'], ['d']]);
   });
 });

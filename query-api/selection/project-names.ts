@@ -5,8 +5,7 @@
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import { unknownMetric, unknownParam, type MetricStyle } from '../filter/names.ts';
-import { type MetricNames, type ParamNames } from '../../storage/project-names.ts';
-import { metricNames, paramNames } from '../../storage/project-names.ts';
+import { metricNames, paramNames, type MetricNames, type ParamNames } from '../../storage/project-names.ts';
 
 /** A name a request uses: a param, or a metric key with a segment (any segment when omitted). Filter fields fit as they are. */
 export type NameRef = { kind: 'param'; name: string } | { kind: 'metric'; key: string; segment?: string } | { kind: 'tag' | 'attribute' | 'lineage' | 'library' };

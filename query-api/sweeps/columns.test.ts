@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requireField, requireParam, requireRuns, runColumn } from './columns.ts';
+import { requireField, requireSelectedParam, requireSomeRuns, runColumn } from './columns.ts';
 import { parseSweepField } from './fields.ts';
 import type { LoadedSweep } from './load.ts';
 
@@ -7,18 +7,18 @@ const loaded: LoadedSweep = { runIds: ['a', 'b'], params: { lr: [0.1, null] }, m
 
 describe('field checks', () => {
   it('passes fields the selection has', () => {
-    expect(() => requireRuns(loaded)).not.toThrow();
+    expect(() => requireSomeRuns(loaded)).not.toThrow();
     expect(() => requireField(loaded, parseSweepField('lr', 'x'), 'x')).not.toThrow();
     expect(() => requireField(loaded, parseSweepField('metrics.acc.max', 'y'), 'y')).not.toThrow();
   });
 
   it('answers 400 for no runs, an unknown param, or a metric no run has', () => {
-    expect(() => requireRuns({ runIds: [], params: {}, metrics: {} })).toThrow(/selection has no runs/);
-    expect(() => requireParam(loaded, 'nope', 'groupBy[0]')).toThrow(/^groupBy\[0\]: unknown param "nope"; the selected runs have these params: lr$/);
+    expect(() => requireSomeRuns({ runIds: [], params: {}, metrics: {} })).toThrow(/selection has no runs/);
+    expect(() => requireSelectedParam(loaded, 'nope', 'groupBy[0]')).toThrow(/^groupBy\[0\]: unknown param "nope"; the selected runs have these params: lr$/);
     expect(() => requireField(loaded, parseSweepField('metrics.loss.min', 'y'), 'y')).toThrow(/^y: metric loss.min has no value for any of the 2 selected runs/);
     expect(() => requireField(loaded, parseSweepField('metrics.never.max', 'y'), 'y')).toThrow(/has no value/);
     try {
-      requireParam(loaded, 'x', 'x');
+      requireSelectedParam(loaded, 'x', 'x');
     } catch (err) {
       expect((err as { statusCode: number }).statusCode).toBe(400);
     }

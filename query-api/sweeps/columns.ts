@@ -14,12 +14,12 @@ function listNames(names: string[]): string {
 }
 
 /** A 400 when the selection matched no run. */
-export function requireRuns(loaded: LoadedSweep): void {
+export function requireSomeRuns(loaded: LoadedSweep): void {
   if (loaded.runIds.length === 0) throw badRequest('the selection has no runs; widen the filter (experiment, sweep, filter, runIds) so that it matches some runs');
 }
 
 /** A 400 when no selected run sets the param. */
-export function requireParam(loaded: LoadedSweep, name: string, what: string): void {
+export function requireSelectedParam(loaded: LoadedSweep, name: string, what: string): void {
   if (!Object.prototype.hasOwnProperty.call(loaded.params, name)) {
     throw badRequest(`${what}: unknown param ${JSON.stringify(name)}; the selected runs have these params: ${listNames(Object.keys(loaded.params).sort())}`);
   }
@@ -27,7 +27,7 @@ export function requireParam(loaded: LoadedSweep, name: string, what: string): v
 
 /** A 400 when the field does not exist in the selection (see the header). */
 export function requireField(loaded: LoadedSweep, field: SweepField, what: string): void {
-  if (field.kind === 'param') return requireParam(loaded, field.name, what);
+  if (field.kind === 'param') return requireSelectedParam(loaded, field.name, what);
   const column = loaded.metrics[field.ref.label];
   if (!column || !column.some((v) => v !== null)) {
     throw badRequest(`${what}: metric ${field.ref.label} has no value for any of the ${loaded.runIds.length} selected runs; choose a metric summary these runs logged`);

@@ -23,7 +23,7 @@ import { badRequest } from '../../common/http/errors.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import type { Selection } from '../selection/selection.ts';
 import { columnarJsonStream, type LongValue } from './columnar-json.ts';
-import { requireField, requireParam, requireRuns, runColumn } from './columns.ts';
+import { requireField, requireSelectedParam, requireSomeRuns, runColumn } from './columns.ts';
 import { distinctMetrics, paramName, parseSweepField, parseTarget, type SweepField } from './fields.ts';
 import { allButSeed, groupColumns } from '../groups/grouping.ts';
 import type { ImportancePool } from './importance-pool.ts';
@@ -69,7 +69,7 @@ function paramScales(scale: Record<string, AxisScale> | undefined): Record<strin
 async function load(deps: AppDeps, project: string, body: { selection?: Selection }, fields: { field: SweepField; what: string }[]): Promise<LoadedSweep> {
   const metrics = distinctMetrics(fields.flatMap(({ field }) => (field.kind === 'metric' ? [field.ref] : [])));
   const loaded = await loadSweep(deps.clickhouse, project, body.selection ?? {}, { metrics });
-  requireRuns(loaded);
+  requireSomeRuns(loaded);
   for (const { field, what } of fields) requireField(loaded, field, what);
   return loaded;
 }
@@ -114,7 +114,7 @@ export async function sweepRoutes(app: App, deps: SweepDeps): Promise<void> {
             groupBy = allButSeed(varyingParams({ runIds: loaded.runIds, params: loaded.params, target: new Array<null>(n).fill(null) }));
           } else {
             groupBy = b.groupBy.map(paramName);
-            groupBy.forEach((p, i) => requireParam(loaded, p, `groupBy[${i}]`));
+            groupBy.forEach((p, i) => requireSelectedParam(loaded, p, `groupBy[${i}]`));
           }
         }
         let fields: SweepField[];

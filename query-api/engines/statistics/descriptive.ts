@@ -18,12 +18,6 @@ export function variance(x: Float64Array, m = mean(x)): number {
   return s / (x.length - 1);
 }
 
-/** True when every value equals the first: exact equality, no tolerance. */
-export function allEqual(x: Float64Array): boolean {
-  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
-  return true;
-}
-
 /**
  * Quantile q ∈ [0, 1] of ascending values by linear interpolation between order statistics
  * (R's type 7, NumPy's default): h = (n − 1)·q, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋ + 1] − x[⌊h⌋]).
