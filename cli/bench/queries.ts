@@ -27,7 +27,7 @@ import { chunkRows, finishRow, runRow } from '../../processors/rows.ts';
 import { type RunsRow, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
-import { plantedRun } from '../../query-api/engines/sweep-analytics/test-sweep.ts';
+import { plantedRun } from '../../query-api/engines/sweep-analytics/planted-sweep.ts';
 import { buildApp } from '../../query-api/app.ts';
 import { type App } from '../../query-api/deps.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';
@@ -89,7 +89,7 @@ export function measurements(): Measurement[] {
 
 // ---- seeding ----
 
-// The planted sweep of the analytics tests (test-sweep.ts), so the importance and contour
+// The planted sweep of the analytics tests (planted-sweep.ts), so the importance and contour
 // requests analyse the same structure the tests check.
 function started(sweepId: string, i: number, rng: Rng): { event: RunStarted; acc: number } {
   const { params, acc } = plantedRun(() => rng.next());

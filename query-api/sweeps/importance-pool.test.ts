@@ -2,7 +2,7 @@
 // AnalyticsInputError for bad input, and an event loop that keeps turning while a forest fits.
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyticsInputError, paramImportance, type AxisScale, type ImportanceOptions, type ParamValue, type SweepData } from '../engines/sweep-analytics/index.ts';
-import { plantedSweep } from '../engines/sweep-analytics/test-sweep.ts';
+import { plantedSweep } from '../engines/sweep-analytics/planted-sweep.ts';
 import { ImportancePool, MAX_QUEUED } from './importance-pool.ts';
 
 const pool = new ImportancePool();

@@ -14,7 +14,7 @@ import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-
 /** The top-level folders of the tree (cruised when they exist). */
 export const TOP_LEVEL = ['common', 'schemas', 'storage', 'ingest', 'processors', 'query-api', 'cli', 'test', 'bin'];
 
-// A colocated unit test, or a helper only tests use (engines/statistics/test-util.ts, engines/sweep-analytics/test-sweep.ts).
+// A colocated unit test, or a helper only tests use (e.g. engines/statistics/test-util.ts).
 const TEST_SUPPORT = '(\\.test\\.ts|(^|/)test-[^/]+\\.ts)$';
 
 export const RULES: IForbiddenRuleType[] = [

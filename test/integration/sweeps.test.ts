@@ -6,7 +6,7 @@
 // computation. Requests carry a read token of project "sweeps"; a run of project "other" shares
 // the sweep id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_SIZES, plantedRun, uniform } from '../../query-api/engines/sweep-analytics/test-sweep.ts';
+import { BATCH_SIZES, plantedRun, uniform } from '../../query-api/engines/sweep-analytics/planted-sweep.ts';
 import { bestRegion, marginalEffects, paramImportance, type SweepData } from '../../query-api/engines/sweep-analytics/index.ts';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
@@ -27,7 +27,7 @@ interface PlantedRun {
 }
 
 /**
- * The runs of query-api/engines/sweep-analytics/test-sweep.ts (plantedRun: the same truth as the unit tests), plus an
+ * The runs of query-api/engines/sweep-analytics/planted-sweep.ts (plantedRun: the same truth as the unit tests), plus an
  * optimizer drawn and unused and a model the same everywhere. Every 40th run has no val/acc.
  */
 function plantedRuns(): PlantedRun[] {

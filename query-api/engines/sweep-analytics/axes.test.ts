@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCategories, compareNatural } from './category-order.ts';
 import { AnalyticsInputError, inferAxes, inferAxis, looksLogScaled, varyingParams } from './index.ts';
 import type { CategoricalAxis, NumericAxis, SweepData } from './index.ts';
-import { plantedSweep } from './test-sweep.ts';
+import { plantedSweep } from './planted-sweep.ts';
 
 const numeric = (values: (number | null)[], options = {}) => inferAxis('p', values, options) as NumericAxis;
 const categorical = (values: (string | number | boolean | null)[], options = {}) => inferAxis('p', values, options) as CategoricalAxis;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binomialUpperTail } from './best-region.ts';
 import { bestRegion } from './index.ts';
 import type { RegionParam, SweepData } from './index.ts';
-import { uniform } from './test-sweep.ts';
+import { uniform } from './planted-sweep.ts';
 
 /**
  * A planted optimum: runs with lr in [3e-4, 1e-3] and warmup ≥ 500 score 0.9, the rest 0.5

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnalyticsInputError, contourGrid } from './index.ts';
 import type { SweepData } from './index.ts';
-import { plantedSweep } from './test-sweep.ts';
+import { plantedSweep } from './planted-sweep.ts';
 
 // Eight runs: lr on a log axis (1e-4 … 1e-1, so 3 bins are the decades), optimizer categorical.
 const tiny: SweepData = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rankAverage } from '../statistics/ranks.ts';
 import { rhoOfResample } from './correlation.ts';
 import { AnalyticsInputError, spearman } from './index.ts';
-import { uniform } from './test-sweep.ts';
+import { uniform } from './planted-sweep.ts';
 
 // References from SciPy 1.17: spearmanr for ρ; the Fisher interval computed from it with the
 // Bonett–Wright standard error √((1 + ρ²/2) / (n − 3)) and norm.ppf.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPrng } from '../statistics/prng.ts';
 import { binFeatures, forestPermutationImportance, predictTree, TreeGrower, type ForestSettings } from './forest.ts';
-import { uniform } from './test-sweep.ts';
+import { uniform } from './planted-sweep.ts';
 
 const settings: ForestSettings = { trees: 40, maxFeatures: 2, minLeaf: 5, maxDepth: 20, maxBins: 64 };
 const codesOf = (data: ReturnType<typeof binFeatures>, f: number) => Array.from(data.codes.subarray(f * data.rows, (f + 1) * data.rows));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AnalyticsInputError, paramImportance } from './index.ts';
 import type { ImportanceResult, ParamImportance, SweepData } from './index.ts';
-import { plantedSweep, uniform } from './test-sweep.ts';
+import { plantedSweep, uniform } from './planted-sweep.ts';
 
 const byName = (result: ImportanceResult) => Object.fromEntries(result.params.map((p) => [p.param, p])) as Record<string, ParamImportance>;
 
-describe('paramImportance on the planted sweep (see test-sweep.ts for the truth)', () => {
+describe('paramImportance on the planted sweep (see planted-sweep.ts for the truth)', () => {
   const data = plantedSweep(2500, { missingTarget: 0.02, missingWarmup: 0.05, seed: 4 });
   const result = paramImportance(data, { seed: 1 });
   const p = byName(result);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { marginalEffects } from './index.ts';
 import type { MarginalBin, SweepData } from './index.ts';
-import { plantedSweep } from './test-sweep.ts';
+import { plantedSweep } from './planted-sweep.ts';
 
 // Critical values t(0.975, df) and t(0.95, 2), from SciPy's t.ppf.
 const T975 = { 1: 12.706204736174694, 2: 4.302652729749462 };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compareNatural } from './category-order.ts';
 import { bestRegion, contourGrid, marginalEffects, paramImportance, spearman } from './index.ts';
 import type { ParamValue, SweepData } from './index.ts';
-import { uniform } from './test-sweep.ts';
+import { uniform } from './planted-sweep.ts';
 
 const lrValue = fc.oneof(fc.double({ min: 1e-6, max: 1, noNaN: true }), fc.constantFrom(1e-4, 1e-3, 1e-2), fc.constant(null));
 const warmupValue = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(null));
