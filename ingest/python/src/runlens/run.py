@@ -86,6 +86,7 @@ class Run:
         if self.worker_rank in (None, 0):
             self._sender.emit("RunFinished", {"project": self.project, "runId": self.id, "status": status, "endedAt": ended, "durationMs": max(0, ended - self.started_at_ms), "summary": values})
         self._sender.flush_run(self.project, self.id)
+        self._sender.forget(self._buffer)
         if self._owns_sender:
             self._sender.close()
 

@@ -168,6 +168,12 @@ class KafkaSender:
             self._send_buffer(buf)
         self.flush(timeout_s)
 
+    def forget(self, buf: MetricBuffer) -> None:
+        """Drops a finished run's (empty) buffer, so a process that runs many runs keeps none of them."""
+        with self._lock:
+            if len(buf) == 0:
+                self._buffers.pop((buf.project, buf.run_id, buf.worker_rank), None)
+
     def close(self, timeout_s: float = 60.0) -> None:
         if self._closed:
             return
