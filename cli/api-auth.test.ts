@@ -1,6 +1,7 @@
 // The auth plugin over the whole API as the CLI composes it (ingest gateway included): every
 // route of the OpenAPI document is protected, so a route added without a scope is caught here.
 // A fake verifier; no services.
+import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { loadConfig } from '../common/config.ts';
@@ -18,7 +19,7 @@ describe('the real app', () => {
     // Nothing listens on port 9: a request that got past auth would fail, not pass.
     const clickhouse = createClickHouse(loadConfig({ RUNLENS_CLICKHOUSE_URL: 'http://127.0.0.1:9' }));
     const sink = { send: async () => undefined };
-    app = await buildApp({ clickhouse, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier, routes: [ingestGateway(sink)] });
+    app = await buildApp({ clickhouse, logger: createLogger('test', 'silent'), tokenCacheMs: 0, crashAfterMs: DEFAULT_CRASH_AFTER_MS, verifier, routes: [ingestGateway(sink)] });
     await app.ready();
   });
   afterAll(() => app.close());

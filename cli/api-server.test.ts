@@ -3,6 +3,7 @@
 // own checks), with the answers fastify and Node give on every route documented, while the
 // route schemas behind it keep validating requests as before. test/integration/openapi-fuzz
 // runs schemathesis against the same document and the live API.
+import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
@@ -25,7 +26,7 @@ const verifier = { verify: async (t: string) => (t === 'reader' ? { tokenId: 'r'
 let app: App;
 let doc: Document;
 beforeAll(async () => {
-  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier, routes: [ingestGateway(sink)] });
+  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, crashAfterMs: DEFAULT_CRASH_AFTER_MS, verifier, routes: [ingestGateway(sink)] });
   const r = await app.inject({ url: '/docs/json' });
   expect(r.statusCode).toBe(200);
   doc = r.json() as Document;

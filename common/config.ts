@@ -16,6 +16,8 @@ export interface Config {
   /** Port of the processor's /metrics endpoint; 0 picks a free port. */
   processorMetricsPort: number;
   /** How long the query API caches a token lookup, i.e. how long a revoked token may still work (0 = no cache). */
+  /** RUNLENS_CRASH_AFTER_S (default 300) in ms: a run without RunFinished silent this long is shown as crashed (SDKs send a heartbeat every 30 s). */
+  crashAfterMs: number;
   authCacheMs: number;
   /** Limits every API query runs under (ClickHouse settings), so one request cannot hog the server. */
   queryLimits: { timeoutSeconds: number; maxResultRows: number; maxMemoryBytes: number };
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorSessionTimeoutMs: positiveInt(env, 'RUNLENS_PROCESSOR_SESSION_TIMEOUT_MS', 30_000),
     processorMetricsPort: env.RUNLENS_PROCESSOR_METRICS_PORT === '0' ? 0 : positiveInt(env, 'RUNLENS_PROCESSOR_METRICS_PORT', 9464),
     authCacheMs: authCacheMs(env.RUNLENS_AUTH_CACHE_MS),
+    crashAfterMs: positiveInt(env, 'RUNLENS_CRASH_AFTER_S', 300) * 1000,
     queryLimits: {
       timeoutSeconds: positiveInt(env, 'RUNLENS_QUERY_TIMEOUT_S', 15),
       maxResultRows: positiveInt(env, 'RUNLENS_QUERY_MAX_RESULT_ROWS', 2_000_000),

@@ -20,7 +20,7 @@ describe('routeBatch', () => {
       { offset: '8', key: Buffer.from('r'), value: good },
     ]);
     expect(routed.rejections).toEqual([
-      { reason: 'invalid_utf8', detail: 'MetricBatch v1: keys[0]: not valid UTF-8 (byte FF at byte 4)', topic: 'events', partition: 0, offset: '7', key: Buffer.from('r'), value: bad },
+      { reason: 'invalid_utf8', detail: 'MetricBatch v2: keys[0]: not valid UTF-8 (byte FF at byte 4)', topic: 'events', partition: 0, offset: '7', key: Buffer.from('r'), value: bad },
     ]);
     expect(routed.events).toBe(1);
     expect(routed.rows.metric_chunks.map((r) => [r.key, r.segment])).toEqual([['loss/😀\uFFFD', 'class=🐱']]);

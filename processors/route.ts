@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { artifactRow, chunkRows, earliest, finishRow, runRow, Sightings } from './rows.ts';
+import { artifactRow, chunkRows, earliest, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings } from './rows.ts';
 
 export interface InputMessage {
   offset: string;
@@ -27,6 +27,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
   let points = 0;
   const eventsByType: Partial<Record<string, number>> = {};
   const sightings = new Sightings();
+  const liveness = new Liveness();
   for (const m of messages) {
     const reject = (reason: string, detail: string) =>
       rejections.push({ reason, detail, topic, partition, offset: m.offset, key: m.key, value: m.value });
@@ -53,16 +54,28 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         sightings.note(event.value.project, event.value.runId, event.value.endedAt);
         break;
       case 'ArtifactLogged':
-        rows.artifacts.push(artifactRow(event.value, src));
+        rows.artifacts.push(artifactRow(event.value, originOf(event.value, src)));
         sightings.note(event.value.project, event.value.runId, event.value.loggedAt);
+        liveness.note(event.value.project, event.value.runId, event.value.loggedAt);
         break;
       case 'MetricBatch':
         points += event.value.steps.length;
-        chunkRows(event.value, src, rows);
+        chunkRows(event.value, originOf(event.value, src), rows);
         sightings.note(event.value.project, event.value.runId, earliest(event.value.wallTimes));
+        liveness.note(event.value.project, event.value.runId, latest(event.value.wallTimes));
+        break;
+      case 'ParamsLogged':
+        rows.run_param_updates.push(paramUpdateRow(event.value, originOf(event.value, src)));
+        sightings.note(event.value.project, event.value.runId, event.value.loggedAt);
+        liveness.note(event.value.project, event.value.runId, event.value.loggedAt);
+        break;
+      case 'RunHeartbeat':
+        // A heartbeat alone does not make a run appear (it is no sighting): it only keeps a run alive.
+        liveness.note(event.value.project, event.value.runId, event.value.at);
         break;
     }
   }
   rows.run_sightings = sightings.rows();
+  rows.run_liveness = liveness.rows();
   return { rows, rejections, events, eventsByType, points };
 }

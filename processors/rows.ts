@@ -1,15 +1,19 @@
 // Turns decoded events into the rows of storage/tables.ts. Pure and allocation-conscious: a
 // MetricBatch is grouped into one chunk row per (key, segment) with its statistics computed in one pass.
-import type { ArtifactLogged, MetricBatch, RunFinished, RunStarted } from '../schemas/events.ts';
-import { LOD_STEPS, type ArtifactsRow, type MetricChunkStatsRow, type RunFinishesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows } from '../storage/tables.ts';
+import type { ArtifactLogged, EventIdentity, MetricBatch, ParamsLogged, ParamValue, RunFinished, RunStarted } from '../schemas/events.ts';
+import { rabinFingerprint } from '../schemas/fingerprint.ts';
+import {
+  LOD_STEPS, type ArtifactsRow, type MetricChunkStatsRow, type RunFinishesRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
+} from '../storage/tables.ts';
 
-export function runRow(e: RunStarted, src: Source): RunsRow {
-  const paramKeys = Object.keys(e.params).sort();
+/** A params map as the tables hold it: sorted keys with parallel type, string and number arrays. */
+export function paramColumns(params: Record<string, ParamValue>): Pick<RunsRow, 'param_keys' | 'param_types' | 'param_strings' | 'param_numbers'> {
+  const paramKeys = Object.keys(params).sort();
   const types: string[] = [];
   const strings: string[] = [];
-  const numbers: number[] = [];
+  const numbers: (number | 'nan')[] = [];
   for (const k of paramKeys) {
-    const v = e.params[k]!;
+    const v = params[k]!;
     if (typeof v === 'number') {
       types.push('number');
       strings.push(String(v));
@@ -21,9 +25,14 @@ export function runRow(e: RunStarted, src: Source): RunsRow {
     } else {
       types.push('string');
       strings.push(v);
-      numbers.push(NaN);
+      // JSON has no NaN; ClickHouse parses the string "nan" into a Float64.
+      numbers.push('nan');
     }
   }
+  return { param_keys: paramKeys, param_types: types, param_strings: strings, param_numbers: numbers };
+}
+
+export function runRow(e: RunStarted, src: Source): RunsRow {
   const tagKeys = Object.keys(e.tags).sort();
   const libs = Object.keys(e.lineage.environment.libraries).sort();
   return {
@@ -34,11 +43,7 @@ export function runRow(e: RunStarted, src: Source): RunsRow {
     name: e.name,
     user: e.user,
     started_at_ms: e.startedAt,
-    param_keys: paramKeys,
-    param_types: types,
-    param_strings: strings,
-    // JSON has no NaN; ClickHouse parses the string "nan" into a Float64.
-    param_numbers: numbers.map((n) => (Number.isNaN(n) ? 'nan' : n)),
+    ...paramColumns(e.params),
     tag_keys: tagKeys,
     tag_values: tagKeys.map((k) => e.tags[k]!),
     git_commit: e.lineage.gitCommit ?? '',
@@ -55,6 +60,25 @@ export function runRow(e: RunStarted, src: Source): RunsRow {
     src_partition: src.partition,
     src_offset: src.offset,
   };
+}
+
+export function paramUpdateRow(e: ParamsLogged, src: Source): RunParamUpdatesRow {
+  return { project: e.project, run_id: e.runId, logged_at_ms: e.loggedAt, step: e.step, ...paramColumns(e.params), src_partition: src.partition, src_offset: src.offset };
+}
+
+/**
+ * The partition of rows from events that carry an identity: 2^31 plus 31 bits of the producer
+ * id's CRC-64-AVRO fingerprint, with the event's sequence as the offset. Kafka partitions stay
+ * far below 2^31, so an identity never meets a Kafka position; a re-sent event gets the same
+ * pair wherever it lands, and the tables' sort keys collapse it like a replayed range. Two
+ * producers of one run would share a pair only if their 31 bits and a sequence matched.
+ */
+export const IDENTIFIED_PARTITION_BASE = 2 ** 31;
+
+/** Where an event's rows say they came from: its identity when it has one, else its Kafka position. */
+export function originOf(e: EventIdentity, src: Source): Source {
+  if (e.producerId == null || e.sequence == null) return src;
+  return { partition: IDENTIFIED_PARTITION_BASE + Number(rabinFingerprint(e.producerId) & 0x7fffffffn), offset: e.sequence };
 }
 
 export function finishRow(e: RunFinished, src: Source): RunFinishesRow {
@@ -200,6 +224,13 @@ export function chunkRows(b: MetricBatch, src: Source, out: Pick<TableRows, 'met
   }
 }
 
+/** The largest of some epoch-millisecond times (a MetricBatch's wall times; validated: not empty). */
+export function latest(times: readonly number[]): number {
+  let max = times[0]!;
+  for (let i = 1; i < times.length; i++) if (times[i]! > max) max = times[i]!;
+  return max;
+}
+
 /** The smallest of some epoch-millisecond times (a MetricBatch's wall times; validated: not empty). */
 export function earliest(times: readonly number[]): number {
   let min = times[0]!;
@@ -219,6 +250,22 @@ export class Sightings {
   }
 
   rows(): RunSightingsRow[] {
+    return [...this.seen.values()];
+  }
+}
+
+/** The runs a batch has a sign of life of (points, artifact, params, heartbeat), each with the latest time: one run_liveness row per run. */
+export class Liveness {
+  private readonly seen = new Map<string, RunLivenessRow>();
+
+  note(project: string, runId: string, ms: number): void {
+    const id = `${project}\u0000${runId}`;
+    const row = this.seen.get(id);
+    if (!row) this.seen.set(id, { project, run_id: runId, last_seen_ms: ms });
+    else if (ms > row.last_seen_ms) row.last_seen_ms = ms;
+  }
+
+  rows(): RunLivenessRow[] {
     return [...this.seen.values()];
   }
 }

@@ -2,6 +2,7 @@
 // holds one small project: every unknown name, summary, direction or over-long id list is a 400
 // that names it, before any query it would spoil. (The integration tests run the same against
 // the real ClickHouse.)
+import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { createLogger } from '../common/logger.ts';
@@ -30,7 +31,7 @@ const ch = {
     queries.push(query);
     const fresh = query.includes("project = 'fresh'");
     let rows: object[] = [];
-    if (/SELECT k, t FROM runs FINAL ARRAY JOIN/.test(query)) rows = fresh ? [] : [{ k: 'lr', t: 'number' }, { k: 'seed', t: 'number' }];
+    if (/SELECT k, t FROM\s*\(\s*SELECT param_keys, param_types FROM runs FINAL/.test(query)) rows = fresh ? [] : [{ k: 'lr', t: 'number' }, { k: 'seed', t: 'number' }];
     else if (/SELECT key, segment FROM metric_chunk_stats/.test(query)) rows = fresh ? [] : [{ key: 'loss', segment: '' }, { key: 'val/acc', segment: '' }, { key: 'val/acc', segment: 'class=cat' }];
     else if (/AS started\s+ANY LEFT JOIN/.test(query) && !query.includes('ORDER BY')) rows = [runRow('r1', 0.1, 'v2'), runRow('r2', 0.01, 'v3')];
     return { json: async () => rows };
@@ -39,7 +40,7 @@ const ch = {
 
 let app: App;
 beforeAll(async () => {
-  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier });
+  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, crashAfterMs: DEFAULT_CRASH_AFTER_MS, verifier });
 });
 afterAll(() => app.close());
 

@@ -14,6 +14,8 @@ export interface AppDeps {
   tokenCacheMs: number;
   /** More routes, registered after the API's own, each as a plugin of its own (the ingest gateway). */
   routes?: FastifyPluginAsync[];
+  /** A run with no RunFinished and no sign of life for this long is shown as crashed (config.crashAfterMs). */
+  crashAfterMs: number;
   /** The limits the ClickHouse client enforces (cli/api-server.ts); named in 422 answers. */
   queryLimits?: Config['queryLimits'];
   /** Replaces the ClickHouse-backed token verifier (unit tests). */

@@ -43,7 +43,13 @@ describe('schema catalogue', () => {
     const decoded = catalogue.decode(buf);
     expect(decoded.ok && decoded.event).toEqual({ type: 'RunStarted', value: sampleRun });
     const b = catalogue.decode(catalogue.encode('MetricBatch', sampleBatch));
-    expect(b.ok && b.event.value).toEqual(sampleBatch);
+    expect(b.ok && b.event.value).toEqual({ ...sampleBatch, producerId: null, sequence: null });
+    const params = { project: 'p', runId: 'r1', params: { warmup: 500, ema: true, sched: 'cosine' }, loggedAt: 1_700_000_000_003, step: 10, producerId: 'sdk-1', sequence: 3 };
+    const p = catalogue.decode(catalogue.encode('ParamsLogged', params));
+    expect(p.ok && p.event).toEqual({ type: 'ParamsLogged', value: params });
+    const beat = { project: 'p', runId: 'r1', workerRank: 3, at: 1_700_000_000_004 };
+    const h = catalogue.decode(catalogue.encode('RunHeartbeat', beat));
+    expect(h.ok && h.event).toEqual({ type: 'RunHeartbeat', value: beat });
   });
 
   it('gives every event type its own fingerprint', () => {
@@ -61,31 +67,38 @@ describe('schema catalogue', () => {
     expect(catalogue.decode(good.subarray(0, good.length - 5))).toMatchObject({ ok: false, reason: 'malformed_body' });
   });
 
-  // Schema evolution is additive with defaults: a v2 writer adds an optional field.
-  const v2Schema = { ...metricBatchV1, fields: [...metricBatchV1.fields, { name: 'host', type: ['null', 'string'], default: null }] } as Schema;
+  // Schema evolution is additive with defaults: MetricBatch v2 added the optional identity
+  // (producerId, sequence) to v1.
+  const metricBatchV2 = JSON.parse(readFileSync(new URL('./metric-batch.v2.avsc', import.meta.url), 'utf8')) as Schema;
+  const v1Only = () => {
+    const c = new SchemaCatalogue();
+    c.register('MetricBatch', 1, metricBatchV1 as Schema);
+    return c;
+  };
 
-  it('an old reader decodes a newer writer that added an optional field', () => {
-    const newWriter = new SchemaCatalogue();
-    const v2 = newWriter.register('MetricBatch', 2, v2Schema);
-    // The old reader's own schema stays v1; it knows v2 only as a writer schema.
-    const oldReader = loadCatalogue();
-    oldReader.register('MetricBatch', 2, v2Schema, { asReader: false });
+  it('an old reader decodes a newer writer that added optional fields', () => {
+    // A reader deployed before v2 knows it only as a writer schema (e.g. from a registry).
+    const oldReader = v1Only();
+    oldReader.register('MetricBatch', 2, metricBatchV2, { asReader: false });
     expect(oldReader.reader('MetricBatch').version).toBe(1);
-    const decoded = oldReader.decode(newWriter.encodeWith(v2, { ...sampleBatch, host: 'gpu-7' }));
+    const decoded = oldReader.decode(catalogue.encode('MetricBatch', { ...sampleBatch, producerId: 'sdk-1', sequence: 7 }));
     expect(decoded.ok).toBe(true);
     if (decoded.ok) {
       expect(decoded.event.value).toEqual(sampleBatch);
-      expect('host' in decoded.event.value).toBe(false);
+      expect('producerId' in decoded.event.value).toBe(false);
     }
   });
 
-  it('a new reader decodes an older writer and fills the added field with its default', () => {
-    const newReader = new SchemaCatalogue();
-    newReader.register('MetricBatch', 1, metricBatchV1 as Schema);
-    newReader.register('MetricBatch', 2, v2Schema);
-    const bytes = loadCatalogue().encode('MetricBatch', sampleBatch);
-    const decoded = newReader.decode(bytes);
+  it('a new reader decodes an older writer and fills the added fields with their defaults', () => {
+    const bytes = v1Only().encode('MetricBatch', sampleBatch);
+    expect(catalogue.reader('MetricBatch').version).toBe(2);
+    const decoded = catalogue.decode(bytes);
     expect(decoded.ok).toBe(true);
-    if (decoded.ok) expect(decoded.event.value).toEqual({ ...sampleBatch, host: null });
+    if (decoded.ok) expect(decoded.event.value).toEqual({ ...sampleBatch, producerId: null, sequence: null });
+  });
+
+  it('writes the identity when given and null when not', () => {
+    const withId = catalogue.decode(catalogue.encode('MetricBatch', { ...sampleBatch, producerId: 'sdk-1', sequence: 0 }));
+    expect(withId.ok && withId.event.value).toMatchObject({ producerId: 'sdk-1', sequence: 0 });
   });
 });

@@ -24,6 +24,8 @@ const FILE_TO_TYPE: Record<string, EventType> = {
   'metric-batch': 'MetricBatch',
   'artifact-logged': 'ArtifactLogged',
   'run-finished': 'RunFinished',
+  'params-logged': 'ParamsLogged',
+  'run-heartbeat': 'RunHeartbeat',
 };
 
 export interface WriterSchema {

@@ -33,7 +33,17 @@ export interface RunStarted {
   lineage: Lineage;
 }
 
-export interface MetricBatch {
+/**
+ * A sender's name for one event that survives re-sends (a retry, a spool replayed later): the
+ * processor stores an event with an identity once however often it arrives. Optional: events
+ * without one (older SDKs) are identified by their Kafka position alone.
+ */
+export interface EventIdentity {
+  producerId?: string | null;
+  sequence?: number | null;
+}
+
+export interface MetricBatch extends EventIdentity {
   project: string;
   runId: string;
   workerRank: number | null;
@@ -49,7 +59,7 @@ export interface MetricBatch {
 export const ARTIFACT_KINDS = ['checkpoint', 'confusion_matrix', 'curve', 'sample', 'log', 'image', 'other'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
-export interface ArtifactLogged {
+export interface ArtifactLogged extends EventIdentity {
   project: string;
   runId: string;
   name: string;
@@ -74,13 +84,32 @@ export interface RunFinished {
   summary: Record<string, number>;
 }
 
+/** Params set after the run started; merged into its params, the latest loggedAt winning per key. */
+export interface ParamsLogged extends EventIdentity {
+  project: string;
+  runId: string;
+  params: Record<string, ParamValue>;
+  loggedAt: number;
+  step: number | null;
+}
+
+/** A run's process is alive (sent every 30 s by the SDKs while a run is open). */
+export interface RunHeartbeat {
+  project: string;
+  runId: string;
+  workerRank: number | null;
+  at: number;
+}
+
 export interface EventMap {
   RunStarted: RunStarted;
   MetricBatch: MetricBatch;
   ArtifactLogged: ArtifactLogged;
   RunFinished: RunFinished;
+  ParamsLogged: ParamsLogged;
+  RunHeartbeat: RunHeartbeat;
 }
 export type EventType = keyof EventMap;
-export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished'];
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat'];
 
 export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];

@@ -2,7 +2,7 @@
 // the processors (never trust the wire). Returns a reason, or null when the event is valid.
 // Every string of every event must be well-formed Unicode: a lone surrogate cannot be encoded
 // as UTF-8, and the encoders would turn it into other characters without a word.
-import type { AnyEvent, MetricBatch, ParamValue } from './events.ts';
+import type { AnyEvent, EventIdentity, MetricBatch, ParamValue } from './events.ts';
 import { findEventStrings, findStrings, unicodeProblem } from './text.ts';
 
 export const LIMITS = {
@@ -110,10 +110,23 @@ function checkMetricBatch(b: MetricBatch): string | null {
   return null;
 }
 
+/** producerId and sequence come together or not at all; the id is id-like, the sequence a non-negative integer. */
+function checkIdentity(e: EventIdentity): string | null {
+  const producer = e.producerId ?? null;
+  const sequence = e.sequence ?? null;
+  if ((producer === null) !== (sequence === null)) return 'producerId and sequence must be given together (or neither)';
+  if (producer === null) return null;
+  return checkId('producerId', producer) ?? (!Number.isSafeInteger(sequence) || sequence! < 0 ? `sequence ${sequence} is not a non-negative integer` : null);
+}
+
 export function validateEvent(event: AnyEvent): string | null {
   const v = event.value;
   const base = checkEventStrings(event) ?? checkId('project', v.project) ?? checkId('runId', v.runId);
   if (base) return base;
+  if ('producerId' in v || 'sequence' in v) {
+    const identity = checkIdentity(v as EventIdentity);
+    if (identity) return identity;
+  }
   switch (event.type) {
     case 'RunStarted': {
       const e = event.value;
@@ -133,6 +146,19 @@ export function validateEvent(event: AnyEvent): string | null {
     }
     case 'MetricBatch':
       return checkMetricBatch(event.value);
+    case 'ParamsLogged': {
+      const e = event.value;
+      return (
+        (e.loggedAt < 0 ? 'loggedAt is negative' : null) ??
+        (e.step !== null && (!Number.isSafeInteger(e.step) || e.step < 0) ? `step ${e.step} is not a non-negative integer` : null) ??
+        (Object.keys(e.params).length === 0 ? 'params is empty' : null) ??
+        checkMap('params', e.params, checkParamValue)
+      );
+    }
+    case 'RunHeartbeat': {
+      const e = event.value;
+      return (e.at < 0 ? 'at is negative' : null) ?? (e.workerRank !== null && e.workerRank < 0 ? `worker rank ${e.workerRank} is negative` : null);
+    }
     case 'ArtifactLogged': {
       const e = event.value;
       return (

@@ -11,10 +11,17 @@ export type ParamNames = Map<string, Set<ParamType>>;
 /** metric key → the segments it is logged with ('' for the unsegmented series). */
 export type MetricNames = Map<string, Set<string>>;
 
+/** Params of RunStarted and those set after start (run_param_updates; no FINAL: a replay only repeats a name). */
 export function paramNamesSql(project: string): string {
+  const p = quoteString(project);
   return `
-SELECT k, t FROM runs FINAL ARRAY JOIN param_keys AS k, param_types AS t
-WHERE project = ${quoteString(project)}
+SELECT k, t FROM
+(
+  SELECT param_keys, param_types FROM runs FINAL WHERE project = ${p}
+  UNION ALL
+  SELECT param_keys, param_types FROM run_param_updates WHERE project = ${p}
+)
+ARRAY JOIN param_keys AS k, param_types AS t
 GROUP BY k, t`;
 }
 

@@ -5,7 +5,7 @@
 // ranges (collapsed by the tables' source-offset keys) never count twice.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { iso, orNull, rows, zip } from './read.ts';
-import { quoteString, quoteStringList } from './sql-quote.ts';
+import { quoteInteger, quoteString, quoteStringList } from './sql-quote.ts';
 import type { RunsRow } from './tables.ts';
 
 export interface RunRecord {
@@ -14,7 +14,10 @@ export interface RunRecord {
   experiment: string;
   sweepId: string | null;
   user: string;
-  /** running, finished, failed, killed, or orphaned (events arrived but no RunStarted). */
+  /**
+   * running, finished, failed, killed; crashed (no RunFinished, and no sign of life for the
+   * API's crash silence); or orphaned (events arrived but no RunStarted).
+   */
   status: string;
   /** For an orphaned run: the earliest time any of its events was seen. */
   startedAt: string;
@@ -65,10 +68,42 @@ const RUN_FIELDS: [column: Exclude<keyof RunsRow, "project" | "src_partition" | 
   ['parent_run_id', "''"],
 ];
 
-const RUN_COLUMNS = RUN_FIELDS.map(([c]) => c).join(', ');
+const PARAM_COLUMNS = new Set(['param_keys', 'param_types', 'param_strings', 'param_numbers']);
 
-/** RUN_COLUMNS in the same order, as an orphaned run fills them (from run_id and first_seen_ms). */
-const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${c}`)).join(', ');
+/** The params as RunStarted set them, before the run_param_updates merge: base_param_keys and so on. */
+const base = (column: string) => (PARAM_COLUMNS.has(column) ? `base_${column}` : column);
+
+const STARTED_COLUMNS = RUN_FIELDS.map(([c]) => (base(c) === c ? c : `${c} AS ${base(c)}`)).join(', ');
+
+/** STARTED_COLUMNS in the same order, as an orphaned run fills them (from run_id and first_seen_ms). */
+const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${base(c)}`)).join(', ');
+
+/**
+ * Every run column, params merged: a key set after start (ParamsLogged) replaces the started
+ * value. Key order: the untouched keys of RunStarted, then the updated ones.
+ */
+const MERGED_COLUMNS = RUN_FIELDS.map(([c]) => {
+  if (!PARAM_COLUMNS.has(c)) return c;
+  const kept = c === 'param_keys' ? 'arrayFilter(k -> NOT has(set_param_keys, k), base_param_keys)' : `arrayFilter((v, k) -> NOT has(set_param_keys, k), ${base(c)}, base_param_keys)`;
+  return `arrayConcat(${kept}, set_${c}) AS ${c}`;
+}).join(', ');
+
+/** A run's latest value per param key set after start (the latest logged_at_ms, then the later origin). */
+function paramUpdatesSql(projectSql: string, idsSql: string): string {
+  const latest = (column: string) => `argMax(${column}, (logged_at_ms, src_partition, src_offset))`;
+  return `
+    SELECT run_id, groupArray(k) AS set_param_keys, groupArray(t) AS set_param_types, groupArray(s) AS set_param_strings, groupArray(n) AS set_param_numbers FROM
+    (
+      SELECT run_id, uk AS k, ${latest('ut')} AS t, ${latest('us')} AS s, ${latest('un')} AS n
+      FROM run_param_updates FINAL ARRAY JOIN param_keys AS uk, param_types AS ut, param_strings AS us, param_numbers AS un
+      WHERE project = ${projectSql}${idsSql}
+      GROUP BY run_id, uk
+    )
+    GROUP BY run_id`;
+}
+
+/** How long a run without RunFinished may stay silent before it is shown as crashed (RUNLENS_CRASH_AFTER_S's default). */
+export const DEFAULT_CRASH_AFTER_MS = 300_000;
 
 /** What a RunFinished adds to a run row; has_finish is 0 (the join's default) without one. */
 const FINISH_COLUMNS = 'status AS finish_status, ended_at_ms, duration_ms, summary_keys, summary_values, toUInt8(1) AS has_finish';
@@ -83,15 +118,18 @@ export interface RunSourceQuery {
   orphans?: boolean;
   /** A compiled filter expression (storage/run-filter/sql.ts) over the run source. */
   filterSql?: string;
+  /** A run with no RunFinished and no sign of life (run_liveness, its start) for this long is crashed. */
+  crashAfterMs: number;
 }
 
 /** How many times runSourceSql spells out a runIds list without orphans (for refuseLongIdList). */
-export const RUN_SOURCE_ID_COPIES = 2;
+export const RUN_SOURCE_ID_COPIES = 3;
 
 /**
- * Runs of a project, one row each: RUN_COLUMNS, the RunFinished columns (FINISH_COLUMNS),
- * `orphaned` and `status_value` ('running' until a RunFinished; 'orphaned' for a run whose
- * RunStarted never arrived), filtered. Orphaned runs — metric points, artifacts or a
+ * Runs of a project, one row each: the RUN_FIELDS columns (params merged with those set after
+ * start), the RunFinished columns (FINISH_COLUMNS), `orphaned` and `status_value` ('running'
+ * until a RunFinished, 'crashed' after crashAfterMs without a sign of life, 'orphaned' for a run
+ * whose RunStarted never arrived), filtered. Orphaned runs — metric points, artifacts or a
  * RunFinished under a run id with no RunStarted — are shown rather than hidden, with what is
  * known (their id, the earliest time seen as started_at_ms, their finish); they belong to no
  * experiment or sweep, so a query restricted to one skips looking for them.
@@ -102,7 +140,7 @@ export function runSourceSql(q: RunSourceQuery): string {
   const where = [`project = ${p}`];
   if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
   if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
-  const started = `SELECT ${RUN_COLUMNS}, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
+  const started = `SELECT ${STARTED_COLUMNS}, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
   // Orphans: runs sighted (run_sightings: one row per run after merges) but never started. No
   // FINAL: a replayed or repeated sighting only repeats a time, which min() takes once.
   const orphans = `
@@ -114,11 +152,21 @@ export function runSourceSql(q: RunSourceQuery): string {
     )`;
   const withOrphans = q.orphans !== false && q.experiment === undefined && q.sweepId === undefined;
   const all = withOrphans ? `${started}\n    UNION ALL${orphans}` : started;
+  // Alive: started within the silence, or a sign of life within it. The set holds recent runs
+  // only, so it needs no id list (which would lower how many ids fit a query).
+  const cutoff = `(toInt64(toUnixTimestamp(now())) * 1000 - ${quoteInteger(q.crashAfterMs)})`;
+  const alive = `toInt64(started_at_ms) >= ${cutoff} OR run_id IN (SELECT run_id FROM run_liveness WHERE project = ${p} AND toInt64(last_seen_ms) >= ${cutoff})`;
   const source = `
-  SELECT *, if(orphaned = 1, 'orphaned', if(has_finish = 1, finish_status, 'running')) AS status_value FROM
+  SELECT *, if(orphaned = 1, 'orphaned', if(has_finish = 1, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value FROM
   (
-    ${all}
-  ) AS started
+    SELECT ${MERGED_COLUMNS}, orphaned FROM
+    (
+      ${all}
+    ) AS started
+    ANY LEFT JOIN
+    (${paramUpdatesSql(p, ids)}
+    ) AS updates USING run_id
+  ) AS merged
   ANY LEFT JOIN
   (
     SELECT run_id, ${FINISH_COLUMNS} FROM run_finishes FINAL WHERE project = ${p}${ids}
@@ -171,11 +219,11 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
  * The runs of these ids that exist in the project. Started runs first, by primary key with the
  * ids spelled out RUN_SOURCE_ID_COPIES times; the orphan lookup only for ids not found (usually none).
  */
-export async function getRuns(ch: ClickHouseClient, project: string, runIds: string[]): Promise<RunRecord[]> {
+export async function getRuns(ch: ClickHouseClient, project: string, runIds: string[], crashAfterMs: number): Promise<RunRecord[]> {
   if (runIds.length === 0) return [];
-  const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false }))).map(toRunRecord);
+  const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false, crashAfterMs }))).map(toRunRecord);
   const have = new Set(found.map((r) => r.id));
   const missing = runIds.filter((id) => !have.has(id));
   if (missing.length === 0) return found;
-  return [...found, ...(await rows(ch, runSourceSql({ project, runIds: missing }))).map(toRunRecord)];
+  return [...found, ...(await rows(ch, runSourceSql({ project, runIds: missing, crashAfterMs }))).map(toRunRecord)];
 }

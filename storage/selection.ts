@@ -13,6 +13,8 @@ export interface SelectedRunsQuery {
   /** A compiled filter (storage/run-filter/sql.ts). */
   filterSql?: string;
   runIds?: string[];
+  /** See RunSourceQuery. */
+  crashAfterMs: number;
 }
 
 /** The selection's run source: one row per selected run (see runSourceSql for its columns). */
@@ -22,7 +24,7 @@ export function selectedRunsSql(q: SelectedRunsQuery): string {
     const ids = `run_id IN (${quoteStringList(q.runIds)})`;
     filterSql = filterSql ? `(${filterSql}) AND ${ids}` : ids;
   }
-  return runSourceSql({ project: q.project, experiment: q.experiment, sweepId: q.sweepId, filterSql });
+  return runSourceSql({ project: q.project, experiment: q.experiment, sweepId: q.sweepId, filterSql, crashAfterMs: q.crashAfterMs });
 }
 
 /** Up to `limit` run records of a selection's SQL, by run id. */

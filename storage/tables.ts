@@ -3,7 +3,12 @@
 // a table's columns change only by a new migration, and then here. Every table's sort key ends
 // in the source partition and offset of the Kafka message a row came from, so a replay collapses.
 
-/** Where a row came from: the Kafka partition and offset of its message. */
+/**
+ * Where a row came from, the last two columns of every event table's sort key: the Kafka
+ * partition and offset of its message, or for an event that carries an identity (producerId,
+ * sequence) a pair derived from that identity (processors/rows.ts `originOf`), the same on
+ * every re-send.
+ */
 export interface Source {
   partition: number;
   offset: number;
@@ -114,6 +119,27 @@ export interface RunSightingsRow {
   first_seen_ms: number;
 }
 
+/** run_param_updates (0017): one row per ParamsLogged, the params as RunsRow holds them. */
+export interface RunParamUpdatesRow {
+  project: string;
+  run_id: string;
+  logged_at_ms: number;
+  step: number | null;
+  param_keys: string[];
+  param_types: string[];
+  param_strings: string[];
+  param_numbers: (number | 'nan')[];
+  src_partition: number;
+  src_offset: number;
+}
+
+/** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */
+export interface RunLivenessRow {
+  project: string;
+  run_id: string;
+  last_seen_ms: number;
+}
+
 /** processed_batches (0012): the last offset of a partition whose whole batch is stored. */
 export interface ProcessedBatchesRow {
   topic: string;
@@ -132,8 +158,12 @@ export interface TableRows {
   metric_chunk_stats: MetricChunkStatsRow[];
   /** One row per run the batch has points, an artifact or a finish of (for finding orphaned runs). */
   run_sightings: RunSightingsRow[];
+  /** Params set after start (ParamsLogged). */
+  run_param_updates: RunParamUpdatesRow[];
+  /** One row per run the batch has a sign of life of, with the latest time (for crashed runs). */
+  run_liveness: RunLivenessRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [] };
 }

@@ -2,6 +2,7 @@
 // real ClickHouse: search + sort over 10k runs, compare 100 runs, curves for 100 runs × 100k
 // steps. Data is written straight into a fresh database with the processor's own row builders
 // (no Kafka needed for a read benchmark). Prints medians; asserts nothing.
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { cpus, totalmem } from 'node:os';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
@@ -105,7 +106,7 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
     const loaded = (performance.now() - t0) / 1000;
 
     const token = (await createToken(ch, { project: PROJECT, scopes: ['read'], name: 'bench' })).token;
-    const app = await buildApp({ clickhouse: ch, logger: createLogger('bench-api', 'silent'), tokenCacheMs: 60_000 });
+    const app = await buildApp({ clickhouse: ch, logger: createLogger('bench-api', 'silent'), tokenCacheMs: 60_000, crashAfterMs: DEFAULT_CRASH_AFTER_MS });
     const headers = { authorization: `Bearer ${token}` };
     const get = (url: string) => app.inject({ method: 'GET', url, headers });
     const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload, headers });

@@ -221,7 +221,7 @@ interface ChildJob {
 /** The API server of one sweep size: builds the app, runs the measurements, prints one result line each. */
 async function runChild(job: ChildJob): Promise<void> {
   const clickhouse = createClickHouse(job.config, { settings: queryLimitSettings(job.config.queryLimits) });
-  const app = await buildApp({ clickhouse, logger: createLogger('bench-api', 'warn'), tokenCacheMs: 60_000, queryLimits: job.config.queryLimits });
+  const app = await buildApp({ clickhouse, logger: createLogger('bench-api', 'warn'), tokenCacheMs: 60_000, crashAfterMs: job.config.crashAfterMs, queryLimits: job.config.queryLimits });
   try {
     for (const m of measurements()) {
       if (m.sizes && !m.sizes(job.sweep.runs)) continue;

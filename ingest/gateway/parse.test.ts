@@ -150,6 +150,6 @@ describe('parseAvroBody', () => {
     expect(parseAvroBody(good, 'p', catalogue)).toMatchObject({ ok: true });
     const bad = Buffer.from(good);
     bad[bad.indexOf(Buffer.from('😀'))] = 0xff;
-    expect(parseAvroBody(bad, 'p', catalogue)).toEqual({ ok: false, status: 400, error: 'event 0: invalid_utf8: MetricBatch v1: keys[0]: not valid UTF-8 (byte FF at byte 5)' });
+    expect(parseAvroBody(bad, 'p', catalogue)).toEqual({ ok: false, status: 400, error: 'event 0: invalid_utf8: MetricBatch v2: keys[0]: not valid UTF-8 (byte FF at byte 5)' });
   });
 });

@@ -2,9 +2,11 @@
 // `ingest`. Every event of a request is decoded, validated and checked against the token's
 // project before any is produced, so a 400 or 403 leaves nothing behind; 202 means Kafka
 // acknowledged every event (acks=-1). A 503 (Kafka down) may leave part of a multi-event
-// request produced, as Kafka has no cross-partition atomicity without transactions; the
-// tables' replay keys absorb a resent RunStarted, RunFinished or ArtifactLogged, but a resent
-// MetricBatch counts twice, so retry only with single-event requests or idempotent content.
+// request produced, as Kafka has no cross-partition atomicity without transactions. Retrying
+// the same request is safe when its events carry an identity (producerId + sequence, as the
+// SDKs send): the processor stores each identified MetricBatch, ArtifactLogged or ParamsLogged
+// once however often it arrives, and RunStarted/RunFinished collapse by run. A MetricBatch
+// without an identity would count twice.
 import type { FastifyInstance } from 'fastify';
 import { projectOf } from '../../common/http/auth.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
@@ -54,10 +56,12 @@ export async function gatewayRoutes(app: FastifyInstance, opts: GatewayOptions):
       schema: {
         summary: 'Ingest events over HTTP (JSON or Avro single-object encoding)',
         description:
-          `JSON: {"type": "RunStarted" | "MetricBatch" | "ArtifactLogged" | "RunFinished", "event": {...}} or an array of up to ${MAX_EVENTS_PER_REQUEST}; ` +
+          `JSON: {"type": ${EVENT_TYPES.map((t) => `"${t}"`).join(' | ')}, "event": {...}} or an array of up to ${MAX_EVENTS_PER_REQUEST}; ` +
           'events use the field names of the Avro schemas in schemas/*.avsc. Content-Type application/avro: one event in Avro single-object encoding ' +
           '(C3 01, 8-byte schema fingerprint, body), as on the Kafka topic. Every event must belong to the token\'s project. ' +
           '202 only after Kafka acknowledged every event; 400 or 403 name the first bad event and nothing of the request is produced. ' +
+          'A 503 may leave part of a request produced: retry it as it was. Give MetricBatch, ArtifactLogged and ParamsLogged events an identity ' +
+          '(producerId: your client\'s id, sequence: the event\'s number, both fixed before the first send) and a retried event is stored once. ' +
           'Text must be valid UTF-8 and well-formed Unicode (no lone surrogates): names are stored exactly as sent or refused with the field named. ' +
           'NaN and Infinity (which JSON does not have) are refused with the point or field that holds them.',
         response: {

@@ -2,7 +2,9 @@
 // per run and sealed into MetricBatch messages by size and by time; everything a run emits is
 // keyed by its run id so it stays ordered in one partition. The producer is idempotent with
 // acks=-1. A failed send is never dropped: it rejects flush()/finish() and the next log() call
-// throws it, and onError (if given) hears it at once.
+// throws it, and onError (if given) hears it at once. Every MetricBatch, ArtifactLogged and
+// ParamsLogged carries the client's identity (producerId, sequence), so a re-send is stored once;
+// while a run is open the client sends a RunHeartbeat every heartbeatIntervalMs.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Producer } from 'kafkajs';
@@ -10,7 +12,7 @@ import { createIdempotentProducer, createKafka, ensureTopics } from '../../commo
 import { topicsFor } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { loadCatalogue, type SchemaCatalogue } from '../../schemas/catalogue.ts';
-import type { ArtifactKind, EventMap, EventType, Lineage, ParamValue, RunStatus } from '../../schemas/events.ts';
+import type { ArtifactKind, EventIdentity, EventMap, EventType, Lineage, ParamValue, RunStatus } from '../../schemas/events.ts';
 import { checkKey, checkPoint, validateEvent } from '../../schemas/validate.ts';
 import { MetricBuffer } from './metric-buffer.ts';
 import { Sender, SendError } from './sender.ts';
@@ -31,6 +33,8 @@ export interface ClientOptions {
   /** Hears every MetricBatch's fate: acknowledged by Kafka, or failed with the error. */
   onDelivery?: (delivery: { runId: string; points: number; error?: Error }) => void;
   logger?: Logger;
+  /** How often an open run says it is alive (RunHeartbeat; default 30,000 ms; 0: never). */
+  heartbeatIntervalMs?: number;
   /** Create the topics if they do not exist (default true). */
   createTopics?: boolean;
   catalogue?: SchemaCatalogue;
@@ -68,7 +72,11 @@ export interface LogOptions {
 export class RunlensClient {
   private readonly runs = new Set<Run>();
   private readonly timer: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout | null;
   private readonly exitHook: () => void;
+  /** This client's name in the identity of its events: a re-sent event keeps (producerId, sequence). */
+  readonly producerId = randomUUID();
+  private sequence = 0;
   private closed = false;
   readonly maxBatchPoints: number;
 
@@ -81,6 +89,9 @@ export class RunlensClient {
     this.maxBatchPoints = opts.maxBatchPoints ?? 5_000;
     this.timer = setInterval(() => this.flushBuffers(), opts.flushIntervalMs ?? 1_000);
     this.timer.unref();
+    const beat = opts.heartbeatIntervalMs ?? 30_000;
+    this.heartbeat = beat > 0 ? setInterval(() => this.sendHeartbeats(), beat) : null;
+    this.heartbeat?.unref();
     this.exitHook = () => void this.close().catch((err) => this.reportError(err as Error));
     if (opts.flushOnExit ?? true) process.once('beforeExit', this.exitHook);
   }
@@ -149,6 +160,9 @@ export class RunlensClient {
    * comes first: encoding would silently turn a lone surrogate in a name into other bytes.
    */
   emit<K extends EventType>(type: K, event: EventMap[K]): Promise<void> {
+    if ((type === 'MetricBatch' || type === 'ArtifactLogged' || type === 'ParamsLogged') && (event as EventIdentity).producerId == null) {
+      Object.assign(event, { producerId: this.producerId, sequence: this.sequence++ } satisfies EventIdentity);
+    }
     const invalid = validateEvent({ type, value: event } as never);
     if (invalid) return Promise.reject(new TypeError(`${type}: ${invalid}`));
     let value: Buffer;
@@ -179,6 +193,7 @@ export class RunlensClient {
     } finally {
       this.closed = true;
       clearInterval(this.timer);
+      if (this.heartbeat) clearInterval(this.heartbeat);
       process.removeListener('beforeExit', this.exitHook);
       await this.producer.disconnect();
     }
@@ -198,6 +213,10 @@ export class RunlensClient {
   reportError(err: Error): void {
     if (this.opts.onError) this.opts.onError(err);
     else this.opts.logger?.error({ err }, 'runlens send failed');
+  }
+
+  private sendHeartbeats(): void {
+    for (const run of this.runs) run.sendHeartbeat();
   }
 
   private flushBuffers(): void {
@@ -221,7 +240,7 @@ export class Run {
     readonly project: string,
     readonly id: string,
     private readonly startedAt: number,
-    workerRank: number | null,
+    private readonly workerRank: number | null,
   ) {
     this.buffer = new MetricBuffer(project, id, workerRank);
   }
@@ -258,6 +277,17 @@ export class Run {
       loggedAt: Date.now(),
       metadata: a.metadata ?? {},
     });
+  }
+
+  /** Sets params after start (ParamsLogged): merged into the run's params, the latest value winning per key. */
+  async logParams(params: Record<string, ParamValue>, step: number | null = null): Promise<void> {
+    this.throwIfFailed();
+    await this.client.emit('ParamsLogged', { project: this.project, runId: this.id, params, loggedAt: Date.now(), step });
+  }
+
+  /** @internal — the client's heartbeat timer; a failed heartbeat only goes to onError. */
+  sendHeartbeat(): void {
+    this.client.emit('RunHeartbeat', { project: this.project, runId: this.id, workerRank: this.workerRank, at: Date.now() }).catch((err: Error) => this.client.reportError(err));
   }
 
   /** Sends buffered points and waits for every earlier send of this run. */

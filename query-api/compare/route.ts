@@ -78,7 +78,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
       const { runIds, metrics, baseline, variables, params } = req.body;
       if (baseline !== undefined && !runIds.includes(baseline)) throw badRequest(`baseline "${baseline}" is not one of runIds`);
       // The run lookup spells the ids out most often of compare's queries.
-      refuseLongIdList(runSourceSql({ project, runIds, orphans: false }), runIds, RUN_SOURCE_ID_COPIES, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
+      refuseLongIdList(runSourceSql({ project, runIds, orphans: false, crashAfterMs: deps.crashAfterMs }), runIds, RUN_SOURCE_ID_COPIES, 'compare fewer runs at once, or summarise many with POST /v1/groups over a filter');
       const variableParams = (variables ?? []).map((v) => v.trim()).filter((v) => !v.startsWith('lineage.')).map((v) => v.replace(/^params\./, ''));
       const known = await namesFor(deps.clickhouse, project, [
         ...(metrics ?? []).map((key) => ({ kind: 'metric' as const, key })),
@@ -88,7 +88,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
         const why = unknownSeries(key, known.metrics, false, 'compare returns every summary and segment of it');
         if (why) throw badRequest(`metrics: ${why}`);
       }
-      const found = await getRuns(deps.clickhouse, project, runIds);
+      const found = await getRuns(deps.clickhouse, project, runIds, deps.crashAfterMs);
       requireRuns(runIds, found.map((r) => r.id), false);
       const byId = new Map(found.map((r) => [r.id, r]));
       const runs = runIds.map((id) => byId.get(id)!);

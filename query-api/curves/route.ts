@@ -75,7 +75,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
         if (why) throw badRequest(`metrics: ${why}`);
       }
       const selection = body.selection ?? {};
-      const { runs, sourceSql } = await selectRuns(deps.clickhouse, project, selection, MAX_CURVE_RUNS);
+      const { runs, sourceSql } = await selectRuns(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, selection, MAX_CURVE_RUNS);
       let groups = null;
       if (body.groupBy) {
         const params = groupingParams(runs, body.groupBy);

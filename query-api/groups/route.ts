@@ -81,7 +81,7 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
       requireMetric(sortRef, known.metrics, { prefix: '', aggregates: true }, 'sort.metric');
       if (!refs.some((r) => r.label === sortRef.label)) refs.push(sortRef);
       const selection = body.selection ?? {};
-      const { runs, sourceSql: source } = await selectRuns(deps.clickhouse, project, selection, MAX_GROUP_RUNS);
+      const { runs, sourceSql: source } = await selectRuns(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, selection, MAX_GROUP_RUNS);
       const values = await Promise.all(refs.map((r) => metricValues(deps.clickhouse, project, source, r)));
       refs.forEach((r, i) => {
         if (values[i]!.size === 0 && runs.length > 0) {

@@ -1,5 +1,6 @@
 // 405 with Allow for a method a known path does not have, over the real app's route table (fake
 // ClickHouse and verifier); unknown paths stay 404, and strangers get the usual 401 first.
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -12,7 +13,7 @@ const reader = { authorization: 'Bearer reader' };
 
 let app: App;
 beforeAll(async () => {
-  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier });
+  app = await buildApp({ clickhouse: ch, logger: createLogger('test', 'silent'), tokenCacheMs: 0, crashAfterMs: DEFAULT_CRASH_AFTER_MS, verifier });
 });
 afterAll(() => app.close());
 

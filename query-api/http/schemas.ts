@@ -47,7 +47,7 @@ export const Run = Type.Object({
   experiment: Type.String(),
   sweepId: Nullable(Type.String()),
   user: Type.String(),
-  status: Type.String({ description: 'running, finished, failed or killed; orphaned when events arrived under this run id but its RunStarted never did' }),
+  status: Type.String({ description: 'running, finished, failed or killed; crashed when it has no RunFinished and sent nothing (points, heartbeat) for the server\'s crash silence (RUNLENS_CRASH_AFTER_S, default 300); orphaned when events arrived under this run id but its RunStarted never did' }),
   startedAt: Type.String({ format: 'date-time', description: 'For an orphaned run, the earliest time any of its events was seen' }),
   endedAt: Nullable(Type.String({ format: 'date-time' })),
   durationMs: Type.Union([Type.Number(), Type.Null()]),

@@ -126,14 +126,14 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
       const format = q.format ?? acceptedFormat(req.headers.accept);
       if (format === 'csv' || format === 'ndjson') {
         const params = [...(await paramNames(deps.clickhouse, project)).keys()].sort();
-        const stream = exportRuns(deps.clickhouse, { query: { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts }, format, params, columns });
+        const stream = exportRuns(deps.clickhouse, { query: { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts, crashAfterMs: deps.crashAfterMs }, format, params, columns });
         stream.on('error', (err) => req.log.error({ err }, 'export failed mid-stream'));
         // A stream bypasses the JSON response schema, which describes the paged form only.
         return reply.type(CONTENT_TYPES[format]).send(stream as never);
       }
       const sig = signature([q.filter, q.experiment, q.sweep, sort]);
       const after = q.cursor ? decodeCursor(q.cursor, sig) : undefined;
-      const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts, limit: q.limit, after });
+      const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, experiment: q.experiment, sweepId: q.sweep, filterSql, sorts, limit: q.limit, after, crashAfterMs: deps.crashAfterMs });
       const values = columns.length > 0 ? await columnValues(deps.clickhouse, project, runs, columns) : null;
       return {
         runs: runs.map((r) => ({ ...r, sortValue: r.sortValues[0] ?? null, ...(values ? { columns: values.get(r.id) } : {}) })),
@@ -160,7 +160,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
     async (req) => {
       const { id } = req.params;
       const project = projectOf(req);
-      const [run] = await getRuns(deps.clickhouse, project, [id]);
+      const [run] = await getRuns(deps.clickhouse, project, [id], deps.crashAfterMs);
       if (!run) throw notFound(`run "${id}" not found in project "${project}"`);
       const [summaries, artifacts] = await Promise.all([getSummaries(deps.clickhouse, project, [id]), getArtifacts(deps.clickhouse, project, [id])]);
       return { ...run, metrics: summaries.get(id) ?? [], artifacts: artifacts.get(id) ?? [] };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { HttpError } from '../../common/http/errors.ts';
 import { MAX_SELECTION_SQL, refuseLongIdList, selectionSql } from './selection.ts';
-import { RUN_SOURCE_ID_COPIES, runSourceSql } from '../../storage/runs.ts';
+import { DEFAULT_CRASH_AFTER_MS, RUN_SOURCE_ID_COPIES, runSourceSql } from '../../storage/runs.ts';
 
 /** A ClickHouse stand-in for the name queries a filter needs. */
 function fakeClickHouse() {
@@ -23,21 +23,21 @@ describe('selectionSql', () => {
   it('refuses a runIds list too long for ClickHouse with a 400 that says what to send instead', async () => {
     const { ch } = fakeClickHouse();
     const many = ids(10_000);
-    const err = await selectionSql(ch, 'sel-long', { runIds: many }).catch((e: unknown) => e);
+    const err = await selectionSql(ch, { project: 'sel-long', crashAfterMs: DEFAULT_CRASH_AFTER_MS }, { runIds: many }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).statusCode).toBe(400);
     expect((err as HttpError).message).toMatch(/^the runIds list is too long for one query \(10,000 ids; about [\d,]+ ids of this length fit\): select the runs with a filter .* instead of 10,000 run ids$/);
     // The estimate is right: that many ids of this length pass.
     const fit = Number(/about ([\d,]+) ids/.exec((err as HttpError).message)![1]!.replace(/,/g, ''));
-    expect(Buffer.byteLength(await selectionSql(ch, 'sel-long', { runIds: many.slice(0, fit) }))).toBeLessThanOrEqual(MAX_SELECTION_SQL);
-    await expect(selectionSql(ch, 'sel-long', { runIds: many.slice(0, fit + 200) })).rejects.toThrow(/too long/);
+    expect(Buffer.byteLength(await selectionSql(ch, { project: 'sel-long', crashAfterMs: DEFAULT_CRASH_AFTER_MS }, { runIds: many.slice(0, fit) }))).toBeLessThanOrEqual(MAX_SELECTION_SQL);
+    await expect(selectionSql(ch, { project: 'sel-long', crashAfterMs: DEFAULT_CRASH_AFTER_MS }, { runIds: many.slice(0, fit + 200) })).rejects.toThrow(/too long/);
   });
 
   it('checks the filter against the project\'s names', async () => {
     const { ch, queries } = fakeClickHouse();
-    await expect(selectionSql(ch, 'sel-filter', { filter: 'metrics.los > 1' })).rejects.toThrow(/no run in this project has logged metrics.los; did you mean metrics.loss\?/);
-    await expect(selectionSql(ch, 'sel-filter', { filter: 'params.lrr > 1' })).rejects.toThrow(/did you mean params.lr\?/);
-    expect(await selectionSql(ch, 'sel-filter', { filter: 'params.lr > 1 and metrics.loss.min < 1' })).toContain("key = 'loss'");
+    await expect(selectionSql(ch, { project: 'sel-filter', crashAfterMs: DEFAULT_CRASH_AFTER_MS }, { filter: 'metrics.los > 1' })).rejects.toThrow(/no run in this project has logged metrics.los; did you mean metrics.loss\?/);
+    await expect(selectionSql(ch, { project: 'sel-filter', crashAfterMs: DEFAULT_CRASH_AFTER_MS }, { filter: 'params.lrr > 1' })).rejects.toThrow(/did you mean params.lr\?/);
+    expect(await selectionSql(ch, { project: 'sel-filter', crashAfterMs: DEFAULT_CRASH_AFTER_MS }, { filter: 'params.lr > 1 and metrics.loss.min < 1' })).toContain("key = 'loss'");
     expect(queries.some((q) => /SELECT key, segment FROM metric_chunk_stats\s+WHERE project = 'sel-filter'\s+GROUP BY key, segment/.test(q))).toBe(true);
   });
 });
@@ -45,8 +45,8 @@ describe('selectionSql', () => {
 describe('refuseLongIdList', () => {
   it('counts every copy of the list, as compare\'s run lookup holds it twice', () => {
     const list = ids(1000, 'x'.repeat(100));
-    const lookup = (runIds: string[]) => runSourceSql({ project: 'p', runIds, orphans: false });
-    expect(() => refuseLongIdList(lookup(list), list, RUN_SOURCE_ID_COPIES, 'compare fewer runs')).toThrow(/\(1,000 ids; about 93\d ids of this length fit\): compare fewer runs$/);
-    expect(() => refuseLongIdList(lookup(list.slice(0, 930)), list.slice(0, 930), RUN_SOURCE_ID_COPIES, 'compare fewer runs')).not.toThrow();
+    const lookup = (runIds: string[]) => runSourceSql({ project: 'p', runIds, orphans: false, crashAfterMs: DEFAULT_CRASH_AFTER_MS });
+    expect(() => refuseLongIdList(lookup(list), list, RUN_SOURCE_ID_COPIES, 'compare fewer runs')).toThrow(/\(1,000 ids; about 61\d ids of this length fit\): compare fewer runs$/);
+    expect(() => refuseLongIdList(lookup(list.slice(0, 610)), list.slice(0, 610), RUN_SOURCE_ID_COPIES, 'compare fewer runs')).not.toThrow();
   });
 });

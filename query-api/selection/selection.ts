@@ -55,10 +55,17 @@ export async function compileFilterFor(ch: ClickHouseClient, project: string, in
   return sql;
 }
 
+/** Where a request reads runs: the token's project, and when a silent run counts as crashed (AppDeps.crashAfterMs). */
+export interface RunScope {
+  project: string;
+  crashAfterMs: number;
+}
+
 /** The SQL of the selected runs (with status_value), for IN subqueries and full reads; a 400 when too long for ClickHouse. */
-export async function selectionSql(ch: ClickHouseClient, project: string, sel: Selection): Promise<string> {
+export async function selectionSql(ch: ClickHouseClient, scope: RunScope, sel: Selection): Promise<string> {
+  const { project, crashAfterMs } = scope;
   const filterSql = sel.filter !== undefined && sel.filter.trim() !== '' ? await compileFilterFor(ch, project, sel.filter) : undefined;
-  const source = selectedRunsSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql, runIds: sel.runIds });
+  const source = selectedRunsSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql, runIds: sel.runIds, crashAfterMs });
   if (sel.runIds) {
     const n = sel.runIds.length.toLocaleString('en-US');
     refuseLongIdList(source, sel.runIds, 1, `select the runs with a filter (e.g. sweep, experiment, params or tags) instead of ${n} run ids`);
@@ -84,8 +91,8 @@ export function requireRuns(requested: readonly string[], found: Iterable<string
  * Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit),
  * and the selection's SQL for the queries that follow (its filter compiled once per request).
  */
-export async function selectRuns(ch: ClickHouseClient, project: string, sel: Selection, max: number): Promise<{ runs: RunRecord[]; sourceSql: string }> {
-  const sourceSql = await selectionSql(ch, project, sel);
+export async function selectRuns(ch: ClickHouseClient, scope: RunScope, sel: Selection, max: number): Promise<{ runs: RunRecord[]; sourceSql: string }> {
+  const sourceSql = await selectionSql(ch, scope, sel);
   const runs = await loadSelectedRuns(ch, sourceSql, max + 1);
   if (runs.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
   if (sel.runIds) requireRuns(sel.runIds, runs.map((r) => r.id), sel.filter !== undefined && sel.filter.trim() !== '');

@@ -5,7 +5,7 @@
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import { metricValues, segmentValues } from '../../storage/summaries.ts';
-import { selectRuns, type MetricRef, type Selection } from '../selection/selection.ts';
+import { selectRuns, type MetricRef, type Selection, type RunScope } from '../selection/selection.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 import type { SideData } from './compare-sides.ts';
 import { groupLabel } from '../groups/grouping.ts';
@@ -35,13 +35,14 @@ function labelOf(group: GroupKey): string {
 }
 
 /** The runs of a selection and their values of the metric. */
-export async function loadSelection(ch: ClickHouseClient, project: string, sel: Selection, m: MetricRef): Promise<{ runs: RunRecord[]; values: Map<string, number>; sourceSql: string }> {
-  const { runs, sourceSql } = await selectRuns(ch, project, sel, MAX_SIDE_RUNS);
-  return { runs, values: await metricValues(ch, project, sourceSql, m), sourceSql };
+export async function loadSelection(ch: ClickHouseClient, scope: RunScope, sel: Selection, m: MetricRef): Promise<{ runs: RunRecord[]; values: Map<string, number>; sourceSql: string }> {
+  const { runs, sourceSql } = await selectRuns(ch, scope, sel, MAX_SIDE_RUNS);
+  return { runs, values: await metricValues(ch, scope.project, sourceSql, m), sourceSql };
 }
 
-export async function loadSide(ch: ClickHouseClient, project: string, side: SideInput, name: 'a' | 'b', m: MetricRef, withSegments: boolean): Promise<SideData> {
-  const { runs: selected, values, sourceSql } = await loadSelection(ch, project, selectionOf(side), m);
+export async function loadSide(ch: ClickHouseClient, scope: RunScope, side: SideInput, name: 'a' | 'b', m: MetricRef, withSegments: boolean): Promise<SideData> {
+  const { project } = scope;
+  const { runs: selected, values, sourceSql } = await loadSelection(ch, scope, selectionOf(side), m);
   const runs = side.group ? selected.filter((r) => matchesGroup(r, side.group!)) : selected;
   if (runs.length === 0) {
     throw badRequest(`side ${name} selects no runs${side.group ? ` in group ${labelOf(side.group)}` : ''}; check its runIds, filter, experiment, sweep${side.group ? ' and group' : ''}`);

@@ -1,5 +1,6 @@
 // POST /v1/stats/test over the real app with a fake token verifier (the raw-sample endpoint
 // needs no ClickHouse): auth, agreement with the statistics module, and bad input as 400.
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { loadConfig } from '../../common/config.ts';
@@ -17,7 +18,7 @@ const verifier = { verify: async (t: string) => principals[t] ?? null };
 let app: App;
 
 beforeAll(async () => {
-  app = await buildApp({ clickhouse: createClickHouse(loadConfig({})), logger: createLogger('test', 'silent'), tokenCacheMs: 0, verifier });
+  app = await buildApp({ clickhouse: createClickHouse(loadConfig({})), logger: createLogger('test', 'silent'), tokenCacheMs: 0, crashAfterMs: DEFAULT_CRASH_AFTER_MS, verifier });
 });
 afterAll(() => app.close());
 

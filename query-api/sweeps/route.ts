@@ -68,7 +68,7 @@ function paramScales(scale: Record<string, AxisScale> | undefined): Record<strin
 /** Loads the selection with the given metric fields and checks that every field exists in it. */
 async function load(deps: AppDeps, project: string, body: { selection?: Selection }, fields: { field: SweepField; what: string }[]): Promise<LoadedSweep> {
   const metrics = distinctMetrics(fields.flatMap(({ field }) => (field.kind === 'metric' ? [field.ref] : [])));
-  const loaded = await loadSweep(deps.clickhouse, project, body.selection ?? {}, { metrics });
+  const loaded = await loadSweep(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, body.selection ?? {}, { metrics });
   requireSomeRuns(loaded);
   for (const { field, what } of fields) requireField(loaded, field, what);
   return loaded;

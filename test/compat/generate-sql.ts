@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
-import { artifactRow, chunkRows, earliest, finishRow, runRow, Sightings } from '../../processors/rows.ts';
+import { artifactRow, chunkRows, earliest, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings } from '../../processors/rows.ts';
 import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
@@ -31,7 +31,7 @@ import { seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
 import { runSourceSql } from '../../storage/runs.ts';
-import type { ArtifactLogged, MetricBatch, RunFinished, RunStarted } from '../../schemas/events.ts';
+import type { ArtifactLogged, MetricBatch, ParamsLogged, RunFinished, RunStarted } from '../../schemas/events.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -113,7 +113,8 @@ function batch(runId: string, workerRank: number | null, points: Array<[string, 
 const batches: MetricBatch[] = [
   batch('r-a', null, [['val/acc', '', 1, 0.5], ['loss', '', 1, 2], ['val/acc', '', 2, 0.7], ['loss', '', 2, 1], ['val/acc', 'class=cat', 2, 0.4]]),
   batch('r-a', null, [['val/acc', '', 3, 0.6], ['loss', '', 3, 1.5], ['val/acc', '', 4, 0.65], ['loss', '', 4, 0.5], ['val/acc', 'class=cat', 4, 0.8]]),
-  batch('r-b', 0, [['val/acc', '', 1, 0.6], ['val/acc', '', 2, 0.75], ['val/acc', '', 3, 0.8], ['val/acc', '', 4, 0.78], ['val/acc', 'class=dog', 4, 0.9]]),
+  // Sent with an identity, and (below) re-sent: stored once.
+  { ...batch('r-b', 0, [['val/acc', '', 1, 0.6], ['val/acc', '', 2, 0.75], ['val/acc', '', 3, 0.8], ['val/acc', '', 4, 0.78], ['val/acc', 'class=dog', 4, 0.9]]), producerId: 'sdk-b', sequence: 0 },
   batch('r-c', null, [['val/acc', '', 1, 0.3], ['val/acc', '', 2, 0.4]]),
 ];
 
@@ -127,12 +128,22 @@ const finished: RunFinished[] = [
   { project: PROJECT, runId: 'r-b', status: 'failed', endedAt: T0 + 26 * HOUR, durationMs: null, summary: {} },
 ];
 
+// r-c sets params after start: warmup changes, ema is new.
+const paramUpdates: ParamsLogged[] = [
+  { project: PROJECT, runId: 'r-c', params: { warmup: 200 }, loggedAt: T0 + 49 * HOUR, step: 1, producerId: 'sdk-c', sequence: 1 },
+  { project: PROJECT, runId: 'r-c', params: { warmup: 500, ema: true }, loggedAt: T0 + 50 * HOUR, step: 2, producerId: 'sdk-c', sequence: 2 },
+];
+
+/** Long enough that no run here counts as crashed (they all ended or were last seen in 2026). */
+const NEVER_CRASHED_MS = 100 * 365 * 24 * HOUR;
+
 function buildRows(): { rows: TableRows; replay: TableRows } {
   const rows = emptyTableRows();
   let offset = 0;
   const src = () => ({ partition: 0, offset: offset++ });
   for (const e of started) rows.runs.push(runRow(e, src()));
-  for (const b of batches) chunkRows(b, src(), rows);
+  for (const b of batches) chunkRows(b, originOf(b, src()), rows);
+  for (const e of paramUpdates) rows.run_param_updates.push(paramUpdateRow(e, originOf(e, src())));
   for (const e of artifacts) rows.artifacts.push(artifactRow(e, src()));
   for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
   // What the processor notes of the runs that had points, artifacts or a finish (all started here).
@@ -140,13 +151,22 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   for (const b of batches) sightings.note(b.project, b.runId, earliest(b.wallTimes));
   for (const e of artifacts) sightings.note(e.project, e.runId, e.loggedAt);
   for (const e of finished) sightings.note(e.project, e.runId, e.endedAt);
+  for (const e of paramUpdates) sightings.note(e.project, e.runId, e.loggedAt);
   rows.run_sightings = sightings.rows();
+  const liveness = new Liveness();
+  for (const b of batches) liveness.note(b.project, b.runId, latest(b.wallTimes));
+  for (const e of paramUpdates) liveness.note(e.project, e.runId, e.loggedAt);
+  for (const e of artifacts) liveness.note(e.project, e.runId, e.loggedAt);
+  rows.run_liveness = liveness.rows();
   // A Kafka range processed twice (crash between insert and commit): the same rows with the
   // same source offsets, which FINAL must collapse.
   const replay = emptyTableRows();
   replay.runs = rows.runs.slice();
   replay.metric_chunks = rows.metric_chunks.slice();
   replay.metric_chunk_stats = rows.metric_chunk_stats.slice();
+  // r-b's identified batch re-sent (a retry or a spool replay): at a new Kafka offset, the same identity.
+  chunkRows(batches[2]!, originOf(batches[2]!, src()), replay);
+  replay.run_param_updates = rows.run_param_updates.slice();
   return { rows, replay };
 }
 
@@ -304,24 +324,27 @@ function queryStatements(database: string): Statement[] {
   // storage/: summaries, artifacts, series, project names
   out.push(q('summariesForRunsSql (all metrics)', summariesForRunsSql(PROJECT, ALL), { rows: 6 }));
   out.push(q('summariesForRunsSql (keys)', summariesForRunsSql(PROJECT, ALL, ['val/acc']), { rows: 5, column: { name: 's_count', values: [4, 2, 4, 1, 2] } }));
-  out.push(q('runSourceSql (run ids)', runSourceSql({ project: PROJECT, runIds: [...ALL, 'nope'] }), { columnSet: { name: 'run_id', values: ALL } }));
+  out.push(q('runSourceSql (run ids)', runSourceSql({ project: PROJECT, runIds: [...ALL, 'nope'], crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ALL } }));
   out.push(q('artifactsSql', artifactsSql(PROJECT, ALL), { column: { name: 'name', values: ['model.ckpt', 'confusion.json'] } }));
   out.push(q('seriesRangeSql', seriesRangeSql(PROJECT, 'r-a', 'val/acc', ''), { rows: 1, column: { name: 'count', values: [4] } }));
   out.push(q('seriesRangeSql (segment)', seriesRangeSql(PROJECT, 'r-a', 'val/acc', 'class=cat'), { column: { name: 'min_step', values: [2] } }));
   out.push(q('seriesBucketsSql (width 2)', seriesBucketsSql(PROJECT, 'r-a', 'val/acc', '', 1, 2), { column: { name: 'max', values: [0.7, 0.65] } }));
   out.push(q('seriesBucketsSql (segment, width 1)', seriesBucketsSql(PROJECT, 'r-a', 'val/acc', 'class=cat', 2, 1), { column: { name: 'bucket', values: [0, 2] } }));
-  out.push(q('paramNamesSql', paramNamesSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer', 'warmup'] } }));
+  out.push(q('paramNamesSql', paramNamesSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'ema', 'lr', 'optimizer', 'warmup'] } }));
   out.push(q('metricNamesSql', metricNamesSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 
   // storage/runs.ts and storage/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
-  out.push(q('runSourceSql', runSourceSql({ project: PROJECT }), { columnSet: { name: 'run_id', values: ALL } }));
-  out.push(q('runSourceSql (experiment, sweep)', runSourceSql({ project: PROJECT, experiment: 'ablation', sweepId: 'sw1' }), { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
-  out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
+  out.push(q('runSourceSql', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ALL } }));
+  out.push(q('runSourceSql (experiment, sweep)', runSourceSql({ project: PROJECT, experiment: 'ablation', sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
+  out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
+  out.push(q('runSourceSql status_value (silent for over an hour: crashed)', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: HOUR })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'crashed'] } }));
+  out.push(q('runSourceSql params set after start (latest wins, new keys added)', `SELECT run_id, param_strings[indexOf(param_keys, 'warmup')] AS warmup, param_strings[indexOf(param_keys, 'ema')] AS ema, length(param_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'warmup', values: ['', '', '500'] } }));
+  out.push(q('runSourceSql params set after start (other keys kept)', `SELECT run_id, length(param_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'n', values: [4, 4, 4] } }));
   const asc = 'asc' as const;
   const desc = 'desc' as const;
   const metric = (aggregate: SummaryAggregate, direction: 'asc' | 'desc', segment = '', key = 'val/acc'): SortSpec => ({ kind: 'metric', key, segment, aggregate, direction });
   const list = (id: string, sorts: SortSpec[], expected: string[], extra: Partial<ListRunsQuery> = {}) =>
-    out.push(q(`listRunsSql ${id}`, listRunsSql({ project: PROJECT, sorts, limit: 10, ...extra }), { column: { name: 'run_id', values: expected } }));
+    out.push(q(`listRunsSql ${id}`, listRunsSql({ project: PROJECT, sorts, limit: 10, crashAfterMs: NEVER_CRASHED_MS, ...extra }), { column: { name: 'run_id', values: expected } }));
   list('sort=started_at:desc', [{ kind: 'attribute', field: 'started_at', direction: desc }], ['r-c', 'r-b', 'r-a']);
   list('sort=name:asc', [{ kind: 'attribute', field: 'name', direction: asc }], ['r-a', 'r-b', 'r-c']);
   list('sort=run_id:desc', [{ kind: 'attribute', field: 'run_id', direction: desc }], ['r-c', 'r-b', 'r-a']);
@@ -350,7 +373,7 @@ function queryStatements(database: string): Statement[] {
     const filterSql = compileFilter(parseFilter(input), { project: PROJECT, input, params });
     const expect: Expectation = { columnSet: { name: 'run_id', values: expected } };
     if (!filterSql.includes('status_value')) out.push(q(`filter over runs FINAL: ${input}`, `SELECT run_id FROM runs FINAL WHERE ${filterSql}`, expect));
-    out.push(q(`filter over runSourceSql: ${input}`, runSourceSql({ project: PROJECT, filterSql }), expect));
+    out.push(q(`filter over runSourceSql: ${input}`, runSourceSql({ project: PROJECT, filterSql, crashAfterMs: NEVER_CRASHED_MS }), expect));
   }
   for (const [input, sorts, expected] of [
     ["status != 'failed'", [metric('max', desc)], ['r-a', 'r-c']],

@@ -1,5 +1,6 @@
 // Starts the real processor and builds the real API app over a test namespace; creates API
 // tokens in the namespace's database for the requests the tests make.
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -22,6 +23,8 @@ export async function startProcessor(ns: Namespace, groupId?: string, opts: Pick
 }
 
 export interface TestAppOptions {
+  /** How long a silent run stays running before it is shown as crashed (default DEFAULT_CRASH_AFTER_MS). */
+  crashAfterMs?: number;
   /** Token cache lifetime (default 5 s, as in production); 0 makes revocations take effect at once. */
   tokenCacheMs?: number;
   /** Serve POST /v1/ingest/events through a real Kafka producer on the namespace's topic. */
@@ -39,7 +42,7 @@ export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Pr
   // the test is about the queries the routes run, not about authentication.
   const tokenCacheMs = opts.tokenCacheMs ?? 5_000;
   const verifier = opts.clickhouse ? new TokenVerifier((id) => getToken(ns.clickhouse, id), { ttlMs: tokenCacheMs }) : undefined;
-  const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs, routes: ingest ? [ingestGateway(ingest)] : [], queryLimits: opts.queryLimits, verifier });
+  const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs, crashAfterMs: opts.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS, routes: ingest ? [ingestGateway(ingest)] : [], queryLimits: opts.queryLimits, verifier });
   if (ingest) app.addHook('onClose', () => ingest.close());
   return app;
 }

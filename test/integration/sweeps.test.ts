@@ -5,6 +5,7 @@
 // irrelevant params flagged; a 7-run "hand" sweep checks contour cells against a hand
 // computation. Requests carry a read token of project "sweeps"; a run of project "other" shares
 // the sweep id.
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_SIZES, plantedRun, uniform } from '../../query-api/engines/sweep-analytics/planted-sweep.ts';
 import { bestRegion, marginalEffects, paramImportance, type SweepData } from '../../query-api/engines/sweep-analytics/index.ts';
@@ -107,7 +108,7 @@ const post = async (route: string, payload: object, as = token) => {
 
 /** The planted sweep as the API loads it, for comparing endpoint answers with the analytics module. */
 async function loadedPlanted(): Promise<SweepData> {
-  const l = await loadSweep(ns.clickhouse, PROJECT, { sweep: 'planted' }, { metrics: [parseMetricRef('val/acc.max')] });
+  const l = await loadSweep(ns.clickhouse, { project: PROJECT, crashAfterMs: DEFAULT_CRASH_AFTER_MS }, { sweep: 'planted' }, { metrics: [parseMetricRef('val/acc.max')] });
   return { runIds: l.runIds, params: l.params, target: l.metrics['val/acc.max']! };
 }
 
