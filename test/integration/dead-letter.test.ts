@@ -155,7 +155,7 @@ describe('text is stored exactly as sent, or refused naming the field', () => {
     await eventually(async () => (seen.length >= dead + 2 ? true : undefined), 30_000, 'dead letters');
     expect(seen.slice(dead).map((d) => [d.reason, d.detail])).toEqual([
       ['invalid_utf8', 'RunStarted v1: experiment: not valid UTF-8 (bytes C3 28 at byte 4)'],
-      ['invalid_utf8', 'MetricBatch v1: keys[1]: not valid UTF-8 (bytes ED A0 80 at byte 3)'],
+      ['invalid_utf8', 'MetricBatch v2: keys[1]: not valid UTF-8 (bytes ED A0 80 at byte 3)'],
     ]);
     expect(seen[dead]!.value.equals(bad)).toBe(true);
     expect(await count(ns, "SELECT count() AS n FROM runs WHERE run_id = 'utf8-dlq'")).toBe(0);
