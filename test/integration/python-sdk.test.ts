@@ -1,16 +1,16 @@
 // The Python package (ingest/python) against the real Kafka, processor, ClickHouse and API: a
 // script logs runs as the README shows, and every summary the API returns equals the one the
 // script computed from what it logged. confluent-kafka and fastavro live in a project-local
-// virtualenv (.runlens/venv-python-sdk); the package itself is used from its source tree.
+// virtualenv (test/helpers/python-sdk.ts); the package itself is used from its source tree.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
-import { ensureVirtualenv, MINUTE, REPO, runCommand } from '../helpers/python.ts';
+import { MINUTE, REPO, runCommand } from '../helpers/python.ts';
+import { pythonSdkEnv, pythonSdkVirtualenv } from '../helpers/python-sdk.ts';
 
-const REQUIREMENTS = ['confluent-kafka==2.16.1', 'fastavro==1.13.1'];
 const PROJECT = 'pysdk';
 const STEPS = 50_000;
 
@@ -28,12 +28,12 @@ let read: Record<string, string>;
 let report: Report;
 
 beforeAll(async () => {
-  const [venv, namespace] = await Promise.all([ensureVirtualenv('python-sdk', REQUIREMENTS), freshNamespace('python_sdk')]);
+  const [venv, namespace] = await Promise.all([pythonSdkVirtualenv(), freshNamespace('python_sdk')]);
   ns = namespace;
   processor = await startProcessor(ns);
   app = await buildTestApp(ns);
   read = bearer(await createTestToken(ns, PROJECT, ['read']));
-  const env = { PYTHONPATH: join(REPO, 'ingest', 'python', 'src'), RUNLENS_KAFKA_BROKERS: ns.config.kafkaBrokers.join(','), RUNLENS_TOPIC_PREFIX: ns.config.topicPrefix };
+  const env = pythonSdkEnv(ns);
   const r = await runCommand(venv.python, [join(REPO, 'test', 'integration', 'python', 'sdk_run.py'), PROJECT, 'py-sweep', String(STEPS)], 5 * MINUTE, { env });
   expect(r.code, `sdk_run.py failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
   report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;

@@ -20,57 +20,45 @@ import uuid
 from typing import Any, Dict, Mapping, Optional
 
 from . import lineage as _lineage
-from .run import Run
-from .sender import KafkaSender, SendError
+from . import ranks as _ranks
+from . import system_metrics as _system
+from .heartbeat import DEFAULT_INTERVAL_S as _HEARTBEAT_S
+from .params import to_params as _params
+from .run import InvalidPointWarning, Run
+from .errors import SendError, SpoolFullError
+from .sender import KafkaSender
 from .validate import ID_LENGTH, check_name
 
-__all__ = ["init", "Run", "SendError", "__version__"]
+__all__ = ["init", "Run", "SendError", "SpoolFullError", "InvalidPointWarning", "__version__"]
 __version__ = "0.1.0"
 
 _senders: Dict[tuple, KafkaSender] = {}
 _senders_lock = threading.Lock()
 
 
-def _sender_for(brokers: str, topic_prefix: str) -> KafkaSender:
-    key = (brokers, topic_prefix)
+def _sender_for(brokers: str, topic_prefix: str, spool_dir: Optional[str] = None) -> KafkaSender:
+    # The spool (see sender.py): RUNLENS_SPOOL_DIR (default ~/.runlens/spool), bounded by
+    # RUNLENS_SPOOL_MAX_BYTES (default 1 GiB) per process.
+    spool_dir = spool_dir or os.environ.get("RUNLENS_SPOOL_DIR") or None
+    max_bytes = int(os.environ.get("RUNLENS_SPOOL_MAX_BYTES") or 1024**3)
+    key = (brokers, topic_prefix, spool_dir)
     with _senders_lock:
         sender = _senders.get(key)
         if sender is None:
-            sender = _senders[key] = KafkaSender(brokers, topic_prefix)
+            sender = _senders[key] = KafkaSender(brokers, topic_prefix, spool_dir=spool_dir, spool_max_bytes=max_bytes)
         return sender
 
 
 @atexit.register
 def _close_all() -> None:
     # Sends what is still buffered when the script ends without finish(); a crash (kill -9)
-    # loses at most the last second of points.
+    # loses at most the last second of points (what was not yet in the spool). What Kafka did
+    # not acknowledge stays in the spool for `runlens sync`.
     for sender in list(_senders.values()):
         try:
             sender.close(timeout_s=30)
         except Exception as err:  # at exit there is nobody left to raise to
             print(f"runlens: not every point reached Kafka: {err}")
-
-
-def _params(config: Optional[Mapping[str, Any]], prefix: str = "") -> Dict[str, Any]:
-    """Nested config flattened with dots; numbers, strings and booleans kept, None left out,
-    anything else (lists, objects) as its string."""
-    out: Dict[str, Any] = {}
-    for k, v in (config or {}).items():
-        name = f"{prefix}{k}"
-        if isinstance(v, Mapping):
-            out.update(_params(v, f"{name}."))
-        elif v is None:
-            continue
-        elif isinstance(v, bool) or isinstance(v, str):
-            out[check_name("param name", name)] = v
-        elif isinstance(v, (int, float)):
-            out[check_name("param name", name)] = float(v)
-        else:
-            try:
-                out[check_name("param name", name)] = float(v)  # numpy scalars
-            except (TypeError, ValueError):
-                out[check_name("param name", name)] = str(v)
-    return out
 
 
 def init(
@@ -85,29 +73,78 @@ def init(
     data_version: Optional[str] = None,
     lineage: Optional[Mapping[str, Any]] = None,
     user: Optional[str] = None,
+    rank: Optional[int] = None,
+    primary: Optional[bool] = None,
+    on_invalid: str = "raise",
+    system_metrics: bool = False,
+    system_metrics_interval_s: Optional[float] = None,
+    heartbeat_s: Optional[float] = None,
     brokers: Optional[str] = None,
     topic_prefix: Optional[str] = None,
+    spool_dir: Optional[str] = None,
 ) -> Run:
-    """Starts a run: sends its RunStarted (params, tags, lineage) and returns the Run to log to."""
+    """Starts a run: sends its RunStarted (params, tags, lineage) and returns the Run to log to.
+
+    Distributed training (torchrun): the rank is ``rank`` or RANK (LOCAL_RANK, WORLD_SIZE are read
+    too) and is sent as every point's workerRank; all ranks log into one run, whose id is
+    ``run_id``, else RUNLENS_RUN_ID, else derived from TORCHELASTIC_RUN_ID (the same on every
+    rank). Only the primary process — ``primary``, by default rank 0 or a process outside
+    distributed training — sends RunStarted (params, tags, lineage), params set after start and
+    RunFinished; the others send points and heartbeats only.
+
+    ``on_invalid="warn"``: log() drops a bad point with one warning per key instead of raising.
+    ``system_metrics=True``: CPU, memory, process and GPU figures under ``system/…`` every
+    ``system_metrics_interval_s`` (RUNLENS_SYSTEM_METRICS_SECONDS, 10 s); needs
+    ``pip install 'runlens[system]'``. A heartbeat goes out every ``heartbeat_s``
+    (RUNLENS_HEARTBEAT_SECONDS, 30 s; 0 sends none) while the run is open.
+    """
     brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
     topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
-    run_id = check_name("run_id", run_id or os.environ.get("RUNLENS_RUN_ID") or str(uuid.uuid4()), ID_LENGTH)
-    sender = _sender_for(brokers, topic_prefix)
+    check_name("project", project, ID_LENGTH)
+    ranks = _ranks.from_env(os.environ, rank)
+    run_id = check_name("run_id", _ranks.run_id(project, run_id, os.environ, ranks), ID_LENGTH)
+    primary = (ranks.rank in (None, 0)) if primary is None else bool(primary)
+    heartbeat_s = _seconds("heartbeat_s", heartbeat_s, "RUNLENS_HEARTBEAT_SECONDS", _HEARTBEAT_S)
+    system = None
+    if system_metrics:
+        system = (_system.samplers(), _seconds("system_metrics_interval_s", system_metrics_interval_s, "RUNLENS_SYSTEM_METRICS_SECONDS", _system.DEFAULT_INTERVAL_S))
+        if system[1] is None:
+            raise ValueError("system_metrics=True needs a positive system_metrics_interval_s")
+    sender = _sender_for(brokers, topic_prefix, spool_dir)
     started = int(time.time() * 1000)
-    event = {
-        "project": check_name("project", project, ID_LENGTH),
-        "runId": run_id,
-        "experiment": check_name("experiment", experiment),
-        "sweepId": None if sweep is None else check_name("sweep", sweep, ID_LENGTH),
-        "name": check_name("name", name or run_id),
-        "user": check_name("user", user or _user(), empty_ok=True),
-        "startedAt": started,
-        "params": _params(config),
-        "tags": {check_name("tag name", k): check_name(f"tag {k}", str(v), 4096, empty_ok=True) for k, v in (tags or {}).items()},
-        "lineage": _lineage.capture(seed, data_version, dict(lineage or {})),
-    }
-    sender.emit("RunStarted", event)
-    return Run(sender, project, run_id, started, None, owns_sender=False)
+    event = None
+    if primary:  # the other ranks send no params, tags or lineage: the run has them once
+        event = {
+            "project": project,
+            "runId": run_id,
+            "experiment": check_name("experiment", experiment),
+            "sweepId": None if sweep is None else check_name("sweep", sweep, ID_LENGTH),
+            "name": check_name("name", name or run_id),
+            "user": check_name("user", user or _user(), empty_ok=True),
+            "startedAt": started,
+            "params": _params(config),
+            "tags": {check_name("tag name", k): check_name(f"tag {k}", str(v), 4096, empty_ok=True) for k, v in (tags or {}).items()},
+            "lineage": _lineage.capture(seed, data_version, dict(lineage or {})),
+        }
+    run = Run(sender, project, run_id, started, ranks.rank, owns_sender=False, primary=primary, on_invalid=on_invalid, config=config)
+    if event is not None:
+        sender.emit("RunStarted", event)
+    run._start_clocks(heartbeat_s, system)
+    return run
+
+
+def _seconds(arg: str, value: Optional[float], env: str, default: float) -> Optional[float]:
+    """An interval from its argument, else its environment variable, else the default; 0 means
+    never (None)."""
+    if value is None:
+        raw = os.environ.get(env, "").strip()
+        try:
+            value = float(raw) if raw else default
+        except ValueError:
+            raise ValueError(f"{env}={raw!r} is not a number of seconds") from None
+    if value < 0 or value != value:
+        raise ValueError(f"{arg} {value!r} must be 0 (never) or a positive number of seconds")
+    return None if value == 0 else float(value)
 
 
 def _user() -> str:

@@ -1,14 +1,40 @@
-"""A run as a training script holds it: log metrics, log artifacts, finish."""
+"""A run as a training script holds it: log metrics, set params after start (``run.config``),
+log artifacts, finish. Also owns the run's background clocks (heartbeat, system metrics) and
+stops them at finish().
+
+Hot path: ``log()`` checks each point (a key is checked once, then remembered) and hands the
+call's points to the sender's buffer; it never waits for Kafka unless the sender's memory
+ceiling is reached. It must never block on anything else.
+
+In distributed training one run has several processes (ranks): only the primary one (rank 0 by
+default) sends RunStarted, params after start and RunFinished; every rank sends its points
+(with its workerRank) and heartbeats.
+"""
 from __future__ import annotations
 
+import atexit
+import sys
+import threading
 import time
-from typing import Any, Dict, Mapping, Optional
+import warnings
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
-from .sender import KafkaSender
-from .validate import check_key, check_name, check_step, check_value
+from . import heartbeat as _heartbeat
+from . import system_metrics as _system
+from .config import RunConfig, params_event
+from .periodic import Periodic
+from .validate import MAX_STEP, check_key, check_name, check_step, check_value
 
 ARTIFACT_KINDS = ("checkpoint", "confusion_matrix", "curve", "sample", "log", "image", "other")
 STATUSES = ("finished", "failed", "killed")
+ON_INVALID = ("raise", "warn")
+# Keys checked once are remembered, up to this many per run (a script that makes a new key per
+# step keeps paying the check instead of growing this set without bound).
+_KNOWN_KEYS_LIMIT = 10_000
+
+
+class InvalidPointWarning(UserWarning):
+    """A point log() dropped under ``on_invalid="warn"`` (one warning per key and run)."""
 
 
 def _now_ms() -> int:
@@ -17,33 +43,120 @@ def _now_ms() -> int:
 
 class Run:
     """Created by ``runlens.init``. Also a context manager: leaving the block finishes the run
-    (status ``failed`` when an exception leaves it)."""
+    (status ``failed`` when an exception leaves it, ``killed`` on KeyboardInterrupt). A run still
+    open when the interpreter exits is finished then (``failed`` after an uncaught exception);
+    a process that dies (kill -9, os._exit) sends no RunFinished: its heartbeats stop, and the
+    server shows the run as crashed after its silence."""
 
-    def __init__(self, sender: KafkaSender, project: str, run_id: str, started_at_ms: int, worker_rank: Optional[int], owns_sender: bool) -> None:
+    def __init__(
+        self,
+        sender: Any,
+        project: str,
+        run_id: str,
+        started_at_ms: int,
+        worker_rank: Optional[int],
+        owns_sender: bool,
+        *,
+        primary: bool = True,
+        on_invalid: str = "raise",
+        config: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        if on_invalid not in ON_INVALID:
+            raise ValueError(f"on_invalid {on_invalid!r}: use one of {', '.join(ON_INVALID)}")
         self.project = project
         self.id = run_id
         self.started_at_ms = started_at_ms
         self.worker_rank = worker_rank
+        self.primary = primary
+        self.on_invalid = on_invalid
+        #: Points log() dropped under on_invalid="warn".
+        self.dropped_points = 0
         self._sender = sender
         self._owns_sender = owns_sender
         self._buffer = sender.buffer(project, run_id, worker_rank)
         self._step = 0
         self._finished = False
+        self._known_keys: Set[str] = set()
+        self._known_segments: Set[str] = set()
+        self._warned: Set[str] = set()
+        self._started_monotonic = time.monotonic()
+        self._clocks: List[Periodic] = []
+        self._clock_errors: List[str] = []
+        self.config = RunConfig(config, self._send_params if primary else None)
+        _track(self)
+
+    # -- logging -------------------------------------------------------------------------------
 
     def log(self, metrics: Mapping[str, Any], step: Optional[int] = None, segment: Optional[str] = None) -> None:
         """Buffers one value per metric at ``step`` (default: one more than the last logged step)
         and returns at once. Raises ValueError naming the metric for NaN, infinite or non-numeric
-        values, negative steps or bad keys; nothing of a refused call is buffered."""
+        values, negative steps or bad keys; nothing of a refused call is buffered. With
+        ``on_invalid="warn"`` the bad points are dropped instead (one warning per key) and the
+        rest is logged."""
         if self._finished:
             raise RuntimeError(f"run {self.id} is finished; start another with runlens.init")
         if step is None:
             step = self._step
-        check_step(step)
-        if segment is not None:
-            check_key("segment", segment)
-        points = [(check_key("metric key", k), check_value(k, v)) for k, v in metrics.items()]
+        elif type(step) is not int or step < 0 or step > MAX_STEP:
+            try:
+                check_step(step)
+            except ValueError as err:
+                if self.on_invalid == "raise":
+                    raise
+                self._drop("step", err, len(metrics))
+                return
+        if segment is not None and segment not in self._known_segments:
+            try:
+                self._known_segments.add(check_key("segment", segment))
+            except ValueError as err:
+                if self.on_invalid == "raise":
+                    raise
+                self._drop(f"segment {segment!r}", err, len(metrics))
+                return
+        known = self._known_keys
+        points: List[Tuple[str, float]] = []
+        append = points.append
+        try:
+            for k, v in metrics.items():
+                if k not in known:
+                    check_key("metric key", k)
+                    if len(known) < _KNOWN_KEYS_LIMIT:
+                        known.add(k)
+                # v - v is 0.0 for a finite float and NaN for NaN and ±inf.
+                if type(v) is not float or v - v != 0.0:
+                    v = check_value(k, v)
+                append((k, v))
+        except ValueError:
+            if self.on_invalid == "raise":
+                raise
+            points = self._valid_points(metrics)
         self._sender.add(self._buffer, segment, step, _now_ms(), points)
         self._step = step + 1
+
+    def _valid_points(self, metrics: Mapping[str, Any]) -> List[Tuple[str, float]]:
+        """The call's good points, one by one, warning about (and counting) the bad ones."""
+        points: List[Tuple[str, float]] = []
+        for k, v in metrics.items():
+            try:
+                points.append((check_key("metric key", k), check_value(k, v)))
+            except ValueError as err:
+                self._drop(k if isinstance(k, str) else repr(k), err, 1, stacklevel=4)
+        return points
+
+    def _drop(self, what: str, err: ValueError, n: int, stacklevel: int = 3) -> None:
+        self.dropped_points += n
+        if what not in self._warned:
+            self._warned.add(what)
+            warnings.warn(f"runlens: run {self.id}: dropped {what}: {err} (warned once per key; run.dropped_points counts them all)", InvalidPointWarning, stacklevel=stacklevel)
+
+    # -- params after start --------------------------------------------------------------------
+
+    def _send_params(self, params: Dict[str, Any], step: Optional[int]) -> None:
+        if self._finished:
+            raise RuntimeError(f"run {self.id} is finished; its params can no longer change")
+        self._sender.emit("ParamsLogged", params_event(self.project, self.id, params, step))
+
+    # -- artifacts -----------------------------------------------------------------------------
 
     def log_artifact(
         self,
@@ -73,25 +186,113 @@ class Run:
         }
         self._sender.emit("ArtifactLogged", event)
 
+    # -- background clocks ---------------------------------------------------------------------
+
+    def _start_clocks(self, heartbeat_s: Optional[float], system: Optional[Tuple[List[Any], float]]) -> None:
+        """Starts the heartbeat (every heartbeat_s; None: none) and the system metrics sampler
+        (samplers, interval_s; None: none). Called by init() once the run is announced."""
+        if heartbeat_s is not None:
+            self._clocks.append(_heartbeat.start(self._sender, self.project, self.id, self.worker_rank, heartbeat_s, self._clock_failed("heartbeat")))
+        if system is not None:
+            samplers, interval_s = system
+            self._clocks.append(_system.start(self._log_system, self._started_monotonic, interval_s, samplers, self._clock_failed("system metrics")))
+
+    def _log_system(self, values: Dict[str, float], step: int) -> None:
+        if self._finished:
+            return
+        segment = None if self.worker_rank is None else f"rank={self.worker_rank}"
+        points = [(k, v) for k, v in values.items() if v - v == 0.0]
+        self._sender.add(self._buffer, segment, step, _now_ms(), points)
+
+    def _clock_failed(self, what: str) -> Any:
+        def failed(err: BaseException) -> None:
+            # A send failure also reaches the training loop through the sender (SendError at the
+            # next log()); this says which clock saw it, once.
+            if what not in self._clock_errors:
+                self._clock_errors.append(what)
+                warnings.warn(f"runlens: run {self.id}: {what} failed: {err}", RuntimeWarning)
+
+        return failed
+
+    def _stop_clocks(self) -> None:
+        for clock in self._clocks:
+            clock.stop()
+        self._clocks = []
+
+    # -- the end -------------------------------------------------------------------------------
+
     def finish(self, status: str = "finished", summary: Optional[Mapping[str, float]] = None) -> None:
-        """Sends every point of the run, then its end; returns once Kafka acknowledged all of it."""
+        """Sends every point of the run, then its end; returns once Kafka acknowledged all of it.
+        On a rank that is not the run's primary, only sends its points (the summary is ignored:
+        the primary rank ends the run)."""
         if self._finished:
             return
         if status not in STATUSES:
             raise ValueError(f"status {status!r}: use one of {', '.join(STATUSES)}")
         values = {check_key("summary key", k): check_value(k, v) for k, v in (summary or {}).items()}
-        self._sender.flush_run(self.project, self.id)
+        self._stop_clocks()
         ended = _now_ms()
         self._finished = True
-        if self.worker_rank in (None, 0):
+        _untrack(self)
+        # The points first, then the end, both spooled before any wait: when Kafka stays away
+        # past the flush timeout, SendError says where they wait, and `runlens sync` sends the
+        # end too (the run is finished, not crashed).
+        self._sender.hand_over(self.project, self.id)
+        if self.primary:
             self._sender.emit("RunFinished", {"project": self.project, "runId": self.id, "status": status, "endedAt": ended, "durationMs": max(0, ended - self.started_at_ms), "summary": values})
-        self._sender.flush_run(self.project, self.id)
-        self._sender.forget(self._buffer)
-        if self._owns_sender:
-            self._sender.close()
+        try:
+            self._sender.flush_run(self.project, self.id)
+        finally:
+            self._sender.forget(self._buffer)
+            if self._owns_sender:
+                self._sender.close()
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
 
     def __enter__(self) -> "Run":
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        self.finish(status="failed" if exc_type is not None else "finished")
+        if exc_type is None:
+            self.finish(status="finished")
+        else:
+            self.finish(status="killed" if issubclass(exc_type, KeyboardInterrupt) else "failed")
+
+
+# -- runs still open at exit -------------------------------------------------------------------
+
+_open: Dict[int, Run] = {}
+_open_lock = threading.Lock()
+_at_exit_registered = False
+
+
+def _track(run: Run) -> None:
+    global _at_exit_registered
+    with _open_lock:
+        _open[id(run)] = run
+        if not _at_exit_registered:
+            # Registered after the package's sender close-all (at import), so it runs first:
+            # runs end, then the senders flush.
+            atexit.register(_finish_open_runs)
+            _at_exit_registered = True
+
+
+def _untrack(run: Run) -> None:
+    with _open_lock:
+        _open.pop(id(run), None)
+
+
+def _finish_open_runs() -> None:
+    """At interpreter exit: finishes the runs the script left open, ``failed`` when an uncaught
+    exception ended it (``killed`` for KeyboardInterrupt)."""
+    last = getattr(sys, "last_type", None)
+    status = "finished" if last is None else ("killed" if issubclass(last, KeyboardInterrupt) else "failed")
+    with _open_lock:
+        runs = list(_open.values())
+    for run in runs:
+        try:
+            run.finish(status=status)
+        except Exception as err:  # at exit there is nobody left to raise to
+            print(f"runlens: run {run.id} could not be finished at exit: {err}", file=sys.stderr)

@@ -1,25 +1,79 @@
-"""The connection to Kafka: per-run columnar point buffers, a background thread that sends them,
-and the producer (idempotent, acks=all, keyed by run id).
+"""The connection to Kafka: per-run columnar point buffers, a background thread that encodes,
+spools and sends them, and the producer (idempotent, acks=all, keyed by run id).
 
 ``log()`` only appends to a buffer and returns; a buffer leaves as one ``MetricBatch`` when it
-holds ``max_batch_points`` points or is ``flush_interval_s`` old. Memory is bounded: past
-``max_buffered_points`` points waiting in this process, ``log()`` sends synchronously (the
-training loop waits for Kafka instead of growing without bound). A failed send is never
-dropped silently: the next ``log()``, ``flush()`` or ``finish()`` raises ``SendError``.
+holds ``max_batch_points`` points or is ``flush_interval_s`` old. Every MetricBatch,
+ArtifactLogged and ParamsLogged gets its identity (this sender's random ``producerId`` and the
+next ``sequence``) when it is created, so any re-send of it is byte for byte the same message and
+is stored once.
+
+Write-ahead (spool.py): the background thread appends each encoded message to its run's spool
+segment, fsyncs once per cycle (at most every ``flush_interval_s`` per run, or per full batch),
+then produces it; Kafka's acknowledgement lets the segment be deleted. A delivery that fails or
+times out stays on disk, and the run's messages wait behind it: they are re-sent in order, every
+few seconds, until Kafka answers again — by this process while it lives, else by ``runlens
+sync``. So a crash loses only what was still in the in-memory buffer (at most the last
+``flush_interval_s``, one second by default); an OS crash also what was written in the last cycle.
+
+Memory is bounded: past ``max_buffered_points`` points not yet spooled, ``log()`` waits for the
+background thread. Nothing is dropped silently: a full spool raises ``SpoolFullError`` at the
+next ``log()``, an event Kafka refuses for good raises ``SendError`` there, and ``flush()``
+raises ``SendError`` (the data kept in the spool) when Kafka did not acknowledge in time.
+All spool state and every producer poll belong to the background thread.
 """
 from __future__ import annotations
 
+import itertools
+import sys
 import threading
 import time
-from typing import Any, Dict, List, Optional, Tuple
+import uuid
+from collections import deque
+from pathlib import Path
+from typing import Any, Deque, Dict, List, Optional, Tuple
 
-from confluent_kafka import KafkaException, Producer
+from confluent_kafka import KafkaError, KafkaException, Producer
 
 from .encoding import EventEncoder
+from .errors import SendError, SpoolFullError
+from .spool import DEFAULT_MAX_BYTES, Budget, Record, RunSpool, default_root
+
+__all__ = ["KafkaSender", "MetricBuffer", "SendError", "SpoolFullError", "IDENTIFIED", "producer_config"]
+
+# Event types that carry producerId + sequence (schemas: MetricBatch v2, ArtifactLogged v2, ParamsLogged v1).
+IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged"))
+MAX_INFLIGHT = 512  # messages handed to librdkafka and not yet answered, over all runs
+KEEP_IN_MEMORY = 64  # a run's waiting messages kept in memory too (the rest are read back from disk)
+RETRY_S = (0.5, 1.0, 2.0, 4.0)  # wait before re-sending after a failed delivery, then every 4 s
 
 
-class SendError(RuntimeError):
-    """Kafka did not acknowledge an event; points may be missing from the run."""
+def producer_config(brokers: str, message_timeout_ms: int = 30_000) -> Dict[str, Any]:
+    return {
+        "bootstrap.servers": brokers,
+        "enable.idempotence": True,
+        "acks": "all",
+        # The Java client's (and kafkajs's) partitioner: a run's events land in the same
+        # partition whichever SDK sends them.
+        "partitioner": "murmur2_random",
+        "linger.ms": 5,
+        "message.max.bytes": 8_000_000,
+        "message.timeout.ms": message_timeout_ms,
+        # Reconnect soon after an outage: the spool waits on it.
+        "reconnect.backoff.max.ms": 1000,
+    }
+
+
+def transient(err: KafkaError) -> bool:
+    """A delivery failure worth re-sending later (Kafka down, slow, or mid-election) rather
+    than an event refused for good (too large, not authorised)."""
+    if err.fatal():
+        return False
+    return err.retriable() or err.code() in (
+        KafkaError._MSG_TIMED_OUT, KafkaError._TIMED_OUT, KafkaError._TRANSPORT, KafkaError._ALL_BROKERS_DOWN,
+        KafkaError._PURGE_QUEUE, KafkaError._PURGE_INFLIGHT, KafkaError.NOT_ENOUGH_REPLICAS,
+        KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND, KafkaError.REQUEST_TIMED_OUT, KafkaError.NOT_LEADER_FOR_PARTITION,
+        KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._UNKNOWN_PARTITION,
+    )
 
 
 class MetricBuffer:
@@ -65,7 +119,8 @@ class MetricBuffer:
         self.walls.append(wall)
 
     def take(self) -> Optional[Dict[str, Any]]:
-        """The buffered points as a MetricBatch event (None when empty); the buffer starts over."""
+        """The buffered points as a MetricBatch event, without identity (None when empty); the
+        buffer starts over."""
         if not self.steps:
             return None
         event = {
@@ -84,8 +139,27 @@ class MetricBuffer:
         return event
 
 
+RunKey = Tuple[str, str]
+
+
+class _Outbox:
+    """A run's messages on their way: spooled, waiting to be produced (in order), in flight,
+    and those whose delivery failed (re-sent first, in order, once the retry is due)."""
+
+    __slots__ = ("spool", "waiting", "failed", "inflight", "retry_at", "attempt", "warned")
+
+    def __init__(self, spool: RunSpool) -> None:
+        self.spool = spool
+        self.waiting: Deque[Record] = deque()
+        self.failed: List[Record] = []
+        self.inflight = 0
+        self.retry_at = 0.0
+        self.attempt = 0
+        self.warned = False
+
+
 class KafkaSender:
-    """One producer and one flushing thread per process, shared by every run it logs."""
+    """One producer, one spool root and one flushing thread per process, shared by its runs."""
 
     def __init__(
         self,
@@ -94,30 +168,33 @@ class KafkaSender:
         max_batch_points: int = 5000,
         flush_interval_s: float = 1.0,
         max_buffered_points: int = 1_000_000,
+        spool_dir: Optional[str] = None,
+        spool_max_bytes: int = DEFAULT_MAX_BYTES,
+        message_timeout_ms: int = 30_000,
     ) -> None:
+        self.brokers = brokers
         self.topic = f"{topic_prefix}events"
         self.max_batch_points = max_batch_points
         self.flush_interval_s = flush_interval_s
         self.max_buffered_points = max_buffered_points
+        self.producer_id = uuid.uuid4().hex
+        self.spool_root = Path(spool_dir) if spool_dir else default_root()
+        self._sequence = itertools.count()
+        self._budget = Budget(spool_max_bytes)
         self._encoder = EventEncoder()
-        self._producer = Producer(
-            {
-                "bootstrap.servers": brokers,
-                "enable.idempotence": True,
-                "acks": "all",
-                # The Java client's (and kafkajs's) partitioner: a run's events land in the same
-                # partition whichever SDK sends them.
-                "partitioner": "murmur2_random",
-                "linger.ms": 5,
-                "message.max.bytes": 8_000_000,
-                "message.timeout.ms": 60_000,
-            }
-        )
+        self._producer = Producer(producer_config(brokers, message_timeout_ms))
         self._lock = threading.Lock()
+        self._progress = threading.Condition(self._lock)
         self._buffers: Dict[Tuple[str, str, Optional[int]], MetricBuffer] = {}
-        self._buffered = 0
+        self._buffered = 0  # points in buffers and in _pending, not yet spooled
+        self._pending: Deque[Tuple[str, Any, RunKey, int]] = deque()  # (type, event dict or bytes, run, points)
+        self._outstanding: Dict[RunKey, int] = {}  # per run: messages created and not yet acknowledged
+        self._outboxes: Dict[RunKey, _Outbox] = {}
+        self._inflight = 0
         self._errors: List[str] = []
+        self._full: Optional[SpoolFullError] = None
         self._closed = False
+        self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="runlens-sender", daemon=True)
         self._thread.start()
@@ -134,47 +211,59 @@ class KafkaSender:
 
     def add(self, buf: MetricBuffer, segment: Optional[str], step: int, wall: int, points: List[Tuple[str, float]]) -> None:
         """Appends one log() call's points (checked already) under the lock the sending thread
-        takes, so a batch never holds half a call; sends a full buffer, waits when too much waits."""
-        self.raise_errors()
+        takes, so a batch never holds half a call; hands a full buffer to the sending thread,
+        waits when too much waits."""
+        if self._errors or self._full is not None:
+            self.raise_errors()
         with self._lock:
             for key, value in points:
                 buf.append(key, segment, step, value, wall)
             self._buffered += len(points)
-            full = len(buf) >= self.max_batch_points
-        if full:
-            self._send_buffer(buf)
-        if self._buffered > self.max_buffered_points:
-            self.flush()
+            if len(buf) >= self.max_batch_points:
+                self._enqueue_buffer(buf)
+                self._wake.set()
+            if self._buffered > self.max_buffered_points:
+                self._wait_for_room()
 
     def emit(self, event_type: str, event: Dict[str, Any]) -> None:
+        """Sends one event after what this process already handed over for the same run;
+        encoded here, so a bad event raises in the caller."""
         self.raise_errors()
-        self._produce(event_type, event)
+        if event_type in IDENTIFIED and event.get("producerId") is None:
+            event["producerId"] = self.producer_id
+            event["sequence"] = next(self._sequence)
+        value = self._encoder.encode(event_type, event)
+        with self._lock:
+            self._enqueue(event_type, value, (event["project"], event["runId"]), 0)
+        self._wake.set()
 
     def flush(self, timeout_s: float = 60.0) -> None:
         """Sends every buffered point and waits until Kafka acknowledged all of it."""
+        self._flush(None, timeout_s)
+
+    def hand_over(self, project: str, run_id: str) -> None:
+        """Queues the run's buffered points for sending at once, without waiting: an event
+        emitted next goes after them (and into the spool behind them)."""
         with self._lock:
-            buffers = list(self._buffers.values())
-        for buf in buffers:
-            self._send_buffer(buf)
-        remaining = self._producer.flush(timeout_s)
-        if remaining > 0:
-            raise SendError(f"{remaining} message(s) not acknowledged by Kafka within {timeout_s:.0f} s")
-        self.raise_errors()
+            for buf in list(self._buffers.values()):
+                if (buf.project, buf.run_id) == (project, run_id):
+                    self._enqueue_buffer(buf)
+        self._wake.set()
 
     def flush_run(self, project: str, run_id: str, timeout_s: float = 60.0) -> None:
-        with self._lock:
-            buffers = [b for (p, r, _), b in self._buffers.items() if p == project and r == run_id]
-        for buf in buffers:
-            self._send_buffer(buf)
-        self.flush(timeout_s)
+        """Sends the run's buffered points and waits until Kafka acknowledged every event of it."""
+        self._flush((project, run_id), timeout_s)
 
     def forget(self, buf: MetricBuffer) -> None:
-        """Drops a finished run's (empty) buffer, so a process that runs many runs keeps none of them."""
+        """Drops a finished run's (empty) buffer, so a process that runs many runs keeps none of
+        them; its spool directory goes once everything of the run was acknowledged."""
         with self._lock:
             if len(buf) == 0:
                 self._buffers.pop((buf.project, buf.run_id, buf.worker_rank), None)
 
     def close(self, timeout_s: float = 60.0) -> None:
+        """Flushes, stops the thread, releases the spools (deleting those fully acknowledged;
+        the rest stay for ``runlens sync``)."""
         if self._closed:
             return
         try:
@@ -182,49 +271,186 @@ class KafkaSender:
         finally:
             self._closed = True
             self._stop.set()
-            self._thread.join(timeout=5)
+            self._wake.set()
+            self._thread.join(timeout=30)
+            for box in self._outboxes.values():
+                box.spool.close()
+            self._outboxes.clear()
 
     def raise_errors(self) -> None:
+        if self._full is not None:
+            raise self._full
         if self._errors:
             first, more = self._errors[0], len(self._errors) - 1
             raise SendError(f"Kafka refused an event: {first}" + (f" (and {more} more)" if more else ""))
 
-    # -- internals ---------------------------------------------------------------------------
+    def spool_dirs(self) -> List[Path]:
+        """The spool directories of the runs this process holds (for messages and tests)."""
+        return [box.spool.dir for box in list(self._outboxes.values())]
 
-    def _send_buffer(self, buf: MetricBuffer) -> None:
-        with self._lock:
-            n = len(buf)
-            event = buf.take()
-            self._buffered -= n
+    # -- handing over (caller's thread, under the lock) ---------------------------------------
+
+    def _enqueue_buffer(self, buf: MetricBuffer) -> None:
+        n = len(buf)
+        event = buf.take()
         if event is not None:
-            self._produce("MetricBatch", event)
+            event["producerId"] = self.producer_id
+            event["sequence"] = next(self._sequence)
+            self._enqueue("MetricBatch", event, (buf.project, buf.run_id), n)
 
-    def _produce(self, event_type: str, event: Dict[str, Any]) -> None:
-        value = self._encoder.encode(event_type, event)
-        key = event["runId"].encode("utf-8")
-        while True:
-            try:
-                self._producer.produce(self.topic, value=value, key=key, on_delivery=self._delivered)
-                break
-            except BufferError:
-                # librdkafka's queue is full: let it drain (bounded memory, the caller waits).
-                self._producer.poll(0.1)
-            except KafkaException as err:
-                raise SendError(str(err)) from err
-        self._producer.poll(0)
+    def _enqueue(self, event_type: str, event: Any, run: RunKey, points: int) -> None:
+        self._pending.append((event_type, event, run, points))
+        self._outstanding[run] = self._outstanding.get(run, 0) + 1
 
-    def _delivered(self, err: Any, _msg: Any) -> None:
-        if err is not None:
-            self._errors.append(str(err))
+    def _wait_for_room(self) -> None:
+        self._wake.set()
+        while self._buffered > self.max_buffered_points and self._full is None and not self._stop.is_set():
+            self._progress.wait(0.1)
+            self._wake.set()
+        if self._full is not None:
+            raise self._full
+
+    def _flush(self, run: Optional[RunKey], timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        with self._lock:
+            for buf in list(self._buffers.values()):
+                if run is None or (buf.project, buf.run_id) == run:
+                    self._enqueue_buffer(buf)
+            self._wake.set()
+            while True:
+                left = sum(self._outstanding.values()) if run is None else self._outstanding.get(run, 0)
+                if left == 0 or self._full is not None or self._stop.is_set():
+                    break
+                wait = deadline - time.monotonic()
+                if wait <= 0:
+                    break
+                self._progress.wait(min(wait, 0.2))
+        if self._full is not None:
+            raise self._full
+        if left > 0:
+            dirs = ", ".join(str(d) for d in self.spool_dirs()) or str(self.spool_root)
+            raise SendError(
+                f"{left} event(s) not acknowledged by Kafka at {self.brokers} within {timeout_s:.0f} s; they are kept "
+                f"in the spool ({dirs}) and sent when Kafka is back: by this process while it lives, else by `runlens sync`"
+            )
+        self.raise_errors()
+
+    # -- the background thread: encode, spool, fsync, produce, account --------------------------
 
     def _run(self) -> None:
-        while not self._stop.wait(0.1):
-            now = time.monotonic()
+        while True:
+            stopping = self._stop.is_set()
+            try:
+                self._cycle()
+            except Exception as err:  # surfaced to the training loop by raise_errors()
+                if len(self._errors) < 100:
+                    self._errors.append(f"{type(err).__name__}: {err}")
             with self._lock:
-                due = [b for b in self._buffers.values() if len(b) > 0 and now - b.since >= self.flush_interval_s]
-            for buf in due:
+                self._progress.notify_all()
+            if stopping:
+                return
+            self._wake.wait(0.1)
+            self._wake.clear()
+
+    def _cycle(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for buf in self._buffers.values():
+                if len(buf) > 0 and now - buf.since >= self.flush_interval_s:
+                    self._enqueue_buffer(buf)
+        touched = self._spool_pending()
+        for box in touched:
+            box.spool.sync()  # durable before produced: write-ahead
+        self._produce_ready()
+        self._producer.poll(0)  # delivery callbacks run here, on this thread
+        with self._lock:
+            live = {(b.project, b.run_id) for b in self._buffers.values()}
+            done = [run for run, box in self._outboxes.items() if run not in live and self._outstanding.get(run, 0) == 0 and box.spool.unacked == 0 and box.inflight == 0]
+            for run in done:
+                self._outstanding.pop(run, None)
+        for run in done:  # a forgotten (finished) run, all acknowledged: its directory goes
+            self._outboxes.pop(run).spool.close()
+        for box in list(self._outboxes.values()):
+            box.spool.tidy()
+
+    def _spool_pending(self) -> List[_Outbox]:
+        touched: Dict[RunKey, _Outbox] = {}
+        while self._pending:
+            event_type, event, run, points = self._pending[0]
+            value = event if isinstance(event, bytes) else self._encoder.encode(event_type, event)
+            try:
+                box = self._outbox(run)
+                record = box.spool.append(value, keep_in_memory=len(box.waiting) < KEEP_IN_MEMORY)
+            except (SpoolFullError, OSError) as err:
+                if not isinstance(err, SpoolFullError):
+                    err = SpoolFullError(f"the runlens spool under {self.spool_root} cannot be written ({err}); the points of this call were NOT logged (RUNLENS_SPOOL_DIR chooses another place)")
+                self._pending[0] = (event_type, value, run, points)  # encoded once, kept in order
+                if self._full is None:
+                    print(f"runlens: {err}", file=sys.stderr)
+                self._full = err
+                break
+            self._full = None
+            self._pending.popleft()
+            box.waiting.append(record)
+            touched[run] = box
+            if points:
+                with self._lock:
+                    self._buffered -= points
+        return list(touched.values())
+
+    def _outbox(self, run: RunKey) -> _Outbox:
+        box = self._outboxes.get(run)
+        if box is None:
+            spool = RunSpool(self.spool_root, run[0], run[1], self.producer_id, self.topic, self.brokers, self._budget)
+            box = self._outboxes[run] = _Outbox(spool)
+        return box
+
+    def _produce_ready(self) -> None:
+        now = time.monotonic()
+        for run, box in list(self._outboxes.items()):
+            if box.failed:
+                if box.inflight > 0 or now < box.retry_at:
+                    continue  # later messages wait behind the failed ones, to keep the run's order
+                box.waiting.extendleft(sorted(box.failed, key=lambda r: r.number, reverse=True))
+                box.failed = []
+            key = run[1].encode("utf-8")
+            while box.waiting and self._inflight < MAX_INFLIGHT:
+                record = box.waiting[0]
                 try:
-                    self._send_buffer(buf)
-                except Exception as err:  # surfaced to the training loop by raise_errors()
+                    self._producer.produce(self.topic, value=record.read(), key=key, on_delivery=self._callback(box, record))
+                except BufferError:
+                    self._producer.poll(0.05)  # librdkafka's queue is full: let it drain
+                    break
+                except KafkaException as err:
                     self._errors.append(str(err))
-            self._producer.poll(0)
+                    break
+                box.waiting.popleft()
+                record.value = None
+                box.inflight += 1
+                self._inflight += 1
+
+    def _callback(self, box: _Outbox, record: Record) -> Any:
+        def delivered(err: Optional[KafkaError], _msg: Any) -> None:
+            box.inflight -= 1
+            self._inflight -= 1
+            if err is None or not transient(err):
+                if err is not None:
+                    self._errors.append(str(err))
+                if box.warned and err is None and box.attempt:
+                    print(f"runlens: Kafka at {self.brokers} acknowledges again; sending the spool of run {box.spool.run_id}", file=sys.stderr)
+                    box.warned = False
+                box.attempt = 0
+                box.spool.acked(record)
+                run = (box.spool.project, box.spool.run_id)
+                with self._lock:
+                    self._outstanding[run] -= 1
+                return
+            if not box.failed:  # the first failure of this round sets the wait before the next
+                box.retry_at = time.monotonic() + RETRY_S[min(box.attempt, len(RETRY_S) - 1)]
+                box.attempt += 1
+            box.failed.append(record)
+            if not box.warned:
+                box.warned = True
+                print(f"runlens: Kafka at {self.brokers} did not acknowledge ({err.str()}); the run's events wait in {box.spool.dir} and are re-sent in order", file=sys.stderr)
+
+        return delivered
