@@ -113,18 +113,22 @@ token
 
 program
   .command('bench')
-  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), then query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs)')
-  .option('--only <part>', 'run one part: pipeline or queries')
+  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), the Python SDK (log() cost, points/s to Kafka), then query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs)')
+  .option('--only <part>', 'run one part: pipeline, queries or python')
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
   .action(async (o: { configs: number; seeds: number; steps: number; only?: string }) => {
-    if (o.only !== undefined && o.only !== 'pipeline' && o.only !== 'queries') throw new Error(`--only takes pipeline or queries, not "${o.only}"`);
-    if (o.only !== 'queries') {
+    if (o.only !== undefined && !['pipeline', 'queries', 'python'].includes(o.only)) throw new Error(`--only takes pipeline, queries or python, not "${o.only}"`);
+    if (o.only === undefined || o.only === 'pipeline') {
       const { benchPipeline } = await import('./bench/pipeline.ts');
       await benchPipeline(config(), o);
     }
-    if (o.only !== 'pipeline') {
+    if (o.only === undefined || o.only === 'python') {
+      const { benchPythonSdk } = await import('./bench/python-sdk.ts');
+      await benchPythonSdk(config());
+    }
+    if (o.only === undefined || o.only === 'queries') {
       await stack('up', config()); // the pipeline part starts it too; alone, this part must
       const { benchComparisonQueries } = await import('./bench/comparison-queries.ts');
       await benchComparisonQueries(config());

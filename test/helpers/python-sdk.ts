@@ -5,10 +5,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PYTHON_SDK_REQUIREMENTS } from '../../cli/bench/python-sdk.ts';
 import type { Namespace } from './namespace.ts';
 import { ensureVirtualenv, REPO, type Virtualenv } from './python.ts';
 
-export const PYTHON_SDK_TEST_REQUIREMENTS = ['confluent-kafka==2.16.1', 'fastavro==1.13.1', 'pytest==9.0.2', 'psutil==7.2.2', 'transformers==5.24.0'];
+export const PYTHON_SDK_TEST_REQUIREMENTS = [...PYTHON_SDK_REQUIREMENTS, 'pytest==9.0.2', 'psutil==7.2.2', 'transformers==5.24.0'];
 
 export const pythonSdkVirtualenv = (): Promise<Virtualenv> => ensureVirtualenv('python-sdk-tests', PYTHON_SDK_TEST_REQUIREMENTS);
 
