@@ -7,13 +7,15 @@
 
 Events go to Kafka as Avro (the repository's schemas/*.avsc). Settings come from arguments or
 the environment, with the server's names: RUNLENS_KAFKA_BROKERS (default 127.0.0.1 on
-RUNLENS_LOCAL_KAFKA_PORT, 9092), RUNLENS_TOPIC_PREFIX (default "runlens.").
+RUNLENS_LOCAL_KAFKA_PORT, 9092), RUNLENS_TOPIC_PREFIX (default "runlens."); or, for jobs that
+cannot reach Kafka, the HTTP gateway: RUNLENS_GATEWAY_URL and RUNLENS_TOKEN (scope ingest).
 """
 from __future__ import annotations
 
 import atexit
 import getpass
 import os
+import sys
 import threading
 import time
 import uuid
@@ -26,26 +28,28 @@ from .heartbeat import DEFAULT_INTERVAL_S as _HEARTBEAT_S
 from .params import to_params as _params
 from .run import InvalidPointWarning, Run
 from .errors import SendError, SpoolFullError
-from .sender import KafkaSender
+from .sender import Sender
 from .validate import ID_LENGTH, check_name
 
 __all__ = ["init", "Run", "SendError", "SpoolFullError", "InvalidPointWarning", "__version__"]
 __version__ = "0.1.0"
 
-_senders: Dict[tuple, KafkaSender] = {}
+_senders: Dict[tuple, Sender] = {}
 _senders_lock = threading.Lock()
 
 
-def _sender_for(brokers: str, topic_prefix: str, spool_dir: Optional[str] = None) -> KafkaSender:
+def _sender_for(brokers: str, topic_prefix: str, spool_dir: Optional[str] = None, gateway_url: Optional[str] = None, token: Optional[str] = None) -> Sender:
     # The spool (see sender.py): RUNLENS_SPOOL_DIR (default ~/.runlens/spool), bounded by
-    # RUNLENS_SPOOL_MAX_BYTES (default 1 GiB) per process.
+    # RUNLENS_SPOOL_MAX_BYTES (default 1 GiB) per process. With a gateway URL, events go there
+    # (gateway.py) instead of to Kafka.
     spool_dir = spool_dir or os.environ.get("RUNLENS_SPOOL_DIR") or None
     max_bytes = int(os.environ.get("RUNLENS_SPOOL_MAX_BYTES") or 1024**3)
-    key = (brokers, topic_prefix, spool_dir)
+    key = (gateway_url, token) if gateway_url else (brokers, topic_prefix)
+    key += (spool_dir,)
     with _senders_lock:
         sender = _senders.get(key)
         if sender is None:
-            sender = _senders[key] = KafkaSender(brokers, topic_prefix, spool_dir=spool_dir, spool_max_bytes=max_bytes)
+            sender = _senders[key] = Sender(brokers, topic_prefix, spool_dir=spool_dir, spool_max_bytes=max_bytes, gateway_url=gateway_url, token=token)
         return sender
 
 
@@ -58,7 +62,7 @@ def _close_all() -> None:
         try:
             sender.close(timeout_s=30)
         except Exception as err:  # at exit there is nobody left to raise to
-            print(f"runlens: not every point reached Kafka: {err}")
+            print(f"runlens: not every point was delivered: {err}", file=sys.stderr)
 
 
 def init(
@@ -82,6 +86,8 @@ def init(
     brokers: Optional[str] = None,
     topic_prefix: Optional[str] = None,
     spool_dir: Optional[str] = None,
+    gateway_url: Optional[str] = None,
+    token: Optional[str] = None,
 ) -> Run:
     """Starts a run: sends its RunStarted (params, tags, lineage) and returns the Run to log to.
 
@@ -97,7 +103,15 @@ def init(
     ``system_metrics_interval_s`` (RUNLENS_SYSTEM_METRICS_SECONDS, 10 s); needs
     ``pip install 'runlens[system]'``. A heartbeat goes out every ``heartbeat_s``
     (RUNLENS_HEARTBEAT_SECONDS, 30 s; 0 sends none) while the run is open.
+
+    ``gateway_url`` (RUNLENS_GATEWAY_URL, e.g. ``http://runlens:8080``) with ``token``
+    (RUNLENS_TOKEN, an API token of scope ``ingest``): events go to the HTTP gateway instead of
+    Kafka, through the same spool.
     """
+    gateway_url = gateway_url or os.environ.get("RUNLENS_GATEWAY_URL") or None
+    token = token or os.environ.get("RUNLENS_TOKEN") or None
+    if gateway_url and not token:
+        raise ValueError("gateway_url needs an API token of scope ingest: token=... or RUNLENS_TOKEN")
     brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
     topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
     check_name("project", project, ID_LENGTH)
@@ -110,7 +124,7 @@ def init(
         system = (_system.samplers(), _seconds("system_metrics_interval_s", system_metrics_interval_s, "RUNLENS_SYSTEM_METRICS_SECONDS", _system.DEFAULT_INTERVAL_S))
         if system[1] is None:
             raise ValueError("system_metrics=True needs a positive system_metrics_interval_s")
-    sender = _sender_for(brokers, topic_prefix, spool_dir)
+    sender = _sender_for(brokers, topic_prefix, spool_dir, gateway_url, token)
     started = int(time.time() * 1000)
     event = None
     if primary:  # the other ranks send no params, tags or lineage: the run has them once

@@ -1,5 +1,6 @@
-"""The connection to Kafka: per-run columnar point buffers, a background thread that encodes,
-spools and sends them, and the producer (idempotent, acks=all, keyed by run id).
+"""The way out: per-run columnar point buffers, and a background thread that encodes, spools and
+sends them through a delivery (delivery.py): Kafka's idempotent producer (acks=all, keyed by run
+id), or the HTTP gateway (gateway.py) when a gateway URL is set.
 
 ``log()`` only appends to a buffer and returns; a buffer leaves as one ``MetricBatch`` when it
 holds ``max_batch_points`` points or is ``flush_interval_s`` old. Every MetricBatch,
@@ -9,17 +10,23 @@ is stored once.
 
 Write-ahead (spool.py): the background thread appends each encoded message to its run's spool
 segment, fsyncs once per cycle (at most every ``flush_interval_s`` per run, or per full batch),
-then produces it; Kafka's acknowledgement lets the segment be deleted. A delivery that fails or
-times out stays on disk, and the run's messages wait behind it: they are re-sent in order, every
-few seconds, until Kafka answers again — by this process while it lives, else by ``runlens
-sync``. So a crash loses only what was still in the in-memory buffer (at most the last
-``flush_interval_s``, one second by default); an OS crash also what was written in the last cycle.
+then sends it; the acknowledgement (Kafka's, or the gateway's 202) lets the segment be deleted. A
+delivery that fails or times out stays on disk, and the run's messages wait behind it: they are
+re-sent in order, every few seconds, until an answer comes — by this process while it lives,
+else by ``runlens sync``. So a crash loses only what was still in the in-memory buffer (at most
+the last ``flush_interval_s``, one second by default); an OS crash also what was written in the
+last cycle.
 
 Memory is bounded: past ``max_buffered_points`` points not yet spooled, ``log()`` waits for the
 background thread. Nothing is dropped silently: a full spool raises ``SpoolFullError`` at the
-next ``log()``, an event Kafka refuses for good raises ``SendError`` there, and ``flush()``
-raises ``SendError`` (the data kept in the spool) when Kafka did not acknowledge in time.
-All spool state and every producer poll belong to the background thread.
+next ``log()``, an event refused for good raises ``SendError`` there, and ``flush()`` raises
+``SendError`` (the data kept in the spool) when it was not acknowledged in time. All spool
+state and every delivery poll belong to the background thread.
+
+Order: Kafka keeps a run's messages in order however many are in flight. The gateway's requests
+may overlap, so there only MetricBatches overlap (their order does not matter to the stored
+run); any other event (RunStarted, RunFinished, params, artifacts, heartbeats) leaves once all
+before it were acknowledged, and nothing after it leaves before it was.
 """
 from __future__ import annotations
 
@@ -30,50 +37,21 @@ import time
 import uuid
 from collections import deque
 from pathlib import Path
-from typing import Any, Deque, Dict, List, Optional, Tuple
+from typing import Any, Deque, Dict, List, Optional, Set, Tuple
 
-from confluent_kafka import KafkaError, KafkaException, Producer
-
+from .delivery import Failure, KafkaDelivery, producer_config, transient
 from .encoding import EventEncoder
 from .errors import SendError, SpoolFullError
 from .spool import DEFAULT_MAX_BYTES, Budget, Record, RunSpool, default_root
 
-__all__ = ["KafkaSender", "MetricBuffer", "SendError", "SpoolFullError", "IDENTIFIED", "producer_config"]
+__all__ = ["Sender", "KafkaSender", "MetricBuffer", "SendError", "SpoolFullError", "IDENTIFIED", "producer_config", "transient"]
 
 # Event types that carry producerId + sequence (schemas: MetricBatch v2, ArtifactLogged v2, ParamsLogged v1).
 IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged"))
-MAX_INFLIGHT = 512  # messages handed to librdkafka and not yet answered, over all runs
+MAX_INFLIGHT = 512  # messages handed to the delivery and not yet answered, over all runs
 KEEP_IN_MEMORY = 64  # a run's waiting messages kept in memory too (the rest are read back from disk)
 RETRY_S = (0.5, 1.0, 2.0, 4.0)  # wait before re-sending after a failed delivery, then every 4 s
-
-
-def producer_config(brokers: str, message_timeout_ms: int = 30_000) -> Dict[str, Any]:
-    return {
-        "bootstrap.servers": brokers,
-        "enable.idempotence": True,
-        "acks": "all",
-        # The Java client's (and kafkajs's) partitioner: a run's events land in the same
-        # partition whichever SDK sends them.
-        "partitioner": "murmur2_random",
-        "linger.ms": 5,
-        "message.max.bytes": 8_000_000,
-        "message.timeout.ms": message_timeout_ms,
-        # Reconnect soon after an outage: the spool waits on it.
-        "reconnect.backoff.max.ms": 1000,
-    }
-
-
-def transient(err: KafkaError) -> bool:
-    """A delivery failure worth re-sending later (Kafka down, slow, or mid-election) rather
-    than an event refused for good (too large, not authorised)."""
-    if err.fatal():
-        return False
-    return err.retriable() or err.code() in (
-        KafkaError._MSG_TIMED_OUT, KafkaError._TIMED_OUT, KafkaError._TRANSPORT, KafkaError._ALL_BROKERS_DOWN,
-        KafkaError._PURGE_QUEUE, KafkaError._PURGE_INFLIGHT, KafkaError.NOT_ENOUGH_REPLICAS,
-        KafkaError.NOT_ENOUGH_REPLICAS_AFTER_APPEND, KafkaError.REQUEST_TIMED_OUT, KafkaError.NOT_LEADER_FOR_PARTITION,
-        KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._UNKNOWN_PARTITION,
-    )
+MAX_ERRORS = 100  # refusals kept for the SendError's text (the rest are counted)
 
 
 class MetricBuffer:
@@ -146,20 +124,23 @@ class _Outbox:
     """A run's messages on their way: spooled, waiting to be produced (in order), in flight,
     and those whose delivery failed (re-sent first, in order, once the retry is due)."""
 
-    __slots__ = ("spool", "waiting", "failed", "inflight", "retry_at", "attempt", "warned")
+    __slots__ = ("spool", "waiting", "failed", "inflight", "retry_at", "attempt", "warned", "barriers", "barrier_inflight")
 
     def __init__(self, spool: RunSpool) -> None:
         self.spool = spool
         self.waiting: Deque[Record] = deque()
         self.failed: List[Record] = []
         self.inflight = 0
+        self.barriers: Set[int] = set()  # numbers of records that must not overlap (not MetricBatch)
+        self.barrier_inflight = False
         self.retry_at = 0.0
         self.attempt = 0
         self.warned = False
 
 
-class KafkaSender:
-    """One producer, one spool root and one flushing thread per process, shared by its runs."""
+class Sender:
+    """One delivery, one spool root and one flushing thread per process, shared by its runs.
+    With ``gateway_url`` (and its ``token``) events go to the gateway, else to Kafka."""
 
     def __init__(
         self,
@@ -171,8 +152,11 @@ class KafkaSender:
         spool_dir: Optional[str] = None,
         spool_max_bytes: int = DEFAULT_MAX_BYTES,
         message_timeout_ms: int = 30_000,
+        gateway_url: Optional[str] = None,
+        token: Optional[str] = None,
     ) -> None:
         self.brokers = brokers
+        self.gateway_url = gateway_url
         self.topic = f"{topic_prefix}events"
         self.max_batch_points = max_batch_points
         self.flush_interval_s = flush_interval_s
@@ -182,7 +166,14 @@ class KafkaSender:
         self._sequence = itertools.count()
         self._budget = Budget(spool_max_bytes)
         self._encoder = EventEncoder()
-        self._producer = Producer(producer_config(brokers, message_timeout_ms))
+        self._wake = threading.Event()
+        if gateway_url:
+            from .gateway import GatewayDelivery  # standard library only; imported when used
+
+            self._delivery: Any = GatewayDelivery(gateway_url, token or "", timeout_s=message_timeout_ms / 1000, wake=self._wake.set)
+        else:
+            self._delivery = KafkaDelivery(brokers, self.topic, message_timeout_ms)
+        self.target = self._delivery.target
         self._lock = threading.Lock()
         self._progress = threading.Condition(self._lock)
         self._buffers: Dict[Tuple[str, str, Optional[int]], MetricBuffer] = {}
@@ -192,9 +183,9 @@ class KafkaSender:
         self._outboxes: Dict[RunKey, _Outbox] = {}
         self._inflight = 0
         self._errors: List[str] = []
+        self._error_count = 0
         self._full: Optional[SpoolFullError] = None
         self._closed = False
-        self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="runlens-sender", daemon=True)
         self._thread.start()
@@ -238,7 +229,7 @@ class KafkaSender:
         self._wake.set()
 
     def flush(self, timeout_s: float = 60.0) -> None:
-        """Sends every buffered point and waits until Kafka acknowledged all of it."""
+        """Sends every buffered point and waits until Kafka (or the gateway) acknowledged all of it."""
         self._flush(None, timeout_s)
 
     def hand_over(self, project: str, run_id: str) -> None:
@@ -251,7 +242,7 @@ class KafkaSender:
         self._wake.set()
 
     def flush_run(self, project: str, run_id: str, timeout_s: float = 60.0) -> None:
-        """Sends the run's buffered points and waits until Kafka acknowledged every event of it."""
+        """Sends the run's buffered points and waits until every event of it was acknowledged."""
         self._flush((project, run_id), timeout_s)
 
     def forget(self, buf: MetricBuffer) -> None:
@@ -273,6 +264,7 @@ class KafkaSender:
             self._stop.set()
             self._wake.set()
             self._thread.join(timeout=30)
+            self._delivery.close()
             for box in self._outboxes.values():
                 box.spool.close()
             self._outboxes.clear()
@@ -281,8 +273,8 @@ class KafkaSender:
         if self._full is not None:
             raise self._full
         if self._errors:
-            first, more = self._errors[0], len(self._errors) - 1
-            raise SendError(f"Kafka refused an event: {first}" + (f" (and {more} more)" if more else ""))
+            first, more = self._errors[0], self._error_count - 1
+            raise SendError(f"{self.target} refused an event: {first}" + (f" (and {more} more)" if more else ""))
 
     def spool_dirs(self) -> List[Path]:
         """The spool directories of the runs this process holds (for messages and tests)."""
@@ -330,8 +322,8 @@ class KafkaSender:
         if left > 0:
             dirs = ", ".join(str(d) for d in self.spool_dirs()) or str(self.spool_root)
             raise SendError(
-                f"{left} event(s) not acknowledged by Kafka at {self.brokers} within {timeout_s:.0f} s; they are kept "
-                f"in the spool ({dirs}) and sent when Kafka is back: by this process while it lives, else by `runlens sync`"
+                f"{left} event(s) not acknowledged by {self.target} within {timeout_s:.0f} s; they are kept "
+                f"in the spool ({dirs}) and sent when it answers again: by this process while it lives, else by `runlens sync`"
             )
         self.raise_errors()
 
@@ -343,8 +335,7 @@ class KafkaSender:
             try:
                 self._cycle()
             except Exception as err:  # surfaced to the training loop by raise_errors()
-                if len(self._errors) < 100:
-                    self._errors.append(f"{type(err).__name__}: {err}")
+                self._error(f"{type(err).__name__}: {err}")
             with self._lock:
                 self._progress.notify_all()
             if stopping:
@@ -361,8 +352,9 @@ class KafkaSender:
         touched = self._spool_pending()
         for box in touched:
             box.spool.sync()  # durable before produced: write-ahead
+        self._delivery.poll(0)  # delivery callbacks run here, on this thread: answers free room
         self._produce_ready()
-        self._producer.poll(0)  # delivery callbacks run here, on this thread
+        self._delivery.poll(0)
         with self._lock:
             live = {(b.project, b.run_id) for b in self._buffers.values()}
             done = [run for run, box in self._outboxes.items() if run not in live and self._outstanding.get(run, 0) == 0 and box.spool.unacked == 0 and box.inflight == 0]
@@ -391,6 +383,8 @@ class KafkaSender:
                 break
             self._full = None
             self._pending.popleft()
+            if event_type != "MetricBatch":
+                box.barriers.add(record.number)
             box.waiting.append(record)
             touched[run] = box
             if points:
@@ -401,7 +395,7 @@ class KafkaSender:
     def _outbox(self, run: RunKey) -> _Outbox:
         box = self._outboxes.get(run)
         if box is None:
-            spool = RunSpool(self.spool_root, run[0], run[1], self.producer_id, self.topic, self.brokers, self._budget)
+            spool = RunSpool(self.spool_root, run[0], run[1], self.producer_id, self.topic, self.brokers, self._budget, gateway=self.gateway_url)
             box = self._outboxes[run] = _Outbox(spool)
         return box
 
@@ -416,31 +410,34 @@ class KafkaSender:
             key = run[1].encode("utf-8")
             while box.waiting and self._inflight < MAX_INFLIGHT:
                 record = box.waiting[0]
-                try:
-                    self._producer.produce(self.topic, value=record.read(), key=key, on_delivery=self._callback(box, record))
-                except BufferError:
-                    self._producer.poll(0.05)  # librdkafka's queue is full: let it drain
-                    break
-                except KafkaException as err:
-                    self._errors.append(str(err))
-                    break
+                barrier = record.number in box.barriers
+                if not self._delivery.in_order and (box.barrier_inflight or (barrier and box.inflight > 0)):
+                    break  # overlapping requests: only MetricBatches overlap
+                if not self._delivery.send(key, record.read(), self._callback(box, record)):
+                    break  # the delivery holds all it takes for now
                 box.waiting.popleft()
                 record.value = None
                 box.inflight += 1
                 self._inflight += 1
+                box.barrier_inflight = box.barrier_inflight or barrier
 
     def _callback(self, box: _Outbox, record: Record) -> Any:
-        def delivered(err: Optional[KafkaError], _msg: Any) -> None:
+        def delivered(failure: Optional[Failure]) -> None:
             box.inflight -= 1
             self._inflight -= 1
-            if err is None or not transient(err):
-                if err is not None:
-                    self._errors.append(str(err))
-                if box.warned and err is None and box.attempt:
-                    print(f"runlens: Kafka at {self.brokers} acknowledges again; sending the spool of run {box.spool.run_id}", file=sys.stderr)
+            if record.number in box.barriers:
+                box.barrier_inflight = False
+            if failure is None or not failure.retriable:
+                box.barriers.discard(record.number)
+                if failure is not None:
+                    kept = f" (it stays in the spool {box.spool.dir} for `runlens sync`)" if failure.keep else ""
+                    self._error(failure.message + kept)
+                if box.warned and failure is None and box.attempt:
+                    print(f"runlens: {self.target} acknowledges again; sending the spool of run {box.spool.run_id}", file=sys.stderr)
                     box.warned = False
                 box.attempt = 0
-                box.spool.acked(record)
+                if failure is None or not failure.keep:
+                    box.spool.acked(record)
                 run = (box.spool.project, box.spool.run_id)
                 with self._lock:
                     self._outstanding[run] -= 1
@@ -451,6 +448,14 @@ class KafkaSender:
             box.failed.append(record)
             if not box.warned:
                 box.warned = True
-                print(f"runlens: Kafka at {self.brokers} did not acknowledge ({err.str()}); the run's events wait in {box.spool.dir} and are re-sent in order", file=sys.stderr)
+                print(f"runlens: {self.target} did not acknowledge ({failure.message}); the run's events wait in {box.spool.dir} and are re-sent in order", file=sys.stderr)
 
         return delivered
+
+    def _error(self, message: str) -> None:
+        self._error_count += 1
+        if len(self._errors) < MAX_ERRORS:
+            self._errors.append(message)
+
+
+KafkaSender = Sender  # the name before the gateway delivery

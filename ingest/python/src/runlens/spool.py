@@ -4,7 +4,7 @@ process (``runlens sync``) can send what a dead one left.
 
 Layout under the root (``RUNLENS_SPOOL_DIR``, default ``~/.runlens/spool``)::
 
-    <project>/<run id>/<producer id>/meta.json      topic, key, brokers (written once, fsynced)
+    <project>/<run id>/<producer id>/meta.json      topic, key, brokers or gateway URL (written once, fsynced; never the token)
                                      lock           flock'd by the live process; holds its pid
                                      000000000001.seg ...
 
@@ -94,7 +94,7 @@ class RunSpool:
     """One live process's spool of one run: appends records, knows which Kafka acknowledged,
     deletes segments once all their records are, holds the directory's lock while open."""
 
-    def __init__(self, root: Path, project: str, run_id: str, producer_id: str, topic: str, brokers: str, budget: Budget) -> None:
+    def __init__(self, root: Path, project: str, run_id: str, producer_id: str, topic: str, brokers: str, budget: Budget, gateway: Optional[str] = None) -> None:
         self.project = project
         self.run_id = run_id
         self.dir = Path(root) / _name(project) / _name(run_id) / producer_id
@@ -104,6 +104,8 @@ class RunSpool:
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.write(self._lock_fd, f"{os.getpid()}\n".encode())
         meta = {"project": project, "runId": run_id, "producerId": producer_id, "topic": topic, "key": run_id, "brokers": brokers, "created": int(time.time() * 1000)}
+        if gateway:
+            meta["gateway"] = gateway
         tmp = self.dir / "meta.json.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(meta, f)
@@ -122,8 +124,8 @@ class RunSpool:
         if self.budget.used + need > self.budget.max_bytes:
             raise SpoolFullError(
                 f"the runlens spool is full: {self.budget.used:,} bytes held of the {self.budget.max_bytes:,} allowed "
-                f"(RUNLENS_SPOOL_MAX_BYTES) while Kafka does not acknowledge; the points of this call were NOT logged "
-                f"(nothing spooled is dropped: it stays in {self.dir}). Bring Kafka back, raise the bound, or stop the run."
+                f"(RUNLENS_SPOOL_MAX_BYTES) while Kafka (or the gateway) does not acknowledge; the points of this call were NOT "
+                f"logged (nothing spooled is dropped: it stays in {self.dir}). Bring Kafka or the gateway back, raise the bound, or stop the run."
             )
         seg = self.segments[-1] if self.segments and self.segments[-1].fd is not None else None
         if seg is None or seg.size >= SEGMENT_BYTES:
