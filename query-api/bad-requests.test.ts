@@ -18,7 +18,7 @@ const verifier = { verify: async (t: string) => principals[t] ?? null };
 
 const runRow = (id: string, lr: number, dataVersion: string) => ({
   run_id: id, name: id, experiment: 'e', sweep_id: 'sw', user: 'u', started_at_ms: 0,
-  param_keys: ['lr', 'seed'], param_types: ['number', 'number'], param_strings: [String(lr), '0'], param_numbers: [lr, 0],
+  param_keys: ['lr', 'seed'], param_types: ['number', 'number'], param_strings: [String(lr), '0'], param_numbers: [lr, 0], set_param_keys: [], set_param_steps: [], set_param_times: [],
   tag_keys: [], tag_values: [], git_commit: 'c1', git_dirty: 0, data_version: dataVersion, env_language: 'python', env_language_version: '3.11',
   env_library_names: ['torch'], env_library_versions: ['2.5.1'], env_hardware: '', seed: 0, host: '', parent_run_id: '',
   orphaned: 0, status_value: 'finished', finish_status: 'finished', has_finish: 1, ended_at_ms: 1, duration_ms: 1, summary_keys: [], summary_values: [],

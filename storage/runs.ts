@@ -26,6 +26,8 @@ export interface RunRecord {
   /** The final values its RunFinished reported (empty until then, or when it sent none). */
   summary: Record<string, number>;
   params: Record<string, number | string | boolean>;
+  /** The params set after start (ParamsLogged), each with the step (when given) and time of its latest value. */
+  paramsSetAfterStart: Record<string, { step: number | null; at: string }>;
   tags: Record<string, string>;
   lineage: {
     gitCommit: string | null;
@@ -88,13 +90,18 @@ const MERGED_COLUMNS = RUN_FIELDS.map(([c]) => {
   return `arrayConcat(${kept}, set_${c}) AS ${c}`;
 }).join(', ');
 
-/** A run's latest value per param key set after start (the latest logged_at_ms, then the later origin). */
+/**
+ * A run's latest value per param key set after start (the latest logged_at_ms, then the later
+ * origin), with the step (-1: none given) and time it was set.
+ */
 function paramUpdatesSql(projectSql: string, idsSql: string): string {
   const latest = (column: string) => `argMax(${column}, (logged_at_ms, src_partition, src_offset))`;
   return `
-    SELECT run_id, groupArray(k) AS set_param_keys, groupArray(t) AS set_param_types, groupArray(s) AS set_param_strings, groupArray(n) AS set_param_numbers FROM
+    SELECT run_id, groupArray(k) AS set_param_keys, groupArray(t) AS set_param_types, groupArray(s) AS set_param_strings, groupArray(n) AS set_param_numbers,
+      groupArray(st) AS set_param_steps, groupArray(at) AS set_param_times FROM
     (
-      SELECT run_id, uk AS k, ${latest('ut')} AS t, ${latest('us')} AS s, ${latest('un')} AS n
+      SELECT run_id, uk AS k, ${latest('ut')} AS t, ${latest('us')} AS s, ${latest('un')} AS n,
+        ${latest('ifNull(toInt64(step), -1)')} AS st, max(logged_at_ms) AS at
       FROM run_param_updates FINAL ARRAY JOIN param_keys AS uk, param_types AS ut, param_strings AS us, param_numbers AS un
       WHERE project = ${projectSql}${idsSql}
       GROUP BY run_id, uk
@@ -105,8 +112,17 @@ function paramUpdatesSql(projectSql: string, idsSql: string): string {
 /** How long a run without RunFinished may stay silent before it is shown as crashed (RUNLENS_CRASH_AFTER_S's default). */
 export const DEFAULT_CRASH_AFTER_MS = 300_000;
 
-/** What a RunFinished adds to a run row; has_finish is 0 (the join's default) without one. */
-const FINISH_COLUMNS = 'status AS finish_status, ended_at_ms, duration_ms, summary_keys, summary_values, toUInt8(1) AS has_finish';
+/** What a RunFinished adds to a run row; finish_seen is 0 (the join's default) without one. */
+const FINISH_COLUMNS =
+  'status AS finish_status, ended_at_ms, duration_ms, summary_keys, summary_values, toUInt8(1) AS finish_seen, src_partition AS finish_partition, src_offset AS finish_offset';
+
+/**
+ * A RunFinished counts unless the run's latest RunStarted came after it on Kafka (both are keyed
+ * by run id, so they share a partition): a job restarted under the same run id (torchrun's
+ * elastic restarts keep TORCHELASTIC_RUN_ID) is running again, whatever its earlier attempt
+ * reported. Kafka order, not the events' times, which scripts and importers set freely.
+ */
+const HAS_FINISH = 'finish_seen = 1 AND (orphaned = 1 OR finish_partition != start_partition OR finish_offset > start_offset)';
 
 export interface RunSourceQuery {
   project: string;
@@ -140,11 +156,11 @@ export function runSourceSql(q: RunSourceQuery): string {
   const where = [`project = ${p}`];
   if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
   if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
-  const started = `SELECT ${STARTED_COLUMNS}, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
+  const started = `SELECT ${STARTED_COLUMNS}, src_partition AS start_partition, src_offset AS start_offset, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
   // Orphans: runs sighted (run_sightings: one row per run after merges) but never started. No
   // FINAL: a replayed or repeated sighting only repeats a time, which min() takes once.
   const orphans = `
-    SELECT ${ORPHAN_RUN_COLUMNS}, toUInt8(1) AS orphaned FROM
+    SELECT ${ORPHAN_RUN_COLUMNS}, toUInt32(0) AS start_partition, toUInt64(0) AS start_offset, toUInt8(1) AS orphaned FROM
     (
       SELECT run_id, min(first_seen_ms) AS first_seen_ms FROM run_sightings
       WHERE project = ${p}${ids} AND run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p}${ids})
@@ -157,9 +173,9 @@ export function runSourceSql(q: RunSourceQuery): string {
   const cutoff = `(toInt64(toUnixTimestamp(now())) * 1000 - ${quoteInteger(q.crashAfterMs)})`;
   const alive = `toInt64(started_at_ms) >= ${cutoff} OR run_id IN (SELECT run_id FROM run_liveness WHERE project = ${p} AND toInt64(last_seen_ms) >= ${cutoff})`;
   const source = `
-  SELECT *, if(orphaned = 1, 'orphaned', if(has_finish = 1, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value FROM
+  SELECT *, toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value FROM
   (
-    SELECT ${MERGED_COLUMNS}, orphaned FROM
+    SELECT ${MERGED_COLUMNS}, set_param_keys, set_param_steps, set_param_times, start_partition, start_offset, orphaned FROM
     (
       ${all}
     ) AS started
@@ -197,6 +213,7 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
     durationMs: finished && r.duration_ms !== null ? Number(r.duration_ms) : null,
     summary: finished ? zip<number>(r.summary_keys, r.summary_values) : {},
     params,
+    paramsSetAfterStart: paramsSetAfterStart(r.set_param_keys, r.set_param_steps, r.set_param_times),
     tags: zip<string>(r.tag_keys, r.tag_values),
     lineage: {
       gitCommit: orNull(r.git_commit),
@@ -213,6 +230,15 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
       parentRunId: orNull(r.parent_run_id),
     },
   };
+}
+
+function paramsSetAfterStart(keys: unknown, steps: unknown, times: unknown): RunRecord['paramsSetAfterStart'] {
+  const out = Object.create(null) as RunRecord['paramsSetAfterStart'];
+  (keys as string[]).forEach((k, i) => {
+    const step = Number((steps as (number | string)[])[i]);
+    out[k] = { step: step < 0 ? null : step, at: iso((times as (number | string)[])[i]) };
+  });
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { RunRecord } from '../../storage/runs.ts';
 
 const run = (id: string, params: RunRecord['params'], dataVersion: string): RunRecord => ({
   id, name: id, experiment: 'e', sweepId: 's', user: 'u', status: 'finished', startedAt: '', endedAt: null, durationMs: null, summary: {},
-  params, tags: { team: 'x' },
+  params, paramsSetAfterStart: {}, tags: { team: 'x' },
   lineage: { gitCommit: 'c', gitDirty: false, dataVersion, environment: { language: 'py', languageVersion: '3', libraries: { torch: '2' }, hardware: null }, seed: 1, host: null, parentRunId: null },
 });
 

@@ -53,6 +53,9 @@ export const Run = Type.Object({
   durationMs: Type.Union([Type.Number(), Type.Null()]),
   summary: Type.Record(Type.String(), Type.Number(), { description: "The final values the run's RunFinished reported (empty until it finishes, or when it sent none)" }),
   params: Type.Record(Type.String(), ParamValue),
+  paramsSetAfterStart: Type.Record(Type.String(), Type.Object({ step: Type.Union([Type.Number(), Type.Null()]), at: Type.String({ format: 'date-time' }) }), {
+    description: 'The params set after the run started (run.config.update, logParams), each with the step (null when none was given) and time of the value in params',
+  }),
   tags: Type.Record(Type.String(), Type.String()),
   lineage: Lineage,
 });

@@ -15,6 +15,7 @@ export function fakeRun(id: string, params: RunRecord['params'], lineage: Partia
     durationMs: 3_600_000,
     summary: {},
     params,
+    paramsSetAfterStart: {},
     tags: {},
     lineage: {
       gitCommit: 'c1',

@@ -339,6 +339,7 @@ function queryStatements(database: string): Statement[] {
   out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
   out.push(q('runSourceSql status_value (silent for over an hour: crashed)', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: HOUR })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'crashed'] } }));
   out.push(q('runSourceSql params set after start (latest wins, new keys added)', `SELECT run_id, param_strings[indexOf(param_keys, 'warmup')] AS warmup, param_strings[indexOf(param_keys, 'ema')] AS ema, length(param_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'warmup', values: ['', '', '500'] } }));
+  out.push(q('runSourceSql params set after start: when (step of the latest value)', `SELECT run_id, set_param_steps, length(set_param_keys) AS n_set FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'n_set', values: [0, 0, 2] } }));
   out.push(q('runSourceSql params set after start (other keys kept)', `SELECT run_id, length(param_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'n', values: [4, 4, 4] } }));
   const asc = 'asc' as const;
   const desc = 'desc' as const;

@@ -76,7 +76,12 @@ describe('params set after start', () => {
       const r = await get('/v1/runs/tuned');
       return r.status === 'finished' && r.params.warmup === 500 ? true : undefined;
     }, 30_000, 'tuned finished with its later params');
-    expect((await get('/v1/runs/tuned')).params).toEqual(want);
+    const tuned = await get('/v1/runs/tuned');
+    expect(tuned.params).toEqual(want);
+    // When each was set: lr last at step 10, warmup last at step 20 (its value of step 10 was replaced).
+    expect(tuned.paramsSetAfterStart).toEqual({ lr: { step: 10, at: expect.any(String) }, warmup: { step: 20, at: expect.any(String) } });
+    expect(Date.parse(tuned.paramsSetAfterStart.warmup.at)).toBeGreaterThanOrEqual(Date.parse(tuned.paramsSetAfterStart.lr.at));
+    expect((await get('/v1/runs/untuned')).paramsSetAfterStart).toEqual({});
     const list = await get(`/v1/runs?filter=${encodeURIComponent('params.warmup = 500 and params.lr < 0.06')}`);
     expect(list.runs.map((r: { id: string }) => r.id)).toEqual(['tuned']);
     expect(list.runs[0].params).toEqual(want);
@@ -133,6 +138,17 @@ describe('a run that stops talking', () => {
     expect((await get('/v1/runs/silent')).status).toBe('crashed');
     const crashed = await get(`/v1/runs?filter=${encodeURIComponent("status = 'crashed'")}`);
     expect(crashed.runs.map((r: { id: string }) => r.id)).toEqual(['silent']);
+    // A job restarted under the same run id (an elastic restart) is running again, whatever its
+    // first attempt reported; its new finish counts.
+    await produce({ type: 'RunStarted', value: started('restarted', longAgo) });
+    await produce({ type: 'RunFinished', value: { project: PROJECT, runId: 'restarted', status: 'failed', endedAt: longAgo + MINUTE, durationMs: MINUTE, summary: {} } });
+    await eventually(async () => ((await get('/v1/runs/restarted')).status === 'failed' ? true : undefined), 30_000, 'first attempt failed');
+    await produce({ type: 'RunStarted', value: started('restarted', Date.now()) });
+    await eventually(async () => ((await get('/v1/runs/restarted')).status === 'running' ? true : undefined), 30_000, 'second attempt running');
+    expect(await get('/v1/runs/restarted')).toMatchObject({ endedAt: null, durationMs: null, summary: {} });
+    await produce({ type: 'RunFinished', value: { project: PROJECT, runId: 'restarted', status: 'finished', endedAt: Date.now(), durationMs: 5, summary: { acc: 0.9 } } });
+    await eventually(async () => ((await get('/v1/runs/restarted')).status === 'finished' ? true : undefined), 30_000, 'second attempt finished');
+    expect((await get('/v1/runs/restarted')).summary).toEqual({ acc: 0.9 });
     // A finish after all wins over the silence.
     await produce({ type: 'RunFinished', value: { project: PROJECT, runId: 'silent', status: 'failed', endedAt: Date.now(), durationMs: null, summary: {} } });
     await eventually(async () => ((await get('/v1/runs/silent')).status === 'failed' ? true : undefined), 30_000, 'silent failed');
