@@ -1,7 +1,6 @@
 // The auth plugin over the whole API as the CLI composes it (ingest gateway included): every
 // route of the OpenAPI document is protected, so a route added without a scope is caught here.
 // A fake verifier; no services.
-import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { loadConfig } from '../common/config.ts';
@@ -11,6 +10,7 @@ import { buildApp } from '../query-api/app.ts';
 import { type App } from '../query-api/deps.ts';
 import { ingestGateway } from './api-server.ts';
 import { authPlugin, projectOf, PUBLIC_ROUTES } from '../common/http/auth.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 
 
 describe('the real app', () => {

@@ -3,7 +3,6 @@
 // own checks), with the answers fastify and Node give on every route documented, while the
 // route schemas behind it keep validating requests as before. test/integration/openapi-fuzz
 // runs schemathesis against the same document and the live API.
-import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
@@ -15,6 +14,7 @@ import { buildApp } from '../query-api/app.ts';
 import { type App } from '../query-api/deps.ts';
 import { ingestGateway } from './api-server.ts';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, toOpenApi30 } from '../query-api/http/openapi.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 
 type Operation = { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>; security?: unknown[]; parameters?: { in: string; name: string }[] };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };

@@ -16,9 +16,9 @@ export interface Config {
   /** Port of the processor's /metrics endpoint; 0 picks a free port. */
   processorMetricsPort: number;
   /** How long the query API caches a token lookup, i.e. how long a revoked token may still work (0 = no cache). */
+  authCacheMs: number;
   /** RUNLENS_CRASH_AFTER_S (default 300) in ms: a run without RunFinished silent this long is shown as crashed (SDKs send a heartbeat every 30 s). */
   crashAfterMs: number;
-  authCacheMs: number;
   /** Limits every API query runs under (ClickHouse settings), so one request cannot hog the server. */
   queryLimits: { timeoutSeconds: number; maxResultRows: number; maxMemoryBytes: number };
   /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */

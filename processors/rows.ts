@@ -67,18 +67,21 @@ export function paramUpdateRow(e: ParamsLogged, src: Source): RunParamUpdatesRow
 }
 
 /**
- * The partition of rows from events that carry an identity: 2^31 plus 31 bits of the producer
- * id's CRC-64-AVRO fingerprint, with the event's sequence as the offset. Kafka partitions stay
- * far below 2^31, so an identity never meets a Kafka position; a re-sent event gets the same
- * pair wherever it lands, and the tables' sort keys collapse it like a replayed range. Two
- * producers of one run would share a pair only if their 31 bits and a sequence matched.
+ * Rows of an event that carries an identity (producerId, sequence) say they came from a source
+ * derived from it instead of a Kafka position: partition 2^31 plus 31 bits of the producer id's
+ * CRC-64-AVRO fingerprint; offset 21 more bits of it times 2^32, plus the sequence (below 2^32,
+ * schemas/validate.ts). Kafka partitions stay far below 2^31, so an identity never meets a Kafka
+ * position, and a re-sent event gets the same pair wherever it lands: the tables' sort keys
+ * collapse it like a replayed range. Two producers of one run (and key, segment, rank) share a
+ * pair only if 52 bits of their ids' fingerprints and a sequence match. Offsets stay below 2^53.
  */
 export const IDENTIFIED_PARTITION_BASE = 2 ** 31;
 
 /** Where an event's rows say they came from: its identity when it has one, else its Kafka position. */
 export function originOf(e: EventIdentity, src: Source): Source {
   if (e.producerId == null || e.sequence == null) return src;
-  return { partition: IDENTIFIED_PARTITION_BASE + Number(rabinFingerprint(e.producerId) & 0x7fffffffn), offset: e.sequence };
+  const fp = rabinFingerprint(e.producerId);
+  return { partition: IDENTIFIED_PARTITION_BASE + Number(fp & 0x7fffffffn), offset: Number((fp >> 31n) & 0x1fffffn) * 2 ** 32 + e.sequence };
 }
 
 export function finishRow(e: RunFinished, src: Source): RunFinishesRow {

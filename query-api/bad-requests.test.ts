@@ -2,13 +2,13 @@
 // holds one small project: every unknown name, summary, direction or over-long id list is a 400
 // that names it, before any query it would spoil. (The integration tests run the same against
 // the real ClickHouse.)
-import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { createLogger } from '../common/logger.ts';
 import type { Principal } from '../common/tokens/verifier.ts';
 import { buildApp } from './app.ts';
 import { type App } from './deps.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../storage/runs.ts';
 
 const principals: Record<string, Principal> = {
   reader: { tokenId: 'r', project: 'p', scopes: ['read'] },

@@ -116,7 +116,8 @@ function checkIdentity(e: EventIdentity): string | null {
   const sequence = e.sequence ?? null;
   if ((producer === null) !== (sequence === null)) return 'producerId and sequence must be given together (or neither)';
   if (producer === null) return null;
-  return checkId('producerId', producer) ?? (!Number.isSafeInteger(sequence) || sequence! < 0 ? `sequence ${sequence} is not a non-negative integer` : null);
+  if (!Number.isSafeInteger(sequence) || sequence! < 0 || sequence! >= 2 ** 32) return `sequence ${sequence} is not an integer from 0 to 2^32 - 1 (start a new producerId before that)`;
+  return checkId('producerId', producer);
 }
 
 export function validateEvent(event: AnyEvent): string | null {

@@ -1,5 +1,6 @@
-// Runs as the API sees them: the run source (runs joined with their finish; orphaned runs
-// included), the RunRecord each row becomes, and lookups by id. Every literal goes through the
+// Runs as the API sees them: the run source (runs with the params set after start merged in,
+// joined with their finish; orphaned runs included; the status, crashed after a silence), the
+// RunRecord each row becomes, and lookups by id. Every literal goes through the
 // quoting module. Joined subqueries carry aliases: current ClickHouse requires them
 // (joined_subquery_requires_alias), 18.16 accepts them. Reads use FINAL so replayed Kafka
 // ranges (collapsed by the tables' source-offset keys) never count twice.
@@ -107,6 +108,12 @@ function paramUpdatesSql(projectSql: string, idsSql: string): string {
       GROUP BY run_id, uk
     )
     GROUP BY run_id`;
+}
+
+/** Where a request reads runs: the token's project, and when a silent run counts as crashed (the API's crashAfterMs). */
+export interface RunScope {
+  project: string;
+  crashAfterMs: number;
 }
 
 /** How long a run without RunFinished may stay silent before it is shown as crashed (RUNLENS_CRASH_AFTER_S's default). */
@@ -245,7 +252,8 @@ function paramsSetAfterStart(keys: unknown, steps: unknown, times: unknown): Run
  * The runs of these ids that exist in the project. Started runs first, by primary key with the
  * ids spelled out RUN_SOURCE_ID_COPIES times; the orphan lookup only for ids not found (usually none).
  */
-export async function getRuns(ch: ClickHouseClient, project: string, runIds: string[], crashAfterMs: number): Promise<RunRecord[]> {
+export async function getRuns(ch: ClickHouseClient, scope: RunScope, runIds: string[]): Promise<RunRecord[]> {
+  const { project, crashAfterMs } = scope;
   if (runIds.length === 0) return [];
   const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false, crashAfterMs }))).map(toRunRecord);
   const have = new Set(found.map((r) => r.id));

@@ -1,7 +1,8 @@
 // One typed definition per ClickHouse table: the columns as the processor writes them (JSONEachRow)
 // and as the readers in storage/ select them. The CREATE TABLE statements are in migrations/;
-// a table's columns change only by a new migration, and then here. Every table's sort key ends
-// in the source partition and offset of the Kafka message a row came from, so a replay collapses.
+// a table's columns change only by a new migration, and then here. Every event table's sort key
+// ends in the source of its row (Source: the Kafka position, or the event's identity), so a
+// replayed range or a re-sent event collapses.
 
 /**
  * Where a row came from, the last two columns of every event table's sort key: the Kafka

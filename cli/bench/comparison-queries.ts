@@ -2,7 +2,6 @@
 // real ClickHouse: search + sort over 10k runs, compare 100 runs, curves for 100 runs × 100k
 // steps. Data is written straight into a fresh database with the processor's own row builders
 // (no Kafka needed for a read benchmark). Prints medians; asserts nothing.
-import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { cpus, totalmem } from 'node:os';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
@@ -16,6 +15,7 @@ import { type TableRows } from '../../storage/tables.ts';
 type Row = object;
 import { buildApp } from '../../query-api/app.ts';
 import type { RunStarted } from '../../schemas/events.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 
 const PROJECT = 'bench';
 

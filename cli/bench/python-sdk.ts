@@ -7,17 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../common/config.ts';
-import { ensureVirtualenv, MINUTE, REPO, runCommand } from '../python-venv.ts';
+import { PYTHON_SDK_SOURCE, pythonSdkRuntime } from '../python-sdk.ts';
+import { MINUTE, REPO, runCommand } from '../python-venv.ts';
 import { stack } from '../stack.ts';
-
-/** The package's runtime dependencies, pinned (pyproject.toml gives the ranges). */
-export const PYTHON_SDK_REQUIREMENTS = ['confluent-kafka==2.16.1', 'fastavro==1.13.1'];
 
 export async function benchPythonSdk(config: Config): Promise<void> {
   await stack('up', config);
-  const venv = await ensureVirtualenv('python-sdk', PYTHON_SDK_REQUIREMENTS);
+  const venv = await pythonSdkRuntime();
   const spool = mkdtempSync(join(tmpdir(), 'runlens-bench-spool-'));
-  const env = { PYTHONPATH: join(REPO, 'ingest', 'python', 'src'), RUNLENS_KAFKA_BROKERS: config.kafkaBrokers.join(','), RUNLENS_SPOOL_DIR: spool };
+  const env = { PYTHONPATH: PYTHON_SDK_SOURCE, RUNLENS_KAFKA_BROKERS: config.kafkaBrokers.join(','), RUNLENS_SPOOL_DIR: spool };
   const script = (name: string, args: string[]) => runCommand(venv.python, [join(REPO, 'ingest', 'python', 'bench', name), ...args], 10 * MINUTE, { env });
   console.log(`\nrunlens Python SDK benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), one Python process, write-ahead spool in ${tmpdir()}`);
   try {

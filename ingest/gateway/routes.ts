@@ -61,7 +61,8 @@ export async function gatewayRoutes(app: FastifyInstance, opts: GatewayOptions):
           '(C3 01, 8-byte schema fingerprint, body), as on the Kafka topic. Every event must belong to the token\'s project. ' +
           '202 only after Kafka acknowledged every event; 400 or 403 name the first bad event and nothing of the request is produced. ' +
           'A 503 may leave part of a request produced: retry it as it was. Give MetricBatch, ArtifactLogged and ParamsLogged events an identity ' +
-          '(producerId: your client\'s id, sequence: the event\'s number, both fixed before the first send) and a retried event is stored once. ' +
+          '(producerId: a new random id per client process, never reused; sequence: the event\'s number below 2^32; both fixed before the first send) ' +
+          'and a retried event is stored once; never give two different events the same pair. ' +
           'Text must be valid UTF-8 and well-formed Unicode (no lone surrogates): names are stored exactly as sent or refused with the field named. ' +
           'NaN and Infinity (which JSON does not have) are refused with the point or field that holds them.',
         response: {

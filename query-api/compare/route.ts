@@ -9,7 +9,7 @@ import { findConfounds, studiedFields } from './confounds.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import { unknownSeries } from '../filter/names.ts';
 import { projectOf } from '../../common/http/auth.ts';
-import { refuseLongIdList, requireRuns } from '../selection/selection.ts';
+import { refuseLongIdList, requireRuns, runScope } from '../selection/selection.ts';
 import { RUN_SOURCE_ID_COPIES, runSourceSql } from '../../storage/runs.ts';
 import { getArtifacts } from '../../storage/artifacts.ts';
 import { getRuns } from '../../storage/runs.ts';
@@ -88,7 +88,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
         const why = unknownSeries(key, known.metrics, false, 'compare returns every summary and segment of it');
         if (why) throw badRequest(`metrics: ${why}`);
       }
-      const found = await getRuns(deps.clickhouse, project, runIds, deps.crashAfterMs);
+      const found = await getRuns(deps.clickhouse, runScope(project, deps), runIds);
       requireRuns(runIds, found.map((r) => r.id), false);
       const byId = new Map(found.map((r) => [r.id, r]));
       const runs = runIds.map((id) => byId.get(id)!);

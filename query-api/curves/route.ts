@@ -11,7 +11,7 @@ import { parseSeries, unknownSeries } from '../filter/names.ts';
 import { checkGroupingParams, groupingParams } from '../groups/groups.ts';
 import { groupRuns } from '../groups/grouping.ts';
 import { projectOf } from '../../common/http/auth.ts';
-import { selectRuns, SelectionSchema } from '../selection/selection.ts';
+import { selectRuns, SelectionSchema, runScope } from '../selection/selection.ts';
 import { AuthErrors, ErrorBody, ParamValue } from '../http/schemas.ts';
 
 export const MAX_CURVE_RUNS = 1000;
@@ -75,7 +75,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
         if (why) throw badRequest(`metrics: ${why}`);
       }
       const selection = body.selection ?? {};
-      const { runs, sourceSql } = await selectRuns(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, selection, MAX_CURVE_RUNS);
+      const { runs, sourceSql } = await selectRuns(deps.clickhouse, runScope(project, deps), selection, MAX_CURVE_RUNS);
       let groups = null;
       if (body.groupBy) {
         const params = groupingParams(runs, body.groupBy);

@@ -10,7 +10,7 @@ import { checkGroupingParams, groupingParams, groupStats, type GroupStats } from
 import { groupRuns } from './grouping.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { metricValues } from '../../storage/summaries.ts';
-import { parseMetricRef, selectRuns, SelectionSchema } from '../selection/selection.ts';
+import { parseMetricRef, selectRuns, SelectionSchema, runScope } from '../selection/selection.ts';
 import { AuthErrors, ErrorBody, ParamValue } from '../http/schemas.ts';
 
 export const MAX_GROUP_RUNS = 50_000;
@@ -81,7 +81,7 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
       requireMetric(sortRef, known.metrics, { prefix: '', aggregates: true }, 'sort.metric');
       if (!refs.some((r) => r.label === sortRef.label)) refs.push(sortRef);
       const selection = body.selection ?? {};
-      const { runs, sourceSql: source } = await selectRuns(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, selection, MAX_GROUP_RUNS);
+      const { runs, sourceSql: source } = await selectRuns(deps.clickhouse, runScope(project, deps), selection, MAX_GROUP_RUNS);
       const values = await Promise.all(refs.map((r) => metricValues(deps.clickhouse, project, source, r)));
       refs.forEach((r, i) => {
         if (values[i]!.size === 0 && runs.length > 0) {

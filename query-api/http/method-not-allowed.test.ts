@@ -1,11 +1,11 @@
 // 405 with Allow for a method a known path does not have, over the real app's route table (fake
 // ClickHouse and verifier); unknown paths stay 404, and strangers get the usual 401 first.
-import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { createLogger } from '../../common/logger.ts';
 import { buildApp } from '../app.ts';
 import { type App } from '../deps.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 
 const ch = { query: async () => ({ json: async () => [] }) } as unknown as ClickHouseClient;
 const verifier = { verify: async (t: string) => (t === 'reader' ? { tokenId: 'r', project: 'p', scopes: ['read' as const] } : null) };

@@ -8,7 +8,7 @@ import { projectOf } from '../../common/http/auth.ts';
 import { namesFor } from '../selection/project-names.ts';
 import { checkColumns, columnValues, parseColumns } from './columns.ts';
 import { CONTENT_TYPES, exportRuns } from './export.ts';
-import { compileFilterFor } from '../selection/selection.ts';
+import { compileFilterFor, runScope } from '../selection/selection.ts';
 import { checkSorts, parseSorts, sortNames } from './sort.ts';
 import type { Keyset } from '../../storage/run-list.ts';
 import { getArtifacts } from '../../storage/artifacts.ts';
@@ -160,7 +160,7 @@ export async function runRoutes(app: App, deps: AppDeps): Promise<void> {
     async (req) => {
       const { id } = req.params;
       const project = projectOf(req);
-      const [run] = await getRuns(deps.clickhouse, project, [id], deps.crashAfterMs);
+      const [run] = await getRuns(deps.clickhouse, runScope(project, deps), [id]);
       if (!run) throw notFound(`run "${id}" not found in project "${project}"`);
       const [summaries, artifacts] = await Promise.all([getSummaries(deps.clickhouse, project, [id]), getArtifacts(deps.clickhouse, project, [id])]);
       return { ...run, metrics: summaries.get(id) ?? [], artifacts: artifacts.get(id) ?? [] };

@@ -10,7 +10,8 @@ import type { Aggregate } from '../../storage/run-filter/ast.ts';
 import { compileFilter } from '../filter/compile.ts';
 import { fieldsIn, parseField } from '../filter/fields.ts';
 import { parseFilter } from '../filter/parser.ts';
-import type { RunRecord } from '../../storage/runs.ts';
+import type { RunRecord, RunScope } from '../../storage/runs.ts';
+import type { AppDeps } from '../deps.ts';
 import { loadSelectedRuns, selectedRunsSql } from '../../storage/selection.ts';
 
 export const SelectionSchema = Type.Object(
@@ -55,11 +56,10 @@ export async function compileFilterFor(ch: ClickHouseClient, project: string, in
   return sql;
 }
 
-/** Where a request reads runs: the token's project, and when a silent run counts as crashed (AppDeps.crashAfterMs). */
-export interface RunScope {
-  project: string;
-  crashAfterMs: number;
-}
+export type { RunScope };
+
+/** The scope of a request of `project` served with `deps`. */
+export const runScope = (project: string, deps: Pick<AppDeps, 'crashAfterMs'>): RunScope => ({ project, crashAfterMs: deps.crashAfterMs });
 
 /** The SQL of the selected runs (with status_value), for IN subqueries and full reads; a 400 when too long for ClickHouse. */
 export async function selectionSql(ch: ClickHouseClient, scope: RunScope, sel: Selection): Promise<string> {

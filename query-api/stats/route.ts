@@ -8,7 +8,7 @@ import { badRequest } from '../../common/http/errors.ts';
 import { groupingParams } from '../groups/groups.ts';
 import { groupRuns } from '../groups/grouping.ts';
 import { projectOf } from '../../common/http/auth.ts';
-import { parseMetricRef } from '../selection/selection.ts';
+import { parseMetricRef, runScope } from '../selection/selection.ts';
 import { chooseAuto, pairedFor } from './choose-test.ts';
 import { compareSides } from './compare-sides.ts';
 import { jsonSafe } from '../http/json-safe.ts';
@@ -88,8 +88,8 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
         throw badRequest(`pairBy 'segment' pairs every segment of ${metric.key}; name the metric without a segment (e.g. ${metric.key}.${metric.aggregate})`);
       }
       const [a, bSide] = await Promise.all([
-        loadSide(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, b.a, 'a', metric, pairBy === 'segment'),
-        loadSide(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, b.b, 'b', metric, pairBy === 'segment'),
+        loadSide(deps.clickhouse, runScope(project, deps), b.a, 'a', metric, pairBy === 'segment'),
+        loadSide(deps.clickhouse, runScope(project, deps), b.b, 'b', metric, pairBy === 'segment'),
       ]);
       if (a.label === bSide.label) bSide.label = `${bSide.label} (b)`;
       const runs = [...a.runs, ...bSide.runs];
@@ -125,7 +125,7 @@ export async function statsRoutes(app: App, deps: AppDeps): Promise<void> {
       const project = projectOf(req);
       const b = req.body;
       const metric = parseMetricRef(b.metric);
-      const { runs, values } = await loadSelection(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, b.selection ?? {}, metric);
+      const { runs, values } = await loadSelection(deps.clickhouse, runScope(project, deps), b.selection ?? {}, metric);
       if (runs.length === 0) throw badRequest('the selection holds no runs; check its runIds, filter, experiment and sweep');
       const params = groupingParams(runs, b.groupBy);
       const groups = groupRuns(runs, params);

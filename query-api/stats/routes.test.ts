@@ -1,6 +1,5 @@
 // POST /v1/stats/test over the real app with a fake token verifier (the raw-sample endpoint
 // needs no ClickHouse): auth, agreement with the statistics module, and bad input as 400.
-import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { loadConfig } from '../../common/config.ts';
@@ -9,6 +8,7 @@ import type { Principal } from '../../common/tokens/verifier.ts';
 import { buildApp } from '../app.ts';
 import { type App } from '../deps.ts';
 import { hodgesLehmannPaired, mannWhitneyU, pairedTTest, wilcoxonSignedRank } from '../engines/statistics/index.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 
 const principals: Record<string, Principal> = {
   reader: { tokenId: 'r', project: 'p', scopes: ['read'] },

@@ -1,9 +1,9 @@
-import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { HttpError } from '../../common/http/errors.ts';
 import { parseMetricRef } from '../selection/selection.ts';
 import { loadSweep, MAX_SELECTION_SQL } from './load.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 
 /** A ClickHouse stand-in that answers the loader's three kinds of query and records them. */
 function fakeClickHouse(answers: { ids: string[]; params: object[]; metric: { run_id: string; v: number }[] }) {

@@ -7,6 +7,7 @@
 // on a worker thread (importance-pool.ts) since it takes seconds of CPU. Per-run
 // answers (parallel, scatter, slice) are columnar and streamed; bad input of any kind —
 // including what analytics refuses (AnalyticsInputError, mapped by the app's error handler) — is a 400.
+import { runScope } from '../selection/selection.ts';
 import type { FastifyReply } from 'fastify';
 import type { App, AppDeps } from '../deps.ts';
 import {
@@ -68,7 +69,7 @@ function paramScales(scale: Record<string, AxisScale> | undefined): Record<strin
 /** Loads the selection with the given metric fields and checks that every field exists in it. */
 async function load(deps: AppDeps, project: string, body: { selection?: Selection }, fields: { field: SweepField; what: string }[]): Promise<LoadedSweep> {
   const metrics = distinctMetrics(fields.flatMap(({ field }) => (field.kind === 'metric' ? [field.ref] : [])));
-  const loaded = await loadSweep(deps.clickhouse, { project, crashAfterMs: deps.crashAfterMs }, body.selection ?? {}, { metrics });
+  const loaded = await loadSweep(deps.clickhouse, runScope(project, deps), body.selection ?? {}, { metrics });
   requireSomeRuns(loaded);
   for (const { field, what } of fields) requireField(loaded, field, what);
   return loaded;

@@ -1,6 +1,5 @@
 // Starts the real processor and builds the real API app over a test namespace; creates API
 // tokens in the namespace's database for the requests the tests make.
-import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -15,6 +14,7 @@ import { createToken, getToken } from '../../storage/api-tokens.ts';
 import { TokenVerifier } from '../../common/tokens/verifier.ts';
 import { KafkaEventSink } from '../../ingest/gateway/sink.ts';
 import type { Namespace } from './namespace.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 
 export async function startProcessor(ns: Namespace, groupId?: string, opts: Pick<ProcessorOptions, 'skipStored' | 'maxRestartDelayMs'> = {}): Promise<Processor> {
   const p = new Processor({ config: ns.config, catalogue: loadCatalogue(), logger: createLogger('test-processor', 'silent'), groupId, ...opts });

@@ -5,9 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PYTHON_SDK_REQUIREMENTS } from '../../cli/bench/python-sdk.ts';
+import { PYTHON_SDK_REQUIREMENTS, PYTHON_SDK_SOURCE } from '../../cli/python-sdk.ts';
 import type { Namespace } from './namespace.ts';
-import { ensureVirtualenv, REPO, type Virtualenv } from './python.ts';
+import { ensureVirtualenv, type Virtualenv } from './python.ts';
 
 export const PYTHON_SDK_TEST_REQUIREMENTS = [...PYTHON_SDK_REQUIREMENTS, 'pytest==9.0.2', 'psutil==7.2.2', 'transformers==5.24.0'];
 
@@ -19,7 +19,7 @@ export const testSpoolDir = (): string => mkdtempSync(join(tmpdir(), 'runlens-te
 /** The environment a script needs to import the package from source and log into `ns` (a spool of its own). */
 export function pythonSdkEnv(ns: Pick<Namespace, 'config'>, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    PYTHONPATH: join(REPO, 'ingest', 'python', 'src'),
+    PYTHONPATH: PYTHON_SDK_SOURCE,
     RUNLENS_KAFKA_BROKERS: ns.config.kafkaBrokers.join(','),
     RUNLENS_TOPIC_PREFIX: ns.config.topicPrefix,
     RUNLENS_SPOOL_DIR: testSpoolDir(),

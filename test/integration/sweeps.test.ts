@@ -5,7 +5,6 @@
 // irrelevant params flagged; a 7-run "hand" sweep checks contour cells against a hand
 // computation. Requests carry a read token of project "sweeps"; a run of project "other" shares
 // the sweep id.
-import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_SIZES, plantedRun, uniform } from '../../query-api/engines/sweep-analytics/planted-sweep.ts';
 import { bestRegion, marginalEffects, paramImportance, type SweepData } from '../../query-api/engines/sweep-analytics/index.ts';
@@ -15,6 +14,7 @@ import { parseMetricRef } from '../../query-api/selection/selection.ts';
 import { loadSweep } from '../../query-api/sweeps/load.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 
 const PROJECT = 'sweeps';
 const N = 360;
