@@ -38,7 +38,7 @@ class RecordingSender:
                 assert isinstance(value, float)
                 self.points.append((buf[2], segment, step, key, value))
 
-    def emit(self, event_type: str, event: Dict[str, Any]) -> None:
+    def emit(self, event_type: str, event: Dict[str, Any], check_errors: bool = True) -> None:
         self.encoder.encode(event_type, event)  # raises on an event the schema refuses
         with self.lock:
             self.events.append((event_type, event))

@@ -105,3 +105,18 @@ def test_other_ranks_log_nothing(recorder, lightning):
     logger.experiment.log({"x": 1.0})  # Lightning's dummy experiment: a no-op
     logger.finalize("success")
     assert recorder.events == [] and recorder.points == []
+
+
+def test_hyperparams_the_server_would_refuse_are_left_out_with_one_warning(recorder, lightning):
+    module, _ = lightning
+    logger = module.RunlensLogger(project="vision", heartbeat_s=0)
+    logger.log_hyperparams({"lr": 0.1, "bad": float("inf"), "classes": list(range(2000))})
+    with pytest.warns(RuntimeWarning, match=r"2 param\(s\) left out.*bad, classes") as caught:
+        logger.log_metrics({"loss": 1.0}, step=0)  # the run starts here, with the usable params
+    assert len(caught) == 1
+    (started,) = recorder.of_type("RunStarted")
+    assert started["params"] == {"lr": 0.1}
+    with pytest.warns(RuntimeWarning, match=r"1 param\(s\) left out.*momentum"):
+        logger.log_hyperparams({"momentum": float("nan"), "wd": 0.01})  # after start: no raise
+    assert [e["params"] for e in recorder.of_type("ParamsLogged")] == [{"wd": 0.01}]
+    logger.finalize("success")

@@ -37,8 +37,29 @@ def _records(root: Path):
     return out
 
 
-def _sender(root: Path, **kw) -> KafkaSender:
-    return KafkaSender(UNREACHABLE, "runlens.test.", spool_dir=str(root), message_timeout_ms=500, flush_interval_s=0.05, **kw)
+def _sender(root: Path, flush_interval_s: float = 0.05, **kw) -> KafkaSender:
+    return KafkaSender(UNREACHABLE, "runlens.test.", spool_dir=str(root), message_timeout_ms=500, flush_interval_s=flush_interval_s, **kw)
+
+
+class SilentDelivery:
+    """A delivery that takes every message and never answers (Kafka that does not acknowledge),
+    noting each send in ``log`` as ("send", value)."""
+
+    in_order = True
+    target = "a silent delivery"
+
+    def __init__(self, log):
+        self.log = log
+
+    def send(self, key, value, done):
+        self.log.append(("send", value))
+        return True
+
+    def poll(self, timeout_s=0.0):
+        pass
+
+    def close(self):
+        pass
 
 
 def test_records_come_back_in_write_order_across_segments(tmp_path, monkeypatch):
@@ -106,35 +127,50 @@ def test_log_raises_spool_full_while_kafka_is_unreachable_and_drops_nothing(tmp_
             logged += 1
             if logged % 500 == 0:
                 time.sleep(0.01)
-    # The refused call buffered nothing; everything accepted is on disk or still waiting in memory.
+    # The refused call buffered nothing; everything accepted is on disk or still waiting in
+    # memory (queued in order, never dropped silently): each accepted point exactly once.
     with pytest.raises(SendError):
         sender.close(timeout_s=0.5)
     encoder = EventEncoder()
-    on_disk = sum(len(encoder.decode(v)[1]["steps"]) for v in _records(tmp_path) if encoder.decode(v)[0] == "MetricBatch")
-    assert 0 < on_disk <= logged * 2
-    assert sender._pending  # what did not fit stayed queued in order, never dropped silently
+    spooled = [encoder.decode(v) for v in _records(tmp_path)]
+    waiting = [encoder.decode(e) if isinstance(e, bytes) else (t, e) for t, e, _, _ in sender._pending]
+    assert waiting, "the spool was full, so some batches must still wait in memory"
+    points = [(s, e["keys"][k]) for t, e in spooled + waiting if t == "MetricBatch" for s, k in zip(e["steps"], e["keyIndex"])]
+    assert sorted(points) == [(s, k) for s in range(logged) for k in ("a", "b")]
+    assert len(points) == len(set(points)) == logged * 2
+    on_disk = sum(len(e["steps"]) for t, e in spooled if t == "MetricBatch")
+    assert on_disk + sum(p for _, _, _, p in sender._pending) == logged * 2
 
 
 def test_spooled_messages_are_fsynced_before_they_are_produced(tmp_path, monkeypatch):
-    synced = []
+    calls = []  # ("fsync", path) and ("send", value), in the order they happened
     real = os.fsync
 
     def recording_fsync(fd):
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
         return real(fd)
 
     monkeypatch.setattr(os, "fsync", recording_fsync)
-    sender = _sender(tmp_path, max_batch_points=100)
+    sender = KafkaSender(UNREACHABLE, "runlens.test.", spool_dir=str(tmp_path), max_batch_points=100, delivery=SilentDelivery(calls))
     buf = sender.buffer("proj", "durable", None)
     for step in range(1000):
         sender.add(buf, None, step, 1000, [("a", 1.0)])
     with pytest.raises(SendError):
         sender.flush(timeout_s=1.5)
-    segs = [p for p in synced if p.endswith(".seg")]
-    assert segs, "no segment was fsynced"
+    # Which segment each message went to, from the spool itself.
+    segment_of = {}
+    for left in left_spools(tmp_path):
+        for seg in left.segments():
+            for value in read_segment(seg)[0]:
+                segment_of[value] = str(seg)
+    sends = [i for i, (kind, _) in enumerate(calls) if kind == "send"]
+    assert len(sends) == 10 and len(segment_of) == 10  # 10 batches of 100 points, each produced once
+    for i in sends:
+        seg = segment_of[calls[i][1]]
+        assert ("fsync", seg) in calls[:i], f"message {i} was produced before its segment {seg} was fsynced"
+    segs = [p for kind, p in calls if kind == "fsync" and p.endswith(".seg")]
     # Group commit: one fsync per cycle, not per message (10 batches of 100 points were spooled).
-    assert len(segs) < 10
-    assert len(_records(tmp_path)) == 10
+    assert 0 < len(segs) < 10
     with pytest.raises(SendError):
         sender.close(timeout_s=0.2)
 
@@ -169,7 +205,9 @@ def test_sync_with_nothing_spooled_says_so(tmp_path, capsys):
 
 
 def test_identified_events_carry_the_producer_id_and_increasing_sequences(tmp_path):
-    sender = _sender(tmp_path, max_batch_points=50)
+    # A flush interval far longer than the test: the batches are cut by size and by the explicit
+    # flush only, so the order below does not depend on how loaded the machine is.
+    sender = _sender(tmp_path, flush_interval_s=3600, max_batch_points=50)
     buf = sender.buffer("proj", "ident", None)
     for step in range(120):
         sender.add(buf, None, step, 1000, [("a", float(step))])

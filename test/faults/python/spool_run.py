@@ -1,6 +1,7 @@
 """Logs one run at a steady pace through the runlens package for python-spool.test.ts, while
-the test stops and starts Kafka. Prints a JSON line {"step", "t"} about every 0.2 s (the last
-step whose points were all handed to log(), and the wall time), then, when it was not killed,
+the test stops and starts Kafka. Prints a JSON line {"step", "t", "spooled"} about every 0.2 s
+(the last step whose points were all handed to log(), the wall time, and the last step whose
+points were all written to the spool by then: what a kill -9 cannot lose), then, when it was not killed,
 {"done": true, ...} after finish() returned.
 
 usage: spool_run.py <project> <run id> <steps> <steps per second>
@@ -32,7 +33,10 @@ for step in range(steps):
     slowest = max(slowest, time.perf_counter() - t0)
     now = time.monotonic()
     if now - last_said >= 0.2:
-        say({"step": step, "t": time.time()})
+        # This thread alone logs, so (step + 1) points per metric were logged; those not yet
+        # spooled are in memory. The count drops only once a batch is written, so this is a floor.
+        unspooled_steps = -(-run._sender.unspooled_points // len(METRICS))  # rounded up
+        say({"step": step, "t": time.time(), "spooled": step - unspooled_steps})
         last_said = now
     ahead = (step + 1) / rate - (now - started)
     if ahead > 0:

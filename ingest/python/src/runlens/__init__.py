@@ -25,11 +25,13 @@ from . import lineage as _lineage
 from . import ranks as _ranks
 from . import system_metrics as _system
 from .heartbeat import DEFAULT_INTERVAL_S as _HEARTBEAT_S
+from .params import flatten as _flatten
 from .params import to_params as _params
+from . import run as _run_module
 from .run import InvalidPointWarning, Run
 from .errors import SendError, SpoolFullError
 from .sender import Sender
-from .validate import ID_LENGTH, check_name
+from .validate import check_id, check_key, check_map, check_name, check_strings, check_text
 
 __all__ = ["init", "Run", "SendError", "SpoolFullError", "InvalidPointWarning", "__version__"]
 __version__ = "0.1.0"
@@ -57,10 +59,11 @@ def _sender_for(brokers: str, topic_prefix: str, spool_dir: Optional[str] = None
 def _close_all() -> None:
     # Sends what is still buffered when the script ends without finish(); a crash (kill -9)
     # loses at most the last second of points (what was not yet in the spool). What Kafka did
-    # not acknowledge stays in the spool for `runlens sync`.
+    # not acknowledge stays in the spool for `runlens sync`. Runs left open were finished just
+    # before (run._finish_open_runs); both share one exit budget (run.EXIT_BUDGET_S, 30 s).
     for sender in list(_senders.values()):
         try:
-            sender.close(timeout_s=30)
+            sender.close(timeout_s=_run_module.exit_time_left())
         except Exception as err:  # at exit there is nobody left to raise to
             print(f"runlens: not every point was delivered: {err}", file=sys.stderr)
 
@@ -114,9 +117,13 @@ def init(
         raise ValueError("gateway_url needs an API token of scope ingest: token=... or RUNLENS_TOKEN")
     brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
     topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
-    check_name("project", project, ID_LENGTH)
+    # Everything the processor checks is checked here first (validate.py): a RunStarted it
+    # refused would be dead-lettered whole, the run's params, tags and lineage with it.
+    check_id("project", project)
     ranks = _ranks.from_env(os.environ, rank)
-    run_id = check_name("run_id", _ranks.run_id(project, run_id, os.environ, ranks), ID_LENGTH)
+    run_id = check_id("run_id", _ranks.run_id(project, run_id, os.environ, ranks))
+    flat = _flatten(config)  # the one flattening: RunStarted's params and run.config both use it
+    params = _params(flat)
     primary = (ranks.rank in (None, 0)) if primary is None else bool(primary)
     heartbeat_s = _seconds("heartbeat_s", heartbeat_s, "RUNLENS_HEARTBEAT_SECONDS", _HEARTBEAT_S)
     system = None
@@ -124,23 +131,29 @@ def init(
         system = (_system.samplers(), _seconds("system_metrics_interval_s", system_metrics_interval_s, "RUNLENS_SYSTEM_METRICS_SECONDS", _system.DEFAULT_INTERVAL_S))
         if system[1] is None:
             raise ValueError("system_metrics=True needs a positive system_metrics_interval_s")
-    sender = _sender_for(brokers, topic_prefix, spool_dir, gateway_url, token)
-    started = int(time.time() * 1000)
     event = None
     if primary:  # the other ranks send no params, tags or lineage: the run has them once
+        captured = _lineage.capture(seed, data_version, dict(lineage or {}))
+        environment = captured.get("environment")
+        if isinstance(environment, Mapping) and isinstance(environment.get("libraries"), Mapping):
+            environment["libraries"] = check_map("lineage libraries", environment["libraries"], lambda k, v: check_text(f"library {k}", v))
         event = {
             "project": project,
             "runId": run_id,
             "experiment": check_name("experiment", experiment),
-            "sweepId": None if sweep is None else check_name("sweep", sweep, ID_LENGTH),
+            "sweepId": None if sweep is None else check_id("sweep", sweep),
             "name": check_name("name", name or run_id),
             "user": check_name("user", user or _user(), empty_ok=True),
-            "startedAt": started,
-            "params": _params(config),
-            "tags": {check_name("tag name", k): check_name(f"tag {k}", str(v), 4096, empty_ok=True) for k, v in (tags or {}).items()},
-            "lineage": _lineage.capture(seed, data_version, dict(lineage or {})),
+            "startedAt": 0,
+            "params": params,
+            "tags": check_map("tags", dict(tags or {}), lambda k, v: check_text(f"tag {k}", str(v))),
+            "lineage": check_strings("lineage", captured),
         }
-    run = Run(sender, project, run_id, started, ranks.rank, owns_sender=False, primary=primary, on_invalid=on_invalid, config=config)
+    sender = _sender_for(brokers, topic_prefix, spool_dir, gateway_url, token)
+    started = int(time.time() * 1000)
+    if event is not None:
+        event["startedAt"] = started
+    run = Run(sender, project, run_id, started, ranks.rank, owns_sender=False, primary=primary, on_invalid=on_invalid, config=flat)
     if event is not None:
         sender.emit("RunStarted", event)
     run._start_clocks(heartbeat_s, system)

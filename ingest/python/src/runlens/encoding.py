@@ -25,6 +25,8 @@ _TYPES = {
     "run-finished": "RunFinished",
     "params-logged": "ParamsLogged",
     "run-heartbeat": "RunHeartbeat",
+    "tags-set": "TagsSet",
+    "experiment-declared": "ExperimentDeclared",
 }
 _FILE = re.compile(r"^([a-z-]+)\.v(\d+)\.avsc$")
 

@@ -23,11 +23,13 @@ from . import heartbeat as _heartbeat
 from . import system_metrics as _system
 from .config import RunConfig, params_event
 from .periodic import Periodic
-from .validate import MAX_STEP, check_key, check_name, check_step, check_value
+from .validate import MAX_STEP, check_key, check_map, check_step, check_text, check_value
 
 ARTIFACT_KINDS = ("checkpoint", "confusion_matrix", "curve", "sample", "log", "image", "other")
 STATUSES = ("finished", "failed", "killed")
 ON_INVALID = ("raise", "warn")
+# At interpreter exit, finishing the runs left open and the senders' last flush share this budget.
+EXIT_BUDGET_S = 30.0
 # Keys checked once are remembered, up to this many per run (a script that makes a new key per
 # step keeps paying the check instead of growing this set without bound).
 _KNOWN_KEYS_LIMIT = 10_000
@@ -61,6 +63,7 @@ class Run:
         on_invalid: str = "raise",
         config: Optional[Mapping[str, Any]] = None,
     ) -> None:
+        """``config``: the run's config already flattened (params.flatten), as init() has it."""
         if on_invalid not in ON_INVALID:
             raise ValueError(f"on_invalid {on_invalid!r}: use one of {', '.join(ON_INVALID)}")
         self.project = project
@@ -171,14 +174,14 @@ class Run:
         """Records an artifact by reference (runlens stores no files): its uri, digest and size."""
         if kind not in ARTIFACT_KINDS:
             raise ValueError(f"artifact kind {kind!r}: use one of {', '.join(ARTIFACT_KINDS)}")
-        meta = {check_name("metadata key", k): check_name(f"metadata {k}", str(v), 4096, empty_ok=True) for k, v in (metadata or {}).items()}
+        meta = check_map("artifact metadata", dict(metadata or {}), lambda k, v: check_text(f"metadata {k}", str(v)))
         event = {
             "project": self.project,
             "runId": self.id,
-            "name": check_name("artifact name", name),
+            "name": check_key("artifact name", name),
             "kind": kind,
-            "uri": check_name("uri", uri, 4096, empty_ok=True),
-            "digest": check_name("digest", digest, 4096, empty_ok=True),
+            "uri": check_text("uri", uri),
+            "digest": check_text("digest", digest),
             "sizeBytes": int(size_bytes),
             "step": None if step is None else check_step(step),
             "loggedAt": _now_ms(),
@@ -221,31 +224,37 @@ class Run:
 
     # -- the end -------------------------------------------------------------------------------
 
-    def finish(self, status: str = "finished", summary: Optional[Mapping[str, float]] = None) -> None:
-        """Sends every point of the run, then its end; returns once Kafka acknowledged all of it.
-        On a rank that is not the run's primary, only sends its points (the summary is ignored:
-        the primary rank ends the run)."""
+    def finish(self, status: str = "finished", summary: Optional[Mapping[str, float]] = None, timeout_s: float = 60.0) -> None:
+        """Sends every point of the run, then its end; returns once Kafka acknowledged all of it,
+        else raises SendError after ``timeout_s`` (the rest stays in the spool). On a rank that
+        is not the run's primary, only sends its points (the summary is ignored: the primary
+        rank ends the run).
+
+        An earlier send error (SendError, SpoolFullError) does not cost the run its end: the
+        RunFinished is queued first (a full spool keeps a small reserve for it), the run is
+        flushed, and then the error is raised. A second finish() does nothing."""
         if self._finished:
             return
         if status not in STATUSES:
             raise ValueError(f"status {status!r}: use one of {', '.join(STATUSES)}")
-        values = {check_key("summary key", k): check_value(k, v) for k, v in (summary or {}).items()}
+        values = check_map("summary", dict(summary or {}), check_value)
         self._stop_clocks()
         ended = _now_ms()
         self._finished = True
         _untrack(self)
-        # The points first, then the end, both spooled before any wait: when Kafka stays away
-        # past the flush timeout, SendError says where they wait, and `runlens sync` sends the
-        # end too (the run is finished, not crashed).
-        self._sender.hand_over(self.project, self.id)
-        if self.primary:
-            self._sender.emit("RunFinished", {"project": self.project, "runId": self.id, "status": status, "endedAt": ended, "durationMs": max(0, ended - self.started_at_ms), "summary": values})
+        # The points first, then the end, both queued before any wait (and before any earlier
+        # error is raised): when Kafka stays away past the timeout, SendError says where they
+        # wait, and `runlens sync` sends the end too (the run is finished, not crashed).
         try:
-            self._sender.flush_run(self.project, self.id)
+            self._sender.hand_over(self.project, self.id)
+            if self.primary:
+                end = {"project": self.project, "runId": self.id, "status": status, "endedAt": ended, "durationMs": max(0, ended - self.started_at_ms), "summary": values}
+                self._sender.emit("RunFinished", end, check_errors=False)
+            self._sender.flush_run(self.project, self.id, timeout_s)
         finally:
             self._sender.forget(self._buffer)
             if self._owns_sender:
-                self._sender.close()
+                self._sender.close(timeout_s)
 
     @property
     def finished(self) -> bool:
@@ -284,15 +293,29 @@ def _untrack(run: Run) -> None:
         _open.pop(id(run), None)
 
 
+_exit_deadline: Optional[float] = None
+
+
+def exit_time_left() -> float:
+    """Seconds left of the exit budget (EXIT_BUDGET_S, counted from the first call at exit)."""
+    global _exit_deadline
+    if _exit_deadline is None:
+        _exit_deadline = time.monotonic() + EXIT_BUDGET_S
+    return max(0.0, _exit_deadline - time.monotonic())
+
+
 def _finish_open_runs() -> None:
     """At interpreter exit: finishes the runs the script left open, ``failed`` when an uncaught
-    exception ended it (``killed`` for KeyboardInterrupt)."""
+    exception ended it (``killed`` for KeyboardInterrupt). These finishes and the senders' last
+    flush (runlens._close_all, after this) share one budget of EXIT_BUDGET_S seconds."""
+    global _exit_deadline
+    _exit_deadline = time.monotonic() + EXIT_BUDGET_S
     last = getattr(sys, "last_type", None)
     status = "finished" if last is None else ("killed" if issubclass(last, KeyboardInterrupt) else "failed")
     with _open_lock:
         runs = list(_open.values())
     for run in runs:
         try:
-            run.finish(status=status)
+            run.finish(status=status, timeout_s=exit_time_left())
         except Exception as err:  # at exit there is nobody left to raise to
             print(f"runlens: run {run.id} could not be finished at exit: {err}", file=sys.stderr)

@@ -6,7 +6,9 @@ id), or the HTTP gateway (gateway.py) when a gateway URL is set.
 holds ``max_batch_points`` points or is ``flush_interval_s`` old. Every MetricBatch,
 ArtifactLogged and ParamsLogged gets its identity (this sender's random ``producerId`` and the
 next ``sequence``) when it is created, so any re-send of it is byte for byte the same message and
-is stored once.
+is stored once. The ``producerId`` is a new random id per process and client (per Sender): never
+reuse one elsewhere, and never send different content under a (producerId, sequence) already
+used — the processor keeps the first and drops the other as a duplicate.
 
 Write-ahead (spool.py): the background thread appends each encoded message to its run's spool
 segment, fsyncs once per cycle (at most every ``flush_interval_s`` per run, or per full batch),
@@ -20,8 +22,18 @@ last cycle.
 Memory is bounded: past ``max_buffered_points`` points not yet spooled, ``log()`` waits for the
 background thread. Nothing is dropped silently: a full spool raises ``SpoolFullError`` at the
 next ``log()``, an event refused for good raises ``SendError`` there, and ``flush()`` raises
-``SendError`` (the data kept in the spool) when it was not acknowledged in time. All spool
-state and every delivery poll belong to the background thread.
+``SendError`` (the data kept in the spool) when it was not acknowledged in time. An earlier
+error never stops a run's end: ``emit(..., check_errors=False)`` queues RunFinished first, and
+the error is raised after the flush. A full spool still takes a run's RunStarted and RunFinished
+(up to ``spool.RESERVE_BYTES`` over the bound; they may then overtake that run's points still
+waiting in memory for room). The errors kept for the SendError's text are capped
+(``MAX_ERRORS``; the rest are counted). All spool state and every delivery poll belong to the
+background thread.
+
+Refusals: an event refused for good (Kafka: too large, not authorised, or ``produce()`` raising;
+the gateway: 400, 413) is dropped once with a SendError and never retried; the run's later
+events go on. A fatal producer error or a refused token (401, 403) keeps the event in the spool
+for ``runlens sync`` instead (see delivery.py).
 
 Order: Kafka keeps a run's messages in order however many are in flight. The gateway's requests
 may overlap, so there only MetricBatches overlap (their order does not matter to the stored
@@ -42,7 +54,7 @@ from typing import Any, Deque, Dict, List, Optional, Set, Tuple
 from .delivery import Failure, KafkaDelivery, producer_config, transient
 from .encoding import EventEncoder
 from .errors import SendError, SpoolFullError
-from .spool import DEFAULT_MAX_BYTES, Budget, Record, RunSpool, default_root
+from .spool import DEFAULT_MAX_BYTES, RESERVE_BYTES, Budget, Record, RunSpool, default_root
 
 __all__ = ["Sender", "KafkaSender", "MetricBuffer", "SendError", "SpoolFullError", "IDENTIFIED", "producer_config", "transient"]
 
@@ -52,6 +64,7 @@ MAX_INFLIGHT = 512  # messages handed to the delivery and not yet answered, over
 KEEP_IN_MEMORY = 64  # a run's waiting messages kept in memory too (the rest are read back from disk)
 RETRY_S = (0.5, 1.0, 2.0, 4.0)  # wait before re-sending after a failed delivery, then every 4 s
 MAX_ERRORS = 100  # refusals kept for the SendError's text (the rest are counted)
+RESERVED = frozenset(("RunStarted", "RunFinished"))  # may use the spool's reserve past its bound
 
 
 class MetricBuffer:
@@ -154,6 +167,7 @@ class Sender:
         message_timeout_ms: int = 30_000,
         gateway_url: Optional[str] = None,
         token: Optional[str] = None,
+        delivery: Any = None,
     ) -> None:
         self.brokers = brokers
         self.gateway_url = gateway_url
@@ -167,10 +181,12 @@ class Sender:
         self._budget = Budget(spool_max_bytes)
         self._encoder = EventEncoder()
         self._wake = threading.Event()
-        if gateway_url:
+        if delivery is not None:  # tests: a stand-in with the delivery contract (delivery.py)
+            self._delivery: Any = delivery
+        elif gateway_url:
             from .gateway import GatewayDelivery  # standard library only; imported when used
 
-            self._delivery: Any = GatewayDelivery(gateway_url, token or "", timeout_s=message_timeout_ms / 1000, wake=self._wake.set)
+            self._delivery = GatewayDelivery(gateway_url, token or "", timeout_s=message_timeout_ms / 1000, wake=self._wake.set)
         else:
             self._delivery = KafkaDelivery(brokers, self.topic, message_timeout_ms)
         self.target = self._delivery.target
@@ -186,6 +202,7 @@ class Sender:
         self._error_count = 0
         self._full: Optional[SpoolFullError] = None
         self._closed = False
+        self._cycles = 0  # background cycles completed
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="runlens-sender", daemon=True)
         self._thread.start()
@@ -216,10 +233,15 @@ class Sender:
             if self._buffered > self.max_buffered_points:
                 self._wait_for_room()
 
-    def emit(self, event_type: str, event: Dict[str, Any]) -> None:
+    def emit(self, event_type: str, event: Dict[str, Any], check_errors: bool = True) -> None:
         """Sends one event after what this process already handed over for the same run;
-        encoded here, so a bad event raises in the caller."""
-        self.raise_errors()
+        encoded here, so a bad event raises in the caller. An earlier send error (or a full
+        spool) raises here first, and the event is not sent, unless ``check_errors=False`` (a
+        run's end: queued whatever happened before; the error comes from the flush after)."""
+        if check_errors:
+            self.raise_errors()
+        # An identity given by the caller is kept (a re-send of the same content); any new
+        # content gets this sender's producerId and a new sequence, never one already used.
         if event_type in IDENTIFIED and event.get("producerId") is None:
             event["producerId"] = self.producer_id
             event["sequence"] = next(self._sequence)
@@ -263,7 +285,7 @@ class Sender:
             self._closed = True
             self._stop.set()
             self._wake.set()
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=max(1.0, min(30.0, timeout_s)))  # its last cycle spools what is left
             self._delivery.close()
             for box in self._outboxes.values():
                 box.spool.close()
@@ -275,6 +297,12 @@ class Sender:
         if self._errors:
             first, more = self._errors[0], self._error_count - 1
             raise SendError(f"{self.target} refused an event: {first}" + (f" (and {more} more)" if more else ""))
+
+    @property
+    def unspooled_points(self) -> int:
+        """Points logged and not yet written to the spool (in buffers or queued): what a crash
+        of this process would lose now."""
+        return self._buffered
 
     def spool_dirs(self) -> List[Path]:
         """The spool directories of the runs this process holds (for messages and tests)."""
@@ -309,9 +337,12 @@ class Sender:
                 if run is None or (buf.project, buf.run_id) == run:
                     self._enqueue_buffer(buf)
             self._wake.set()
+            # A full spool ends the wait, but only once a whole cycle ran after this call, so that
+            # a RunFinished just emitted had its turn at the spool's reserve.
+            cycles = self._cycles
             while True:
                 left = sum(self._outstanding.values()) if run is None else self._outstanding.get(run, 0)
-                if left == 0 or self._full is not None or self._stop.is_set():
+                if left == 0 or self._stop.is_set() or (self._full is not None and self._cycles >= cycles + 2):
                     break
                 wait = deadline - time.monotonic()
                 if wait <= 0:
@@ -337,6 +368,7 @@ class Sender:
             except Exception as err:  # surfaced to the training loop by raise_errors()
                 self._error(f"{type(err).__name__}: {err}")
             with self._lock:
+                self._cycles += 1
                 self._progress.notify_all()
             if stopping:
                 return
@@ -380,6 +412,7 @@ class Sender:
                 if self._full is None:
                     print(f"runlens: {err}", file=sys.stderr)
                 self._full = err
+                self._spool_reserved(touched)
                 break
             self._full = None
             self._pending.popleft()
@@ -391,6 +424,30 @@ class Sender:
                 with self._lock:
                     self._buffered -= points
         return list(touched.values())
+
+    def _spool_reserved(self, touched: Dict[RunKey, _Outbox]) -> None:
+        """The spool is full: a run's start or end still waiting is written anyway, within the
+        reserve (ahead of that run's points that wait in memory for room)."""
+        with self._lock:  # callers append to _pending under the lock
+            if not any(t in RESERVED for t, _, _, _ in self._pending):
+                return
+            kept: Deque[Tuple[str, Any, RunKey, int]] = deque()
+            for item in self._pending:
+                event_type, event, run, points = item
+                if event_type in RESERVED:
+                    value = event if isinstance(event, bytes) else self._encoder.encode(event_type, event)
+                    try:
+                        box = self._outbox(run)
+                        record = box.spool.append(value, keep_in_memory=len(box.waiting) < KEEP_IN_MEMORY, reserve=RESERVE_BYTES)
+                    except (SpoolFullError, OSError):
+                        kept.append(item)
+                        continue
+                    box.barriers.add(record.number)
+                    box.waiting.append(record)
+                    touched[run] = box
+                else:
+                    kept.append(item)
+            self._pending = kept
 
     def _outbox(self, run: RunKey) -> _Outbox:
         box = self._outboxes.get(run)

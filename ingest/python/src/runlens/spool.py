@@ -32,6 +32,9 @@ from .errors import SpoolFullError
 HEADER = struct.Struct(">II")
 SEGMENT_BYTES = 8 * 1024 * 1024
 DEFAULT_MAX_BYTES = 1024**3
+# Past the bound, a run's RunStarted and RunFinished (small, and what makes a run a run rather
+# than a crash) may still use this much more, so that a full spool does not cost a run its end.
+RESERVE_BYTES = 1024**2
 
 
 def default_root() -> Path:
@@ -118,10 +121,12 @@ class RunSpool:
         self._records = 0
         self.unacked = 0
 
-    def append(self, value: bytes, keep_in_memory: bool = True) -> Record:
-        """Writes one message (not yet fsynced: ``sync()``); SpoolFullError past the bound."""
+    def append(self, value: bytes, keep_in_memory: bool = True, reserve: int = 0) -> Record:
+        """Writes one message (not yet fsynced: ``sync()``); SpoolFullError past the bound (plus
+        ``reserve`` bytes: the sender lets a run's start and end use a little more, see
+        RESERVE_BYTES)."""
         need = HEADER.size + len(value)
-        if self.budget.used + need > self.budget.max_bytes:
+        if self.budget.used + need > self.budget.max_bytes + reserve:
             raise SpoolFullError(
                 f"the runlens spool is full: {self.budget.used:,} bytes held of the {self.budget.max_bytes:,} allowed "
                 f"(RUNLENS_SPOOL_MAX_BYTES) while Kafka (or the gateway) does not acknowledge; the points of this call were NOT "

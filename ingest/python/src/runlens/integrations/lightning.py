@@ -9,7 +9,9 @@ WandbLogger implement it: the run starts lazily on the first use of ``experiment
 is going), ``log_metrics(metrics, step)`` logs, ``finalize(status)`` finishes the run
 ("success"/"finished" → finished, "failed" → failed, anything else → killed). Like Lightning's
 own loggers it acts on global rank 0 only (``rank_zero_only``); other ranks get Lightning's
-dummy experiment.
+dummy experiment. Hyperparameters the server would refuse (a non-finite number, a string over
+4,096 characters, a bad name, entries past the first 1,000) are left out with one warning: a
+param never stops a training.
 
 Works with ``lightning`` (``lightning.pytorch``) or the older ``pytorch_lightning`` package.
 Not tested against the real Lightning here: it needs torch, too large for this project's CI.
@@ -18,6 +20,7 @@ Its logic is unit-tested with a minimal stand-in of the base class and rank_zero
 """
 from __future__ import annotations
 
+import warnings
 from argparse import Namespace
 from typing import Any, Dict, Mapping, Optional, Union
 
@@ -32,6 +35,7 @@ except ImportError:  # the standalone package of Lightning < 2 (or installed on 
         raise ImportError("runlens.integrations.lightning needs PyTorch Lightning: pip install lightning") from None
 
 import runlens
+from runlens.params import drop_warning, keep_valid
 
 _FINISHED = {"success": "finished", "finished": "finished", "failed": "failed"}
 
@@ -64,7 +68,8 @@ class RunlensLogger(Logger):
     def experiment(self) -> "runlens.Run":
         """The runlens.Run, started on first use with the hyperparameters logged so far."""
         if self._run is None:
-            self._run = runlens.init(project=self._project, experiment=self._experiment_name, config=self._config, **self._init_kwargs)
+            config = self._usable(self._config)
+            self._run = runlens.init(project=self._project, experiment=self._experiment_name, config=config, **self._init_kwargs)
         return self._run
 
     @property
@@ -80,9 +85,19 @@ class RunlensLogger(Logger):
     def log_hyperparams(self, params: Union[Mapping[str, Any], Namespace], *args: Any, **kwargs: Any) -> None:
         values = _plain(params)
         if self._run is None:
-            self._config.update(values)  # sent with RunStarted when the run starts
+            self._config.update(values)  # sent with RunStarted when the run starts (checked then)
         else:
-            self._run.config.update(values)
+            kept = self._usable(values)
+            if kept:
+                self._run.config.update(kept)
+
+    @staticmethod
+    def _usable(params: Mapping[str, Any]) -> Dict[str, Any]:
+        """The params flattened, without those the server would refuse (one warning for them)."""
+        kept, dropped = keep_valid(params)
+        if dropped:
+            warnings.warn(drop_warning("RunlensLogger", dropped), RuntimeWarning, stacklevel=3)
+        return kept
 
     @rank_zero_only
     def log_metrics(self, metrics: Mapping[str, float], step: Optional[int] = None) -> None:

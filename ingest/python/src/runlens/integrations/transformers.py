@@ -11,6 +11,9 @@ anything else → ``train/…``; values that are not numbers (strings, lists) ar
 NaN or infinite value is dropped with one warning per key (``on_invalid="warn"``, overridable). Only the
 world's main process logs (``state.is_world_process_zero``) unless ``per_rank=True``: then every
 rank logs into the same run with its workerRank (see runlens.init on distributed training).
+The run's config (TrainingArguments and model config, flattened) leaves out, with one warning,
+the params the server would refuse (a non-finite number, a string over 4,096 characters such as a
+long list, a bad name, entries past the first 1,000): a param never stops a training.
 
 Written against transformers' documented TrainerCallback interface (transformers 4.x/5.x) and
 tested with the real TrainerCallback, TrainerState, TrainerControl and TrainingArguments classes.
@@ -18,11 +21,13 @@ tested with the real TrainerCallback, TrainerState, TrainerControl and TrainingA
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any, Dict, Optional
 
 from transformers import TrainerCallback
 
 import runlens
+from runlens.params import drop_warning, keep_valid
 
 
 def rewrite_keys(logs: Dict[str, Any]) -> Dict[str, float]:
@@ -68,6 +73,9 @@ class RunlensCallback(TrainerCallback):
             config.update(model_config.to_dict())
         config.update(args.to_dict())
         config.update(self.init_kwargs.pop("config", None) or {})
+        config, dropped = keep_valid(config)
+        if dropped:
+            warnings.warn(drop_warning("RunlensCallback", dropped), RuntimeWarning, stacklevel=2)
         kwargs = dict(self.init_kwargs)
         kwargs.setdefault("name", getattr(args, "run_name", None) or None)
         # A NaN loss must not stop training: it is dropped with a warning (once per key).
