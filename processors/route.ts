@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { artifactRow, chunkRows, earliest, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings } from './rows.ts';
+import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
   offset: string;
@@ -68,6 +68,14 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         rows.run_param_updates.push(paramUpdateRow(event.value, originOf(event.value, src)));
         sightings.note(event.value.project, event.value.runId, event.value.loggedAt);
         liveness.note(event.value.project, event.value.runId, event.value.loggedAt);
+        break;
+      case 'TagsSet':
+        rows.run_tag_updates.push(tagUpdateRow(event.value, originOf(event.value, src)));
+        sightings.note(event.value.project, event.value.runId, event.value.setAt);
+        liveness.note(event.value.project, event.value.runId, event.value.setAt);
+        break;
+      case 'ExperimentDeclared':
+        rows.experiments.push(experimentRow(event.value, src));
         break;
       case 'RunHeartbeat':
         // A heartbeat alone does not make a run appear (it is no sighting): it only keeps a run alive.

@@ -1,13 +1,16 @@
 // Turns decoded events into the rows of storage/tables.ts. Pure and allocation-conscious: a
 // MetricBatch is grouped into one chunk row per (key, segment) with its statistics computed in one pass.
-import type { ArtifactLogged, EventIdentity, MetricBatch, ParamsLogged, ParamValue, RunFinished, RunStarted } from '../schemas/events.ts';
+import type { ArtifactLogged, EventIdentity, ExperimentDeclared, MetricBatch, ParamsLogged, ParamValue, RunFinished, RunStarted, TagsSet } from '../schemas/events.ts';
 import { rabinFingerprint } from '../schemas/fingerprint.ts';
 import {
-  LOD_STEPS, type ArtifactsRow, type MetricChunkStatsRow, type RunFinishesRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
+  LOD_STEPS, type ArtifactsRow, type ExperimentsRow, type MetricChunkStatsRow, type RunTagUpdatesRow, type RunFinishesRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
 } from '../storage/tables.ts';
 
-/** A params map as the tables hold it: sorted keys with parallel type, string and number arrays. */
-export function paramColumns(params: Record<string, ParamValue>): Pick<RunsRow, 'param_keys' | 'param_types' | 'param_strings' | 'param_numbers'> {
+/**
+ * A params map as the tables hold it: sorted keys with parallel type, string and number arrays.
+ * `texts` gives the string form of params that came as text (MLflow's) instead of String(value).
+ */
+export function paramColumns(params: Record<string, ParamValue>, texts: Record<string, string> = {}): Pick<RunsRow, 'param_keys' | 'param_types' | 'param_strings' | 'param_numbers'> {
   const paramKeys = Object.keys(params).sort();
   const types: string[] = [];
   const strings: string[] = [];
@@ -16,11 +19,11 @@ export function paramColumns(params: Record<string, ParamValue>): Pick<RunsRow, 
     const v = params[k]!;
     if (typeof v === 'number') {
       types.push('number');
-      strings.push(String(v));
+      strings.push(texts[k] ?? String(v));
       numbers.push(v);
     } else if (typeof v === 'boolean') {
       types.push('bool');
-      strings.push(String(v));
+      strings.push(texts[k] ?? String(v));
       numbers.push(v ? 1 : 0);
     } else {
       types.push('string');
@@ -63,7 +66,24 @@ export function runRow(e: RunStarted, src: Source): RunsRow {
 }
 
 export function paramUpdateRow(e: ParamsLogged, src: Source): RunParamUpdatesRow {
-  return { project: e.project, run_id: e.runId, logged_at_ms: e.loggedAt, step: e.step, ...paramColumns(e.params), src_partition: src.partition, src_offset: src.offset };
+  return { project: e.project, run_id: e.runId, logged_at_ms: e.loggedAt, step: e.step, ...paramColumns(e.params, e.texts), src_partition: src.partition, src_offset: src.offset };
+}
+
+export function tagUpdateRow(e: TagsSet, src: Source): RunTagUpdatesRow {
+  const keys = Object.keys(e.tags).sort();
+  return {
+    project: e.project, run_id: e.runId, set_at_ms: e.setAt, tag_keys: keys, tag_values: keys.map((k) => e.tags[k]!), removed_keys: e.removed ?? [],
+    src_partition: src.partition, src_offset: src.offset,
+  };
+}
+
+export function experimentRow(e: ExperimentDeclared, src: Source): ExperimentsRow {
+  const tags = e.tags ?? {};
+  const keys = Object.keys(tags).sort();
+  return {
+    project: e.project, experiment_id: e.experimentId, name: e.name, lifecycle_stage: e.lifecycleStage, artifact_location: e.artifactLocation ?? '',
+    tag_keys: keys, tag_values: keys.map((k) => tags[k]!), declared_at_ms: e.declaredAt, src_partition: src.partition, src_offset: src.offset,
+  };
 }
 
 /**

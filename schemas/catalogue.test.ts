@@ -46,7 +46,7 @@ describe('schema catalogue', () => {
     expect(b.ok && b.event.value).toEqual({ ...sampleBatch, producerId: null, sequence: null });
     const params = { project: 'p', runId: 'r1', params: { warmup: 500, ema: true, sched: 'cosine' }, loggedAt: 1_700_000_000_003, step: 10, producerId: 'sdk-1', sequence: 3 };
     const p = catalogue.decode(catalogue.encode('ParamsLogged', params));
-    expect(p.ok && p.event).toEqual({ type: 'ParamsLogged', value: params });
+    expect(p.ok && p.event).toEqual({ type: 'ParamsLogged', value: { ...params, texts: {} } });
     const beat = { project: 'p', runId: 'r1', workerRank: 3, at: 1_700_000_000_004 };
     const h = catalogue.decode(catalogue.encode('RunHeartbeat', beat));
     expect(h.ok && h.event).toEqual({ type: 'RunHeartbeat', value: beat });

@@ -26,6 +26,8 @@ const FILE_TO_TYPE: Record<string, EventType> = {
   'run-finished': 'RunFinished',
   'params-logged': 'ParamsLogged',
   'run-heartbeat': 'RunHeartbeat',
+  'tags-set': 'TagsSet',
+  'experiment-declared': 'ExperimentDeclared',
 };
 
 export interface WriterSchema {

@@ -89,6 +89,8 @@ export interface ParamsLogged extends EventIdentity {
   project: string;
   runId: string;
   params: Record<string, ParamValue>;
+  /** For params given as text but stored as numbers or booleans: the text as given (MLflow clients read it back). */
+  texts?: Record<string, string>;
   loggedAt: number;
   step: number | null;
 }
@@ -101,6 +103,28 @@ export interface RunHeartbeat {
   at: number;
 }
 
+/** Tags set or removed after start; merged into the run's tags, the latest setAt winning per key. */
+export interface TagsSet extends EventIdentity {
+  project: string;
+  runId: string;
+  tags: Record<string, string>;
+  removed?: string[];
+  setAt: number;
+}
+
+export const LIFECYCLE_STAGES = ['active', 'deleted'] as const;
+
+/** An experiment as MLflow clients know it (created, deleted, restored); the latest declaredAt wins. */
+export interface ExperimentDeclared {
+  project: string;
+  experimentId: string;
+  name: string;
+  lifecycleStage: (typeof LIFECYCLE_STAGES)[number];
+  artifactLocation?: string;
+  tags?: Record<string, string>;
+  declaredAt: number;
+}
+
 export interface EventMap {
   RunStarted: RunStarted;
   MetricBatch: MetricBatch;
@@ -108,8 +132,18 @@ export interface EventMap {
   RunFinished: RunFinished;
   ParamsLogged: ParamsLogged;
   RunHeartbeat: RunHeartbeat;
+  TagsSet: TagsSet;
+  ExperimentDeclared: ExperimentDeclared;
 }
 export type EventType = keyof EventMap;
-export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat'];
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared'];
 
 export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];
+
+/**
+ * The Kafka message key of an event: its run id, so a run's events stay in order in one
+ * partition; an experiment's declarations by experiment id (they concern no run).
+ */
+export function eventKey(value: EventMap[EventType]): string {
+  return 'runId' in value ? value.runId : `experiment:${value.experimentId}`;
+}

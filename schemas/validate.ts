@@ -122,7 +122,7 @@ function checkIdentity(e: EventIdentity): string | null {
 
 export function validateEvent(event: AnyEvent): string | null {
   const v = event.value;
-  const base = checkEventStrings(event) ?? checkId('project', v.project) ?? checkId('runId', v.runId);
+  const base = checkEventStrings(event) ?? checkId('project', v.project) ?? ('runId' in v ? checkId('runId', v.runId) : checkId('experimentId', v.experimentId));
   if (base) return base;
   if ('producerId' in v || 'sequence' in v) {
     const identity = checkIdentity(v as EventIdentity);
@@ -153,7 +153,29 @@ export function validateEvent(event: AnyEvent): string | null {
         (e.loggedAt < 0 ? 'loggedAt is negative' : null) ??
         (e.step !== null && (!Number.isSafeInteger(e.step) || e.step < 0) ? `step ${e.step} is not a non-negative integer` : null) ??
         (Object.keys(e.params).length === 0 ? 'params is empty' : null) ??
-        checkMap('params', e.params, checkParamValue)
+        checkMap('params', e.params, checkParamValue) ??
+        checkMap('param texts', e.texts ?? {}, (k, t) => (k in e.params ? checkText(`param text "${k}"`, t as string) : `param text "${k}" names no param of the event`))
+      );
+    }
+    case 'TagsSet': {
+      const e = event.value;
+      const removed = e.removed ?? [];
+      if (Object.keys(e.tags).length === 0 && removed.length === 0) return 'sets and removes no tag';
+      if (removed.length > LIMITS.mapEntries) return `removes more than ${LIMITS.mapEntries} tags`;
+      for (const k of removed) {
+        const r = checkKey('removed tag', k);
+        if (r) return r;
+      }
+      return (e.setAt < 0 ? 'setAt is negative' : null) ?? checkMap('tags', e.tags, (k, t) => checkText(`tag "${k}"`, t as string));
+    }
+    case 'ExperimentDeclared': {
+      const e = event.value;
+      return (
+        (e.name.trim() === '' ? 'experiment name is empty' : null) ??
+        checkText('experiment name', e.name, LIMITS.nameLength) ??
+        checkText('artifactLocation', e.artifactLocation ?? '') ??
+        (e.declaredAt < 0 ? 'declaredAt is negative' : null) ??
+        checkMap('experiment tags', e.tags ?? {}, (k, t) => checkText(`tag "${k}"`, t as string))
       );
     }
     case 'RunHeartbeat': {

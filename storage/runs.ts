@@ -72,9 +72,10 @@ const RUN_FIELDS: [column: Exclude<keyof RunsRow, "project" | "src_partition" | 
 ];
 
 const PARAM_COLUMNS = new Set(['param_keys', 'param_types', 'param_strings', 'param_numbers']);
+const TAG_COLUMNS = new Set(['tag_keys', 'tag_values']);
 
-/** The params as RunStarted set them, before the run_param_updates merge: base_param_keys and so on. */
-const base = (column: string) => (PARAM_COLUMNS.has(column) ? `base_${column}` : column);
+/** Params and tags as RunStarted set them, before the merge with those set after start: base_param_keys and so on. */
+const base = (column: string) => (PARAM_COLUMNS.has(column) || TAG_COLUMNS.has(column) ? `base_${column}` : column);
 
 const STARTED_COLUMNS = RUN_FIELDS.map(([c]) => (base(c) === c ? c : `${c} AS ${base(c)}`)).join(', ');
 
@@ -82,14 +83,44 @@ const STARTED_COLUMNS = RUN_FIELDS.map(([c]) => (base(c) === c ? c : `${c} AS ${
 const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${base(c)}`)).join(', ');
 
 /**
- * Every run column, params merged: a key set after start (ParamsLogged) replaces the started
- * value. Key order: the untouched keys of RunStarted, then the updated ones.
+ * Every run column, params merged (tags still base_): a key set after start (ParamsLogged)
+ * replaces the started value. Key order: the untouched keys of RunStarted, then the updated ones.
  */
-const MERGED_COLUMNS = RUN_FIELDS.map(([c]) => {
-  if (!PARAM_COLUMNS.has(c)) return c;
+const PARAMS_MERGED_COLUMNS = RUN_FIELDS.map(([c]) => {
+  if (!PARAM_COLUMNS.has(c)) return base(c);
   const kept = c === 'param_keys' ? 'arrayFilter(k -> NOT has(set_param_keys, k), base_param_keys)' : `arrayFilter((v, k) -> NOT has(set_param_keys, k), ${base(c)}, base_param_keys)`;
   return `arrayConcat(${kept}, set_${c}) AS ${c}`;
 }).join(', ');
+
+/**
+ * Every run column, tags merged too: a tag set or removed after start (TagsSet) decides, per
+ * key, by its latest event. Key order: the untouched tags of RunStarted, then the set ones.
+ */
+const MERGED_COLUMNS = RUN_FIELDS.map(([c]) => {
+  if (!TAG_COLUMNS.has(c)) return c;
+  const kept = c === 'tag_keys' ? 'arrayFilter(k -> NOT has(touched_tag_keys, k), base_tag_keys)' : 'arrayFilter((v, k) -> NOT has(touched_tag_keys, k), base_tag_values, base_tag_keys)';
+  const set = c === 'tag_keys' ? 'arrayFilter((k, gone) -> gone = 0, touched_tag_keys, touched_tag_removed)' : 'arrayFilter((v, gone) -> gone = 0, touched_tag_values, touched_tag_removed)';
+  return `arrayConcat(${kept}, ${set}) AS ${c}`;
+}).join(', ');
+
+/** The columns after the run fields that every level of the run source carries up. */
+const CARRIED = 'set_param_keys, set_param_steps, set_param_times, start_partition, start_offset, orphaned';
+
+/** Per run, each tag key set or removed after start with its latest state (the latest set_at_ms, then the later origin). */
+function tagUpdatesSql(projectSql: string, idsSql: string): string {
+  const latest = (column: string) => `argMax(${column}, (set_at_ms, src_partition, src_offset))`;
+  return `
+      SELECT run_id, groupArray(k) AS touched_tag_keys, groupArray(v) AS touched_tag_values, groupArray(gone) AS touched_tag_removed FROM
+      (
+        SELECT run_id, uk AS k, ${latest('uv')} AS v, ${latest('ug')} AS gone
+        FROM run_tag_updates FINAL
+        ARRAY JOIN arrayConcat(tag_keys, removed_keys) AS uk, arrayConcat(tag_values, arrayMap(x -> '', removed_keys)) AS uv,
+          arrayConcat(arrayMap(x -> toUInt8(0), tag_keys), arrayMap(x -> toUInt8(1), removed_keys)) AS ug
+        WHERE project = ${projectSql}${idsSql}
+        GROUP BY run_id, uk
+      )
+      GROUP BY run_id`;
+}
 
 /**
  * A run's latest value per param key set after start (the latest logged_at_ms, then the later
@@ -146,7 +177,7 @@ export interface RunSourceQuery {
 }
 
 /** How many times runSourceSql spells out a runIds list without orphans (for refuseLongIdList). */
-export const RUN_SOURCE_ID_COPIES = 3;
+export const RUN_SOURCE_ID_COPIES = 4;
 
 /**
  * Runs of a project, one row each: the RUN_FIELDS columns (params merged with those set after
@@ -182,13 +213,19 @@ export function runSourceSql(q: RunSourceQuery): string {
   const source = `
   SELECT *, toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value FROM
   (
-    SELECT ${MERGED_COLUMNS}, set_param_keys, set_param_steps, set_param_times, start_partition, start_offset, orphaned FROM
+    SELECT ${MERGED_COLUMNS}, ${CARRIED} FROM
     (
-      ${all}
-    ) AS started
+      SELECT ${PARAMS_MERGED_COLUMNS}, ${CARRIED} FROM
+      (
+        ${all}
+      ) AS started
+      ANY LEFT JOIN
+      (${paramUpdatesSql(p, ids)}
+      ) AS param_updates USING run_id
+    ) AS params_merged
     ANY LEFT JOIN
-    (${paramUpdatesSql(p, ids)}
-    ) AS updates USING run_id
+    (${tagUpdatesSql(p, ids)}
+    ) AS tag_updates USING run_id
   ) AS merged
   ANY LEFT JOIN
   (

@@ -134,6 +134,32 @@ export interface RunParamUpdatesRow {
   src_offset: number;
 }
 
+/** run_tag_updates (0020): one row per TagsSet. */
+export interface RunTagUpdatesRow {
+  project: string;
+  run_id: string;
+  set_at_ms: number;
+  tag_keys: string[];
+  tag_values: string[];
+  removed_keys: string[];
+  src_partition: number;
+  src_offset: number;
+}
+
+/** experiments (0021): one row per ExperimentDeclared. */
+export interface ExperimentsRow {
+  project: string;
+  experiment_id: string;
+  name: string;
+  lifecycle_stage: string;
+  artifact_location: string;
+  tag_keys: string[];
+  tag_values: string[];
+  declared_at_ms: number;
+  src_partition: number;
+  src_offset: number;
+}
+
 /** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */
 export interface RunLivenessRow {
   project: string;
@@ -163,8 +189,12 @@ export interface TableRows {
   run_param_updates: RunParamUpdatesRow[];
   /** One row per run the batch has a sign of life of, with the latest time (for crashed runs). */
   run_liveness: RunLivenessRow[];
+  /** Tags set or removed after start (TagsSet). */
+  run_tag_updates: RunTagUpdatesRow[];
+  /** Experiment declarations (ExperimentDeclared). */
+  experiments: ExperimentsRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [] };
 }

@@ -7,7 +7,7 @@
 // and every string well-formed Unicode (the validation); the 400 names the field.
 import type { Type as AvroType } from 'avsc';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
-import { EVENT_TYPES, type AnyEvent, type EventType } from '../../schemas/events.ts';
+import { EVENT_TYPES, eventKey, type AnyEvent, type EventType } from '../../schemas/events.ts';
 import { formatPath, findStrings, type Segment } from '../../schemas/text.ts';
 import { checkStrings, validateEvent } from '../../schemas/validate.ts';
 import { parseJsonBytes, type JsonBody } from './json.ts';
@@ -100,7 +100,7 @@ export function parseJsonBody(body: unknown, project: string, catalogue: SchemaC
     const event = { type, value: schema.clone(item.event) } as AnyEvent;
     const refused = check(i, event, project);
     if (refused) return refused;
-    out.push({ type, runId: event.value.runId, value: catalogue.encode(type, event.value as never), points: pointsOf(event) });
+    out.push({ type, runId: eventKey(event.value), value: catalogue.encode(type, event.value as never), points: pointsOf(event) });
   }
   return { ok: true, events: out };
 }
@@ -154,5 +154,5 @@ export function parseAvroBody(body: Buffer, project: string, catalogue: SchemaCa
   if (!decoded.ok) return bad(`event 0: ${decoded.reason}: ${decoded.detail}`);
   const refused = check(0, decoded.event, project);
   if (refused) return refused;
-  return { ok: true, events: [{ type: decoded.event.type, runId: decoded.event.value.runId, value: Buffer.from(body), points: pointsOf(decoded.event) }] };
+  return { ok: true, events: [{ type: decoded.event.type, runId: eventKey(decoded.event.value), value: Buffer.from(body), points: pointsOf(decoded.event) }] };
 }

@@ -12,7 +12,7 @@ import { createIdempotentProducer, createKafka, ensureTopics } from '../../commo
 import { topicsFor } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { loadCatalogue, type SchemaCatalogue } from '../../schemas/catalogue.ts';
-import type { ArtifactKind, EventIdentity, EventMap, EventType, Lineage, ParamValue, RunStatus } from '../../schemas/events.ts';
+import { eventKey, type ArtifactKind, type EventIdentity, type EventMap, type EventType, type Lineage, type ParamValue, type RunStatus } from '../../schemas/events.ts';
 import { checkKey, checkPoint, validateEvent } from '../../schemas/validate.ts';
 import { MetricBuffer } from './metric-buffer.ts';
 import { Sender, SendError } from './sender.ts';
@@ -171,7 +171,7 @@ export class RunlensClient {
     } catch (err) {
       return Promise.reject(new TypeError(`${type} does not match its schema: ${(err as Error).message}`));
     }
-    return this.sender.send(event.runId, value);
+    return this.sender.send(eventKey(event), value);
   }
 
   /** Waits until the send queue has room; a fast producer (a simulator) calls this between steps. */

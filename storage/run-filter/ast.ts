@@ -23,5 +23,6 @@ export type Expr =
   | { kind: 'not'; expr: Expr }
   | { kind: 'compare'; field: Field; op: Comparator; value: Literal; at: number }
   | { kind: 'in'; field: Field; values: Literal[]; negated: boolean; at: number }
-  | { kind: 'like'; field: Field; pattern: string; negated: boolean; at: number }
+  /** `ilike` (caseInsensitive) compares lowercased text; absent means a case-sensitive `like`. */
+  | { kind: 'like'; field: Field; pattern: string; negated: boolean; caseInsensitive?: boolean; at: number }
   | { kind: 'exists'; field: Field; at: number };

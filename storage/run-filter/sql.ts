@@ -128,7 +128,11 @@ export function runFilterSql(e: Expr, ctx: RunFilterContext): string {
       const f = e.field;
       if (f.kind === 'metric') throw new Error("'like' on a metric is refused by the filter check");
       const a = access(f, 'string');
-      return `(${a.present} AND ${a.value} ${e.negated ? 'NOT LIKE' : 'LIKE'} ${quoteString(e.pattern)})`;
+      const op = e.negated ? 'NOT LIKE' : 'LIKE';
+      // ilike: both sides lowercased by the same ClickHouse function (ClickHouse 18.16 has no
+      // ILIKE operator; lowerUTF8 exists on 18.16 and current versions alike).
+      if (e.caseInsensitive) return `(${a.present} AND lowerUTF8(${a.value}) ${op} lowerUTF8(${quoteString(e.pattern)}))`;
+      return `(${a.present} AND ${a.value} ${op} ${quoteString(e.pattern)})`;
     }
   }
 }

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
-import { artifactRow, chunkRows, earliest, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings } from '../../processors/rows.ts';
+import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings, tagUpdateRow } from '../../processors/rows.ts';
 import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
@@ -31,7 +31,7 @@ import { seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
 import { runSourceSql } from '../../storage/runs.ts';
-import type { ArtifactLogged, MetricBatch, ParamsLogged, RunFinished, RunStarted } from '../../schemas/events.ts';
+import type { ArtifactLogged, ExperimentDeclared, MetricBatch, ParamsLogged, RunFinished, RunStarted, TagsSet } from '../../schemas/events.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -134,6 +134,17 @@ const paramUpdates: ParamsLogged[] = [
   { project: PROJECT, runId: 'r-c', params: { warmup: 500, ema: true }, loggedAt: T0 + 50 * HOUR, step: 2, producerId: 'sdk-c', sequence: 2 },
 ];
 
+// r-c's tags after start: owner set then removed, stage set twice (the later wins).
+const tagUpdates: TagsSet[] = [
+  { project: PROJECT, runId: 'r-c', tags: { stage: 'dev', owner: 'alice' }, setAt: T0 + 49 * HOUR, producerId: 'sdk-c', sequence: 3 },
+  { project: PROJECT, runId: 'r-c', tags: { stage: 'prod' }, removed: ['owner'], setAt: T0 + 50 * HOUR, producerId: 'sdk-c', sequence: 4 },
+];
+
+const experiments: ExperimentDeclared[] = [
+  { project: PROJECT, experimentId: '123', name: 'ablation', lifecycleStage: 'active', artifactLocation: 's3://a', tags: { owner: 'cv' }, declaredAt: T0 },
+  { project: PROJECT, experimentId: '123', name: 'ablation', lifecycleStage: 'deleted', artifactLocation: 's3://a', tags: { owner: 'cv' }, declaredAt: T0 + HOUR },
+];
+
 /** Long enough that no run here counts as crashed (they all ended or were last seen in 2026). */
 const NEVER_CRASHED_MS = 100 * 365 * 24 * HOUR;
 
@@ -144,6 +155,8 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   for (const e of started) rows.runs.push(runRow(e, src()));
   for (const b of batches) chunkRows(b, originOf(b, src()), rows);
   for (const e of paramUpdates) rows.run_param_updates.push(paramUpdateRow(e, originOf(e, src())));
+  for (const e of tagUpdates) rows.run_tag_updates.push(tagUpdateRow(e, originOf(e, src())));
+  for (const e of experiments) rows.experiments.push(experimentRow(e, src()));
   for (const e of artifacts) rows.artifacts.push(artifactRow(e, src()));
   for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
   // What the processor notes of the runs that had points, artifacts or a finish (all started here).
@@ -167,6 +180,7 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   // r-b's identified batch re-sent (a retry or a spool replay): at a new Kafka offset, the same identity.
   chunkRows(batches[2]!, originOf(batches[2]!, src()), replay);
   replay.run_param_updates = rows.run_param_updates.slice();
+  replay.run_tag_updates = rows.run_tag_updates.slice();
   return { rows, replay };
 }
 
@@ -340,6 +354,8 @@ function queryStatements(database: string): Statement[] {
   out.push(q('runSourceSql status_value (silent for over an hour: crashed)', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: HOUR })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'crashed'] } }));
   out.push(q('runSourceSql params set after start (latest wins, new keys added)', `SELECT run_id, param_strings[indexOf(param_keys, 'warmup')] AS warmup, param_strings[indexOf(param_keys, 'ema')] AS ema, length(param_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'warmup', values: ['', '', '500'] } }));
   out.push(q('runSourceSql params set after start: when (step of the latest value)', `SELECT run_id, set_param_steps, length(set_param_keys) AS n_set FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'n_set', values: [0, 0, 2] } }));
+  out.push(q('runSourceSql tags set and removed after start', `SELECT run_id, tag_values[indexOf(tag_keys, 'stage')] AS stage, has(tag_keys, 'owner') AS owner, length(tag_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'stage', values: ['', '', 'prod'] } }));
+  out.push(q('runSourceSql tags of runs without updates kept', `SELECT run_id, length(tag_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'n', values: [2, 1, 1] } }));
   out.push(q('runSourceSql params set after start (other keys kept)', `SELECT run_id, length(param_keys) AS n FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'n', values: [4, 4, 4] } }));
   const asc = 'asc' as const;
   const desc = 'desc' as const;

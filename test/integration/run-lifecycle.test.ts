@@ -10,7 +10,7 @@ import { createKafka } from '../../common/kafka.ts';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
-import type { EventMap } from '../../schemas/events.ts';
+import { eventKey, type EventMap } from '../../schemas/events.ts';
 import type { RunlensClient } from '../../ingest/sdk/client.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
@@ -60,7 +60,7 @@ const started = (runId: string, startedAt: number, params: EventMap['RunStarted'
 });
 
 const produce = (event: { type: keyof EventMap; value: EventMap[keyof EventMap] }) =>
-  producer.send({ topic: topicsFor(ns.config).events, acks: -1, messages: [{ key: event.value.runId, value: catalogue.encode(event.type, event.value as never) }] });
+  producer.send({ topic: topicsFor(ns.config).events, acks: -1, messages: [{ key: eventKey(event.value), value: catalogue.encode(event.type, event.value as never) }] });
 
 describe('params set after start', () => {
   it('are merged into the run everywhere: the record, the list, filters and sorts (latest value wins)', async () => {
@@ -90,6 +90,19 @@ describe('params set after start', () => {
     const compared = await app.inject({ method: 'POST', url: '/v1/compare', headers: read, payload: { runIds: ['tuned', 'untuned'] } });
     expect(compared.statusCode, compared.body).toBe(200);
     expect(JSON.stringify(compared.json())).toContain('"warmup"');
+  });
+});
+
+describe('tags set after start', () => {
+  it('are merged into the run: set, replaced, removed (the latest per key wins), filterable', async () => {
+    await produce({ type: 'RunStarted', value: { ...started('tagged', Date.now()), tags: { team: 'cv', owner: 'alice' } } });
+    const now = Date.now();
+    await produce({ type: 'TagsSet', value: { project: PROJECT, runId: 'tagged', tags: { stage: 'dev', note: 'x' }, removed: [], setAt: now, producerId: 'tagger', sequence: 0 } });
+    await produce({ type: 'TagsSet', value: { project: PROJECT, runId: 'tagged', tags: { stage: 'prod', team: 'vision' }, removed: ['owner', 'note'], setAt: now + 1, producerId: 'tagger', sequence: 1 } });
+    await eventually(async () => ((await get('/v1/runs/tagged')).tags.stage === 'prod' ? true : undefined), 30_000, 'tags merged');
+    expect((await get('/v1/runs/tagged')).tags).toEqual({ team: 'vision', stage: 'prod' });
+    const found = await get(`/v1/runs?filter=${encodeURIComponent("tags.stage = 'prod' and not exists tags.owner")}`);
+    expect(found.runs.map((r: { id: string }) => r.id)).toEqual(['tagged']);
   });
 });
 
