@@ -19,6 +19,8 @@ export interface Config {
   authCacheMs: number;
   /** RUNLENS_CRASH_AFTER_S (default 300) in ms: a run without RunFinished silent this long is shown as crashed (SDKs send a heartbeat every 30 s). */
   crashAfterMs: number;
+  /** RUNLENS_MLFLOW_ARTIFACT_ROOT (default ./mlruns): the prefix of MLflow runs' artifact_uri; MLflow clients upload there themselves. */
+  mlflowArtifactRoot: string;
   /** Limits every API query runs under (ClickHouse settings), so one request cannot hog the server. */
   queryLimits: { timeoutSeconds: number; maxResultRows: number; maxMemoryBytes: number };
   /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processorMetricsPort: env.RUNLENS_PROCESSOR_METRICS_PORT === '0' ? 0 : positiveInt(env, 'RUNLENS_PROCESSOR_METRICS_PORT', 9464),
     authCacheMs: authCacheMs(env.RUNLENS_AUTH_CACHE_MS),
     crashAfterMs: positiveInt(env, 'RUNLENS_CRASH_AFTER_S', 300) * 1000,
+    mlflowArtifactRoot: isSet(env.RUNLENS_MLFLOW_ARTIFACT_ROOT) ? env.RUNLENS_MLFLOW_ARTIFACT_ROOT : './mlruns',
     queryLimits: {
       timeoutSeconds: positiveInt(env, 'RUNLENS_QUERY_TIMEOUT_S', 15),
       maxResultRows: positiveInt(env, 'RUNLENS_QUERY_MAX_RESULT_ROWS', 2_000_000),

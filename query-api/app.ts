@@ -7,13 +7,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { asQueryLimitError, QueryLimitError } from '../common/clickhouse.ts';
 import { loadConfig } from '../common/config.ts';
 import { BODY_LIMIT_BYTES } from '../common/http/limits.ts';
-import { SqlInputError } from '../storage/sql-quote.ts';
 import { getToken } from '../storage/api-tokens.ts';
 import { TokenVerifier } from '../common/tokens/verifier.ts';
 import { HttpError } from '../common/http/errors.ts';
-import { FilterError } from './filter/errors.ts';
-import { StatsInputError } from './engines/statistics/index.ts';
-import { AnalyticsInputError } from './engines/sweep-analytics/index.ts';
+import { isInputError } from './http/input-errors.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { authPlugin } from '../common/http/auth.ts';
 import { methodNotAllowedPlugin } from './http/method-not-allowed.ts';
@@ -29,16 +26,11 @@ import { groupRoutes } from './groups/route.ts';
 import { curveRoutes } from './curves/route.ts';
 import { statsRoutes } from './stats/route.ts';
 import { ImportancePool } from './sweeps/importance-pool.ts';
+import { mlflowRoutes } from './mlflow/routes.ts';
 
 
 const DEFAULT_LIMITS = loadConfig({}).queryLimits;
 
-/**
- * Errors that mean "the request is wrong", whoever found it: quoting, the filter language, the
- * statistics and sweep-analytics engines. Each message names the input and what to change; the
- * answer is a 400 with it. Mapped here only — routes let them through.
- */
-const INPUT_ERRORS = [SqlInputError, FilterError, StatsInputError, AnalyticsInputError];
 
 
 
@@ -61,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (err.statusCode === 503) reply.header('retry-after', '5');
       return reply.status(err.statusCode).send({ error: err.message });
     }
-    if (INPUT_ERRORS.some((kind) => err instanceof kind)) return reply.status(400).send({ error: (err as Error).message });
+    if (isInputError(err)) return reply.status(400).send({ error: (err as Error).message });
     const limited = asQueryLimitError(err, deps.queryLimits ?? DEFAULT_LIMITS);
     if (limited instanceof QueryLimitError) return reply.status(422).send({ error: limited.message });
     const e = err as { validation?: unknown; statusCode?: number; message: string };
@@ -88,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => importance.close());
   await app.register(sweepRoutes, { ...deps, importance });
   await app.register(statsRoutes, deps);
+  if (deps.mlflow) await app.register(mlflowRoutes(deps.mlflow), deps);
   for (const routes of deps.routes ?? []) await app.register(routes);
   return app;
 }

@@ -6,12 +6,15 @@ import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import type { TokenVerifier } from '../common/tokens/verifier.ts';
+import type { EventWriter } from './mlflow/events.ts';
 
 export interface AppDeps {
   clickhouse: ClickHouseClient;
   logger: Logger;
   /** Lifetime of cached token lookups, i.e. how long a revoked token may still work (config.authCacheMs). */
   tokenCacheMs: number;
+  /** The MLflow-compatible surface (/api/2.0/mlflow/), when the API can write (an event writer). */
+  mlflow?: MlflowOptions;
   /** More routes, registered after the API's own, each as a plugin of its own (the ingest gateway). */
   routes?: FastifyPluginAsync[];
   /** A run with no RunFinished and no sign of life for this long is shown as crashed (config.crashAfterMs). */
@@ -20,6 +23,14 @@ export interface AppDeps {
   queryLimits?: Config['queryLimits'];
   /** Replaces the ClickHouse-backed token verifier (unit tests). */
   verifier?: Pick<TokenVerifier, 'verify'>;
+}
+
+/** The MLflow-compatible surface's own dependencies. */
+export interface MlflowOptions {
+  /** Where its events go (the ingest gateway's Kafka sink). */
+  writer: EventWriter;
+  /** Prefix of the runs' artifact_uri (RUNLENS_MLFLOW_ARTIFACT_ROOT): MLflow clients upload artifacts there themselves. */
+  artifactRoot: string;
 }
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;

@@ -21,6 +21,8 @@ export interface ListRunsQuery extends RunSourceQuery {
   sorts: SortSpec[];
   limit: number;
   after?: Keyset;
+  /** Each run's params as text too (RunRecord.paramTexts). */
+  paramTexts?: boolean;
 }
 
 const ATTRIBUTE_SORT = {
@@ -92,7 +94,7 @@ export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<
   const hasMore = raw.length > q.limit;
   const page = raw.slice(0, q.limit);
   const runs = page.map((r) => ({
-    ...toRunRecord(r),
+    ...toRunRecord(r, q.paramTexts),
     sortValues: q.sorts.map((sort, i) => {
       if (Number(r[`h${i}`]) !== 1) return null;
       if (sort.kind === 'attribute') return sort.field === 'started_at' ? new Date(Number(r[`n${i}`])).toISOString() : String(r[`s${i}`]);

@@ -27,6 +27,8 @@ export interface RunRecord {
   /** The final values its RunFinished reported (empty until then, or when it sent none). */
   summary: Record<string, number>;
   params: Record<string, number | string | boolean>;
+  /** Only when asked for (the MLflow surface): each param as text, as it was logged (MLflow's params are strings). */
+  paramTexts?: Record<string, string>;
   /** The params set after start (ParamsLogged), each with the step (when given) and time of its latest value. */
   paramsSetAfterStart: Record<string, { step: number | null; at: string }>;
   tags: Record<string, string>;
@@ -234,7 +236,7 @@ export function runSourceSql(q: RunSourceQuery): string {
   return q.filterSql ? `SELECT * FROM (${source}) WHERE ${q.filterSql}` : source;
 }
 
-export function toRunRecord(r: Record<string, unknown>): RunRecord {
+export function toRunRecord(r: Record<string, unknown>, withParamTexts = false): RunRecord {
   const keys = r.param_keys as string[];
   const types = r.param_types as string[];
   const strings = r.param_strings as string[];
@@ -242,7 +244,8 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
   const params = Object.create(null) as RunRecord['params']; // a param may be called "__proto__"
   keys.forEach((k, i) => {
     const t = types[i];
-    params[k] = t === 'number' ? Number(numbers[i]) : t === 'bool' ? strings[i] === 'true' : strings[i]!;
+    // A bool's number is 1 or 0; its text may be MLflow's "True" (ParamsLogged.texts).
+    params[k] = t === 'number' ? Number(numbers[i]) : t === 'bool' ? Number(numbers[i]) === 1 : strings[i]!;
   });
   const finished = Number(r.has_finish) === 1;
   return {
@@ -257,6 +260,7 @@ export function toRunRecord(r: Record<string, unknown>): RunRecord {
     durationMs: finished && r.duration_ms !== null ? Number(r.duration_ms) : null,
     summary: finished ? zip<number>(r.summary_keys, r.summary_values) : {},
     params,
+    ...(withParamTexts ? { paramTexts: zip<string>(r.param_keys, r.param_strings) } : {}),
     paramsSetAfterStart: paramsSetAfterStart(r.set_param_keys, r.set_param_steps, r.set_param_times),
     tags: zip<string>(r.tag_keys, r.tag_values),
     lineage: {
@@ -289,12 +293,13 @@ function paramsSetAfterStart(keys: unknown, steps: unknown, times: unknown): Run
  * The runs of these ids that exist in the project. Started runs first, by primary key with the
  * ids spelled out RUN_SOURCE_ID_COPIES times; the orphan lookup only for ids not found (usually none).
  */
-export async function getRuns(ch: ClickHouseClient, scope: RunScope, runIds: string[]): Promise<RunRecord[]> {
+export async function getRuns(ch: ClickHouseClient, scope: RunScope, runIds: string[], opts: { paramTexts?: boolean } = {}): Promise<RunRecord[]> {
   const { project, crashAfterMs } = scope;
   if (runIds.length === 0) return [];
-  const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false, crashAfterMs }))).map(toRunRecord);
+  const record = (r: Record<string, unknown>) => toRunRecord(r, opts.paramTexts);
+  const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false, crashAfterMs }))).map(record);
   const have = new Set(found.map((r) => r.id));
   const missing = runIds.filter((id) => !have.has(id));
   if (missing.length === 0) return found;
-  return [...found, ...(await rows(ch, runSourceSql({ project, runIds: missing, crashAfterMs }))).map(toRunRecord)];
+  return [...found, ...(await rows(ch, runSourceSql({ project, runIds: missing, crashAfterMs }))).map(record)];
 }

@@ -29,5 +29,5 @@ export function selectedRunsSql(q: SelectedRunsQuery): string {
 
 /** Up to `limit` run records of a selection's SQL, by run id. */
 export async function loadSelectedRuns(ch: ClickHouseClient, sourceSql: string, limit: number): Promise<RunRecord[]> {
-  return (await rows(ch, `SELECT * FROM (${sourceSql}) ORDER BY run_id LIMIT ${quoteInteger(limit)}`)).map(toRunRecord);
+  return (await rows(ch, `SELECT * FROM (${sourceSql}) ORDER BY run_id LIMIT ${quoteInteger(limit)}`)).map((r) => toRunRecord(r));
 }

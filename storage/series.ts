@@ -1,5 +1,5 @@
-// One run's metric series, downsampled on the server into step buckets that keep each
-// bucket's min and max point (so spikes survive).
+// One run's metric series: downsampled on the server into step buckets that keep each
+// bucket's min and max point (so spikes survive), or every point in order (MLflow's get-history).
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
 import { quoteInteger, quoteString } from './sql-quote.ts';
@@ -78,4 +78,31 @@ export async function getSeries(ch: ClickHouseClient, project: string, runId: st
     }
   }
   return { totalPoints: total, bucketWidth, points, buckets };
+}
+
+export interface MetricPoint {
+  step: number;
+  value: number;
+  wallMs: number;
+}
+
+/** Every point of a run's series (no segment), by step, then wall time; `offset`/`limit` page through it. */
+export function metricHistorySql(project: string, runId: string, key: string, offset: number, limit: number): string {
+  return `
+SELECT step, value, wall FROM
+(
+  SELECT point_steps, point_values, point_wall_times_ms FROM metric_chunks FINAL
+  WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ''
+)
+ARRAY JOIN point_steps AS step, point_values AS value, point_wall_times_ms AS wall
+ORDER BY step, wall, value
+LIMIT ${quoteInteger(offset)}, ${quoteInteger(limit)}`;
+}
+
+export async function getMetricHistory(ch: ClickHouseClient, project: string, runId: string, key: string, offset: number, limit: number): Promise<MetricPoint[]> {
+  return (await rows<{ step: string | number; value: number; wall: string | number }>(ch, metricHistorySql(project, runId, key, offset, limit))).map((r) => ({
+    step: Number(r.step),
+    value: Number(r.value),
+    wallMs: Number(r.wall),
+  }));
 }

@@ -17,6 +17,8 @@ export interface MetricSummary {
   stepOfMax: number;
   last: number;
   lastStep: number;
+  /** The wall time (epoch ms) of the last value. */
+  lastWallMs: number;
 }
 
 export const SUMMARY_AGGREGATES = {
@@ -36,6 +38,7 @@ const SUMMARY_COLUMNS = [
   'argMin(step_of_min, value_min) AS s_step_of_min',
   'argMax(step_of_max, value_max) AS s_step_of_max',
   'max(last_step) AS s_last_step',
+  'argMax(last_wall_time_ms, (last_step, last_wall_time_ms)) AS s_last_wall',
 ].join(',\n    ');
 
 /** Summaries per run × key × segment for a set of runs (reads metric_chunks by run prefix). */
@@ -66,6 +69,7 @@ export async function getSummaries(ch: ClickHouseClient, project: string, runIds
       stepOfMax: Number(r.s_step_of_max),
       last: Number(r.s_last),
       lastStep: Number(r.s_last_step),
+      lastWallMs: Number(r.s_last_wall),
     });
     out.set(id, list);
   }

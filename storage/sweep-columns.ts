@@ -71,7 +71,7 @@ export function paramColumns(rows: readonly ParamRow[], index: ReadonlyMap<strin
       if (type === 0) {
         const x = Number(row.strings[j]);
         v = Number.isFinite(x) ? x : null;
-      } else if (type === 1) v = row.strings[j] === 'true';
+      } else if (type === 1) v = String(row.strings[j]).toLowerCase() === 'true'; // MLflow's text may be "True"
       else v = String(row.strings[j]);
       column[i] = v;
       any = true;

@@ -11,7 +11,7 @@ const run = (id: string, params: RunRecord['params'], dataVersion: string): RunR
 describe('compareRuns', () => {
   it('flags differing params and lineage, keeps runs in the given order, fills gaps with null', () => {
     const runs = [run('a', { lr: 0.1, bs: 32 }, 'v2'), run('b', { lr: 0.2, bs: 32, warmup: 5 }, 'v3')];
-    const summaries = new Map([['a', [{ key: 'acc', segment: null, count: 2, mean: 1, min: 0, max: 2, stepOfMin: 1, stepOfMax: 2, last: 2, lastStep: 2 }]]]);
+    const summaries = new Map([['a', [{ key: 'acc', segment: null, count: 2, mean: 1, min: 0, max: 2, stepOfMin: 1, stepOfMax: 2, last: 2, lastStep: 2, lastWallMs: 7 }]]]);
     const artifacts = new Map([
       ['a', [{ name: 'model', kind: 'checkpoint', uri: 'u1', digest: 'd1', sizeBytes: 1, step: 1, loggedAt: '', metadata: {} }]],
       ['b', [{ name: 'model', kind: 'checkpoint', uri: 'u2', digest: 'd1', sizeBytes: 1, step: 1, loggedAt: '', metadata: {} }]],
@@ -25,7 +25,7 @@ describe('compareRuns', () => {
     ]);
     expect(c.lineage.find((l) => l.key === 'dataVersion')).toEqual({ key: 'dataVersion', values: ['v2', 'v3'], differs: true });
     expect(c.lineage.find((l) => l.key === 'gitCommit')?.differs).toBe(false);
-    expect(c.metrics).toEqual([{ key: 'acc', segment: null, values: [{ count: 2, mean: 1, min: 0, max: 2, stepOfMin: 1, stepOfMax: 2, last: 2, lastStep: 2 }, null], deltas: [{ last: 0, min: 0, max: 0, mean: 0 }, null] }]);
+    expect(c.metrics).toEqual([{ key: 'acc', segment: null, values: [{ count: 2, mean: 1, min: 0, max: 2, stepOfMin: 1, stepOfMax: 2, last: 2, lastStep: 2, lastWallMs: 7 }, null], deltas: [{ last: 0, min: 0, max: 0, mean: 0 }, null] }]);
     expect(c.baseline).toBe('a');
     expect(compareRuns(runs, summaries, artifacts).params.map((p) => p.key)).toEqual(['lr', 'warmup']);
     expect(c.artifacts[0]).toMatchObject({ key: 'model', differs: false });

@@ -1,5 +1,5 @@
 // Checks a parsed filter against the project's names before it is compiled: a param or metric
-// no run has, a comparison of a param with a literal of another type, or 'like' on a metric is
+// no run has, a comparison of a param with a literal of another type, or 'like'/'ilike' on a metric is
 // a FilterError at the position of the condition. (`exists` is never an error: an unknown name
 // simply exists on no run.) Pure.
 import type { MetricNames, ParamNames } from '../../storage/project-names.ts';
@@ -57,7 +57,7 @@ export function checkFilter(e: Expr, ctx: CheckContext): void {
         checkField(x.field, x.values[0]!.kind, ctx, x.at);
         break;
       case 'like':
-        if (x.field.kind === 'metric') throw new FilterError(`'like' does not apply to ${fieldLabel(x.field)}`, ctx.input, x.at);
+        if (x.field.kind === 'metric') throw new FilterError(`'${x.caseInsensitive ? 'ilike' : 'like'}' does not apply to ${fieldLabel(x.field)}`, ctx.input, x.at);
         checkField(x.field, 'string', ctx, x.at);
         break;
     }

@@ -4,14 +4,14 @@ import { FilterError } from './errors.ts';
 
 export type Token =
   | { type: 'field'; text: string; at: number }
-  | { type: 'keyword'; text: 'and' | 'or' | 'not' | 'in' | 'like' | 'exists' | 'true' | 'false'; at: number }
+  | { type: 'keyword'; text: 'and' | 'or' | 'not' | 'in' | 'like' | 'ilike' | 'exists' | 'true' | 'false'; at: number }
   | { type: 'op'; text: '=' | '!=' | '<' | '<=' | '>' | '>='; at: number }
   | { type: 'number'; value: number; text: string; at: number }
   | { type: 'string'; value: string; at: number }
   | { type: 'punct'; text: '(' | ')' | ','; at: number }
   | { type: 'end'; at: number };
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'exists', 'true', 'false']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'ilike', 'exists', 'true', 'false']);
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
 const FIELD = /[A-Za-z_][\w./:-]*(?:\[[^\]\n]*\](?:\.[A-Za-z_]\w*)?)?/y;
 export const MAX_FILTER_LENGTH = 10_000;

@@ -22,6 +22,15 @@ describe('parseFilter', () => {
     expect(parseFilter("name = 'it\\'s'")).toMatchObject({ value: { value: "it's" } });
   });
 
+  it("parses 'ilike' (any case, negated too) as a case-insensitive like; 'like' stays case-sensitive", () => {
+    expect(parseFilter("name ilike 'ResNet%'")).toMatchObject({ kind: 'like', negated: false, caseInsensitive: true, pattern: 'ResNet%' });
+    expect(parseFilter("tags.team NOT ILIKE 'vis%'")).toMatchObject({ kind: 'like', negated: true, caseInsensitive: true, field: { kind: 'tag', name: 'team' } });
+    expect(parseFilter("params.opt iLike 'a_am'")).toMatchObject({ kind: 'like', caseInsensitive: true, field: { kind: 'param', name: 'opt' } });
+    expect(parseFilter("name like 'r%'")).not.toHaveProperty('caseInsensitive');
+    // A field whose name is the keyword is still a field.
+    expect(parseFilter("params.ilike = 'x'")).toMatchObject({ kind: 'compare', field: { kind: 'param', name: 'ilike' } });
+  });
+
   it.each([
     ['', /empty/],
     ['params.lr >', /expected a value/],
@@ -41,6 +50,11 @@ describe('parseFilter', () => {
     ['params.lr ! 1', /did you mean '!='/],
     ['exists status', /always exists/],
     ['metrics.acc[cat].median > 1', /an aggregate after the segment/],
+    ['metrics.acc ilike \'a%\'', /'ilike' applies to text; metrics.acc.last holds numbers/],
+    ['started_at ilike \'2026%\'', /'ilike' applies to text; started_at holds date values/],
+    ['name ilike 1', /'ilike' needs a quoted pattern/],
+    ["name not ilike", /'ilike' needs a quoted pattern/],
+    ["name not = 'x'", /expected 'in', 'like' or 'ilike' after 'not'/],
   ])('rejects %j with a precise message', (input, message) => {
     let err: unknown;
     try {
@@ -101,6 +115,15 @@ describe('compileFilter', () => {
     expect(withMetrics('exists metrics.val/acc[class=cat]')).toContain("segment = 'class=cat'");
     // A project with no metric yet: nothing is checked and nothing matches.
     expect(compileFilter(parseFilter('metrics.nope > 1'), { project: 'p', input: 'metrics.nope > 1', params, metrics: new Map() })).toContain("key = 'nope'");
+  });
+
+  it("compiles 'ilike' to a LIKE of both sides lowercased (no ILIKE operator on ClickHouse 18.16)", () => {
+    expect(compile("name ilike 'ResNet%'")).toBe("(1 AND lowerUTF8(name) LIKE lowerUTF8('ResNet%'))");
+    expect(compile("not tags.team not ilike 'V%'")).toBe("(NOT (has(tag_keys, 'team') AND lowerUTF8(tag_values[indexOf(tag_keys, 'team')]) NOT LIKE lowerUTF8('V%')))");
+    expect(compile("params.optimizer ilike 'AD\\'%'")).toBe(
+      "(param_types[indexOf(param_keys, 'optimizer')] = 'string' AND lowerUTF8(param_strings[indexOf(param_keys, 'optimizer')]) LIKE lowerUTF8('AD\\'%'))",
+    );
+    expect(compile("name like 'ResNet%'")).toBe("(1 AND name LIKE 'ResNet%')");
   });
 
   it('compiles metric conditions to subqueries over the summary rollup', () => {

@@ -3,7 +3,7 @@
 //   or         := and ('or' and)*
 //   and        := unary ('and' unary)*
 //   unary      := 'not' unary | '(' expr ')' | 'exists' FIELD | predicate
-//   predicate  := FIELD OP literal | FIELD ['not'] 'in' '(' literal (',' literal)* ')' | FIELD ['not'] 'like' STRING
+//   predicate  := FIELD OP literal | FIELD ['not'] 'in' '(' literal (',' literal)* ')' | FIELD ['not'] ('like' | 'ilike') STRING
 //   literal    := NUMBER | STRING | 'true' | 'false'
 // Types are checked here (a number against a string field is an error, not an empty result);
 // params (whose type lives in the data) and metric keys are checked against the project's
@@ -121,7 +121,7 @@ class Parser {
     if (t.type === 'keyword' && t.text === 'not') {
       negated = true;
       op = this.next();
-      if (!(op.type === 'keyword' && (op.text === 'in' || op.text === 'like'))) throw this.error(`expected 'in' or 'like' after 'not', found ${describe(op)}`, op);
+      if (!(op.type === 'keyword' && (op.text === 'in' || op.text === 'like' || op.text === 'ilike'))) throw this.error(`expected 'in', 'like' or 'ilike' after 'not', found ${describe(op)}`, op);
     }
     if (op.type === 'op') {
       const value = this.literal();
@@ -145,14 +145,17 @@ class Parser {
       }
       return { kind: 'in', field, values, negated, at: start.at };
     }
-    if (op.type === 'keyword' && op.text === 'like') {
+    if (op.type === 'keyword' && (op.text === 'like' || op.text === 'ilike')) {
+      const word = op.text;
       const p = this.next();
-      if (p.type !== 'string') throw this.error(`'like' needs a quoted pattern such as 'resnet%', found ${describe(p)}`, p);
+      if (p.type !== 'string') throw this.error(`'${word}' needs a quoted pattern such as 'resnet%', found ${describe(p)}`, p);
       const type = fieldType(field);
-      if (type !== 'string' && type !== 'param') throw this.error(`'like' applies to text; ${fieldLabel(field)} holds ${type === 'number' ? 'numbers' : type + ' values'}`, op);
-      return { kind: 'like', field, pattern: p.value, negated, at: start.at };
+      if (type !== 'string' && type !== 'param') throw this.error(`'${word}' applies to text; ${fieldLabel(field)} holds ${type === 'number' ? 'numbers' : type + ' values'}`, op);
+      return word === 'ilike'
+        ? { kind: 'like', field, pattern: p.value, negated, caseInsensitive: true, at: start.at }
+        : { kind: 'like', field, pattern: p.value, negated, at: start.at };
     }
-    throw this.error(`expected a comparison (=, !=, <, <=, >, >=), 'in' or 'like' after ${fieldLabel(field)}, found ${describe(op)}`, op);
+    throw this.error(`expected a comparison (=, !=, <, <=, >, >=), 'in', 'like' or 'ilike' after ${fieldLabel(field)}, found ${describe(op)}`, op);
   }
 
   private literal(): Literal {

@@ -1,16 +1,15 @@
 // GET /v1/runs (filter, sort, page) and GET /v1/runs/:id (everything about one run). Scope
 // `read`; every query is scoped to the token's project (projectOf), never to client input.
-import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { App, AppDeps } from '../deps.ts';
-import { badRequest, notFound } from '../../common/http/errors.ts';
+import { notFound } from '../../common/http/errors.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { namesFor } from '../selection/project-names.ts';
 import { checkColumns, columnValues, parseColumns } from './columns.ts';
 import { CONTENT_TYPES, exportRuns } from './export.ts';
 import { compileFilterFor, runScope } from '../selection/selection.ts';
 import { checkSorts, parseSorts, sortNames } from './sort.ts';
-import type { Keyset } from '../../storage/run-list.ts';
+import { decodeCursor, encodeCursor, signature } from './cursor.ts';
 import { getArtifacts } from '../../storage/artifacts.ts';
 import { getRuns } from '../../storage/runs.ts';
 import { getSummaries } from '../../storage/summaries.ts';
@@ -36,40 +35,11 @@ const EXPORTS = {
   },
 };
 
-/**
- * Cursors are opaque to clients: the sort values of the page's last run, plus a fingerprint of
- * the query they belong to, so a cursor replayed against another sort or filter is refused
- * instead of returning a wrong page.
- */
-function encodeCursor(last: Keyset, signature: string): string {
-  return Buffer.from(JSON.stringify({ k: last.keys, r: last.runId, q: signature })).toString('base64url');
-}
-function decodeCursor(cursor: string, signature: string): Keyset {
-  let parsed: { k?: unknown; r?: unknown; q?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as typeof parsed;
-  } catch {
-    throw badRequest('cursor is not one this API issued; pass back nextCursor from the previous page unchanged');
-  }
-  if (parsed.q !== signature) throw badRequest('cursor belongs to a different filter or sort; start again without cursor');
-  const keys = parsed.k;
-  const ok =
-    Array.isArray(keys) &&
-    typeof parsed.r === 'string' &&
-    keys.every((k) => Array.isArray(k) && k.length === 4 && Number.isFinite(k[0]) && Number.isFinite(k[1]) && Number.isFinite(k[2]) && typeof k[3] === 'string');
-  if (!ok) throw badRequest('cursor is not one this API issued; pass back nextCursor from the previous page unchanged');
-  return { keys: keys as Keyset['keys'], runId: parsed.r as string };
-}
-
 function acceptedFormat(accept: string | undefined): 'csv' | 'ndjson' | 'json' {
   if (!accept) return 'json';
   if (/\btext\/csv\b/.test(accept)) return 'csv';
   if (/\bapplication\/(x-)?ndjson\b/.test(accept)) return 'ndjson';
   return 'json';
-}
-
-function signature(parts: (string | undefined)[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
 
 export async function runRoutes(app: App, deps: AppDeps): Promise<void> {

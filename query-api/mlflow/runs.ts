@@ -1,0 +1,250 @@
+// MLflow's runs/* and metrics/get-history endpoints over runlens runs. Writes become runlens
+// events (RunStarted, MetricBatch, ParamsLogged, TagsSet, RunFinished) sent through Kafka like
+// every other writer's; reads come from ClickHouse. A run created here is visible to reads
+// within the ingest→queryable latency; runs/get and the writes that need the run (log-batch,
+// update) wait up to READ_YOUR_WRITES_MS for a run this process created, so MLflow clients that
+// read back right after writing work.
+import { randomBytes } from 'node:crypto';
+import type { ClickHouseClient } from '../../common/clickhouse.ts';
+import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
+import type { EventMap, ParamValue } from '../../schemas/events.ts';
+import { listExperiments } from '../../storage/experiments.ts';
+import { metricNames, paramNames } from '../../storage/project-names.ts';
+import { listRuns } from '../../storage/run-list.ts';
+import { getRuns, type RunRecord, type RunScope } from '../../storage/runs.ts';
+import { getMetricHistory } from '../../storage/series.ts';
+import { getSummaries } from '../../storage/summaries.ts';
+import { decodeCursor, encodeCursor, signature } from '../runs/cursor.ts';
+import { compileFilterFor } from '../selection/selection.ts';
+import { invalidParameter, notFound } from './errors.ts';
+import { writeEvents, type EventWriter, type MlflowEvent } from './events.ts';
+import { experimentNameForRun, READ_YOUR_WRITES_MS, type ExperimentDeps } from './experiments.ts';
+import {
+  FINISHED_STATUS, keyValues, metricValue, mlflowRun, mlflowRunInfo, optionalInteger, optionalString, RESERVED_TAGS, requiredString, type KeyValue,
+} from './json.ts';
+import { parseMlflowParamValue } from './param-values.ts';
+import { filterString, translateFilter, translateOrderBy } from './search.ts';
+
+/** MLflow's log-batch limits (mlflow/utils/validation.py). */
+export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 } as const;
+const MAX_SEARCH_RESULTS = 50_000;
+const MAX_HISTORY_RESULTS = 25_000;
+/** How long a read waits for a run id in MLflow's shape that this process did not create (another API process may have). */
+const OTHER_PROCESS_WAIT_MS = 1_500;
+const MLFLOW_RUN_ID = /^[0-9a-f]{32}$/;
+
+/** Run ids this process created (waited for on read) and run ids known to exist in a project (no lookup before a write). */
+export class RunIds {
+  private readonly created = new Map<string, number>();
+  private readonly known = new Set<string>();
+  private key = (project: string, id: string) => `${project}\u0000${id}`;
+  noteCreated(project: string, id: string): void {
+    this.created.set(this.key(project, id), Date.now());
+    if (this.created.size > 100_000) this.created.delete(this.created.keys().next().value!);
+  }
+  createdHere(project: string, id: string): boolean {
+    return this.created.has(this.key(project, id));
+  }
+  noteKnown(project: string, id: string): void {
+    if (this.known.size > 1_000_000) this.known.clear();
+    this.known.add(this.key(project, id));
+  }
+  isKnown(project: string, id: string): boolean {
+    return this.known.has(this.key(project, id)) || this.createdHere(project, id);
+  }
+}
+
+export interface RunDeps extends ExperimentDeps {
+  writer: EventWriter;
+  catalogue: SchemaCatalogue;
+  runIds: RunIds;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The run, waiting for one just created; MLflow's 404 otherwise (a run of another project does not exist for this token). */
+async function runOf(deps: RunDeps, scope: RunScope, id: string): Promise<RunRecord> {
+  const wait = deps.runIds.createdHere(scope.project, id) ? READ_YOUR_WRITES_MS : MLFLOW_RUN_ID.test(id) ? OTHER_PROCESS_WAIT_MS : 0;
+  const deadline = Date.now() + wait;
+  for (;;) {
+    const [run] = await getRuns(deps.clickhouse, scope, [id], { paramTexts: true });
+    if (run) {
+      deps.runIds.noteKnown(scope.project, id);
+      return run;
+    }
+    if (Date.now() >= deadline) throw notFound(`Run with id=${id} not found`);
+    await sleep(100);
+  }
+}
+
+/** Makes sure a run exists in the project before writing to it (cached: a run never changes project). */
+async function requireRun(deps: RunDeps, scope: RunScope, id: string): Promise<void> {
+  if (!deps.runIds.isKnown(scope.project, id)) await runOf(deps, scope, id);
+}
+
+const runIdOf = (body: Record<string, unknown>) => requiredString(body, 'run_id', 'run_uuid');
+const tagMap = (tags: KeyValue[]) => Object.fromEntries(tags.map((t) => [t.key, t.value]));
+
+export async function createRun(deps: RunDeps, scope: RunScope, body: Record<string, unknown>) {
+  const { project } = scope;
+  const experimentId = optionalString(body, 'experiment_id') ?? '0';
+  const experiment = await experimentNameForRun(deps, project, experimentId);
+  const tags = tagMap(keyValues(body, 'tags'));
+  const runId = randomBytes(16).toString('hex');
+  const name = optionalString(body, 'run_name') ?? tags[RESERVED_TAGS.runName] ?? `run-${runId.slice(0, 8)}`;
+  const user = optionalString(body, 'user_id') ?? tags[RESERVED_TAGS.user] ?? '';
+  const gitCommit = tags[RESERVED_TAGS.gitCommit] ?? null;
+  const parentRunId = tags[RESERVED_TAGS.parentRunId] ?? null;
+  for (const reserved of Object.values(RESERVED_TAGS)) delete tags[reserved];
+  const started: EventMap['RunStarted'] = {
+    project, runId, experiment, sweepId: null, name, user, startedAt: optionalInteger(body, 'start_time') ?? Date.now(), params: {}, tags,
+    lineage: { gitCommit, gitDirty: false, dataVersion: null, environment: { language: '', languageVersion: '', libraries: {}, hardware: null }, seed: null, host: null, parentRunId },
+  };
+  await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunStarted', value: started }]);
+  deps.runIds.noteCreated(project, runId);
+  const record: RunRecord = {
+    id: runId, name, experiment, sweepId: null, user, status: 'running', startedAt: new Date(started.startedAt).toISOString(), endedAt: null, durationMs: null,
+    summary: {}, params: {}, paramsSetAfterStart: {}, tags, lineage: started.lineage,
+  };
+  return { run: mlflowRun(record, [], {}, deps.artifactRoot) };
+}
+
+export async function getRun(deps: RunDeps, scope: RunScope, query: Record<string, unknown>) {
+  const run = await runOf(deps, scope, runIdOf(query));
+  const summaries = (await getSummaries(deps.clickhouse, scope.project, [run.id])).get(run.id) ?? [];
+  return { run: mlflowRun(run, summaries, run.paramTexts ?? {}, deps.artifactRoot) };
+}
+
+export async function updateRun(deps: RunDeps, scope: RunScope, body: Record<string, unknown>) {
+  const run = await runOf(deps, scope, runIdOf(body));
+  const status = optionalString(body, 'status');
+  const runName = optionalString(body, 'run_name');
+  if (runName !== undefined && runName !== run.name) throw invalidParameter(`Renaming runs is not supported by runlens yet (run ${run.id} is named '${run.name}').`);
+  if (status !== undefined && !['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].includes(status)) throw invalidParameter(`Invalid value '${status}' for parameter 'status'.`);
+  const finished = status !== undefined ? FINISHED_STATUS[status] : undefined;
+  let updated = run;
+  if (finished) {
+    const endedAt = optionalInteger(body, 'end_time') ?? Date.now();
+    const durationMs = Math.max(0, endedAt - Date.parse(run.startedAt));
+    await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunFinished', value: { project: scope.project, runId: run.id, status: finished, endedAt, durationMs, summary: {} } }]);
+    updated = { ...run, status: finished, endedAt: new Date(endedAt).toISOString(), durationMs };
+  }
+  return { run_info: mlflowRunInfo(updated, deps.artifactRoot) };
+}
+
+function logBatchEvents(project: string, runId: string, metrics: unknown[], params: KeyValue[], tags: KeyValue[]): MlflowEvent[] {
+  const events: MlflowEvent[] = [];
+  const now = Date.now();
+  if (metrics.length > 0) {
+    const keys: string[] = [];
+    const keyIndex: number[] = [];
+    const batch: EventMap['MetricBatch'] = { project, runId, workerRank: null, keys, segments: [], keyIndex, segmentIndex: [], steps: [], values: [], wallTimes: [] };
+    const index = new Map<string, number>();
+    metrics.forEach((m, i) => {
+      const o = m as Record<string, unknown> | null;
+      if (!o || typeof o !== 'object' || typeof o.key !== 'string' || o.key === '') throw invalidParameter(`metrics[${i}]: expected {"key", "value", "timestamp", "step"}.`);
+      let k = index.get(o.key);
+      if (k === undefined) {
+        k = keys.push(o.key) - 1;
+        index.set(o.key, k);
+      }
+      keyIndex.push(k);
+      batch.segmentIndex.push(-1);
+      batch.values.push(metricValue(o.value, o.key));
+      batch.steps.push(optionalInteger(o, 'step') ?? 0);
+      batch.wallTimes.push(optionalInteger(o, 'timestamp') ?? now);
+    });
+    events.push({ type: 'MetricBatch', value: batch });
+  }
+  if (params.length > 0) {
+    const values: Record<string, ParamValue> = {};
+    const texts: Record<string, string> = {};
+    for (const p of params) {
+      const v = parseMlflowParamValue(p.value);
+      values[p.key] = v;
+      if (typeof v !== 'string') texts[p.key] = p.value;
+    }
+    events.push({ type: 'ParamsLogged', value: { project, runId, params: values, texts, loggedAt: now, step: null } });
+  }
+  if (tags.length > 0) events.push({ type: 'TagsSet', value: { project, runId, tags: tagMap(tags), removed: [], setAt: now } });
+  return events;
+}
+
+export async function logBatch(deps: RunDeps, scope: RunScope, body: Record<string, unknown>, bodyBytes: number) {
+  const runId = runIdOf(body);
+  const metrics = body.metrics === undefined || body.metrics === null ? [] : body.metrics;
+  if (!Array.isArray(metrics)) throw invalidParameter("Invalid value for parameter 'metrics' supplied: expected a list.");
+  const params = keyValues(body, 'params');
+  const tags = keyValues(body, 'tags');
+  const limits = LOG_BATCH_LIMITS;
+  if (metrics.length > limits.metrics) throw invalidParameter(`A batch logging request can contain at most ${limits.metrics} metrics. Got ${metrics.length} metrics. Please split up metrics across multiple requests and try again.`);
+  if (params.length > limits.params) throw invalidParameter(`A batch logging request can contain at most ${limits.params} params. Got ${params.length} params. Please split up params across multiple requests and try again.`);
+  if (tags.length > limits.tags) throw invalidParameter(`A batch logging request can contain at most ${limits.tags} tags. Got ${tags.length} tags. Please split up tags across multiple requests and try again.`);
+  const total = metrics.length + params.length + tags.length;
+  if (total > limits.total) throw invalidParameter(`A batch logging request can contain at most ${limits.total} total values. Got ${total} total values. Please split up values across multiple requests and try again.`);
+  if (bodyBytes > limits.bytes) throw invalidParameter(`Batched logging API requests must be at most ${limits.bytes} bytes, got a request of ${bodyBytes} bytes.`);
+  await requireRun(deps, scope, runId);
+  await writeEvents(deps.writer, deps.catalogue, logBatchEvents(scope.project, runId, metrics, params, tags));
+  return {};
+}
+
+export async function deleteTag(deps: RunDeps, scope: RunScope, body: Record<string, unknown>) {
+  const runId = runIdOf(body);
+  const key = requiredString(body, 'key');
+  await requireRun(deps, scope, runId);
+  await writeEvents(deps.writer, deps.catalogue, [{ type: 'TagsSet', value: { project: scope.project, runId, tags: {}, removed: [key], setAt: Date.now() } }]);
+  return {};
+}
+
+/** runs/search: MLflow's filter and order_by translated (search.ts), checked and compiled like any /v1 filter. */
+export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<string, unknown>) {
+  const { project } = scope;
+  const max = optionalInteger(body, 'max_results') ?? 1000;
+  if (max < 1 || max > MAX_SEARCH_RESULTS) throw invalidParameter(`Invalid value ${max} for parameter 'max_results' supplied. It must be at most ${MAX_SEARCH_RESULTS}, and at least 1.`);
+  const view = optionalString(body, 'run_view_type') ?? 'ACTIVE_ONLY';
+  if (!['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'].includes(view)) throw invalidParameter(`Invalid run_view_type '${view}': ACTIVE_ONLY, DELETED_ONLY or ALL.`);
+  const ids = body.experiment_ids;
+  if (ids !== undefined && (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string' || typeof x === 'number'))) {
+    throw invalidParameter("Invalid value for parameter 'experiment_ids' supplied: expected a list of experiment ids.");
+  }
+  const orderBy = body.order_by === undefined || body.order_by === null ? [] : body.order_by;
+  if (!Array.isArray(orderBy) || !orderBy.every((x) => typeof x === 'string')) throw invalidParameter("Invalid value for parameter 'order_by' supplied: expected a list of strings.");
+  const filter = optionalString(body, 'filter') ?? '';
+  // runlens keeps no deleted runs: DELETED_ONLY finds none.
+  if (view === 'DELETED_ONLY') return { runs: [] };
+  const experiments = await listExperiments(deps.clickhouse, project);
+  const wanted = (ids ?? []).map(String);
+  const names = wanted.map((id) => experiments.find((e) => e.id === id)?.name).filter((n): n is string => n !== undefined);
+  const clauses: string[] = [];
+  if (wanted.length > 0) clauses.push(names.length > 0 ? `experiment in (${names.map(filterString).join(', ')})` : "(status = 'running' and status != 'running')");
+  const [params, metrics] = await Promise.all([paramNames(deps.clickhouse, project), metricNames(deps.clickhouse, project)]);
+  const translated = translateFilter(filter, { params, metrics });
+  if (translated) clauses.push(`(${translated})`);
+  const filterSql = clauses.length > 0 ? await compileFilterFor(deps.clickhouse, project, clauses.join(' and ')) : undefined;
+  const sorts = [...translateOrderBy(orderBy as string[]), { kind: 'attribute' as const, field: 'started_at' as const, direction: 'desc' as const }];
+  const sig = signature([JSON.stringify(wanted), filter, JSON.stringify(orderBy)]);
+  const pageToken = optionalString(body, 'page_token');
+  const after = pageToken ? decodeCursor(pageToken, sig) : undefined;
+  const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, filterSql, sorts, limit: max, after, crashAfterMs: scope.crashAfterMs, paramTexts: true });
+  const summaries = await getSummaries(deps.clickhouse, project, runs.map((r) => r.id));
+  return {
+    runs: runs.map((r) => mlflowRun(r, summaries.get(r.id) ?? [], r.paramTexts ?? {}, deps.artifactRoot)),
+    ...(hasMore && last ? { next_page_token: encodeCursor(last, sig) } : {}),
+  };
+}
+
+export async function metricHistory(deps: RunDeps, scope: RunScope, query: Record<string, unknown>) {
+  const run = await runOf(deps, scope, runIdOf(query));
+  const key = requiredString(query, 'metric_key');
+  const max = optionalInteger(query, 'max_results') ?? MAX_HISTORY_RESULTS;
+  if (max < 1 || max > MAX_HISTORY_RESULTS) throw invalidParameter(`Invalid value ${max} for parameter 'max_results' supplied. It must be at most ${MAX_HISTORY_RESULTS}, and at least 1.`);
+  const token = optionalString(query, 'page_token');
+  const offset = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
+  if (!Number.isSafeInteger(offset) || offset < 0) throw invalidParameter('Invalid page token: pass back next_page_token unchanged.');
+  const points = await getMetricHistory(deps.clickhouse, scope.project, run.id, key, offset, max + 1);
+  const page = points.slice(0, max);
+  return {
+    metrics: page.map((p) => ({ key, value: p.value, timestamp: p.wallMs, step: p.step })),
+    ...(points.length > max ? { next_page_token: Buffer.from(String(offset + max)).toString('base64url') } : {}),
+  };
+}

@@ -1,0 +1,133 @@
+// The MLflow-compatible surface with the real MLflow client (mlflow-skinny from PyPI, in a
+// project-local virtualenv) against the real Kafka, processor, ClickHouse and API: a script
+// written for MLflow runs unchanged with MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN pointing
+// at runlens, and what it logged reads back the same through MLflow and through /v1.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Processor } from '../../processors/processor.ts';
+import type { App } from '../../query-api/deps.ts';
+import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
+import { bearer, buildTestApp, createTestToken, startProcessor } from '../helpers/pipeline.ts';
+import { ensureVirtualenv, MINUTE, REPO, runCommand } from '../helpers/python.ts';
+
+const MLFLOW_CLIENT = ['mlflow-skinny==3.17.2'];
+const PROJECT = 'mlflow';
+const EXPERIMENT = 'mlflow-compat';
+const STEPS = 10_000;
+
+interface Report {
+  runs: Record<'parent' | 'child' | 'failed' | 'killed', string>;
+  loss: number[];
+  parent_get: { info: Record<string, unknown>; data: { params: Record<string, string>; tags: Record<string, string>; metrics: Record<string, number> } };
+  search: string[];
+  ordered: string[];
+  history: [number, number][];
+  statuses: Record<string, string>;
+  experiment_id: string;
+  errors: Record<string, string | null>;
+}
+
+let ns: Namespace;
+let processor: Processor;
+let app: App;
+let read: Record<string, string>;
+let report: Report;
+let url: string;
+
+beforeAll(async () => {
+  const [venv, namespace] = await Promise.all([ensureVirtualenv('mlflow', MLFLOW_CLIENT), freshNamespace('mlflow')]);
+  ns = namespace;
+  processor = await startProcessor(ns);
+  app = await buildTestApp(ns, { gateway: true });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  read = bearer(await createTestToken(ns, PROJECT, ['read']));
+  const token = await createTestToken(ns, PROJECT, ['read', 'ingest']);
+  const env = { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_TOKEN: token, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '2', MLFLOW_HTTP_REQUEST_TIMEOUT: '30', GIT_PYTHON_REFRESH: 'quiet' };
+  const r = await runCommand(venv.python, [join(REPO, 'test', 'integration', 'python', 'mlflow_run.py'), EXPERIMENT, String(STEPS)], 5 * MINUTE, { env });
+  expect(r.code, `mlflow_run.py failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
+  report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;
+}, 10 * MINUTE);
+
+afterAll(async () => {
+  await processor?.stop();
+  await app?.close();
+  await ns?.drop();
+});
+
+const get = async (path: string) => {
+  const r = await app.inject({ method: 'GET', url: path, headers: read });
+  expect(r.statusCode, `${path}: ${r.body}`).toBe(200);
+  return r.json();
+};
+
+describe('an MLflow script, unchanged, against runlens', () => {
+  it('ends each run with its status', () => {
+    expect(report.statuses).toEqual({ parent: 'FINISHED', child: 'FINISHED', failed: 'FAILED', killed: 'KILLED' });
+  });
+
+  it('stores params as numbers and bools for /v1, and gives MLflow back the text it logged', async () => {
+    const run = await get(`/v1/runs/${report.runs.parent}`);
+    expect(run).toMatchObject({ name: 'parent', experiment: EXPERIMENT, status: 'finished' });
+    expect(run.params).toEqual({ lr: 0.01, batch_size: 32, optimizer: 'adam', amp: true, tiny: 1e-5 });
+    // stage set twice, team deleted; MLflow's own source tags kept as tags (user, run name and git commit are run fields).
+    expect(run.tags).toMatchObject({ stage: 'prod', 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': expect.stringMatching(/mlflow_run\.py$/) });
+    expect(run.tags).not.toHaveProperty('team');
+    expect(run.tags).not.toHaveProperty('mlflow.runName');
+    expect((await get(`/v1/runs/${report.runs.child}`)).lineage.parentRunId).toBe(report.runs.parent);
+    // The client's Run.to_dictionary(): params and tags as {key: value}.
+    expect(report.parent_get.data.params).toEqual({ lr: '0.01', batch_size: '32', optimizer: 'adam', amp: 'True', tiny: '1e-05' });
+    expect(report.parent_get.info).toMatchObject({ run_name: 'parent', status: 'FINISHED', experiment_id: report.experiment_id });
+    expect(report.parent_get.data.tags).toMatchObject({ stage: 'prod', 'mlflow.runName': 'parent' });
+    expect(report.parent_get.data.metrics.loss).toBeCloseTo(report.loss.at(-1)!, 14);
+  });
+
+  it('keeps every point: the metric history equals what was logged, and the summary agrees', async () => {
+    // Within 2 units in the last place: ClickHouse 18.16's text parser and JSON output are not
+    // correctly rounded (about 1 double in 25 moves by one ulp; README, "Design decisions").
+    expect(report.history.map(([step]) => step)).toEqual(report.loss.map((_, step) => step));
+    report.history.forEach(([step, v]) => expect(Math.abs(v - report.loss[step]!), `step ${step}`).toBeLessThanOrEqual(4.5e-16 * Math.abs(report.loss[step]!)));
+    const loss = (await get(`/v1/runs/${report.runs.parent}`)).metrics.find((m: { key: string }) => m.key === 'loss');
+    expect(loss).toMatchObject({ count: STEPS, lastStep: STEPS - 1 });
+    expect(loss.last).toBeCloseTo(report.loss.at(-1)!, 14);
+    expect(loss.min).toBeCloseTo(Math.min(...report.loss), 14);
+  });
+
+  it('searches as /v1 does: the same runs for the same filter and order', async () => {
+    const filtered = await get(`/v1/runs?experiment=${EXPERIMENT}&filter=${encodeURIComponent('params.lr = 0.01 and metrics.loss.last < 1')}&sort=metrics.loss.last:asc`);
+    expect(report.search).toEqual(filtered.runs.map((r: { id: string }) => r.id));
+    expect(report.search).toEqual([report.runs.parent]);
+    const ordered = await get(`/v1/runs?experiment=${EXPERIMENT}&sort=${encodeURIComponent('params.lr:desc,started_at:desc')}&limit=100`);
+    expect(report.ordered).toEqual(ordered.runs.map((r: { id: string }) => r.id));
+    expect(report.ordered.slice(0, 3)).toEqual([report.runs.failed, report.runs.parent, report.runs.killed]);
+  });
+
+  it('answers errors as MLflow does', async () => {
+    expect(report.errors).toEqual({
+      unknown_run: 'RESOURCE_DOES_NOT_EXIST',
+      unknown_experiment: 'RESOURCE_DOES_NOT_EXIST',
+      existing_experiment: 'RESOURCE_ALREADY_EXISTS',
+    });
+    // MLflow's client splits batches itself; a client that does not gets MLflow's answer.
+    const write = bearer(await createTestToken(ns, PROJECT, ['ingest']));
+    const metrics = Array.from({ length: 1001 }, (_, i) => ({ key: 'm', value: 1, timestamp: 1, step: i }));
+    const over = await app.inject({ method: 'POST', url: '/api/2.0/mlflow/runs/log-batch', headers: write, payload: { run_id: report.runs.parent, metrics } });
+    expect(over.statusCode).toBe(400);
+    expect(over.json()).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'A batch logging request can contain at most 1000 metrics. Got 1001 metrics. Please split up metrics across multiple requests and try again.' });
+    // A run of another project does not exist for this token.
+    const other = bearer(await createTestToken(ns, 'another', ['read', 'ingest']));
+    const r = await app.inject({ method: 'GET', url: `/api/2.0/mlflow/runs/get?run_id=${report.runs.parent}`, headers: other });
+    expect(r.statusCode).toBe(404);
+    expect(r.json()).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Run with id=${report.runs.parent} not found` });
+    const logged = await app.inject({ method: 'POST', url: '/api/2.0/mlflow/runs/log-metric', headers: other, payload: { run_id: report.runs.parent, key: 'x', value: 1, timestamp: 1, step: 0 } });
+    expect(logged.statusCode).toBe(404);
+    const unauthenticated = await app.inject({ method: 'GET', url: `/api/2.0/mlflow/runs/get?run_id=${report.runs.parent}` });
+    expect(unauthenticated.statusCode).toBe(401);
+  });
+
+  it('finds the experiment by name and id', async () => {
+    await eventually(async () => {
+      const r = await app.inject({ method: 'GET', url: `/api/2.0/mlflow/experiments/get?experiment_id=${report.experiment_id}`, headers: read });
+      return r.statusCode === 200 && r.json().experiment.name === EXPERIMENT ? true : undefined;
+    }, 10_000, 'experiment by id');
+  });
+});
