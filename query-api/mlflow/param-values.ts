@@ -3,7 +3,8 @@
 // (Python's str(True) and JSON's spelling), text otherwise ("nan", "inf", "0x10", "1_000", " 1",
 // "" stay text). The MLflow surface stores params by this rule and its filter translation
 // (search.ts) compares by it, so `params.lr = '0.01'` finds the run that logged "0.01". The text
-// itself is not kept: "0.010" and "1.0" come back as 0.01 and 1. Pure.
+// itself travels beside the value (ParamsLogged.texts), so MLflow clients read back "1e-05" or
+// "True" as they logged it, while /v1 filters, sorts and sweep analytics see 1e-5 and true. Pure.
 
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 

@@ -23,7 +23,7 @@ import {
   FINISHED_STATUS, keyValues, metricValue, mlflowRun, mlflowRunInfo, optionalInteger, optionalString, RESERVED_TAGS, requiredString, type KeyValue,
 } from './json.ts';
 import { parseMlflowParamValue } from './param-values.ts';
-import { filterString, translateFilter, translateOrderBy } from './search.ts';
+import { filterString, MATCH_NOTHING, translateFilter, translateOrderBy } from './search.ts';
 
 /** MLflow's log-batch limits (mlflow/utils/validation.py). */
 export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 } as const;
@@ -216,7 +216,7 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
   const wanted = (ids ?? []).map(String);
   const names = wanted.map((id) => experiments.find((e) => e.id === id)?.name).filter((n): n is string => n !== undefined);
   const clauses: string[] = [];
-  if (wanted.length > 0) clauses.push(names.length > 0 ? `experiment in (${names.map(filterString).join(', ')})` : "(status = 'running' and status != 'running')");
+  if (wanted.length > 0) clauses.push(names.length > 0 ? `experiment in (${names.map(filterString).join(', ')})` : MATCH_NOTHING);
   const [params, metrics] = await Promise.all([paramNames(deps.clickhouse, project), metricNames(deps.clickhouse, project)]);
   const translated = translateFilter(filter, { params, metrics });
   if (translated) clauses.push(`(${translated})`);
