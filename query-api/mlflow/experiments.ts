@@ -52,9 +52,11 @@ export async function experimentById(deps: ExperimentDeps, project: string, id: 
 /** The name runs of this experiment id carry (runs/create): remembered, or looked up, waiting for a fresh declaration. */
 export async function experimentNameForRun(deps: ExperimentDeps, project: string, id: string): Promise<string> {
   if (id === DEFAULT_EXPERIMENT.id) return DEFAULT_EXPERIMENT.name;
+  // ClickHouse first (it knows whether the experiment was deleted since); what this process
+  // declared a moment ago only until ClickHouse shows it.
   const remembered = deps.names.recall(project, id);
-  if (remembered !== undefined) return remembered;
-  const e = await experimentById(deps, project, id, READ_YOUR_WRITES_MS);
+  const e = (await find(deps.clickhouse, project, (x) => x.id === id)) ?? (remembered === undefined ? await experimentById(deps, project, id, READ_YOUR_WRITES_MS) : undefined);
+  if (!e) return remembered!;
   if (e.lifecycleStage === 'deleted') throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is deleted.`);
   return e.name;
 }

@@ -13,7 +13,7 @@ import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { App, AppDeps, MlflowOptions } from '../deps.ts';
 import { isInputError } from '../http/input-errors.ts';
 import { runScope } from '../selection/selection.ts';
-import { MlflowError } from './errors.ts';
+import { invalidParameter, MlflowError } from './errors.ts';
 import {
   createExperiment, ExperimentNames, getExperiment, getExperimentByName, searchExperiments, setExperimentStage, updateExperiment, type ExperimentDeps,
 } from './experiments.ts';
@@ -96,6 +96,11 @@ export function mlflowRoutes(options: MlflowOptions) {
       return logBatch(d, scopeOf(req), { run_id: b.run_id ?? b.run_uuid, tags: [{ key: b.key, value: b.value }] }, 0);
     });
     route('POST', 'runs/delete-tag', 'ingest', (d, req) => deleteTag(d, scopeOf(req), body(req)));
+    const unsupported = (what: string) => async () => {
+      throw invalidParameter(`${what} is not supported by runlens yet (README, "Coming from MLflow").`);
+    };
+    route('POST', 'runs/delete', 'ingest', unsupported('Deleting runs'));
+    route('POST', 'runs/restore', 'ingest', unsupported('Restoring runs'));
     // Datasets are not tracked by runlens: accepted and not stored (documented).
     route('POST', 'runs/log-inputs', 'ingest', async () => ({}));
     route('POST', 'runs/search', 'read', (d, req) => searchRuns(d, scopeOf(req), body(req)));

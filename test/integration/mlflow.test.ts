@@ -124,6 +124,37 @@ describe('an MLflow script, unchanged, against runlens', () => {
     expect(unauthenticated.statusCode).toBe(401);
   });
 
+  it('creates, finds, deletes and restores experiments; pages through a metric history', async () => {
+    const write = bearer(await createTestToken(ns, PROJECT, ['read', 'ingest']));
+    const call = async (method: 'GET' | 'POST', path: string, payload?: object) => {
+      const r = await app.inject({ method, url: `/api/2.0/mlflow/${path}`, headers: write, ...(payload ? { payload } : {}) });
+      return { status: r.statusCode, body: r.json() };
+    };
+    const created = await call('POST', 'experiments/create', { name: 'scratch', tags: [{ key: 'owner', value: 'cv' }] });
+    expect(created.status).toBe(200);
+    const id = created.body.experiment_id as string;
+    // Read right after write: this process remembers what it declared, and waits for ClickHouse.
+    expect((await call('GET', `experiments/get-by-name?experiment_name=scratch`)).body.experiment).toMatchObject({ experiment_id: id, name: 'scratch', lifecycle_stage: 'active', tags: [{ key: 'owner', value: 'cv' }] });
+    expect((await call('POST', 'experiments/delete', { experiment_id: id })).status).toBe(200);
+    await eventually(async () => ((await call('GET', `experiments/get?experiment_id=${id}`)).body.experiment.lifecycle_stage === 'deleted' ? true : undefined), 10_000, 'deleted');
+    const active = await call('POST', 'experiments/search', { max_results: 100 });
+    expect(active.body.experiments.map((e: { name: string }) => e.name)).not.toContain('scratch');
+    expect((await call('POST', 'experiments/search', { view_type: 'DELETED_ONLY', filter: "name = 'scratch'" })).body.experiments).toHaveLength(1);
+    expect((await call('POST', 'runs/create', { experiment_id: id })).body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    expect((await call('POST', 'experiments/create', { name: 'scratch' })).body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
+    expect((await call('POST', 'experiments/restore', { experiment_id: id })).status).toBe(200);
+    expect((await call('POST', 'runs/delete', { run_id: report.runs.parent })).body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Deleting runs is not supported by runlens yet (README, "Coming from MLflow").' });
+    // get-history in pages of 4,000: the pages put together are the whole history.
+    const pages: [number, number][] = [];
+    let token: string | undefined;
+    do {
+      const page = await call('GET', `metrics/get-history?run_id=${report.runs.parent}&metric_key=loss&max_results=4000${token ? `&page_token=${token}` : ''}`);
+      pages.push(...(page.body.metrics as { step: number; value: number }[]).map((m) => [m.step, m.value] as [number, number]));
+      token = page.body.next_page_token;
+    } while (token);
+    expect(pages).toEqual(report.history);
+  });
+
   it('finds the experiment by name and id', async () => {
     await eventually(async () => {
       const r = await app.inject({ method: 'GET', url: `/api/2.0/mlflow/experiments/get?experiment_id=${report.experiment_id}`, headers: read });
