@@ -113,13 +113,16 @@ token
 
 program
   .command('bench')
-  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), the Python SDK (log() cost, points/s to Kafka), then query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs)')
-  .option('--only <part>', 'run one part: pipeline, queries or python')
+  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history)')
+  .option('--only <part>', 'run one part: pipeline, queries, python or mlflow')
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
-  .action(async (o: { configs: number; seeds: number; steps: number; only?: string }) => {
-    if (o.only !== undefined && !['pipeline', 'queries', 'python'].includes(o.only)) throw new Error(`--only takes pipeline, queries or python, not "${o.only}"`);
+  .option('--mlflow-points <n>', 'mlflow: log_batch points (1,000 per call)', positiveInt, 200_000)
+  .option('--mlflow-runs <n>', 'mlflow: runs searched by search_runs', positiveInt, 10_000)
+  .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
+  .action(async (o: { configs: number; seeds: number; steps: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
+    if (o.only !== undefined && !['pipeline', 'queries', 'python', 'mlflow'].includes(o.only)) throw new Error(`--only takes pipeline, queries, python or mlflow, not "${o.only}"`);
     if (o.only === undefined || o.only === 'pipeline') {
       const { benchPipeline } = await import('./bench/pipeline.ts');
       await benchPipeline(config(), o);
@@ -134,6 +137,10 @@ program
       await benchComparisonQueries(config());
       const { benchQueries } = await import('./bench/queries.ts');
       await benchQueries(config());
+    }
+    if (o.only === undefined || o.only === 'mlflow') {
+      const { benchMlflow } = await import('./bench/mlflow.ts');
+      await benchMlflow(config(), { points: o.mlflowPoints, runs: o.mlflowRuns, loadBudgetS: o.mlflowLoadBudget });
     }
   });
 
