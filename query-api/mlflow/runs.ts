@@ -234,7 +234,10 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
 }
 
 export async function metricHistory(deps: RunDeps, scope: RunScope, query: Record<string, unknown>) {
-  const run = await runOf(deps, scope, runIdOf(query));
+  // Only whether the run is in the project (usually cached), not its whole record.
+  const runId = runIdOf(query);
+  await requireRun(deps, scope, runId);
+  const run = { id: runId };
   const key = requiredString(query, 'metric_key');
   const max = optionalInteger(query, 'max_results') ?? MAX_HISTORY_RESULTS;
   if (max < 1 || max > MAX_HISTORY_RESULTS) throw invalidParameter(`Invalid value ${max} for parameter 'max_results' supplied. It must be at most ${MAX_HISTORY_RESULTS}, and at least 1.`);
