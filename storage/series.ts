@@ -86,7 +86,7 @@ export interface MetricPoint {
   wallMs: number;
 }
 
-/** Every point of a run's series (no segment), by step, then wall time; `offset`/`limit` page through it. */
+/** Every point of a run's series (no segment) in MLflow's order (wall time, step, value); `offset`/`limit` page through it. */
 export function metricHistorySql(project: string, runId: string, key: string, offset: number, limit: number): string {
   return `
 SELECT step, value, wall FROM
@@ -95,7 +95,7 @@ SELECT step, value, wall FROM
   WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ''
 )
 ARRAY JOIN point_steps AS step, point_values AS value, point_wall_times_ms AS wall
-ORDER BY step, wall, value
+ORDER BY wall, step, value
 LIMIT ${quoteInteger(offset)}, ${quoteInteger(limit)}`;
 }
 

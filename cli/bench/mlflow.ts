@@ -148,8 +148,9 @@ SELECT
 async function waitStored(ch: ClickHouseClient, experiment: string, done: (s: Awaited<ReturnType<typeof stored>>) => boolean, timeoutMs = 10 * MINUTE): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = await stored(ch, experiment);
-    if (done(s)) return;
+    // A poll that times out on a busy machine is not the answer: ask again until the deadline.
+    const s = await stored(ch, experiment).catch((err: unknown) => ({ error: String(err) }));
+    if (!('error' in s) && done(s)) return;
     if (Date.now() > deadline) throw new Error(`runlens: experiment ${experiment} not fully stored after ${timeoutMs / 1000} s: ${JSON.stringify(s)}`);
     await sleep(200);
   }

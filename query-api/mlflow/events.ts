@@ -3,8 +3,10 @@
 // answered only after Kafka acknowledged them. MLflow requests carry no idempotency key and
 // MLflow's clients retry failed requests, so every MetricBatch, ParamsLogged and TagsSet gets
 // an identity derived from its content (producerId "mlflow-" + a digest of the event, run id
-// included; sequence 0): a retried request collapses, as does a point logged twice with the same key,
-// step, timestamp and value — which MLflow's own store keeps once too.
+// included; sequence 0): a retried log of metrics collapses, as does a batch logged twice with
+// the same keys, steps, timestamps and values — which MLflow's own store keeps once too. Params
+// and tags carry the time they were set, so a retry stores them again, harmlessly: they merge
+// per key, the latest winning.
 import { createHash } from 'node:crypto';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import { eventKey, type EventMap, type EventType } from '../../schemas/events.ts';

@@ -49,11 +49,12 @@ export function mlflowRunInfo(run: RunRecord, artifactRoot: string) {
 
 /** A run with its latest metric values (unsegmented series only: MLflow has no segments), params as text and tags. */
 export function mlflowRun(run: RunRecord, summaries: MetricSummary[], paramTexts: Record<string, string>, artifactRoot: string) {
+  // MLflow's own tags come from the run's fields, unless a tag of that name was set after start.
   const tags: KeyValue[] = Object.entries(run.tags).map(([key, value]) => ({ key, value }));
-  tags.push({ key: RESERVED_TAGS.runName, value: run.name });
-  if (run.user) tags.push({ key: RESERVED_TAGS.user, value: run.user });
-  if (run.lineage.gitCommit) tags.push({ key: RESERVED_TAGS.gitCommit, value: run.lineage.gitCommit });
-  if (run.lineage.parentRunId) tags.push({ key: RESERVED_TAGS.parentRunId, value: run.lineage.parentRunId });
+  const fromFields: [string, string | null][] = [
+    [RESERVED_TAGS.runName, run.name], [RESERVED_TAGS.user, run.user || null], [RESERVED_TAGS.gitCommit, run.lineage.gitCommit], [RESERVED_TAGS.parentRunId, run.lineage.parentRunId],
+  ];
+  for (const [key, value] of fromFields) if (value !== null && !(key in run.tags)) tags.push({ key, value });
   return {
     info: mlflowRunInfo(run, artifactRoot),
     data: {

@@ -21,6 +21,9 @@ import { createRun, deleteTag, getRun, logBatch, metricHistory, RunIds, searchRu
 
 export const MLFLOW_PREFIX = '/api/2.0/mlflow';
 
+/** MLflow's error codes for the auth plugin's answers. */
+const AUTH_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 503: 'TEMPORARILY_UNAVAILABLE' };
+
 type Handler = (deps: RunDeps, req: FastifyRequest) => Promise<unknown>;
 
 const body = (req: FastifyRequest): Record<string, unknown> => {
@@ -64,6 +67,19 @@ export function mlflowRoutes(options: MlflowOptions) {
       const m = mlflowError(err, deps, req);
       if (m.statusCode === 503) reply.header('retry-after', '5');
       return reply.status(m.statusCode).send(m.toJSON());
+    });
+
+    // The auth plugin answers 401/403/503 before any route runs, with runlens's {"error"}: in
+    // MLflow's shape here, so MLflow clients read an error_code.
+    app.addHook('onSend', async (_req, reply, payload) => {
+      const code = AUTH_CODES[reply.statusCode];
+      if (!code || typeof payload !== 'string' || payload.includes('"error_code"')) return payload;
+      try {
+        const { error } = JSON.parse(payload) as { error?: unknown };
+        return typeof error === 'string' ? JSON.stringify({ error_code: code, message: error }) : payload;
+      } catch {
+        return payload;
+      }
     });
 
     const route = (method: 'GET' | 'POST', path: string, scope: Scope, handler: Handler) =>

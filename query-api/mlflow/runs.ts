@@ -33,10 +33,15 @@ const MAX_HISTORY_RESULTS = 25_000;
 const OTHER_PROCESS_WAIT_MS = 1_500;
 const MLFLOW_RUN_ID = /^[0-9a-f]{32}$/;
 
-/** Run ids this process created (waited for on read) and run ids known to exist in a project (no lookup before a write). */
+/**
+ * What this process knows of runs: the ids it created (waited for on read), the ids known to
+ * exist in a project (no lookup before a write), and the ends it wrote that ClickHouse may not
+ * show yet (MLflow's end_run then get_run reads FINISHED, as from MLflow's server).
+ */
 export class RunIds {
   private readonly created = new Map<string, number>();
   private readonly known = new Set<string>();
+  private readonly ended = new Map<string, { status: RunRecord['status']; endedAt: string; durationMs: number }>();
   private key = (project: string, id: string) => `${project}\u0000${id}`;
   noteCreated(project: string, id: string): void {
     this.created.set(this.key(project, id), Date.now());
@@ -51,6 +56,21 @@ export class RunIds {
   }
   isKnown(project: string, id: string): boolean {
     return this.known.has(this.key(project, id)) || this.createdHere(project, id);
+  }
+  noteEnded(project: string, id: string, end: { status: RunRecord['status']; endedAt: string; durationMs: number }): void {
+    this.ended.set(this.key(project, id), end);
+    if (this.ended.size > 100_000) this.ended.delete(this.ended.keys().next().value!);
+  }
+  /** The run as ClickHouse shows it, with the end this process wrote until ClickHouse shows one. */
+  withEnd(project: string, run: RunRecord): RunRecord {
+    const key = this.key(project, run.id);
+    const end = this.ended.get(key);
+    if (!end) return run;
+    if (run.endedAt !== null) {
+      this.ended.delete(key);
+      return run;
+    }
+    return { ...run, ...end };
   }
 }
 
@@ -70,7 +90,7 @@ async function runOf(deps: RunDeps, scope: RunScope, id: string): Promise<RunRec
     const [run] = await getRuns(deps.clickhouse, scope, [id], { paramTexts: true });
     if (run) {
       deps.runIds.noteKnown(scope.project, id);
-      return run;
+      return deps.runIds.withEnd(scope.project, run);
     }
     if (Date.now() >= deadline) throw notFound(`Run with id=${id} not found`);
     await sleep(100);
@@ -127,7 +147,9 @@ export async function updateRun(deps: RunDeps, scope: RunScope, body: Record<str
     const endedAt = optionalInteger(body, 'end_time') ?? Date.now();
     const durationMs = Math.max(0, endedAt - Date.parse(run.startedAt));
     await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunFinished', value: { project: scope.project, runId: run.id, status: finished, endedAt, durationMs, summary: {} } }]);
-    updated = { ...run, status: finished, endedAt: new Date(endedAt).toISOString(), durationMs };
+    const end = { status: finished, endedAt: new Date(endedAt).toISOString(), durationMs };
+    deps.runIds.noteEnded(scope.project, run.id, end);
+    updated = { ...run, ...end };
   }
   return { run_info: mlflowRunInfo(updated, deps.artifactRoot) };
 }
@@ -140,9 +162,17 @@ function logBatchEvents(project: string, runId: string, metrics: unknown[], para
     const keyIndex: number[] = [];
     const batch: EventMap['MetricBatch'] = { project, runId, workerRank: null, keys, segments: [], keyIndex, segmentIndex: [], steps: [], values: [], wallTimes: [] };
     const index = new Map<string, number>();
+    // A point sent twice in one batch (same key, step, timestamp, value) is kept once, as MLflow's store keeps it.
+    const seen = new Set<string>();
     metrics.forEach((m, i) => {
       const o = m as Record<string, unknown> | null;
       if (!o || typeof o !== 'object' || typeof o.key !== 'string' || o.key === '') throw invalidParameter(`metrics[${i}]: expected {"key", "value", "timestamp", "step"}.`);
+      const value = metricValue(o.value, o.key);
+      const step = optionalInteger(o, 'step') ?? 0;
+      const wall = optionalInteger(o, 'timestamp') ?? now;
+      const point = JSON.stringify([o.key, step, wall, value]);
+      if (seen.has(point)) return;
+      seen.add(point);
       let k = index.get(o.key);
       if (k === undefined) {
         k = keys.push(o.key) - 1;
@@ -150,9 +180,9 @@ function logBatchEvents(project: string, runId: string, metrics: unknown[], para
       }
       keyIndex.push(k);
       batch.segmentIndex.push(-1);
-      batch.values.push(metricValue(o.value, o.key));
-      batch.steps.push(optionalInteger(o, 'step') ?? 0);
-      batch.wallTimes.push(optionalInteger(o, 'timestamp') ?? now);
+      batch.values.push(value);
+      batch.steps.push(step);
+      batch.wallTimes.push(wall);
     });
     events.push({ type: 'MetricBatch', value: batch });
   }
@@ -176,6 +206,8 @@ export async function logBatch(deps: RunDeps, scope: RunScope, body: Record<stri
   if (!Array.isArray(metrics)) throw invalidParameter("Invalid value for parameter 'metrics' supplied: expected a list.");
   const params = keyValues(body, 'params');
   const tags = keyValues(body, 'tags');
+  const duplicated = [...new Set(params.map((p) => p.key).filter((k, i, all) => all.indexOf(k) !== i))];
+  if (duplicated.length > 0) throw invalidParameter(`Duplicate parameter keys have been submitted: ${JSON.stringify(duplicated)}. Please ensure the request contains only one param value per param key.`);
   const limits = LOG_BATCH_LIMITS;
   if (metrics.length > limits.metrics) throw invalidParameter(`A batch logging request can contain at most ${limits.metrics} metrics. Got ${metrics.length} metrics. Please split up metrics across multiple requests and try again.`);
   if (params.length > limits.params) throw invalidParameter(`A batch logging request can contain at most ${limits.params} params. Got ${params.length} params. Please split up params across multiple requests and try again.`);
@@ -228,7 +260,7 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
   const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, filterSql, sorts, limit: max, after, crashAfterMs: scope.crashAfterMs, paramTexts: true });
   const summaries = await getSummaries(deps.clickhouse, project, runs.map((r) => r.id));
   return {
-    runs: runs.map((r) => mlflowRun(r, summaries.get(r.id) ?? [], r.paramTexts ?? {}, deps.artifactRoot)),
+    runs: runs.map((r) => mlflowRun(deps.runIds.withEnd(project, r), summaries.get(r.id) ?? [], r.paramTexts ?? {}, deps.artifactRoot)),
     ...(hasMore && last ? { next_page_token: encodeCursor(last, sig) } : {}),
   };
 }
@@ -239,8 +271,10 @@ export async function metricHistory(deps: RunDeps, scope: RunScope, query: Recor
   await requireRun(deps, scope, runId);
   const run = { id: runId };
   const key = requiredString(query, 'metric_key');
-  const max = optionalInteger(query, 'max_results') ?? MAX_HISTORY_RESULTS;
-  if (max < 1 || max > MAX_HISTORY_RESULTS) throw invalidParameter(`Invalid value ${max} for parameter 'max_results' supplied. It must be at most ${MAX_HISTORY_RESULTS}, and at least 1.`);
+  // Without max_results, the whole series, as MLflow's server answers; with it, pages.
+  const asked = optionalInteger(query, 'max_results');
+  if (asked !== undefined && (asked < 1 || asked > MAX_HISTORY_RESULTS)) throw invalidParameter(`Invalid value ${asked} for parameter 'max_results' supplied. It must be at most ${MAX_HISTORY_RESULTS}, and at least 1.`);
+  const max = asked ?? Number.MAX_SAFE_INTEGER - 1;
   const token = optionalString(query, 'page_token');
   const offset = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
   if (!Number.isSafeInteger(offset) || offset < 0) throw invalidParameter('Invalid page token: pass back next_page_token unchanged.');

@@ -1,7 +1,8 @@
 -- Experiments as MLflow clients know them (ExperimentDeclared: created, deleted, restored),
--- one row per declaration; the latest declared_at_ms wins per experiment id (versioned, so
--- merges keep it; readers take argMax). Experiments that runs name but nobody declared are
--- not here: storage/experiments.ts lists those from the runs themselves.
+-- one row per declaration, kept through merges (keyed by the event's origin, so a replay
+-- collapses): readers take the latest declaration's fields (argMax) and the first one's time
+-- as the creation time. Experiments that runs name but nobody declared are not here:
+-- storage/experiments.ts lists those from the runs themselves.
 CREATE TABLE IF NOT EXISTS {database}.experiments
 (
     project String,
@@ -16,5 +17,5 @@ CREATE TABLE IF NOT EXISTS {database}.experiments
     src_offset UInt64,
     ingested_at DateTime DEFAULT now()
 )
-ENGINE = ReplacingMergeTree(declared_at_ms)
-ORDER BY (project, experiment_id)
+ENGINE = ReplacingMergeTree()
+ORDER BY (project, experiment_id, src_partition, src_offset)

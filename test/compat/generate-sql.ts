@@ -27,7 +27,8 @@ import { type ParamNames, type ParamType } from '../../storage/project-names.ts'
 import { parseFilter } from '../../query-api/filter/parser.ts';
 import { artifactsSql } from '../../storage/artifacts.ts';
 import { metricNamesSql, paramNamesSql } from '../../storage/project-names.ts';
-import { seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
+import { metricHistorySql, seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
+import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experiments.ts';
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
 import { runSourceSql } from '../../storage/runs.ts';
@@ -344,6 +345,9 @@ function queryStatements(database: string): Statement[] {
   out.push(q('seriesRangeSql (segment)', seriesRangeSql(PROJECT, 'r-a', 'val/acc', 'class=cat'), { column: { name: 'min_step', values: [2] } }));
   out.push(q('seriesBucketsSql (width 2)', seriesBucketsSql(PROJECT, 'r-a', 'val/acc', '', 1, 2), { column: { name: 'max', values: [0.7, 0.65] } }));
   out.push(q('seriesBucketsSql (segment, width 1)', seriesBucketsSql(PROJECT, 'r-a', 'val/acc', 'class=cat', 2, 1), { column: { name: 'bucket', values: [0, 2] } }));
+  out.push(q('metricHistorySql (a page)', metricHistorySql(PROJECT, 'r-a', 'val/acc', 1, 2), { column: { name: 'step', values: [2, 3] } }));
+  out.push(q('declaredExperimentsSql (latest declaration, first time)', declaredExperimentsSql(PROJECT), { column: { name: 'e_stage', values: ['deleted'] } }));
+  out.push(q('runExperimentsSql', runExperimentsSql(PROJECT), { column: { name: 'experiment', values: ['ablation'] } }));
   out.push(q('paramNamesSql', paramNamesSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'ema', 'lr', 'optimizer', 'warmup'] } }));
   out.push(q('metricNamesSql', metricNamesSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 

@@ -122,6 +122,13 @@ describe('an MLflow script, unchanged, against runlens', () => {
     expect(logged.statusCode).toBe(404);
     const unauthenticated = await app.inject({ method: 'GET', url: `/api/2.0/mlflow/runs/get?run_id=${report.runs.parent}` });
     expect(unauthenticated.statusCode).toBe(401);
+    expect(unauthenticated.json()).toMatchObject({ error_code: 'UNAUTHENTICATED', message: expect.stringMatching(/missing API token/) });
+    const readOnly = await app.inject({ method: 'POST', url: '/api/2.0/mlflow/runs/log-metric', headers: read, payload: { run_id: report.runs.parent, key: 'x', value: 1, timestamp: 1, step: 0 } });
+    expect(readOnly.statusCode).toBe(403);
+    expect(readOnly.json()).toMatchObject({ error_code: 'PERMISSION_DENIED', message: expect.stringMatching(/scope "ingest"/) });
+    // MLflow's rules for one batch: a param key once; a point sent twice is kept once.
+    const dup = await app.inject({ method: 'POST', url: '/api/2.0/mlflow/runs/log-batch', headers: write, payload: { run_id: report.runs.parent, params: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] } });
+    expect(dup.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/^Duplicate parameter keys have been submitted: \["a"\]/) });
   });
 
   it('creates, finds, deletes and restores experiments; pages through a metric history', async () => {
@@ -143,6 +150,7 @@ describe('an MLflow script, unchanged, against runlens', () => {
     expect((await call('POST', 'runs/create', { experiment_id: id })).body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
     expect((await call('POST', 'experiments/create', { name: 'scratch' })).body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     expect((await call('POST', 'experiments/restore', { experiment_id: id })).status).toBe(200);
+    await eventually(async () => ((await call('GET', `experiments/get?experiment_id=${id}`)).body.experiment.lifecycle_stage === 'active' ? true : undefined), 10_000, 'restored');
     expect((await call('POST', 'runs/delete', { run_id: report.runs.parent })).body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Deleting runs is not supported by runlens yet (README, "Coming from MLflow").' });
     // get-history in pages of 4,000: the pages put together are the whole history.
     const pages: [number, number][] = [];
