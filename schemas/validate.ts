@@ -7,9 +7,10 @@ import { findEventStrings, findStrings, unicodeProblem } from './text.ts';
 
 export const LIMITS = {
   idLength: 128,
-  nameLength: 256,
+  // MLflow's limits, so its clients' writes fit: names up to 500, tag values up to 8,000 (params 6,000).
+  nameLength: 500,
   keyLength: 256,
-  valueLength: 4096,
+  valueLength: 8000,
   mapEntries: 1000,
   pointsPerBatch: 200_000,
   maxStep: Number.MAX_SAFE_INTEGER,

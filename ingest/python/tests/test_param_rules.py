@@ -13,7 +13,7 @@ import runlens
 from runlens import config as config_module
 from runlens import params as params_module
 
-LONG = list(range(2000))  # str() of it is over 4,096 characters
+LONG = list(range(2000))  # str() of it is over 8,000 characters
 
 
 @pytest.mark.parametrize("kwargs,match", [
@@ -24,19 +24,19 @@ LONG = list(range(2000))  # str() of it is over 4,096 characters
     ({"run_id": "run/1"}, "run_id 'run/1' may hold only"),
     ({"run_id": "r" * 129}, "run_id is longer than 128"),
     ({"sweep": "sweep one"}, "sweep 'sweep one' may hold only"),
-    ({"experiment": "e" * 257}, "experiment is longer than 256"),
-    ({"name": "n" * 257}, "name is longer than 256"),
-    ({"user": "u" * 257}, "user is longer than 256"),
+    ({"experiment": "e" * 501}, "experiment is longer than 500"),
+    ({"name": "n" * 501}, "name is longer than 500"),
+    ({"user": "u" * 501}, "user is longer than 500"),
     ({"config": {"lr": float("nan")}}, 'param "lr": value nan is not a finite'),
     ({"config": {"opt": {"lr": float("inf")}}}, 'param "opt.lr": value inf is not a finite'),
-    ({"config": {"layers": LONG}}, 'param "layers" is longer than 4096'),
+    ({"config": {"layers": LONG}}, 'param "layers" is longer than 8000'),
     ({"config": {f"k{i}": i for i in range(1001)}}, "1001 params; at most 1000"),
     ({"config": {"bad\nkey": 1}}, 'param name "bad\nkey" contains control characters'),
     ({"config": {"x" * 257: 1}}, "param name is longer than 256"),
-    ({"tags": {"t": "v" * 4097}}, "tag t is longer than 4096"),
+    ({"tags": {"t": "v" * 8001}}, "tag t is longer than 8000"),
     ({"tags": {"tab\tname": "v"}}, 'tags key "tab\tname" contains control characters'),
     ({"tags": {f"t{i}": "v" for i in range(1001)}}, "tags has 1001 entries; at most 1000"),
-    ({"lineage": {"environment": {"libraries": {"torch": "v" * 4097}}}}, "library torch is longer than 4096"),
+    ({"lineage": {"environment": {"libraries": {"torch": "v" * 8001}}}}, "library torch is longer than 8000"),
     ({"lineage": {"environment": {"libraries": {"": "1.0"}}}}, "lineage libraries key is empty"),
     ({"lineage": {"dataVersion": "\ud800"}}, "lineage.dataVersion .* is not valid Unicode"),
 ])
@@ -49,9 +49,9 @@ def test_init_refuses_what_the_processor_would_refuse(recorder, kwargs, match):
 
 def test_init_takes_what_is_at_the_limits(recorder):
     run = runlens.init(
-        project="a" * 128, run_id="Run_1.2:3-x", sweep="s.1", experiment="e" * 256, heartbeat_s=0,
-        config={**{f"k{i}": i for i in range(998)}, "text": "y" * 4096, "flag": True},
-        tags={"t": "v" * 4096},
+        project="a" * 128, run_id="Run_1.2:3-x", sweep="s.1", experiment="e" * 500, heartbeat_s=0,
+        config={**{f"k{i}": i for i in range(998)}, "text": "y" * 8000, "flag": True},
+        tags={"t": "v" * 8000},
     )
     (started,) = recorder.of_type("RunStarted")
     assert len(started["params"]) == 1000 and started["params"]["flag"] is True and started["sweepId"] == "s.1"
@@ -61,7 +61,7 @@ def test_init_takes_what_is_at_the_limits(recorder):
 @pytest.mark.parametrize("update,match", [
     ({"lr": float("nan")}, 'param "lr": value nan'),
     ({"lr": -math.inf}, 'param "lr": value -inf'),
-    ({"layers": LONG}, 'param "layers" is longer than 4096'),
+    ({"layers": LONG}, 'param "layers" is longer than 8000'),
     ({f"k{i}": i for i in range(1001)}, "1001 params; at most 1000"),
     ({"a\x7fb": 1}, "contains control characters"),
 ])

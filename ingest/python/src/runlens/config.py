@@ -4,7 +4,7 @@
 values flattened with dots, as init()'s ``config``); the server merges it into the run's params,
 the later ``loggedAt`` winning per key. Reading gives the flattened keys with the values as the
 script passed them. Flattening and checking are params.py's: a param the processor would refuse
-(a number that is not finite, a string over 4,096 characters, more than 1,000 in one update, a
+(a number that is not finite, a string over 8,000 characters, more than 1,000 in one update, a
 bad name) is a ValueError naming it, and nothing of the update is sent or kept. On a rank that does not own the run (see init's ``primary``), updates change
 only the local view: the params are the primary rank's to send, once.
 """

@@ -54,7 +54,7 @@ def to_param(value: Any) -> Param:
 
 def to_params(flat: Mapping[str, Any]) -> Dict[str, Param]:
     """The event's params of a flat config (``flatten``'s): at most 1,000, each a finite number,
-    a string of up to 4,096 characters or a boolean; else ValueError naming the param."""
+    a string of up to 8,000 characters or a boolean; else ValueError naming the param."""
     if len(flat) > MAP_ENTRIES:
         raise ValueError(f"params: {len(flat)} params; at most {MAP_ENTRIES} are allowed in one event")
     return {k: check_param_value(k, to_param(v)) for k, v in flat.items()}
@@ -62,7 +62,7 @@ def to_params(flat: Mapping[str, Any]) -> Dict[str, Param]:
 
 def keep_valid(config: Optional[Mapping[str, Any]]) -> Tuple[Dict[str, Any], List[str]]:
     """The flat config without what ``to_params`` would refuse (bad names, non-finite numbers,
-    strings over 4,096 characters, the entries past the first 1,000), and the names dropped."""
+    strings over 8,000 characters, the entries past the first 1,000), and the names dropped."""
     flat: Dict[str, Any] = {}
     dropped: List[str] = []
     _flatten(config, "", flat, strict=False, dropped=dropped)
@@ -85,5 +85,5 @@ def drop_warning(where: str, dropped: List[str]) -> str:
     names = ", ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
     return (
         f"runlens: {where}: {len(dropped)} param(s) left out of the run (a number that is not finite, a string "
-        f"over 4,096 characters, a bad name, or past the first {MAP_ENTRIES}): {names}"
+        f"over 8,000 characters, a bad name, or past the first {MAP_ENTRIES}): {names}"
     )

@@ -11,9 +11,9 @@ import re
 from typing import Any, Callable, Dict, Mapping, TypeVar
 
 ID_LENGTH = 128  # project, run id, sweep id, producer id
-NAME_LENGTH = 256  # experiment, run name, user
+NAME_LENGTH = 500  # experiment, run name, user (MLflow's limit too)
 KEY_LENGTH = 256  # metric keys, param names, tag names, any map key
-VALUE_LENGTH = 4096  # string params, tag values, library versions, artifact metadata
+VALUE_LENGTH = 8000  # string params, tag values, library versions, artifact metadata (MLflow's tag limit)
 MAP_ENTRIES = 1000  # params, tags, libraries, metadata, summary: entries per map
 MAX_STEP = 2**53 - 1
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
@@ -60,7 +60,7 @@ def check_key(what: str, key: Any) -> str:
 
 
 def check_text(what: str, value: Any) -> str:
-    """A string value of a map (tag, library version, metadata): up to 4,096 characters."""
+    """A string value of a map (tag, library version, metadata): up to 8,000 characters."""
     return check_name(what, value, VALUE_LENGTH, empty_ok=True)
 
 
@@ -74,7 +74,7 @@ def check_map(what: str, mapping: Mapping[str, V], check_value: Callable[[str, V
 
 def check_param_value(key: str, value: Any) -> Any:
     """A param as the events carry it (float, str or bool): a finite number, or a string of up
-    to 4,096 characters."""
+    to 8,000 characters."""
     if isinstance(value, bool):
         return value
     if isinstance(value, float):

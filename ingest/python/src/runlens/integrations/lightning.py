@@ -10,7 +10,7 @@ is going), ``log_metrics(metrics, step)`` logs, ``finalize(status)`` finishes th
 ("success"/"finished" → finished, "failed" → failed, anything else → killed). Like Lightning's
 own loggers it acts on global rank 0 only (``rank_zero_only``); other ranks get Lightning's
 dummy experiment. Hyperparameters the server would refuse (a non-finite number, a string over
-4,096 characters, a bad name, entries past the first 1,000) are left out with one warning: a
+8,000 characters, a bad name, entries past the first 1,000) are left out with one warning: a
 param never stops a training.
 
 Works with ``lightning`` (``lightning.pytorch``) or the older ``pytorch_lightning`` package.

@@ -12,7 +12,7 @@ NaN or infinite value is dropped with one warning per key (``on_invalid="warn"``
 world's main process logs (``state.is_world_process_zero``) unless ``per_rank=True``: then every
 rank logs into the same run with its workerRank (see runlens.init on distributed training).
 The run's config (TrainingArguments and model config, flattened) leaves out, with one warning,
-the params the server would refuse (a non-finite number, a string over 4,096 characters such as a
+the params the server would refuse (a non-finite number, a string over 8,000 characters such as a
 long list, a bad name, entries past the first 1,000): a param never stops a training.
 
 Written against transformers' documented TrainerCallback interface (transformers 4.x/5.x) and
