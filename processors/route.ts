@@ -28,6 +28,11 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
   const eventsByType: Partial<Record<string, number>> = {};
   const sightings = new Sightings();
   const liveness = new Liveness();
+  // An event of a run other than its start or end: the run is sighted (orphans) and alive (crashed runs).
+  const active = (e: { project: string; runId: string }, first: number, last = first) => {
+    sightings.note(e.project, e.runId, first);
+    liveness.note(e.project, e.runId, last);
+  };
   for (const m of messages) {
     const reject = (reason: string, detail: string) =>
       rejections.push({ reason, detail, topic, partition, offset: m.offset, key: m.key, value: m.value });
@@ -55,24 +60,20 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         break;
       case 'ArtifactLogged':
         rows.artifacts.push(artifactRow(event.value, originOf(event.value, src)));
-        sightings.note(event.value.project, event.value.runId, event.value.loggedAt);
-        liveness.note(event.value.project, event.value.runId, event.value.loggedAt);
+        active(event.value, event.value.loggedAt);
         break;
       case 'MetricBatch':
         points += event.value.steps.length;
         chunkRows(event.value, originOf(event.value, src), rows);
-        sightings.note(event.value.project, event.value.runId, earliest(event.value.wallTimes));
-        liveness.note(event.value.project, event.value.runId, latest(event.value.wallTimes));
+        active(event.value, earliest(event.value.wallTimes), latest(event.value.wallTimes));
         break;
       case 'ParamsLogged':
         rows.run_param_updates.push(paramUpdateRow(event.value, originOf(event.value, src)));
-        sightings.note(event.value.project, event.value.runId, event.value.loggedAt);
-        liveness.note(event.value.project, event.value.runId, event.value.loggedAt);
+        active(event.value, event.value.loggedAt);
         break;
       case 'TagsSet':
         rows.run_tag_updates.push(tagUpdateRow(event.value, originOf(event.value, src)));
-        sightings.note(event.value.project, event.value.runId, event.value.setAt);
-        liveness.note(event.value.project, event.value.runId, event.value.setAt);
+        active(event.value, event.value.setAt);
         break;
       case 'ExperimentDeclared':
         rows.experiments.push(experimentRow(event.value, src));

@@ -261,34 +261,42 @@ export function earliest(times: readonly number[]): number {
   return min;
 }
 
-/** The runs a batch has points, artifacts or finishes of, each with the earliest time seen: one run_sightings row per run. */
-export class Sightings {
-  private readonly seen = new Map<string, RunSightingsRow>();
+/** One time per run of a batch, the one `better` prefers (the earliest, or the latest). */
+class RunTimes {
+  private readonly times = new Map<string, { project: string; runId: string; ms: number }>();
+
+  constructor(private readonly better: (a: number, b: number) => boolean) {}
 
   note(project: string, runId: string, ms: number): void {
     const id = `${project}\u0000${runId}`;
-    const row = this.seen.get(id);
-    if (!row) this.seen.set(id, { project, run_id: runId, first_seen_ms: ms });
-    else if (ms < row.first_seen_ms) row.first_seen_ms = ms;
+    const t = this.times.get(id);
+    if (!t) this.times.set(id, { project, runId, ms });
+    else if (this.better(ms, t.ms)) t.ms = ms;
   }
 
-  rows(): RunSightingsRow[] {
-    return [...this.seen.values()];
+  protected each<R>(row: (project: string, runId: string, ms: number) => R): R[] {
+    return [...this.times.values()].map((t) => row(t.project, t.runId, t.ms));
   }
 }
 
-/** The runs a batch has a sign of life of (points, artifact, params, heartbeat), each with the latest time: one run_liveness row per run. */
-export class Liveness {
-  private readonly seen = new Map<string, RunLivenessRow>();
+/** The runs a batch has points, artifacts, params, tags or finishes of, each with the earliest time seen: one run_sightings row per run. */
+export class Sightings extends RunTimes {
+  constructor() {
+    super((a, b) => a < b);
+  }
 
-  note(project: string, runId: string, ms: number): void {
-    const id = `${project}\u0000${runId}`;
-    const row = this.seen.get(id);
-    if (!row) this.seen.set(id, { project, run_id: runId, last_seen_ms: ms });
-    else if (ms > row.last_seen_ms) row.last_seen_ms = ms;
+  rows(): RunSightingsRow[] {
+    return this.each((project, run_id, first_seen_ms) => ({ project, run_id, first_seen_ms }));
+  }
+}
+
+/** The runs a batch has a sign of life of (points, artifact, params, tags, heartbeat), each with the latest time: one run_liveness row per run. */
+export class Liveness extends RunTimes {
+  constructor() {
+    super((a, b) => a > b);
   }
 
   rows(): RunLivenessRow[] {
-    return [...this.seen.values()];
+    return this.each((project, run_id, last_seen_ms) => ({ project, run_id, last_seen_ms }));
   }
 }

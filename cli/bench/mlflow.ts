@@ -18,16 +18,14 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
-import { topicsFor, type Config } from '../../common/config.ts';
-import { createKafka } from '../../common/kafka.ts';
+import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../storage/api-tokens.ts';
-import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { rows } from '../../storage/read.ts';
 import { quoteString } from '../../storage/sql-quote.ts';
 import { startServer } from '../api-server.ts';
 import { ensureVirtualenv, MINUTE, REPO, runCommand, type Virtualenv } from '../python-venv.ts';
-import { REPO_ROOT, stack } from '../stack.ts';
+import { closeScratch, openScratch } from './scratch.ts';
 
 /** MLflow's tracking server and, in the same virtualenv, the client both backends are driven by. */
 export const MLFLOW_SERVER_REQUIREMENTS = ['mlflow==3.17.2'];
@@ -227,16 +225,9 @@ async function benchMlflowServer(venv: Virtualenv, o: MlflowBenchOptions): Promi
 }
 
 async function benchRunlens(venv: Virtualenv, base: Config, o: MlflowBenchOptions): Promise<Figures> {
-  await stack('up', base);
-  const tag = `benchmlflow${Date.now()}`;
-  const config: Config = { ...base, clickhouseDatabase: `runlens_${tag}`, topicPrefix: `runlens.${tag}.`, apiHost: '127.0.0.1', apiPort: 0, logLevel: 'warn' };
-  const admin = createClickHouse(config, { database: 'default', requestTimeoutMs: 300_000 });
-  await migrate(admin, config.clickhouseDatabase);
+  const scratch = await openScratch(base, `benchmlflow${Date.now()}`, { apiHost: '127.0.0.1', apiPort: 0, logLevel: 'warn' });
+  const { config, processor } = scratch;
   const ch = createClickHouse(config);
-  const processor = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'runlens.js'), 'processor'], {
-    env: { ...process.env, RUNLENS_CLICKHOUSE_DATABASE: config.clickhouseDatabase, RUNLENS_TOPIC_PREFIX: config.topicPrefix, RUNLENS_LOG_LEVEL: 'warn', RUNLENS_PROCESSOR_METRICS_PORT: '0' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     server = await startServer(config, createLogger('bench-mlflow-api', 'error'));
@@ -245,17 +236,8 @@ async function benchRunlens(venv: Virtualenv, base: Config, o: MlflowBenchOption
     return await workload(venv, { name: 'runlens', env: clientEnv(server.url, token) }, o, { ch, url: server.url, token });
   } finally {
     for (const step of server?.shutdownSteps ?? []) await step.run().catch(() => undefined);
-    processor.kill('SIGTERM');
-    if (processor.exitCode === null && processor.signalCode === null) await new Promise((r) => processor.once('exit', r));
     await ch.close();
-    // Clean-up must not throw away the figures: a slow DROP on a busy 18.16 only warns.
-    await dropDatabase(admin, config.clickhouseDatabase).catch((err: unknown) => console.warn(`  runlens: could not drop ${config.clickhouseDatabase} (${String(err)}); drop it by hand`));
-    await admin.close();
-    const kadmin = createKafka(config.kafkaBrokers, 'runlens-bench').admin();
-    await kadmin.connect();
-    const t = topicsFor(config);
-    await kadmin.deleteTopics({ topics: [t.events, t.deadLetter] }).catch(() => undefined);
-    await kadmin.disconnect();
+    await closeScratch(scratch);
   }
 }
 

@@ -10,7 +10,7 @@ import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, createTestToken, startProcessor } from '../helpers/pipeline.ts';
-import { ensureVirtualenv, MINUTE, REPO, runCommand } from '../helpers/python.ts';
+import { ensureVirtualenv, MINUTE, REPO, runReportingScript } from '../helpers/python.ts';
 
 // MLflowCallback lives in optuna-integration since Optuna 4 (optuna.integration re-exports it);
 // mlflow-skinny is the same client pin as mlflow.test.ts, and all the callback needs.
@@ -60,9 +60,7 @@ beforeAll(async () => {
   read = bearer(await createTestToken(ns, PROJECT, ['read']));
   const token = await createTestToken(ns, PROJECT, ['read', 'ingest']);
   const env = { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_TOKEN: token, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '2', MLFLOW_HTTP_REQUEST_TIMEOUT: '30', GIT_PYTHON_REFRESH: 'quiet' };
-  const r = await runCommand(venv.python, [join(REPO, 'test', 'integration', 'python', 'mlflow_optuna.py'), STUDY, String(TRIALS), String(SEED)], 3 * MINUTE, { env });
-  expect(r.code, `mlflow_optuna.py failed (a request of Optuna's MLflowCallback the MLflow surface refused?):\n${r.stdout}\n${r.stderr}`).toBe(0);
-  report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;
+  report = await runReportingScript<Report>(venv.python, join(REPO, 'test', 'integration', 'python', 'mlflow_optuna.py'), [STUDY, String(TRIALS), String(SEED)], 3 * MINUTE, env, " (a request of Optuna's MLflowCallback the MLflow surface refused?)");
   // The trials as /v1 lists them, once all of them, with their value, are queryable.
   runs = await eventually(async () => {
     const res = await app.inject({ method: 'GET', url: `/v1/runs?experiment=${STUDY}&columns=metrics.value.last&limit=1000`, headers: read });

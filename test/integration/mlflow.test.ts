@@ -8,7 +8,7 @@ import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, createTestToken, startProcessor } from '../helpers/pipeline.ts';
-import { ensureVirtualenv, MINUTE, REPO, runCommand } from '../helpers/python.ts';
+import { ensureVirtualenv, MINUTE, REPO, runReportingScript } from '../helpers/python.ts';
 
 const MLFLOW_CLIENT = ['mlflow-skinny==3.17.2'];
 const PROJECT = 'mlflow';
@@ -43,9 +43,7 @@ beforeAll(async () => {
   read = bearer(await createTestToken(ns, PROJECT, ['read']));
   const token = await createTestToken(ns, PROJECT, ['read', 'ingest']);
   const env = { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_TOKEN: token, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '2', MLFLOW_HTTP_REQUEST_TIMEOUT: '30', GIT_PYTHON_REFRESH: 'quiet' };
-  const r = await runCommand(venv.python, [join(REPO, 'test', 'integration', 'python', 'mlflow_run.py'), EXPERIMENT, String(STEPS)], 5 * MINUTE, { env });
-  expect(r.code, `mlflow_run.py failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
-  report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;
+  report = await runReportingScript<Report>(venv.python, join(REPO, 'test', 'integration', 'python', 'mlflow_run.py'), [EXPERIMENT, String(STEPS)], 5 * MINUTE, env);
 }, 10 * MINUTE);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, createTestToken, startProcessor } from '../helpers/pipeline.ts';
-import { MINUTE, REPO, runCommand, type Virtualenv } from '../helpers/python.ts';
+import { MINUTE, REPO, runCommand, runReportingScript, type Virtualenv } from '../helpers/python.ts';
 import { pythonSdkEnv, pythonSdkVirtualenv } from '../helpers/python-sdk.ts';
 
 const PROJECT = 'pygateway';
@@ -65,9 +65,7 @@ afterAll(async () => {
 const gatewayEnv = (token: string) => pythonSdkEnv(ns, { RUNLENS_GATEWAY_URL: url, RUNLENS_TOKEN: token, RUNLENS_KAFKA_BROKERS: '127.0.0.1:1' });
 
 async function script(args: string[], token = ingest, env = gatewayEnv(token)) {
-  const r = await runCommand(venv.python, [SCRIPT, ...args], 2 * MINUTE, { env });
-  expect(r.code, `gateway_run.py ${args[0]} failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  return runReportingScript<any>(venv.python, SCRIPT, args, 2 * MINUTE, env);
 }
 
 const getRun = async (id: string) => {

@@ -8,7 +8,7 @@ import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
-import { MINUTE, REPO, runCommand } from '../helpers/python.ts';
+import { MINUTE, REPO, runReportingScript } from '../helpers/python.ts';
 import { pythonSdkEnv, pythonSdkVirtualenv } from '../helpers/python-sdk.ts';
 
 const PROJECT = 'pysdk';
@@ -35,9 +35,7 @@ beforeAll(async () => {
   app = await buildTestApp(ns);
   read = bearer(await createTestToken(ns, PROJECT, ['read']));
   const env = pythonSdkEnv(ns);
-  const r = await runCommand(venv.python, [join(REPO, 'test', 'integration', 'python', 'sdk_run.py'), PROJECT, 'py-sweep', String(STEPS)], 5 * MINUTE, { env });
-  expect(r.code, `sdk_run.py failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
-  report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;
+  report = await runReportingScript<Report>(venv.python, join(REPO, 'test', 'integration', 'python', 'sdk_run.py'), [PROJECT, 'py-sweep', String(STEPS)], 5 * MINUTE, env);
   const t = report.timing;
   console.log(`[python sdk] ${t.points.toLocaleString('en-US')} points: log() ${t.log_us_per_point.toFixed(2)} µs per point (2 metrics per call), ${Math.round(t.points_per_s_to_kafka).toLocaleString('en-US')} points/s until Kafka acknowledged them`);
   const expected = Object.values(report.runs).reduce((n, run) => n + Object.values(run.summaries).reduce((m, s) => m + s.count, 0), 0);

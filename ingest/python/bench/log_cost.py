@@ -5,13 +5,11 @@ point in total. Prints figures; asserts nothing. log_throughput.py measures poin
 
 usage: python log_cost.py [steps=100000]    (RUNLENS_KAFKA_BROKERS; RUNLENS_SPOOL_DIR)
 """
-import os
 import sys
 import time
 
-from confluent_kafka.admin import AdminClient, NewTopic
-
 import runlens
+from bench_topic import PREFIX, bench_brokers
 from runlens.run import Run
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -44,13 +42,7 @@ def per_point(run):
 
 
 checks = per_point(Run(NullSender(), "bench", "null", 0, None, owns_sender=False))
-brokers = os.environ.get("RUNLENS_KAFKA_BROKERS", "127.0.0.1:9092")
-prefix = "runlens.pybench."
-admin = AdminClient({"bootstrap.servers": brokers})
-if f"{prefix}events" not in admin.list_topics(timeout=10).topics:
-    for f in admin.create_topics([NewTopic(f"{prefix}events", 3, 1)]).values():
-        f.result()
-run = runlens.init(project="bench", experiment="pybench", topic_prefix=prefix, brokers=brokers, heartbeat_s=0)
+run = runlens.init(project="bench", experiment="pybench", topic_prefix=PREFIX, brokers=bench_brokers(), heartbeat_s=0)
 total = per_point(run)
 run.finish()
 print(f"{steps * len(keys):,} points, 10 metrics per log() call: log() {total:.2f} µs per point, of which the run's checks {checks:.2f} µs (the rest: the sender's buffer)")

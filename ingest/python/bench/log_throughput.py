@@ -9,21 +9,14 @@ import os
 import sys
 import time
 
-from confluent_kafka.admin import AdminClient, NewTopic
-
 import runlens
+from bench_topic import PREFIX, bench_brokers
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 width = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-brokers = os.environ.get("RUNLENS_KAFKA_BROKERS", "127.0.0.1:9092")
-prefix = "runlens.pybench."
-admin = AdminClient({"bootstrap.servers": brokers})
-if f"{prefix}events" not in admin.list_topics(timeout=10).topics:
-    for f in admin.create_topics([NewTopic(f"{prefix}events", 3, 1)]).values():
-        f.result()
 
 keys = [f"train/m{i}" for i in range(width)]
-run = runlens.init(project="bench", experiment="pybench", topic_prefix=prefix, brokers=brokers)
+run = runlens.init(project="bench", experiment="pybench", topic_prefix=PREFIX, brokers=bench_brokers())
 started = time.perf_counter()
 for step in range(steps):
     x = step * 1e-3
