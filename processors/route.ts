@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
+import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
   offset: string;
@@ -77,6 +77,10 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         break;
       case 'ExperimentDeclared':
         rows.experiments.push(experimentRow(event.value, src));
+        break;
+      case 'RunLifecycleSet':
+        // Deleting or restoring a run is no sign of its process: neither sighting nor liveness.
+        rows.run_lifecycle.push(lifecycleRow(event.value, src));
         break;
       case 'RunHeartbeat':
         // A heartbeat alone does not make a run appear (it is no sighting): it only keeps a run alive.

@@ -28,6 +28,7 @@ const FILE_TO_TYPE: Record<string, EventType> = {
   'run-heartbeat': 'RunHeartbeat',
   'tags-set': 'TagsSet',
   'experiment-declared': 'ExperimentDeclared',
+  'run-lifecycle-set': 'RunLifecycleSet',
 };
 
 export interface WriterSchema {

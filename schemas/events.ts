@@ -125,6 +125,14 @@ export interface ExperimentDeclared {
   declaredAt: number;
 }
 
+/** A run deleted or restored: a deleted run keeps its data and is left out of run lists until restored. */
+export interface RunLifecycleSet {
+  project: string;
+  runId: string;
+  lifecycleStage: (typeof LIFECYCLE_STAGES)[number];
+  setAt: number;
+}
+
 export interface EventMap {
   RunStarted: RunStarted;
   MetricBatch: MetricBatch;
@@ -134,9 +142,10 @@ export interface EventMap {
   RunHeartbeat: RunHeartbeat;
   TagsSet: TagsSet;
   ExperimentDeclared: ExperimentDeclared;
+  RunLifecycleSet: RunLifecycleSet;
 }
 export type EventType = keyof EventMap;
-export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared'];
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet'];
 
 export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];
 

@@ -179,6 +179,8 @@ export function validateEvent(event: AnyEvent): string | null {
         checkMap('experiment tags', e.tags ?? {}, (k, t) => checkText(`tag "${k}"`, t as string))
       );
     }
+    case 'RunLifecycleSet':
+      return event.value.setAt < 0 ? 'setAt is negative' : null;
     case 'RunHeartbeat': {
       const e = event.value;
       return (e.at < 0 ? 'at is negative' : null) ?? (e.workerRank !== null && e.workerRank < 0 ? `worker rank ${e.workerRank} is negative` : null);

@@ -22,6 +22,8 @@ export interface RunRecord {
   status: string;
   /** For an orphaned run: the earliest time any of its events was seen. */
   startedAt: string;
+  /** Deleted (RunLifecycleSet, MLflow's runs/delete): kept, shown when asked for by id, left out of run lists until restored. */
+  deleted: boolean;
   endedAt: string | null;
   durationMs: number | null;
   /** The final values its RunFinished reported (empty until then, or when it sent none). */
@@ -174,12 +176,25 @@ export interface RunSourceQuery {
   orphans?: boolean;
   /** A compiled filter expression (storage/run-filter/sql.ts) over the run source. */
   filterSql?: string;
+  /** Which runs by lifecycle stage (default 'active': deleted runs are left out); the `deleted` column says which a row is. */
+  lifecycle?: RunLifecycle;
   /** A run with no RunFinished and no sign of life (run_liveness, its start) for this long is crashed. */
   crashAfterMs: number;
 }
 
 /** How many times runSourceSql spells out a runIds list without orphans (for refuseLongIdList). */
 export const RUN_SOURCE_ID_COPIES = 4;
+
+/** Runs by lifecycle stage, as MLflow's run_view_type: ACTIVE_ONLY, DELETED_ONLY, ALL. */
+export type RunLifecycle = 'active' | 'deleted' | 'all';
+
+/**
+ * The run ids of the project whose latest RunLifecycleSet on Kafka deleted them (migration 0022).
+ * Few runs are ever deleted, so the set needs no id list (which would lower how many ids fit a query).
+ */
+function deletedRunsSql(projectSql: string): string {
+  return `SELECT run_id FROM run_lifecycle WHERE project = ${projectSql} GROUP BY run_id HAVING argMax(lifecycle_stage, (src_partition, src_offset)) = 'deleted'`;
+}
 
 /**
  * Runs of a project, one row each: the RUN_FIELDS columns (params merged with those set after
@@ -213,7 +228,8 @@ export function runSourceSql(q: RunSourceQuery): string {
   const cutoff = `(toInt64(toUnixTimestamp(now())) * 1000 - ${quoteInteger(q.crashAfterMs)})`;
   const alive = `toInt64(started_at_ms) >= ${cutoff} OR run_id IN (SELECT run_id FROM run_liveness WHERE project = ${p} AND toInt64(last_seen_ms) >= ${cutoff})`;
   const source = `
-  SELECT *, toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value FROM
+  SELECT *, toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value,
+    toUInt8(run_id IN (${deletedRunsSql(p)})) AS deleted FROM
   (
     SELECT ${MERGED_COLUMNS}, ${CARRIED} FROM
     (
@@ -233,7 +249,9 @@ export function runSourceSql(q: RunSourceQuery): string {
   (
     SELECT run_id, ${FINISH_COLUMNS} FROM run_finishes FINAL WHERE project = ${p}${ids}
   ) AS finished USING run_id`;
-  return q.filterSql ? `SELECT * FROM (${source}) WHERE ${q.filterSql}` : source;
+  const lifecycle = q.lifecycle ?? 'active';
+  const conditions = [...(lifecycle === 'all' ? [] : [`deleted = ${lifecycle === 'deleted' ? 1 : 0}`]), ...(q.filterSql ? [q.filterSql] : [])];
+  return conditions.length > 0 ? `SELECT * FROM (${source}) WHERE ${conditions.join(' AND ')}` : source;
 }
 
 export function toRunRecord(r: Record<string, unknown>, withParamTexts = false): RunRecord {
@@ -256,6 +274,7 @@ export function toRunRecord(r: Record<string, unknown>, withParamTexts = false):
     user: String(r.user),
     status: String(r.status_value),
     startedAt: iso(r.started_at_ms),
+    deleted: Number(r.deleted) === 1,
     endedAt: finished ? iso(r.ended_at_ms) : null,
     durationMs: finished && r.duration_ms !== null ? Number(r.duration_ms) : null,
     summary: finished ? zip<number>(r.summary_keys, r.summary_values) : {},
@@ -290,16 +309,16 @@ function paramsSetAfterStart(keys: unknown, steps: unknown, times: unknown): Run
 }
 
 /**
- * The runs of these ids that exist in the project. Started runs first, by primary key with the
+ * The runs of these ids that exist in the project, deleted ones too. Started runs first, by primary key with the
  * ids spelled out RUN_SOURCE_ID_COPIES times; the orphan lookup only for ids not found (usually none).
  */
 export async function getRuns(ch: ClickHouseClient, scope: RunScope, runIds: string[], opts: { paramTexts?: boolean } = {}): Promise<RunRecord[]> {
   const { project, crashAfterMs } = scope;
   if (runIds.length === 0) return [];
   const record = (r: Record<string, unknown>) => toRunRecord(r, opts.paramTexts);
-  const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false, crashAfterMs }))).map(record);
+  const found = (await rows(ch, runSourceSql({ project, runIds, orphans: false, crashAfterMs, lifecycle: 'all' }))).map(record);
   const have = new Set(found.map((r) => r.id));
   const missing = runIds.filter((id) => !have.has(id));
   if (missing.length === 0) return found;
-  return [...found, ...(await rows(ch, runSourceSql({ project, runIds: missing, crashAfterMs }))).map(record)];
+  return [...found, ...(await rows(ch, runSourceSql({ project, runIds: missing, crashAfterMs, lifecycle: 'all' }))).map(record)];
 }

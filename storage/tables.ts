@@ -160,6 +160,16 @@ export interface ExperimentsRow {
   src_offset: number;
 }
 
+/** run_lifecycle (0022): one row per RunLifecycleSet. */
+export interface RunLifecycleRow {
+  project: string;
+  run_id: string;
+  lifecycle_stage: string;
+  set_at_ms: number;
+  src_partition: number;
+  src_offset: number;
+}
+
 /** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */
 export interface RunLivenessRow {
   project: string;
@@ -193,8 +203,10 @@ export interface TableRows {
   run_tag_updates: RunTagUpdatesRow[];
   /** Experiment declarations (ExperimentDeclared). */
   experiments: ExperimentsRow[];
+  /** Runs deleted or restored (RunLifecycleSet). */
+  run_lifecycle: RunLifecycleRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [] };
 }

@@ -3,7 +3,7 @@ import { compareRuns } from './compare.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 
 const run = (id: string, params: RunRecord['params'], dataVersion: string): RunRecord => ({
-  id, name: id, experiment: 'e', sweepId: 's', user: 'u', status: 'finished', startedAt: '', endedAt: null, durationMs: null, summary: {},
+  id, name: id, experiment: 'e', sweepId: 's', user: 'u', status: 'finished', startedAt: '', deleted: false, endedAt: null, durationMs: null, summary: {},
   params, paramsSetAfterStart: {}, tags: { team: 'x' },
   lineage: { gitCommit: 'c', gitDirty: false, dataVersion, environment: { language: 'py', languageVersion: '3', libraries: { torch: '2' }, hardware: null }, seed: 1, host: null, parentRunId: null },
 });

@@ -3,7 +3,7 @@ import { findConfounds, studiedFields } from './confounds.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 
 const run = (id: string, params: RunRecord['params'], dataVersion: string, commit = 'c1'): RunRecord => ({
-  id, name: id, experiment: 'e', sweepId: 's', user: 'u', status: 'finished', startedAt: '', endedAt: null, durationMs: null, summary: {}, params, paramsSetAfterStart: {}, tags: {},
+  id, name: id, experiment: 'e', sweepId: 's', user: 'u', status: 'finished', startedAt: '', deleted: false, endedAt: null, durationMs: null, summary: {}, params, paramsSetAfterStart: {}, tags: {},
   lineage: { gitCommit: commit, gitDirty: false, dataVersion, environment: { language: 'py', languageVersion: '3', libraries: { torch: '2' }, hardware: null }, seed: Number(params.seed ?? 0), host: `h${id}`, parentRunId: null },
 });
 

@@ -4,7 +4,7 @@ import { checkGroupingParams } from './groups.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 
 const run = (id: string, params: RunRecord['params']): RunRecord => ({
-  id, name: id, experiment: 'e', sweepId: null, user: 'u', status: 'finished', startedAt: '', endedAt: null, durationMs: null, summary: {}, params, paramsSetAfterStart: {}, tags: {},
+  id, name: id, experiment: 'e', sweepId: null, user: 'u', status: 'finished', startedAt: '', deleted: false, endedAt: null, durationMs: null, summary: {}, params, paramsSetAfterStart: {}, tags: {},
   lineage: { gitCommit: null, gitDirty: false, dataVersion: null, environment: { language: 'py', languageVersion: '3', libraries: {}, hardware: null }, seed: null, host: null, parentRunId: null },
 });
 

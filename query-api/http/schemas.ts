@@ -49,6 +49,7 @@ export const Run = Type.Object({
   user: Type.String(),
   status: Type.String({ description: 'running, finished, failed or killed; crashed when it has no RunFinished and sent nothing (points, heartbeat) for the server\'s crash silence (RUNLENS_CRASH_AFTER_S, default 300); orphaned when events arrived under this run id but its RunStarted never did' }),
   startedAt: Type.String({ format: 'date-time', description: 'For an orphaned run, the earliest time any of its events was seen' }),
+  deleted: Type.Boolean({ description: 'Deleted (MLflow runs/delete): kept with all its data and shown when asked for by id, but left out of run lists, filters, groups and sweeps until restored' }),
   endedAt: Nullable(Type.String({ format: 'date-time' })),
   durationMs: Type.Union([Type.Number(), Type.Null()]),
   summary: Type.Record(Type.String(), Type.Number(), { description: "The final values the run's RunFinished reported (empty until it finishes, or when it sent none)" }),

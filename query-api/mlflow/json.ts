@@ -43,7 +43,7 @@ export function mlflowRunInfo(run: RunRecord, artifactRoot: string) {
     start_time: Date.parse(run.startedAt),
     ...(run.endedAt ? { end_time: Date.parse(run.endedAt) } : {}),
     artifact_uri: artifactUri(artifactRoot, experimentId, run.id),
-    lifecycle_stage: 'active',
+    lifecycle_stage: run.deleted ? 'deleted' : 'active',
   };
 }
 

@@ -13,11 +13,11 @@ import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { App, AppDeps, MlflowOptions } from '../deps.ts';
 import { isInputError } from '../http/input-errors.ts';
 import { runScope } from '../selection/selection.ts';
-import { invalidParameter, MlflowError } from './errors.ts';
+import { MlflowError } from './errors.ts';
 import {
   createExperiment, ExperimentNames, getExperiment, getExperimentByName, searchExperiments, setExperimentStage, updateExperiment, type ExperimentDeps,
 } from './experiments.ts';
-import { createRun, deleteTag, getRun, logBatch, metricHistory, RunIds, searchRuns, updateRun, type RunDeps } from './runs.ts';
+import { createRun, deleteTag, getRun, logBatch, metricHistory, RunIds, searchRuns, setRunStage, updateRun, type RunDeps } from './runs.ts';
 
 export const MLFLOW_PREFIX = '/api/2.0/mlflow';
 
@@ -112,11 +112,8 @@ export function mlflowRoutes(options: MlflowOptions) {
       return logBatch(d, scopeOf(req), { run_id: b.run_id ?? b.run_uuid, tags: [{ key: b.key, value: b.value }] }, 0);
     });
     route('POST', 'runs/delete-tag', 'ingest', (d, req) => deleteTag(d, scopeOf(req), body(req)));
-    const unsupported = (what: string) => async () => {
-      throw invalidParameter(`${what} is not supported by runlens yet (README, "Coming from MLflow").`);
-    };
-    route('POST', 'runs/delete', 'ingest', unsupported('Deleting runs'));
-    route('POST', 'runs/restore', 'ingest', unsupported('Restoring runs'));
+    route('POST', 'runs/delete', 'ingest', (d, req) => setRunStage(d, scopeOf(req), body(req), 'deleted'));
+    route('POST', 'runs/restore', 'ingest', (d, req) => setRunStage(d, scopeOf(req), body(req), 'active'));
     // Datasets are not tracked by runlens: accepted and not stored (documented).
     route('POST', 'runs/log-inputs', 'ingest', async () => ({}));
     route('POST', 'runs/search', 'read', (d, req) => searchRuns(d, scopeOf(req), body(req)));

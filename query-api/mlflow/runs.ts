@@ -11,7 +11,7 @@ import type { EventMap, ParamValue } from '../../schemas/events.ts';
 import { listExperiments } from '../../storage/experiments.ts';
 import { metricNames, paramNames } from '../../storage/project-names.ts';
 import { listRuns } from '../../storage/run-list.ts';
-import { getRuns, type RunRecord, type RunScope } from '../../storage/runs.ts';
+import { getRuns, type RunLifecycle, type RunRecord, type RunScope } from '../../storage/runs.ts';
 import { getMetricHistory } from '../../storage/series.ts';
 import { getSummaries } from '../../storage/summaries.ts';
 import { decodeCursor, encodeCursor, signature } from '../runs/cursor.ts';
@@ -32,6 +32,8 @@ const MAX_HISTORY_RESULTS = 25_000;
 /** How long a read waits for a run id in MLflow's shape that this process did not create (another API process may have). */
 const OTHER_PROCESS_WAIT_MS = 1_500;
 const MLFLOW_RUN_ID = /^[0-9a-f]{32}$/;
+/** MLflow's run_view_type as the run source's lifecycle choice. */
+const RUN_VIEW_TYPES: Record<string, RunLifecycle> = { ACTIVE_ONLY: 'active', DELETED_ONLY: 'deleted', ALL: 'all' };
 
 /**
  * What this process knows of runs: the ids it created (waited for on read), the ids known to
@@ -60,6 +62,10 @@ export class RunIds {
   noteEnded(project: string, id: string, end: { status: RunRecord['status']; endedAt: string; durationMs: number }): void {
     this.ended.set(this.key(project, id), end);
     if (this.ended.size > 100_000) this.ended.delete(this.ended.keys().next().value!);
+  }
+  /** A resumed run: an end written before the resume no longer holds. */
+  noteResumed(project: string, id: string): void {
+    this.ended.delete(this.key(project, id));
   }
   /** The run as ClickHouse shows it, with the end this process wrote until ClickHouse shows one. */
   withEnd(project: string, run: RunRecord): RunRecord {
@@ -123,7 +129,7 @@ export async function createRun(deps: RunDeps, scope: RunScope, body: Record<str
   await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunStarted', value: started }]);
   deps.runIds.noteCreated(project, runId);
   const record: RunRecord = {
-    id: runId, name, experiment, sweepId: null, user, status: 'running', startedAt: new Date(started.startedAt).toISOString(), endedAt: null, durationMs: null,
+    id: runId, name, experiment, sweepId: null, user, status: 'running', startedAt: new Date(started.startedAt).toISOString(), deleted: false, endedAt: null, durationMs: null,
     summary: {}, params: {}, paramsSetAfterStart: {}, tags, lineage: started.lineage,
   };
   return { run: mlflowRun(record, [], {}, deps.artifactRoot) };
@@ -135,6 +141,35 @@ export async function getRun(deps: RunDeps, scope: RunScope, query: Record<strin
   return { run: mlflowRun(run, summaries, run.paramTexts ?? {}, deps.artifactRoot) };
 }
 
+/** Polls ClickHouse until the run shows what `shows` expects, for at most READ_YOUR_WRITES_MS. */
+async function untilShown(deps: RunDeps, scope: RunScope, id: string, shows: (run: RunRecord) => boolean): Promise<void> {
+  const deadline = Date.now() + READ_YOUR_WRITES_MS;
+  for (;;) {
+    const [run] = await getRuns(deps.clickhouse, scope, [id]);
+    if ((run && shows(run)) || Date.now() >= deadline) return;
+    await sleep(100);
+  }
+}
+
+/**
+ * `mlflow.start_run(run_id=...)` of an ended run sets it RUNNING again: its RunStarted is sent
+ * again (same name, experiment, start time, lineage; its params and tags as they are now), and a
+ * RunStarted after the RunFinished on Kafka makes the run running (storage/runs.ts, HAS_FINISH),
+ * until the client ends it again. Answered once ClickHouse shows it running, so the reads that
+ * follow do not see the old end.
+ */
+async function resumeRun(deps: RunDeps, scope: RunScope, run: RunRecord): Promise<RunRecord> {
+  const params = Object.fromEntries(Object.entries(run.params).filter(([k]) => !(k in run.paramsSetAfterStart)));
+  const started: EventMap['RunStarted'] = {
+    project: scope.project, runId: run.id, experiment: run.experiment, sweepId: run.sweepId, name: run.name, user: run.user, startedAt: Date.parse(run.startedAt),
+    params, tags: run.tags, lineage: run.lineage,
+  };
+  await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunStarted', value: started }]);
+  deps.runIds.noteResumed(scope.project, run.id);
+  await untilShown(deps, scope, run.id, (r) => r.endedAt === null);
+  return { ...run, status: 'running', endedAt: null, durationMs: null, summary: {} };
+}
+
 export async function updateRun(deps: RunDeps, scope: RunScope, body: Record<string, unknown>) {
   const run = await runOf(deps, scope, runIdOf(body));
   const status = optionalString(body, 'status');
@@ -142,7 +177,7 @@ export async function updateRun(deps: RunDeps, scope: RunScope, body: Record<str
   if (runName !== undefined && runName !== run.name) throw invalidParameter(`Renaming runs is not supported by runlens yet (run ${run.id} is named '${run.name}').`);
   if (status !== undefined && !['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].includes(status)) throw invalidParameter(`Invalid value '${status}' for parameter 'status'.`);
   const finished = status !== undefined ? FINISHED_STATUS[status] : undefined;
-  let updated = run;
+  let updated = status === 'RUNNING' && run.endedAt !== null ? await resumeRun(deps, scope, run) : run;
   if (finished) {
     const endedAt = optionalInteger(body, 'end_time') ?? Date.now();
     const durationMs = Math.max(0, endedAt - Date.parse(run.startedAt));
@@ -220,6 +255,21 @@ export async function logBatch(deps: RunDeps, scope: RunScope, body: Record<stri
   return {};
 }
 
+/**
+ * runs/delete and runs/restore: a RunLifecycleSet. A deleted run keeps its data; run lists
+ * (runs/search without run_view_type, /v1) leave it out until it is restored. Answered once
+ * ClickHouse shows the change (deleting is rare), so a search right after agrees.
+ */
+export async function setRunStage(deps: RunDeps, scope: RunScope, body: Record<string, unknown>, stage: 'active' | 'deleted') {
+  const run = await runOf(deps, scope, runIdOf(body));
+  const deleted = stage === 'deleted';
+  if (run.deleted !== deleted) {
+    await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunLifecycleSet', value: { project: scope.project, runId: run.id, lifecycleStage: stage, setAt: Date.now() } }]);
+    await untilShown(deps, scope, run.id, (r) => r.deleted === deleted);
+  }
+  return {};
+}
+
 export async function deleteTag(deps: RunDeps, scope: RunScope, body: Record<string, unknown>) {
   const runId = runIdOf(body);
   const key = requiredString(body, 'key');
@@ -234,7 +284,7 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
   const max = optionalInteger(body, 'max_results') ?? 1000;
   if (max < 1 || max > MAX_SEARCH_RESULTS) throw invalidParameter(`Invalid value ${max} for parameter 'max_results' supplied. It must be at most ${MAX_SEARCH_RESULTS}, and at least 1.`);
   const view = optionalString(body, 'run_view_type') ?? 'ACTIVE_ONLY';
-  if (!['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'].includes(view)) throw invalidParameter(`Invalid run_view_type '${view}': ACTIVE_ONLY, DELETED_ONLY or ALL.`);
+  if (!(view in RUN_VIEW_TYPES)) throw invalidParameter(`Invalid run_view_type '${view}': ACTIVE_ONLY, DELETED_ONLY or ALL.`);
   const ids = body.experiment_ids;
   if (ids !== undefined && (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string' || typeof x === 'number'))) {
     throw invalidParameter("Invalid value for parameter 'experiment_ids' supplied: expected a list of experiment ids.");
@@ -242,8 +292,6 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
   const orderBy = body.order_by === undefined || body.order_by === null ? [] : body.order_by;
   if (!Array.isArray(orderBy) || !orderBy.every((x) => typeof x === 'string')) throw invalidParameter("Invalid value for parameter 'order_by' supplied: expected a list of strings.");
   const filter = optionalString(body, 'filter') ?? '';
-  // runlens keeps no deleted runs: DELETED_ONLY finds none.
-  if (view === 'DELETED_ONLY') return { runs: [] };
   const experiments = await listExperiments(deps.clickhouse, project);
   const wanted = (ids ?? []).map(String);
   const names = wanted.map((id) => experiments.find((e) => e.id === id)?.name).filter((n): n is string => n !== undefined);
@@ -254,10 +302,10 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
   if (translated) clauses.push(`(${translated})`);
   const filterSql = clauses.length > 0 ? await compileFilterFor(deps.clickhouse, project, clauses.join(' and ')) : undefined;
   const sorts = [...translateOrderBy(orderBy as string[]), { kind: 'attribute' as const, field: 'started_at' as const, direction: 'desc' as const }];
-  const sig = signature([JSON.stringify(wanted), filter, JSON.stringify(orderBy)]);
+  const sig = signature([JSON.stringify(wanted), filter, JSON.stringify(orderBy), view]);
   const pageToken = optionalString(body, 'page_token');
   const after = pageToken ? decodeCursor(pageToken, sig) : undefined;
-  const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, filterSql, sorts, limit: max, after, crashAfterMs: scope.crashAfterMs, paramTexts: true });
+  const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, filterSql, sorts, limit: max, after, crashAfterMs: scope.crashAfterMs, paramTexts: true, lifecycle: RUN_VIEW_TYPES[view] });
   const summaries = await getSummaries(deps.clickhouse, project, runs.map((r) => r.id));
   return {
     runs: runs.map((r) => mlflowRun(deps.runIds.withEnd(project, r), summaries.get(r.id) ?? [], r.paramTexts ?? {}, deps.artifactRoot)),

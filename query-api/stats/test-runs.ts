@@ -11,6 +11,7 @@ export function fakeRun(id: string, params: RunRecord['params'], lineage: Partia
     user: 'u',
     status: 'finished',
     startedAt: '2026-01-01T00:00:00.000Z',
+    deleted: false,
     endedAt: '2026-01-01T01:00:00.000Z',
     durationMs: 3_600_000,
     summary: {},

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
-import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, Liveness, originOf, paramUpdateRow, runRow, Sightings, tagUpdateRow } from '../../processors/rows.ts';
+import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, runRow, Sightings, tagUpdateRow } from '../../processors/rows.ts';
 import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
@@ -32,7 +32,7 @@ import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experim
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
 import { runSourceSql } from '../../storage/runs.ts';
-import type { ArtifactLogged, ExperimentDeclared, MetricBatch, ParamsLogged, RunFinished, RunStarted, TagsSet } from '../../schemas/events.ts';
+import type { ArtifactLogged, ExperimentDeclared, MetricBatch, ParamsLogged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -146,6 +146,12 @@ const experiments: ExperimentDeclared[] = [
   { project: PROJECT, experimentId: '123', name: 'ablation', lifecycleStage: 'deleted', artifactLocation: 's3://a', tags: { owner: 'cv' }, declaredAt: T0 + HOUR },
 ];
 
+// r-a deleted, then restored: the later event on Kafka decides (active), on every engine.
+const lifecycle: RunLifecycleSet[] = [
+  { project: PROJECT, runId: 'r-a', lifecycleStage: 'deleted', setAt: T0 + 60 * HOUR },
+  { project: PROJECT, runId: 'r-a', lifecycleStage: 'active', setAt: T0 + 60 * HOUR },
+];
+
 /** Long enough that no run here counts as crashed (they all ended or were last seen in 2026). */
 const NEVER_CRASHED_MS = 100 * 365 * 24 * HOUR;
 
@@ -158,6 +164,7 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   for (const e of paramUpdates) rows.run_param_updates.push(paramUpdateRow(e, originOf(e, src())));
   for (const e of tagUpdates) rows.run_tag_updates.push(tagUpdateRow(e, originOf(e, src())));
   for (const e of experiments) rows.experiments.push(experimentRow(e, src()));
+  for (const e of lifecycle) rows.run_lifecycle.push(lifecycleRow(e, src()));
   for (const e of artifacts) rows.artifacts.push(artifactRow(e, src()));
   for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
   // What the processor notes of the runs that had points, artifacts or a finish (all started here).
@@ -182,6 +189,7 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   chunkRows(batches[2]!, originOf(batches[2]!, src()), replay);
   replay.run_param_updates = rows.run_param_updates.slice();
   replay.run_tag_updates = rows.run_tag_updates.slice();
+  replay.run_lifecycle = rows.run_lifecycle.slice();
   return { rows, replay };
 }
 
@@ -353,6 +361,8 @@ function queryStatements(database: string): Statement[] {
 
   // storage/runs.ts and storage/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
   out.push(q('runSourceSql', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ALL } }));
+  out.push(q('runSourceSql deleted runs (r-a deleted, then restored: none)', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'deleted' }), { rows: 0 }));
+  out.push(q('runSourceSql every lifecycle stage', `SELECT run_id, deleted FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'all' })}) ORDER BY run_id`, { column: { name: 'deleted', values: [0, 0, 0] } }));
   out.push(q('runSourceSql (experiment, sweep)', runSourceSql({ project: PROJECT, experiment: 'ablation', sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
   out.push(q('runSourceSql status_value (silent for over an hour: crashed)', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: HOUR })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'crashed'] } }));

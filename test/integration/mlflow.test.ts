@@ -16,7 +16,11 @@ const EXPERIMENT = 'mlflow-compat';
 const STEPS = 10_000;
 
 interface Report {
-  runs: Record<'parent' | 'child' | 'failed' | 'killed', string>;
+  runs: Record<'parent' | 'child' | 'failed' | 'killed' | 'resumed', string>;
+  resumed_while_running: string;
+  deleted: { stage: string; in_active: boolean; deleted_only: string[]; in_all: boolean };
+  restored: { stage: string; in_active: boolean };
+  deleted_run: string;
   loss: number[];
   parent_get: { info: Record<string, unknown>; data: { params: Record<string, string>; tags: Record<string, string>; metrics: Record<string, number> } };
   search: string[];
@@ -60,7 +64,25 @@ const get = async (path: string) => {
 
 describe('an MLflow script, unchanged, against runlens', () => {
   it('ends each run with its status', () => {
-    expect(report.statuses).toEqual({ parent: 'FINISHED', child: 'FINISHED', failed: 'FAILED', killed: 'KILLED' });
+    expect(report.statuses).toEqual({ parent: 'FINISHED', child: 'FINISHED', failed: 'FAILED', killed: 'KILLED', resumed: 'FINISHED' });
+  });
+
+  it('resumes an ended run: running again, its points before and after the resume in one series', async () => {
+    expect(report.resumed_while_running).toBe('RUNNING');
+    const run = await get(`/v1/runs/${report.runs.resumed}`);
+    expect(run).toMatchObject({ name: 'resumed', status: 'finished' });
+    expect(run.metrics.find((m: { key: string }) => m.key === 'loss')).toMatchObject({ count: 2, max: 2.5, last: 1.5, lastStep: 1 });
+  });
+
+  it('deletes and restores runs: hidden from searches (MLflow and /v1) while deleted, readable by id', async () => {
+    expect(report.deleted).toEqual({ stage: 'deleted', in_active: false, deleted_only: [report.deleted_run], in_all: true });
+    expect(report.restored).toEqual({ stage: 'active', in_active: true });
+    // Deleted again at the end of the script: /v1 lists leave it out, a lookup by id says so.
+    expect(await get(`/v1/runs/${report.deleted_run}`)).toMatchObject({ name: 'deleted', deleted: true });
+    const listed = await get(`/v1/runs?experiment=${EXPERIMENT}&limit=100`);
+    expect(listed.runs.map((r: { id: string }) => r.id)).not.toContain(report.deleted_run);
+    expect(listed.runs.map((r: { id: string }) => r.id)).toContain(report.runs.parent);
+    expect(listed.runs.every((r: { deleted: boolean }) => r.deleted === false)).toBe(true);
   });
 
   it('stores params as numbers and bools for /v1, and gives MLflow back the text it logged', async () => {
@@ -149,7 +171,6 @@ describe('an MLflow script, unchanged, against runlens', () => {
     expect((await call('POST', 'experiments/create', { name: 'scratch' })).body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     expect((await call('POST', 'experiments/restore', { experiment_id: id })).status).toBe(200);
     await eventually(async () => ((await call('GET', `experiments/get?experiment_id=${id}`)).body.experiment.lifecycle_stage === 'active' ? true : undefined), 10_000, 'restored');
-    expect((await call('POST', 'runs/delete', { run_id: report.runs.parent })).body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Deleting runs is not supported by runlens yet (README, "Coming from MLflow").' });
     // get-history in pages of 4,000: the pages put together are the whole history.
     const pages: [number, number][] = [];
     let token: string | undefined;

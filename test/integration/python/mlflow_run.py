@@ -10,6 +10,7 @@ import sys
 
 import mlflow
 from mlflow import MlflowClient
+from mlflow.entities import ViewType
 from mlflow.exceptions import MlflowException
 
 experiment, steps = sys.argv[1], int(sys.argv[2])
@@ -53,6 +54,33 @@ mlflow.log_param("lr", 0.001)
 mlflow.log_metric("loss", 2.0)
 mlflow.end_run(status="KILLED")
 report["runs"]["killed"] = killed.info.run_id
+
+# Resuming an ended run (a job restarted from its checkpoint): running again, then ended again.
+first = mlflow.start_run(run_name="resumed")
+mlflow.log_metric("loss", 2.5, step=0)
+mlflow.end_run()
+with mlflow.start_run(run_id=first.info.run_id):
+    report["resumed_while_running"] = client.get_run(first.info.run_id).info.status
+    mlflow.log_metric("loss", 1.5, step=1)
+report["runs"]["resumed"] = first.info.run_id
+
+# Deleting and restoring a run: left out of searches while deleted, still readable by id.
+with mlflow.start_run(run_name="deleted") as doomed:
+    mlflow.log_param("lr", 0.5)
+doomed_id = doomed.info.run_id
+exp_id = mlflow.get_experiment_by_name(experiment).experiment_id
+ids = lambda view: [r.info.run_id for r in client.search_runs([exp_id], run_view_type=view, max_results=100)]
+client.delete_run(doomed_id)
+report["deleted"] = {
+    "stage": client.get_run(doomed_id).info.lifecycle_stage,
+    "in_active": doomed_id in ids(ViewType.ACTIVE_ONLY),
+    "deleted_only": ids(ViewType.DELETED_ONLY),
+    "in_all": doomed_id in ids(ViewType.ALL),
+}
+client.restore_run(doomed_id)
+report["restored"] = {"stage": client.get_run(doomed_id).info.lifecycle_stage, "in_active": doomed_id in ids(ViewType.ACTIVE_ONLY)}
+client.delete_run(doomed_id)  # left deleted: the searches below and /v1 leave it out
+report["deleted_run"] = doomed_id
 
 # Reading back as an MLflow user would.
 found = mlflow.search_runs(experiment_names=[experiment], filter_string="params.lr = '0.01' and metrics.loss < 1", order_by=["metrics.loss ASC"], output_format="list")

@@ -27,6 +27,7 @@ _TYPES = {
     "run-heartbeat": "RunHeartbeat",
     "tags-set": "TagsSet",
     "experiment-declared": "ExperimentDeclared",
+    "run-lifecycle-set": "RunLifecycleSet",
 }
 _FILE = re.compile(r"^([a-z-]+)\.v(\d+)\.avsc$")
 
