@@ -106,10 +106,11 @@ export function optionalInteger(body: Record<string, unknown>, name: string): nu
 }
 
 /** A metric value: a number, or MLflow's JSON spellings of one ("NaN", "Infinity" are refused by runlens). */
+/** A metric value as MLflow's clients send it: a number, or text ("NaN", "Infinity", "-Infinity" for the non-finite ones, which this returns as such). */
 export function metricValue(v: unknown, key: string): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) {
-    throw invalidParameter(`Got invalid value ${JSON.stringify(v)} for metric '${key}': runlens stores finite numbers only (not NaN or infinity).`);
+  if (typeof n !== 'number' || (Number.isNaN(n) && !(typeof v === 'string' && v.trim() === 'NaN'))) {
+    throw invalidParameter(`Got invalid value ${JSON.stringify(v)} for metric '${key}': expected a number.`);
   }
   return n;
 }

@@ -189,7 +189,16 @@ export async function updateRun(deps: RunDeps, scope: RunScope, body: Record<str
   return { run_info: mlflowRunInfo(updated, deps.artifactRoot) };
 }
 
-function logBatchEvents(project: string, runId: string, metrics: unknown[], params: KeyValue[], tags: KeyValue[]): MlflowEvent[] {
+/**
+ * A diverged run logs NaN losses, which MLflow stores and runlens does not (its summaries and
+ * statistics take finite values only). Refusing them would stop a training script that works
+ * against MLflow, so log-batch stores the batch's finite points and says on the run, in this
+ * tag, which non-finite value of which metric it dropped last.
+ */
+export const NON_FINITE_TAG = 'runlens.non_finite_dropped';
+
+function logBatchEvents(project: string, runId: string, metrics: unknown[], params: KeyValue[], batchTags: KeyValue[]): MlflowEvent[] {
+  const tags = [...batchTags];
   const events: MlflowEvent[] = [];
   const now = Date.now();
   if (metrics.length > 0) {
@@ -199,12 +208,17 @@ function logBatchEvents(project: string, runId: string, metrics: unknown[], para
     const index = new Map<string, number>();
     // A point sent twice in one batch (same key, step, timestamp, value) is kept once, as MLflow's store keeps it.
     const seen = new Set<string>();
+    const nonFinite = new Map<string, string>();
     metrics.forEach((m, i) => {
       const o = m as Record<string, unknown> | null;
       if (!o || typeof o !== 'object' || typeof o.key !== 'string' || o.key === '') throw invalidParameter(`metrics[${i}]: expected {"key", "value", "timestamp", "step"}.`);
       const value = metricValue(o.value, o.key);
       const step = optionalInteger(o, 'step') ?? 0;
       const wall = optionalInteger(o, 'timestamp') ?? now;
+      if (!Number.isFinite(value)) {
+        nonFinite.set(o.key, `${o.key}: ${value} at step ${step}`);
+        return;
+      }
       const point = JSON.stringify([o.key, step, wall, value]);
       if (seen.has(point)) return;
       seen.add(point);
@@ -219,7 +233,8 @@ function logBatchEvents(project: string, runId: string, metrics: unknown[], para
       batch.steps.push(step);
       batch.wallTimes.push(wall);
     });
-    events.push({ type: 'MetricBatch', value: batch });
+    if (batch.steps.length > 0) events.push({ type: 'MetricBatch', value: batch });
+    if (nonFinite.size > 0) tags.push({ key: NON_FINITE_TAG, value: `${[...nonFinite.values()].join('; ').slice(0, 4_000)} (not stored: runlens keeps finite values only)` });
   }
   if (params.length > 0) {
     const values: Record<string, ParamValue> = {};

@@ -67,6 +67,12 @@ describe('an MLflow script, unchanged, against runlens', () => {
     expect(report.statuses).toEqual({ parent: 'FINISHED', child: 'FINISHED', failed: 'FAILED', killed: 'KILLED', resumed: 'FINISHED' });
   });
 
+  it("keeps a diverged run's finite points and says which NaN it dropped, without failing the script", async () => {
+    const run = await get(`/v1/runs/${report.runs.failed}`);
+    expect(run.metrics.find((m: { key: string }) => m.key === 'loss')).toMatchObject({ count: 1, last: 3, lastStep: 0 });
+    expect(run.tags['runlens.non_finite_dropped']).toBe('loss: NaN at step 1 (not stored: runlens keeps finite values only)');
+  });
+
   it('resumes an ended run: running again, its points before and after the resume in one series', async () => {
     expect(report.resumed_while_running).toBe('RUNNING');
     const run = await get(`/v1/runs/${report.runs.resumed}`);

@@ -44,7 +44,8 @@ report["parent_get"] = client.get_run(parent.info.run_id).to_dictionary()
 try:
     with mlflow.start_run(run_name="crashes"):
         mlflow.log_param("lr", 0.1)
-        mlflow.log_metric("loss", 3.0)
+        mlflow.log_metric("loss", 3.0, step=0)
+        mlflow.log_metric("loss", float("nan"), step=1)  # stored by MLflow; dropped, and said so, by runlens
         raise RuntimeError("diverged")
 except RuntimeError:
     pass
