@@ -169,6 +169,8 @@ const HAS_FINISH = 'finish_seen = 1 AND (orphaned = 1 OR finish_partition != sta
 export interface RunSourceQuery {
   project: string;
   experiment?: string;
+  /** Runs of any of these experiments (MLflow's experiment_ids), chosen in the runs table itself. */
+  experiments?: string[];
   sweepId?: string;
   /** Only these runs, read by primary key (the ids are spelled out RUN_SOURCE_ID_COPIES times). */
   runIds?: string[];
@@ -210,6 +212,7 @@ export function runSourceSql(q: RunSourceQuery): string {
   const ids = q.runIds ? ` AND run_id IN (${quoteStringList(q.runIds)})` : '';
   const where = [`project = ${p}`];
   if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
+  if (q.experiments !== undefined) where.push(`experiment IN (${q.experiments.length > 0 ? quoteStringList(q.experiments) : "''"})`);
   if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
   const started = `SELECT ${STARTED_COLUMNS}, src_partition AS start_partition, src_offset AS start_offset, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
   // Orphans: runs sighted (run_sightings: one row per run after merges) but never started. No
@@ -221,7 +224,7 @@ export function runSourceSql(q: RunSourceQuery): string {
       WHERE project = ${p}${ids} AND run_id NOT IN (SELECT run_id FROM runs WHERE project = ${p}${ids})
       GROUP BY run_id
     )`;
-  const withOrphans = q.orphans !== false && q.experiment === undefined && q.sweepId === undefined;
+  const withOrphans = q.orphans !== false && q.experiment === undefined && q.experiments === undefined && q.sweepId === undefined;
   const all = withOrphans ? `${started}\n    UNION ALL${orphans}` : started;
   // Alive: started within the silence, or a sign of life within it. The set holds recent runs
   // only, so it needs no id list (which would lower how many ids fit a query).

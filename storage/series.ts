@@ -1,5 +1,8 @@
 // One run's metric series: downsampled on the server into step buckets that keep each
 // bucket's min and max point (so spikes survive), or every point in order (MLflow's get-history).
+// The series is chosen in PREWHERE: chunk rows are wide (their points' arrays), and a granule
+// holds many series, so only the chosen rows' arrays are read. Safe under FINAL: the columns are
+// the sort key's, which every copy of a row shares.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
 import { quoteInteger, quoteString } from './sql-quote.ts';
@@ -8,7 +11,7 @@ export function seriesRangeSql(project: string, runId: string, key: string, segm
   return `
 SELECT sum(point_count) AS count, min(first_step) AS min_step, max(last_step) AS max_step
 FROM metric_chunks FINAL
-WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ${quoteString(segment)}`;
+PREWHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ${quoteString(segment)}`;
 }
 
 /** Bucketed series: each bucket keeps its min and max with their steps, so spikes survive. */
@@ -22,7 +25,7 @@ SELECT intDiv(step - ${quoteInteger(minStep)}, ${quoteInteger(bucketWidth)}) AS 
 FROM
 (
   SELECT point_steps, point_values FROM metric_chunks FINAL
-  WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ${quoteString(segment)}
+  PREWHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ${quoteString(segment)}
 )
 ARRAY JOIN point_steps AS step, point_values AS value
 GROUP BY bucket
@@ -92,7 +95,7 @@ export function metricHistorySql(project: string, runId: string, key: string, of
 SELECT step, value, wall FROM
 (
   SELECT point_steps, point_values, point_wall_times_ms FROM metric_chunks FINAL
-  WHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ''
+  PREWHERE project = ${quoteString(project)} AND run_id = ${quoteString(runId)} AND key = ${quoteString(key)} AND segment = ''
 )
 ARRAY JOIN point_steps AS step, point_values AS value, point_wall_times_ms AS wall
 ORDER BY wall, step, value

@@ -23,7 +23,7 @@ import {
   FINISHED_STATUS, keyValues, metricValue, mlflowRun, mlflowRunInfo, optionalInteger, optionalString, RESERVED_TAGS, requiredString, type KeyValue,
 } from './json.ts';
 import { parseMlflowParamValue } from './param-values.ts';
-import { filterString, MATCH_NOTHING, translateFilter, translateOrderBy } from './search.ts';
+import { MATCH_NOTHING, translateFilter, translateOrderBy } from './search.ts';
 
 /** MLflow's log-batch limits (mlflow/utils/validation.py). */
 export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 } as const;
@@ -311,7 +311,9 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
   const wanted = (ids ?? []).map(String);
   const names = wanted.map((id) => experiments.find((e) => e.id === id)?.name).filter((n): n is string => n !== undefined);
   const clauses: string[] = [];
-  if (wanted.length > 0) clauses.push(names.length > 0 ? `experiment in (${names.map(filterString).join(', ')})` : MATCH_NOTHING);
+  // The experiments are chosen in the runs table (18.16 pushes no filter into the run source's joins).
+  const experimentNames = wanted.length === 0 ? undefined : names.length > 0 ? names : undefined;
+  if (wanted.length > 0 && names.length === 0) clauses.push(MATCH_NOTHING);
   const [params, metrics] = await Promise.all([paramNames(deps.clickhouse, project), metricNames(deps.clickhouse, project)]);
   const translated = translateFilter(filter, { params, metrics });
   if (translated) clauses.push(`(${translated})`);
@@ -320,7 +322,7 @@ export async function searchRuns(deps: RunDeps, scope: RunScope, body: Record<st
   const sig = signature([JSON.stringify(wanted), filter, JSON.stringify(orderBy), view]);
   const pageToken = optionalString(body, 'page_token');
   const after = pageToken ? decodeCursor(pageToken, sig) : undefined;
-  const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, filterSql, sorts, limit: max, after, crashAfterMs: scope.crashAfterMs, paramTexts: true, lifecycle: RUN_VIEW_TYPES[view] });
+  const { runs, last, hasMore } = await listRuns(deps.clickhouse, { project, experiments: experimentNames, filterSql, sorts, limit: max, after, crashAfterMs: scope.crashAfterMs, paramTexts: true, lifecycle: RUN_VIEW_TYPES[view] });
   const summaries = await getSummaries(deps.clickhouse, project, runs.map((r) => r.id));
   return {
     runs: runs.map((r) => mlflowRun(deps.runIds.withEnd(project, r), summaries.get(r.id) ?? [], r.paramTexts ?? {}, deps.artifactRoot)),

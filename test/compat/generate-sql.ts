@@ -363,6 +363,7 @@ function queryStatements(database: string): Statement[] {
   out.push(q('runSourceSql', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ALL } }));
   out.push(q('runSourceSql deleted runs (r-a deleted, then restored: none)', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'deleted' }), { rows: 0 }));
   out.push(q('runSourceSql every lifecycle stage', `SELECT run_id, deleted FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'all' })}) ORDER BY run_id`, { column: { name: 'deleted', values: [0, 0, 0] } }));
+  out.push(q('runSourceSql (experiments)', runSourceSql({ project: PROJECT, experiments: ['ablation', 'other'], crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ALL } }));
   out.push(q('runSourceSql (experiment, sweep)', runSourceSql({ project: PROJECT, experiment: 'ablation', sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
   out.push(q('runSourceSql status_value (silent for over an hour: crashed)', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: HOUR })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'crashed'] } }));
