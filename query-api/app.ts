@@ -10,6 +10,7 @@ import { BODY_LIMIT_BYTES } from '../common/http/limits.ts';
 import { getToken } from '../storage/api-tokens.ts';
 import { TokenVerifier } from '../common/tokens/verifier.ts';
 import { HttpError } from '../common/http/errors.ts';
+import { FilterError } from './filter/errors.ts';
 import { isInputError } from './http/input-errors.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { authPlugin } from '../common/http/auth.ts';
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (err.statusCode === 503) reply.header('retry-after', '5');
       return reply.status(err.statusCode).send({ error: err.message });
     }
+    if (err instanceof FilterError) return reply.status(400).send({ error: err.message, position: err.position });
     if (isInputError(err)) return reply.status(400).send({ error: (err as Error).message });
     const limited = asQueryLimitError(err, deps.queryLimits ?? DEFAULT_LIMITS);
     if (limited instanceof QueryLimitError) return reply.status(422).send({ error: limited.message });

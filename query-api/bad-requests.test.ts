@@ -64,6 +64,16 @@ describe('GET /v1/runs', () => {
     expect(r.error).toMatch(message);
   });
 
+  it('says where in the filter an error is, for an editor to point at', async () => {
+    const filter = 'params.lr > 0 and metrics.val/acc.median > 1';
+    const r = await call('GET', `/v1/runs?filter=${e(filter)}`);
+    expect(r.status).toBe(400);
+    expect(r.body.position).toBe(filter.indexOf('metrics.val/acc.median'));
+    expect(r.error).toMatch(/\(at position 19: /);
+    // Other bad requests have no position.
+    expect((await call('GET', '/v1/runs?sort=params.lrr')).body).not.toHaveProperty('position');
+  });
+
   it('takes an empty sort (blanks, commas) as the default order', async () => {
     const listQuery = async (query: string) => {
       queries.length = 0;

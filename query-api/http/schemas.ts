@@ -72,7 +72,10 @@ export const Artifact = Type.Object({
   metadata: Type.Record(Type.String(), Type.String()),
 });
 
-export const ErrorBody = Type.Object({ error: Type.String() });
+export const ErrorBody = Type.Object({
+  error: Type.String(),
+  position: Type.Optional(Type.Integer({ minimum: 0, description: 'For an error in a filter: where in the filter text it is (0-based character offset), for an editor to point at' })),
+});
 export type ErrorBody = Static<typeof ErrorBody>;
 
 /** What the auth plugin may answer on any protected route (documented in OpenAPI). */
