@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{common,schemas,storage,ingest,processors,query-api,cli}/**/*.test.ts', 'test/architecture/**/*.test.ts'],
+          include: ['{common,schemas,storage,ingest,processors,query-api,cli,dashboard}/**/*.test.ts', 'test/architecture/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -18,3 +18,7 @@ if (missing.length > 0) {
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+
+// The dashboard the API serves, rebuilt when its sources or the dependencies changed.
+const { buildDashboard } = await import('./build-dashboard.js');
+await buildDashboard();

@@ -15,6 +15,8 @@ export interface AppDeps {
   tokenCacheMs: number;
   /** The MLflow-compatible surface (/api/2.0/mlflow/), when the API can write (an event writer). */
   mlflow?: MlflowOptions;
+  /** Where the built dashboard is (default dist/dashboard, query-api/http/dashboard.ts). */
+  dashboardDir?: string;
   /** More routes, registered after the API's own, each as a plugin of its own (the ingest gateway). */
   routes?: FastifyPluginAsync[];
   /** A run with no RunFinished and no sign of life for this long is shown as crashed (config.crashAfterMs). */

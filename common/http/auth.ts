@@ -26,7 +26,8 @@ declare module 'fastify' {
 }
 
 /** Route patterns served without a token: probes, the OpenAPI document and Prometheus metrics. */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/docs/json', '/metrics']);
+// The dashboard's page and bundles (query-api/http/dashboard.ts) hold no data: the page signs in itself.
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/docs/json', '/metrics', '/', '/ui', '/ui/', '/ui/*', '/ui/assets/:file']);
 
 export interface AuthOptions {
   verifier: Pick<TokenVerifier, 'verify'>;

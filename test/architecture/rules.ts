@@ -7,12 +7,12 @@
 // `import`, `import type`, `import { type X }`, `export … from`, `import x = require()` and
 // string-literal `import()` as an edge: type-only imports count, on purpose (a type import couples
 // two folders as surely as a value import: moving or renaming the target breaks the build).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
 
 /** The top-level folders of the tree (cruised when they exist). */
-export const TOP_LEVEL = ['common', 'schemas', 'storage', 'ingest', 'processors', 'query-api', 'cli', 'test', 'bin'];
+export const TOP_LEVEL = ['common', 'schemas', 'storage', 'ingest', 'processors', 'query-api', 'cli', 'test', 'bin', 'dashboard'];
 
 // A colocated unit test, or a helper only tests use (e.g. engines/statistics/test-util.ts).
 const TEST_SUPPORT = '(\\.test\\.ts|(^|/)test-[^/]+\\.ts)$';
@@ -58,6 +58,21 @@ export const RULES: IForbiddenRuleType[] = [
     severity: 'error',
     from: { path: '^query-api/' },
     to: { path: '^ingest/' },
+  },
+  // The dashboard runs in a browser and talks to the API over HTTP only (the documented /v1).
+  {
+    name: 'dashboard-imports-only-dashboard',
+    comment: 'dashboard/ imports only dashboard/ (and its npm packages): it knows the API by its HTTP contract, not its code.',
+    severity: 'error',
+    from: { path: '^dashboard/' },
+    to: { pathNot: '^dashboard/|node_modules/' },
+  },
+  {
+    name: 'nothing-imports-dashboard',
+    comment: 'Nothing imports dashboard/: the API serves its build (dist/dashboard) as files.',
+    severity: 'error',
+    from: { path: '^(common|schemas|storage|ingest|processors|query-api|cli|bin)/' },
+    to: { path: '^dashboard/' },
   },
   // Rule 4.
   {
@@ -135,6 +150,28 @@ export interface ArchitectureReport {
   unresolved: string[];
 }
 
+/**
+ * The imports of the dashboard's .tsx files (which the cruise skips) that leave dashboard/:
+ * relative specifiers resolving outside it. Bare specifiers are npm packages.
+ */
+export function dashboardTsxImports(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(join(root, dir))) {
+      const path = `${dir}/${name}`;
+      if (statSync(join(root, path)).isDirectory()) walk(path);
+      else if (name.endsWith('.tsx')) {
+        for (const m of readFileSync(join(root, path), 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
+          const target = posix.normalize(posix.join(posix.dirname(path), m[1]!));
+          if (m[1]!.startsWith('.') && !target.startsWith('dashboard/')) out.push(`${path} → ${target}`);
+        }
+      }
+    }
+  };
+  if (existsSync(join(root, 'dashboard'))) walk('dashboard');
+  return out;
+}
+
 /** Cruises the top-level folders of `root` and checks every rule. */
 export async function checkArchitecture(root: string): Promise<ArchitectureReport> {
   const roots = TOP_LEVEL.filter((folder) => existsSync(join(root, folder)));
@@ -146,7 +183,8 @@ export async function checkArchitecture(root: string): Promise<ArchitectureRepor
       parser: 'swc',
       validate: true,
       ruleSet: { forbidden: RULES },
-      exclude: { path: '(^|/)\\.runlens/' },
+      // swc parses no JSX here: the dashboard's .tsx files are checked by dashboardTsxImports.
+      exclude: { path: '(^|/)\\.runlens/|\\.tsx$' },
       doNotFollow: { path: '(^|/)node_modules/' },
       moduleSystems: ['es6', 'cjs'],
       enhancedResolveOptions: {

@@ -1,0 +1,96 @@
+// The dashboard's one API client: the documented /v1 routes, with the bearer token the person
+// signed in with (sessionStorage: gone when the tab closes). Errors come back as ApiError with
+// the API's message and, for a filter, the position in it.
+export interface ChartAxis {
+  field: string;
+  kind: 'param' | 'metric';
+  name: string;
+  scale: 'linear' | 'log' | 'categorical';
+  present: number;
+  missing: number;
+  reason: string;
+  min?: number;
+  max?: number;
+  categories?: (number | string | boolean)[];
+}
+
+/** POST /v1/sweeps/parallel: one row per run, values[k][row] for axis k (categories as indexes). */
+export interface ParallelAnswer {
+  rowKind: 'run' | 'group';
+  runs: number;
+  rows: number;
+  target: string | null;
+  axes: ChartAxis[];
+  omitted: { field: string; reason: string }[];
+  ids: string[];
+  values: (number | null)[][];
+}
+
+export interface Selection {
+  sweep?: string;
+  experiment?: string;
+  filter?: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Where in the filter the error is (0-based), when it is in the filter. */
+    readonly position: number | null,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'runlens.token';
+
+/** A link may carry #token=…: kept in sessionStorage and taken out of the address bar (a fragment never reaches a server). */
+export function adoptTokenFromLink(): void {
+  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (!m) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]!));
+  history.replaceState(history.state, '', location.pathname + location.search);
+}
+
+export const signedIn = (): boolean => sessionStorage.getItem(TOKEN_KEY) !== null;
+export const signIn = (token: string): void => sessionStorage.setItem(TOKEN_KEY, token.trim());
+export const signOut = (): void => sessionStorage.removeItem(TOKEN_KEY);
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, accept = 'application/json'): Promise<T> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const res = await fetch(path, {
+    method,
+    headers: { accept, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) {
+    const err = (await res.json().catch(() => ({}))) as { error?: string; position?: number };
+    throw new ApiError(res.status, err.error ?? `${res.status} ${res.statusText}`, err.position ?? null);
+  }
+  return (accept === 'application/json' ? await res.json() : await res.text()) as T;
+}
+
+const selectionOf = (s: Selection) => ({
+  ...(s.sweep ? { sweep: s.sweep } : {}),
+  ...(s.experiment ? { experiment: s.experiment } : {}),
+  ...(s.filter && s.filter.trim() !== '' ? { filter: s.filter } : {}),
+});
+
+export const parallel = (selection: Selection, target: string | undefined): Promise<ParallelAnswer> =>
+  request('POST', '/v1/sweeps/parallel', { selection: selectionOf(selection), ...(target ? { target } : {}) });
+
+/** Checks a filter as the API reads it (one run fetched): null when it is good. */
+export async function checkFilter(selection: Selection): Promise<ApiError | null> {
+  const q = new URLSearchParams({ limit: '1' });
+  if (selection.filter) q.set('filter', selection.filter);
+  if (selection.experiment) q.set('experiment', selection.experiment);
+  if (selection.sweep) q.set('sweep', selection.sweep);
+  try {
+    await request('GET', `/v1/runs?${q}`);
+    return null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) return err;
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+// The dashboard's entry: sign-in (a pasted token, or a link's #token=…), then the sweep view,
+// whose state lives in the address bar so any view is a link to paste to a colleague.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './style.css';
+import { adoptTokenFromLink, signedIn, signIn, signOut } from './api.ts';
+import { decodeState, encodeState, type ViewState } from './url-state.ts';
+import { SweepView } from './views/sweep-view.tsx';
+
+function SignIn({ onDone }: { onDone: () => void }) {
+  const [token, setToken] = useState('');
+  return (
+    <form
+      class="sign-in"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (token.trim() === '') return;
+        signIn(token);
+        onDone();
+      }}
+    >
+      <h1>runlens</h1>
+      <p>Paste an API token with scope <code>read</code> (create one with <code>runlens token create --scopes read</code>). It is kept in this tab only.</p>
+      <input name="token" type="password" value={token} onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)} placeholder="runlens_…" autofocus />
+      <button type="submit">Sign in</button>
+    </form>
+  );
+}
+
+function App() {
+  const [authed, setAuthed] = useState(signedIn());
+  const [state, setState] = useState<ViewState>(() => decodeState(location.search));
+  useEffect(() => {
+    const back = () => setState(decodeState(location.search));
+    window.addEventListener('popstate', back);
+    return () => window.removeEventListener('popstate', back);
+  }, []);
+  const change = (next: ViewState) => {
+    const query = encodeState(next);
+    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+    setState(next);
+  };
+  if (!authed) return <SignIn onDone={() => setAuthed(true)} />;
+  return (
+    <>
+      <header>
+        <strong>runlens</strong>
+        <span class="muted">sweep explorer</span>
+        <button
+          type="button"
+          onClick={() => {
+            signOut();
+            setAuthed(false);
+          }}
+        >
+          sign out
+        </button>
+      </header>
+      <SweepView state={state} onChange={change} />
+    </>
+  );
+}
+
+adoptTokenFromLink();
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { brushToFilter, decodeState, encodeState, type ViewState } from './url-state.ts';
+
+describe('the view as a link', () => {
+  it('reads back what it wrote, names with separators in them too', () => {
+    const state: ViewState = {
+      sweep: 'sw-1', filter: "params.optimizer = 'adam' and metrics.val/acc.max > 0.9", target: 'val/acc.max',
+      brushes: [{ field: 'params.lr', range: [0.0001, 0.01] }, { field: 'params.opt;im:izer', categories: ['adam|w', 'sgd~1', 'a:b'] }],
+      sort: { field: 'metrics.val/acc.max', desc: true },
+    };
+    expect(decodeState(`?${encodeState(state)}`)).toEqual(state);
+    expect(decodeState('')).toEqual({ brushes: [] });
+  });
+
+  it('says a brush in the filter language', () => {
+    expect(brushToFilter({ field: 'params.lr', range: [0.001, 0.01] })).toBe('params.lr >= 0.001 and params.lr <= 0.01');
+    expect(brushToFilter({ field: 'params.optimizer', categories: ['adam', "o'neil"] })).toBe("params.optimizer in ('adam', 'o\\'neil')");
+    expect(brushToFilter({ field: 'params.batch_size', categories: ['32', '64'] })).toBe('params.batch_size in (32, 64)');
+  });
+});

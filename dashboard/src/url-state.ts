@@ -1,0 +1,65 @@
+// The page's state as a link someone can paste: one readable query parameter per piece of state,
+// in the API's own words (a filter is filter-language text, a target a metric summary).
+//   /ui/?sweep=sw1&filter=params.lr > 0.001&target=val/acc.max&brush=params.lr:0.001~0.01;params.optimizer:adam|sgd&sort=val/acc.max:desc
+// A brush is a closed range of an axis, or the categories kept on a categorical axis.
+export interface Brush {
+  field: string;
+  range?: [number, number];
+  categories?: string[];
+}
+
+export interface ViewState {
+  sweep?: string;
+  experiment?: string;
+  filter?: string;
+  target?: string;
+  brushes: Brush[];
+  /** A table column (an axis field, or "run") and a direction. */
+  sort?: { field: string; desc: boolean };
+}
+
+// Characters that separate brushes and their parts are escaped inside names and categories.
+const esc = (s: string) => s.replace(/[%;|~:]/g, (c) => encodeURIComponent(c));
+const unesc = (s: string) => decodeURIComponent(s);
+
+export function encodeState(s: ViewState): string {
+  const q = new URLSearchParams();
+  if (s.sweep) q.set('sweep', s.sweep);
+  if (s.experiment) q.set('experiment', s.experiment);
+  if (s.filter) q.set('filter', s.filter);
+  if (s.target) q.set('target', s.target);
+  if (s.brushes.length > 0) {
+    q.set('brush', s.brushes.map((b) => `${esc(b.field)}:${b.range ? `${b.range[0]}~${b.range[1]}` : b.categories!.map(esc).join('|')}`).join(';'));
+  }
+  if (s.sort) q.set('sort', `${s.sort.field}:${s.sort.desc ? 'desc' : 'asc'}`);
+  return q.toString();
+}
+
+export function decodeState(search: string): ViewState {
+  const q = new URLSearchParams(search);
+  const s: ViewState = { brushes: [] };
+  for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {
+    const v = q.get(key);
+    if (v !== null && v !== '') s[key] = v;
+  }
+  for (const part of (q.get('brush') ?? '').split(';').filter(Boolean)) {
+    const at = part.indexOf(':');
+    if (at <= 0) continue;
+    const field = unesc(part.slice(0, at));
+    const value = part.slice(at + 1);
+    const range = /^([^~]+)~([^~]+)$/.exec(value);
+    if (range && Number.isFinite(Number(range[1])) && Number.isFinite(Number(range[2]))) s.brushes.push({ field, range: [Number(range[1]), Number(range[2])] });
+    else s.brushes.push({ field, categories: value.split('|').map(unesc) });
+  }
+  const sort = /^(.+):(asc|desc)$/.exec(q.get('sort') ?? '');
+  if (sort) s.sort = { field: sort[1]!, desc: sort[2] === 'desc' };
+  return s;
+}
+
+const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** A brush in the filter language, so the table's count is the API's count for the same filter. */
+export function brushToFilter(b: Brush): string {
+  if (b.range) return `${b.field} >= ${b.range[0]} and ${b.field} <= ${b.range[1]}`;
+  return `${b.field} in (${b.categories!.map((c) => (/^-?\d/.test(c) && Number.isFinite(Number(c)) ? c : quote(c))).join(', ')})`;
+}

@@ -1,0 +1,45 @@
+// The filter box: the filter language as typed, checked by the API as one types (a quarter of a
+// second after the last key), with the API's message and a caret under the position it names.
+// Enter (or leaving the box) applies a filter the API accepted.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, checkFilter, type Selection } from '../api.ts';
+
+interface Props {
+  selection: Selection;
+  onApply: (filter: string) => void;
+}
+
+export function FilterBox({ selection, onApply }: Props) {
+  const [text, setText] = useState(selection.filter ?? '');
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => setText(selection.filter ?? ''), [selection.filter]);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      checkFilter({ ...selection, filter: text })
+        .then(setError)
+        .catch((err: Error) => setError(new ApiError(0, err.message, null)));
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [text, selection.sweep, selection.experiment]);
+  const apply = () => {
+    if (!error && text !== (selection.filter ?? '')) onApply(text);
+  };
+  return (
+    <div class="filter">
+      <label for="filter">Filter</label>
+      <input
+        id="filter" type="text" value={text} spellcheck={false} placeholder="params.lr > 0.001 and metrics.val/acc.max > 0.9"
+        class={error ? 'invalid' : ''}
+        onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+        onBlur={apply}
+      />
+      {error && (
+        <div class="filter-error" role="alert" data-testid="filter-error">
+          {error.position !== null && <pre class="caret">{`${text}\n${' '.repeat(error.position)}^`}</pre>}
+          <span>{error.message}</span>
+        </div>
+      )}
+    </div>
+  );
+}

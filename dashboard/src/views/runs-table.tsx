@@ -1,0 +1,57 @@
+// The runs table: one row per run kept by the brushes, a column per axis, sorted by a click on
+// a header; only the rows in view are in the DOM (virtual scrolling), so 100,000 runs scroll.
+import { useState } from 'preact/hooks';
+import type { ParallelAnswer } from '../api.ts';
+import { cellText } from '../runs-model.ts';
+
+const ROW_PX = 24;
+const VIEW_ROWS = 18;
+const OVERSCAN = 10;
+
+interface Props {
+  data: ParallelAnswer;
+  rows: number[];
+  sort: { field: string; desc: boolean } | undefined;
+  onSort: (sort: { field: string; desc: boolean }) => void;
+}
+
+export function RunsTable({ data, rows, sort, onSort }: Props) {
+  const [top, setTop] = useState(0);
+  const first = Math.max(0, Math.floor(top / ROW_PX) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((top + VIEW_ROWS * ROW_PX) / ROW_PX) + OVERSCAN);
+  const header = (field: string, name: string) => {
+    const active = sort?.field === field;
+    return (
+      <th key={field} onClick={() => onSort({ field, desc: active ? !sort!.desc : false })} title={`sort by ${name}`} aria-sort={active ? (sort!.desc ? 'descending' : 'ascending') : 'none'}>
+        {name}
+        {active ? (sort!.desc ? ' ▼' : ' ▲') : ''}
+      </th>
+    );
+  };
+  return (
+    <div class="table-scroll" style={{ height: `${(VIEW_ROWS + 1) * ROW_PX}px` }} onScroll={(e) => setTop((e.currentTarget as HTMLDivElement).scrollTop)} data-testid="runs-table">
+      <table>
+        <thead>
+          <tr>
+            {header('run', 'run')}
+            {data.axes.map((a) => header(a.field, a.name))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr style={{ height: `${first * ROW_PX}px` }} aria-hidden="true" />
+          {rows.slice(first, last).map((i) => (
+            <tr key={data.ids[i]} data-run={data.ids[i]}>
+              <td class="run-id">{data.ids[i]}</td>
+              {data.axes.map((a, k) => (
+                <td key={a.field} class={a.scale === 'categorical' ? '' : 'num'}>
+                  {cellText(a, data.values[k]![i]!)}
+                </td>
+              ))}
+            </tr>
+          ))}
+          <tr style={{ height: `${(rows.length - last) * ROW_PX}px` }} aria-hidden="true" />
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+// A real browser for the dashboard's tests and benchmarks: Debian's chromium (installed by
+// deploy/local/browser.sh when missing) driven by playwright-core, which downloads no browser of
+// its own. Each page records its console errors and failed requests, which a test asserts are
+// none; screenshots go to .runlens/screenshots/ for a person to look at.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO } from './python.ts';
+
+export const SCREENSHOTS = join(REPO, '.runlens', 'screenshots');
+
+export function chromiumPath(): string {
+  return execFileSync('bash', [join(REPO, 'deploy', 'local', 'browser.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 }).trim();
+}
+
+export function launchBrowser(): Promise<Browser> {
+  // Root runs chromium without its sandbox (playwright-core adds --no-sandbox unless asked for one).
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, page errors and failed or 5xx requests, as text. */
+  problems: string[];
+}
+
+export async function openPage(browser: Browser, width = 1400, height = 1000): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const problems: string[] = [];
+  // A 400 is how the filter box learns the API's error (checked as one types): the browser logs
+  // each as "Failed to load resource"; any other console error is a problem.
+  page.on('console', (m) => m.type() === 'error' && !/status of 400 \(Bad Request\)/.test(m.text()) && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => r.status() >= 500 && problems.push(`${r.status()} ${r.url()}`));
+  return { page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

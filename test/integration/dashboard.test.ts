@@ -1,0 +1,182 @@
+// The dashboard in a real browser (Debian's chromium through playwright-core) against the real
+// API, processor, Kafka and ClickHouse, on a simulated 240-run sweep: what the page shows is
+// what the API answers for the same question — the run count for a filter, the filter's error
+// and its position, the runs a brush keeps (as a filter), the order of a sorted column — a
+// link reproduces the view, and no view logs an error. Screenshots: .runlens/screenshots/.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard } from '../../bin/build-dashboard.js';
+import { plantedRun, uniform } from '../../query-api/engines/sweep-analytics/planted-sweep.ts';
+import type { Processor } from '../../processors/processor.ts';
+import type { App } from '../../query-api/deps.ts';
+import { brushToFilter, decodeState } from '../../dashboard/src/url-state.ts';
+import { launchBrowser, openPage, screenshot, type WatchedPage } from '../helpers/browser.ts';
+import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
+import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
+
+const PROJECT = 'dashboard';
+const SWEEP = 'lr-sweep';
+const N = 240;
+const TARGET = 'val/acc.max';
+
+let ns: Namespace;
+let processor: Processor;
+let app: App;
+let url: string;
+let token: string;
+let browser: Browser;
+const pages: WatchedPage[] = [];
+
+beforeAll(async () => {
+  const [namespace, browserReady] = await Promise.all([freshNamespace('dashboard'), launchBrowser(), buildDashboard({ quiet: true })]);
+  ns = namespace;
+  browser = browserReady;
+  processor = await startProcessor(ns);
+  app = await buildTestApp(ns);
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  token = await createTestToken(ns, PROJECT, ['read']);
+  const sdk = await connectSdk(ns);
+  const u = uniform(7);
+  const optimizers = ['adam', 'sgd', 'adamw'];
+  await Promise.all(Array.from({ length: N }, async (_, i) => {
+    const { params, acc } = plantedRun(u);
+    const run = await sdk.startRun({
+      project: PROJECT, experiment: 'cifar', sweepId: SWEEP, runId: `run-${String(i).padStart(3, '0')}`,
+      params: { ...params, optimizer: optimizers[i % 3]! }, lineage: { environment: { language: 'python', languageVersion: '3.11', libraries: {} } },
+    });
+    [acc - 0.04, acc].forEach((v, step) => run.log({ 'val/acc': v }, step));
+    await run.finish();
+  }));
+  await sdk.close();
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N ? true : undefined), 90_000, 'sweep stored');
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await processor?.stop();
+  await app?.close();
+  await ns?.drop();
+});
+
+/** How many runs of the sweep the API returns for a filter. */
+async function apiCount(filter?: string): Promise<number> {
+  const q = new URLSearchParams({ sweep: SWEEP, limit: '1000', ...(filter ? { filter } : {}) });
+  const r = await app.inject({ method: 'GET', url: `/v1/runs?${q}`, headers: bearer(token) });
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json().runs.length;
+}
+
+async function open(path: string): Promise<Page> {
+  const watched = await openPage(browser);
+  pages.push(watched);
+  await watched.page.goto(`${url}${path}#token=${encodeURIComponent(token)}`);
+  return watched.page;
+}
+
+/** The count the page shows: runs kept by the brushes, and runs loaded. */
+async function shownCount(page: Page): Promise<{ kept: number; total: number }> {
+  const el = page.getByTestId('count');
+  await el.waitFor();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=count]')?.textContent?.startsWith('loading'));
+  return { kept: Number(await el.getAttribute('data-kept')), total: Number(await el.getAttribute('data-total')) };
+}
+
+describe('the dashboard', () => {
+  it('is served without a token: the page never cached, its bundles cached for good and compressed', async () => {
+    const root = await app.inject({ method: 'GET', url: '/' });
+    expect(root.statusCode).toBe(302);
+    expect(root.headers.location).toBe('/ui/');
+    const page = await app.inject({ method: 'GET', url: '/ui/runs?sweep=x' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const script = /src="(\/ui\/assets\/main-[^"]+\.js)"/.exec(page.body)![1]!;
+    const asset = await app.inject({ method: 'GET', url: script, headers: { 'accept-encoding': 'gzip, br' } });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-encoding']).toBe('br');
+    expect(asset.headers['cache-control']).toContain('immutable');
+    expect((await app.inject({ method: 'GET', url: '/ui/assets/..%2F..%2Fpackage.json' })).statusCode).toBe(404);
+    // The API itself still wants a token.
+    expect((await app.inject({ method: 'GET', url: '/v1/runs' })).statusCode).toBe(401);
+  });
+
+  it('signs in from the link, shows every run of the sweep, and keeps the token out of the address bar', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}`);
+    expect(await shownCount(page)).toEqual({ kept: N, total: await apiCount() });
+    expect(page.url()).not.toContain('token');
+    await page.getByTestId('drawn-ms').waitFor();
+    await screenshot(page, 'sweep');
+  });
+
+  it('counts the runs of a typed filter as the API does, and points at a filter error where the API says', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}`);
+    await shownCount(page);
+    const box = page.locator('#filter');
+    await box.fill("params.lr > 0.0001 and params.optimizer = 'adam'");
+    await box.press('Enter');
+    await page.waitForURL(/filter=/);
+    const filtered = await apiCount("params.lr > 0.0001 and params.optimizer = 'adam'");
+    expect(filtered).toBeGreaterThan(0);
+    expect(filtered).toBeLessThan(N);
+    await expect.poll(async () => (await shownCount(page)).kept).toBe(filtered);
+
+    const bad = 'params.lr > 0.001 and metrics.val/acc.median > 1';
+    await box.fill(bad);
+    const error = page.getByTestId('filter-error');
+    await error.waitFor();
+    const api = await app.inject({ method: 'GET', url: `/v1/runs?sweep=${SWEEP}&filter=${encodeURIComponent(bad)}`, headers: bearer(token) });
+    expect(api.statusCode).toBe(400);
+    const { error: message, position } = api.json();
+    expect(await error.textContent()).toContain(message);
+    // The caret line puts ^ under the position the API named.
+    const caret = (await error.locator('.caret').textContent())!.split('\n');
+    expect(caret[1]!.indexOf('^')).toBe(position);
+    await screenshot(page, 'filter-error');
+    // Enter does not apply a filter the API refused: the runs shown stay those of the last good one.
+    await box.press('Enter');
+    expect((await shownCount(page)).kept).toBe(filtered);
+  });
+
+  it('keeps exactly the runs in a brushed range, as the same range as a filter does', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}`);
+    await shownCount(page);
+    await page.getByTestId('drawn-ms').waitFor();
+    // Drag along the first axis (batch_size, categorical; axes are evenly spaced between the margins).
+    const box = (await page.getByTestId('parallel').boundingBox())!;
+    const x = box.x + 70;
+    await page.mouse.move(x, box.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + 200, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForURL(/brush=/);
+    const state = decodeState(new URL(page.url()).search);
+    expect(state.brushes).toHaveLength(1);
+    const expected = await apiCount(brushToFilter(state.brushes[0]!));
+    expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(N);
+    await expect.poll(async () => (await shownCount(page)).kept).toBe(expected);
+    const ids = await page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
+    expect(ids.length).toBe(Math.min(expected, ids.length));
+    await screenshot(page, 'brushed');
+  });
+
+  it('reproduces a view from its link: filter, brush on a log axis and sort', async () => {
+    const brush = 'params.lr:0.0001~0.001';
+    const link = `/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&filter=${encodeURIComponent('params.dropout < 0.4')}&brush=${encodeURIComponent(brush)}&sort=${encodeURIComponent(`metrics.${TARGET}:desc`)}`;
+    const page = await open(link);
+    const expected = await apiCount('params.dropout < 0.4 and params.lr >= 0.0001 and params.lr <= 0.001');
+    expect(expected).toBeGreaterThan(0);
+    await expect.poll(async () => (await shownCount(page)).kept).toBe(expected);
+    // The first row is the best run of those, as the API sorts them.
+    const q = new URLSearchParams({ sweep: SWEEP, filter: 'params.dropout < 0.4 and params.lr >= 0.0001 and params.lr <= 0.001', sort: `metrics.${TARGET}:desc`, limit: '1' });
+    const best = (await app.inject({ method: 'GET', url: `/v1/runs?${q}`, headers: bearer(token) })).json().runs[0].id;
+    await expect.poll(async () => page.locator('[data-run]').first().getAttribute('data-run')).toBe(best);
+    expect(await page.locator('#filter').inputValue()).toBe('params.dropout < 0.4');
+    await screenshot(page, 'deep-link');
+  });
+
+  it('logged no error in any view', () => {
+    expect(pages.length).toBeGreaterThan(3);
+    expect(pages.flatMap((p) => p.problems)).toEqual([]);
+  });
+});
