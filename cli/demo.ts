@@ -142,7 +142,10 @@ async function serve(config: Config, opts: DemoOptions, tokens: { read: string; 
     type: 'ArtifactLogged',
     event: { project: opts.project, runId: best, name: 'eval-report.html', kind: 'other', uri: `s3://reports/${best}.html`, digest: 'sha256:0', sizeBytes: 2048, loggedAt: Date.now(), metadata: {} },
   });
+  const dashboard = `${apiUrl}/ui/?${new URLSearchParams({ sweep: sweepId, target: 'val/acc.max', sort: 'metrics.val/acc.max:desc' })}#token=${tokens.read}`;
   console.log(`
+Dashboard: ${dashboard}
+           (opens the sweep signed in with the read token; the token stays in that browser tab)
 API:      ${apiUrl}   (every /v1 route needs a token of project "${opts.project}")
 OpenAPI:  ${apiUrl}/docs/json
 

@@ -113,8 +113,8 @@ token
 
 program
   .command('bench')
-  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history)')
-  .option('--only <part>', 'run one part: pipeline, queries, python or mlflow')
+  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
+  .option('--only <part>', 'run one part: pipeline, queries, python, mlflow or dashboard')
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
@@ -122,7 +122,7 @@ program
   .option('--mlflow-runs <n>', 'mlflow: runs searched by search_runs', positiveInt, 10_000)
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
   .action(async (o: { configs: number; seeds: number; steps: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
-    if (o.only !== undefined && !['pipeline', 'queries', 'python', 'mlflow'].includes(o.only)) throw new Error(`--only takes pipeline, queries, python or mlflow, not "${o.only}"`);
+    if (o.only !== undefined && !['pipeline', 'queries', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, queries, python, mlflow or dashboard, not "${o.only}"`);
     if (o.only === undefined || o.only === 'pipeline') {
       const { benchPipeline } = await import('./bench/pipeline.ts');
       await benchPipeline(config(), o);
@@ -141,6 +141,10 @@ program
     if (o.only === undefined || o.only === 'mlflow') {
       const { benchMlflow } = await import('./bench/mlflow.ts');
       await benchMlflow(config(), { points: o.mlflowPoints, runs: o.mlflowRuns, loadBudgetS: o.mlflowLoadBudget });
+    }
+    if (o.only === undefined || o.only === 'dashboard') {
+      const { benchDashboard } = await import('./bench/dashboard.ts');
+      await benchDashboard(config());
     }
   });
 

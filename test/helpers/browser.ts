@@ -1,23 +1,14 @@
-// A real browser for the dashboard's tests and benchmarks: Debian's chromium (installed by
-// deploy/local/browser.sh when missing) driven by playwright-core, which downloads no browser of
-// its own. Each page records its console errors and failed requests, which a test asserts are
+// A real browser for the dashboard's tests (cli/browser.ts: Debian's chromium through
+// playwright-core). Each page records its console errors and failed requests, which a test asserts are
 // none; screenshots go to .runlens/screenshots/ for a person to look at.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { REPO } from './python.ts';
 
+export { launchBrowser } from '../../cli/browser.ts';
+
 export const SCREENSHOTS = join(REPO, '.runlens', 'screenshots');
-
-export function chromiumPath(): string {
-  return execFileSync('bash', [join(REPO, 'deploy', 'local', 'browser.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 }).trim();
-}
-
-export function launchBrowser(): Promise<Browser> {
-  // Root runs chromium without its sandbox (playwright-core adds --no-sandbox unless asked for one).
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
-}
 
 export interface WatchedPage {
   page: Page;
