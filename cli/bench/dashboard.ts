@@ -4,7 +4,9 @@
 // opened → last progressive frame, and the part from the answer's arrival), a brush on an axis
 // → the table showing the runs kept, and the table scrolled to its last row. Prints figures;
 // asserts nothing about time.
+import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -12,7 +14,7 @@ import { buildApp } from '../../query-api/app.ts';
 import { createToken } from '../../storage/api-tokens.ts';
 import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { launchBrowser } from '../browser.ts';
-import { stack } from '../stack.ts';
+import { REPO_ROOT, stack } from '../stack.ts';
 import { seedSweep } from './queries.ts';
 
 const TARGET = 'val/acc.max';
@@ -21,8 +23,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms`;
 
 export async function benchDashboard(base: Config, sizes = [10_000, 100_000]): Promise<void> {
-  const { buildDashboard } = await import('../../bin/build-dashboard.js');
-  await buildDashboard({ quiet: true });
+  // The build script is bin/'s (it runs before any TypeScript tooling): a process of its own.
+  execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'build-dashboard.js')], { stdio: 'inherit' });
   await stack('up', base);
   const config: Config = { ...base, clickhouseDatabase: `runlens_dashbench${Date.now()}` };
   const admin = createClickHouse(config, { database: 'default', requestTimeoutMs: 300_000 });

@@ -94,3 +94,37 @@ export async function checkFilter(selection: Selection): Promise<ApiError | null
     throw err;
   }
 }
+
+type Cell = number | string | boolean | null;
+
+/** POST /v1/compare: runs side by side against a baseline, with the confounds in words. */
+export interface CompareAnswer {
+  runs: { id: string; name: string; status: string }[];
+  baseline: string;
+  params: { key: string; values: Cell[]; differs: boolean }[];
+  lineage: { key: string; values: Cell[]; differs: boolean }[];
+  metrics: { key: string; segment: string | null; values: ({ last: number } | null)[]; deltas: ({ last: number } | null)[] }[];
+  warnings: string[];
+}
+
+export const compareRuns = (runIds: string[]): Promise<CompareAnswer> => request('POST', '/v1/compare', { runIds });
+
+/** POST /v1/stats/compare: does side a beat side b on a metric — the sentence, the estimate and its interval. */
+export interface StatsAnswer {
+  summary: string;
+  reason: string | null;
+  warnings: string[];
+  notes: string[];
+  sides: { a: { label: string; runs: number }; b: { label: string; runs: number } };
+  result: {
+    testName: string;
+    pValue: number | null;
+    significant: boolean;
+    estimate: number | null;
+    estimateName: string;
+    confidenceInterval: { lower: number | null; upper: number | null; confidence: number } | null;
+  };
+}
+
+export const compareSides = (a: string[], b: string[], metric: string): Promise<StatsAnswer> =>
+  request('POST', '/v1/stats/compare', { a: { runIds: a, label: 'A' }, b: { runIds: b, label: 'B' }, metric });

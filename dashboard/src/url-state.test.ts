@@ -6,10 +6,10 @@ describe('the view as a link', () => {
     const state: ViewState = {
       sweep: 'sw-1', filter: "params.optimizer = 'adam' and metrics.val/acc.max > 0.9", target: 'val/acc.max',
       brushes: [{ field: 'params.lr', range: [0.0001, 0.01] }, { field: 'params.opt;im:izer', categories: ['adam|w', 'sgd~1', 'a:b'] }],
-      sort: { field: 'metrics.val/acc.max', desc: true },
+      sort: { field: 'metrics.val/acc.max', desc: true }, selected: ['r-1', 'r-2'], sideA: ['r-1'], sideB: ['r-3', 'r-4'],
     };
     expect(decodeState(`?${encodeState(state)}`)).toEqual(state);
-    expect(decodeState('')).toEqual({ brushes: [] });
+    expect(decodeState('')).toEqual({ brushes: [], selected: [], sideA: [], sideB: [] });
   });
 
   it('says a brush in the filter language', () => {

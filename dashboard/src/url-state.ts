@@ -16,6 +16,11 @@ export interface ViewState {
   brushes: Brush[];
   /** A table column (an axis field, or "run") and a direction. */
   sort?: { field: string; desc: boolean };
+  /** Runs ticked in the table (compared side by side). */
+  selected: string[];
+  /** The runs of the statistics' sides A and B. */
+  sideA: string[];
+  sideB: string[];
 }
 
 // Characters that separate brushes and their parts are escaped inside names and categories.
@@ -32,12 +37,17 @@ export function encodeState(s: ViewState): string {
     q.set('brush', s.brushes.map((b) => `${esc(b.field)}:${b.range ? `${b.range[0]}~${b.range[1]}` : b.categories!.map(esc).join('|')}`).join(';'));
   }
   if (s.sort) q.set('sort', `${s.sort.field}:${s.sort.desc ? 'desc' : 'asc'}`);
+  // Run ids are id-like (no commas): a list is joined by commas.
+  if (s.selected.length > 0) q.set('sel', s.selected.join(','));
+  if (s.sideA.length > 0) q.set('a', s.sideA.join(','));
+  if (s.sideB.length > 0) q.set('b', s.sideB.join(','));
   return q.toString();
 }
 
 export function decodeState(search: string): ViewState {
   const q = new URLSearchParams(search);
-  const s: ViewState = { brushes: [] };
+  const ids = (key: string) => (q.get(key) ?? '').split(',').filter((id) => id !== '');
+  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b') };
   for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {
     const v = q.get(key);
     if (v !== null && v !== '') s[key] = v;

@@ -42,7 +42,8 @@ beforeAll(async () => {
     const { params, acc } = plantedRun(u);
     const run = await sdk.startRun({
       project: PROJECT, experiment: 'cifar', sweepId: SWEEP, runId: `run-${String(i).padStart(3, '0')}`,
-      params: { ...params, optimizer: optimizers[i % 3]! }, lineage: { environment: { language: 'python', languageVersion: '3.11', libraries: {} } },
+      // Every other run on another data version: the confound a comparison of two neighbours must name.
+      params: { ...params, optimizer: optimizers[i % 3]! }, lineage: { dataVersion: i % 2 === 0 ? 'v1' : 'v2', environment: { language: 'python', languageVersion: '3.11', libraries: {} } },
     });
     [acc - 0.04, acc].forEach((v, step) => run.log({ 'val/acc': v }, step));
     await run.finish();
@@ -173,6 +174,44 @@ describe('the dashboard', () => {
     await expect.poll(async () => page.locator('[data-run]').first().getAttribute('data-run')).toBe(best);
     expect(await page.locator('#filter').inputValue()).toBe('params.dropout < 0.4');
     await screenshot(page, 'deep-link');
+  });
+
+  it('compares ticked runs side by side, the confound the API finds shown in words', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sort=run:asc`);
+    await shownCount(page);
+    await page.getByLabel('tick run-000').check();
+    await page.getByLabel('tick run-001').check();
+    const panel = page.getByTestId('confounds');
+    await panel.waitFor();
+    const api = await app.inject({ method: 'POST', url: '/v1/compare', headers: bearer(token), payload: { runIds: ['run-000', 'run-001'] } });
+    const warnings: string[] = api.json().warnings;
+    expect(warnings.some((w) => w.includes('lineage.data_version'))).toBe(true);
+    expect((await panel.locator('li').allTextContents()).map((t) => t.replace(/^⚠ /, ''))).toEqual(warnings);
+    expect(new URL(page.url()).searchParams.get('sel')).toBe('run-000,run-001');
+    await screenshot(page, 'compare');
+  });
+
+  it("tests two sets of runs on the target, in the API's own sentence", async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}`);
+    await shownCount(page);
+    const pick = async (filter: string, side: 'A' | 'B') => {
+      await page.locator('#filter').fill(filter);
+      await page.locator('#filter').press('Enter');
+      await expect.poll(async () => (await shownCount(page)).kept).toBe(await apiCount(filter));
+      await page.getByLabel('tick every run shown').check();
+      await page.getByRole('button', { name: `use as ${side}` }).click();
+    };
+    await pick("params.optimizer = 'adamw' and params.lr > 0.001", 'A');
+    await pick("params.optimizer = 'sgd' and params.lr > 0.001", 'B');
+    const sentence = page.getByTestId('stats-sentence');
+    await sentence.waitFor();
+    const link = new URL(page.url()).searchParams;
+    const [a, b] = [link.get('a')!.split(','), link.get('b')!.split(',')];
+    expect(a.length).toBe(await apiCount("params.optimizer = 'adamw' and params.lr > 0.001"));
+    const api = await app.inject({ method: 'POST', url: '/v1/stats/compare', headers: bearer(token), payload: { a: { runIds: a, label: 'A' }, b: { runIds: b, label: 'B' }, metric: TARGET } });
+    expect(api.statusCode, api.body).toBe(200);
+    expect(await sentence.textContent()).toBe(api.json().summary);
+    await screenshot(page, 'statistics');
   });
 
   it('logged no error in any view', () => {

@@ -1,5 +1,6 @@
 // The runs table: one row per run kept by the brushes, a column per axis, sorted by a click on
-// a header; only the rows in view are in the DOM (virtual scrolling), so 100,000 runs scroll.
+// a header, a box to tick runs (all shown at once from the header); only the rows in view are
+// in the DOM (virtual scrolling), so 100,000 runs scroll.
 import { useState } from 'preact/hooks';
 import type { ParallelAnswer } from '../api.ts';
 import { cellText } from '../runs-model.ts';
@@ -13,9 +14,13 @@ interface Props {
   rows: number[];
   sort: { field: string; desc: boolean } | undefined;
   onSort: (sort: { field: string; desc: boolean }) => void;
+  selected: ReadonlySet<string>;
+  /** Ticks or unticks these runs. */
+  onSelect: (ids: string[], ticked: boolean) => void;
 }
 
-export function RunsTable({ data, rows, sort, onSort }: Props) {
+export function RunsTable({ data, rows, sort, onSort, selected, onSelect }: Props) {
+  const allTicked = rows.length > 0 && rows.every((i) => selected.has(data.ids[i]!));
   const [top, setTop] = useState(0);
   const first = Math.max(0, Math.floor(top / ROW_PX) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((top + VIEW_ROWS * ROW_PX) / ROW_PX) + OVERSCAN);
@@ -33,6 +38,9 @@ export function RunsTable({ data, rows, sort, onSort }: Props) {
       <table>
         <thead>
           <tr>
+            <th class="tick">
+              <input type="checkbox" aria-label="tick every run shown" checked={allTicked} onChange={() => onSelect(rows.map((i) => data.ids[i]!), !allTicked)} />
+            </th>
             {header('run', 'run')}
             {data.axes.map((a) => header(a.field, a.name))}
           </tr>
@@ -40,7 +48,10 @@ export function RunsTable({ data, rows, sort, onSort }: Props) {
         <tbody>
           <tr style={{ height: `${first * ROW_PX}px` }} aria-hidden="true" />
           {rows.slice(first, last).map((i) => (
-            <tr key={data.ids[i]} data-run={data.ids[i]}>
+            <tr key={data.ids[i]} data-run={data.ids[i]} class={selected.has(data.ids[i]!) ? 'ticked' : ''}>
+              <td class="tick">
+                <input type="checkbox" aria-label={`tick ${data.ids[i]}`} checked={selected.has(data.ids[i]!)} onChange={(e) => onSelect([data.ids[i]!], (e.currentTarget as HTMLInputElement).checked)} />
+              </td>
               <td class="run-id">{data.ids[i]}</td>
               {data.axes.map((a, k) => (
                 <td key={a.field} class={a.scale === 'categorical' ? '' : 'num'}>

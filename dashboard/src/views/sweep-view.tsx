@@ -1,5 +1,6 @@
 // The sweep view: which runs (sweep, experiment, filter), the target metric, parallel
-// coordinates of them with brushing, and the table of the runs the brushes keep. Everything
+// coordinates of them with brushing, the table of the runs the brushes keep; the runs ticked
+// there compared side by side, and two sets of them (A and B) tested on the target. Everything
 // that makes the view is in the link (url-state.ts).
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, parallel, type ParallelAnswer } from '../api.ts';
@@ -8,6 +9,11 @@ import type { ViewState } from '../url-state.ts';
 import { FilterBox } from './filter-box.tsx';
 import { ParallelChart } from './parallel-chart.tsx';
 import { RunsTable } from './runs-table.tsx';
+import { ComparePanel } from './compare-panel.tsx';
+import { StatsPanel } from './stats-panel.tsx';
+
+/** Most runs compared side by side (a wider table says nothing more). */
+const MAX_COMPARED = 20;
 
 interface Props {
   state: ViewState;
@@ -41,11 +47,17 @@ export function SweepView({ state, onChange }: Props) {
     };
   }, [state.sweep, state.experiment, state.filter, state.target]);
 
+  const selected = useMemo(() => new Set(state.selected), [state.selected]);
+  const select = (ids: string[], ticked: boolean) => {
+    const next = new Set(state.selected);
+    for (const id of ids) if (ticked) next.add(id); else next.delete(id);
+    onChange({ ...state, selected: [...next] });
+  };
   const kept = useMemo(() => (data ? keptRows(data, state.brushes) : []), [data, state.brushes]);
   const rows = useMemo(() => (data ? sortRows(data, kept, state.sort) : []), [data, kept, state.sort]);
   const input = (key: 'sweep' | 'experiment' | 'target') => (e: Event) => {
     const v = (e.currentTarget as HTMLInputElement).value.trim();
-    onChange({ ...state, [key]: v === '' ? undefined : v, brushes: [] });
+    onChange({ ...state, [key]: v === '' ? undefined : v, brushes: [], selected: [], sideA: [], sideB: [] });
   };
 
   return (
@@ -80,9 +92,27 @@ export function SweepView({ state, onChange }: Props) {
           </div>
           {data.omitted.length > 0 && <div class="muted">not drawn: {data.omitted.map((o) => `${o.field} (${o.reason})`).join('; ')}</div>}
           <ParallelChart data={data} brushes={state.brushes} onBrush={(brushes) => onChange({ ...state, brushes })} onDrawn={setDrawnMs} />
-          <RunsTable data={data} rows={rows} sort={state.sort} onSort={(sort) => onChange({ ...state, sort })} />
+          <RunsTable data={data} rows={rows} sort={state.sort} onSort={(sort) => onChange({ ...state, sort })} selected={selected} onSelect={select} />
+          <div class="selection-bar" data-testid="selection-bar">
+            <span>{state.selected.length.toLocaleString('en-US')} ticked</span>
+            <button type="button" disabled={state.selected.length === 0} onClick={() => onChange({ ...state, sideA: state.selected, selected: [] })}>
+              use as A
+            </button>
+            <button type="button" disabled={state.selected.length === 0} onClick={() => onChange({ ...state, sideB: state.selected, selected: [] })}>
+              use as B
+            </button>
+            <button type="button" disabled={state.selected.length === 0} onClick={() => onChange({ ...state, selected: [] })}>
+              untick all
+            </button>
+            <span class="muted">
+              A: {state.sideA.length} runs · B: {state.sideB.length} runs
+            </span>
+          </div>
         </>
       )}
+      {state.selected.length >= 2 && state.selected.length <= MAX_COMPARED && <ComparePanel runIds={state.selected} />}
+      {state.selected.length > MAX_COMPARED && <div class="muted">tick at most {MAX_COMPARED} runs to compare them side by side (or use them as a side A or B)</div>}
+      {state.sideA.length > 0 && state.sideB.length > 0 && (state.target ? <StatsPanel a={state.sideA} b={state.sideB} metric={state.target} /> : <div class="muted">name a target metric to test A against B</div>)}
     </main>
   );
 }
