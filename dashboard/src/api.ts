@@ -128,3 +128,14 @@ export interface StatsAnswer {
 
 export const compareSides = (a: string[], b: string[], metric: string): Promise<StatsAnswer> =>
   request('POST', '/v1/stats/compare', { a: { runIds: a, label: 'A' }, b: { runIds: b, label: 'B' }, metric });
+
+export type CurveX = 'step' | 'wall_time' | 'relative_time';
+
+/** POST /v1/curves: each run's series in buckets on one grid (mean, min and max per bucket). */
+export interface CurvesAnswer {
+  x: CurveX;
+  series: { metric: string; bucketWidth: number; runs: { runId: string; x: number[]; mean: number[]; min: number[]; max: number[] }[] }[];
+}
+
+export const curves = (runIds: string[], metric: string, x: CurveX, ema: number | undefined): Promise<CurvesAnswer> =>
+  request('POST', '/v1/curves', { selection: { runIds }, metrics: [metric], maxPoints: 1000, x, ...(ema !== undefined ? { smoothing: { ema } } : {}) });

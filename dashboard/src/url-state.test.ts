@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brushToFilter, decodeState, encodeState, type ViewState } from './url-state.ts';
+import { brushToFilter, curveMetricOf, decodeState, encodeState, type ViewState } from './url-state.ts';
 
 describe('the view as a link', () => {
   it('reads back what it wrote, names with separators in them too', () => {
@@ -7,9 +7,16 @@ describe('the view as a link', () => {
       sweep: 'sw-1', filter: "params.optimizer = 'adam' and metrics.val/acc.max > 0.9", target: 'val/acc.max',
       brushes: [{ field: 'params.lr', range: [0.0001, 0.01] }, { field: 'params.opt;im:izer', categories: ['adam|w', 'sgd~1', 'a:b'] }],
       sort: { field: 'metrics.val/acc.max', desc: true }, selected: ['r-1', 'r-2'], sideA: ['r-1'], sideB: ['r-3', 'r-4'],
+      curve: { metric: 'loss[split=val]', x: 'relative_time', ema: 0.3, logY: true },
     };
     expect(decodeState(`?${encodeState(state)}`)).toEqual(state);
-    expect(decodeState('')).toEqual({ brushes: [], selected: [], sideA: [], sideB: [] });
+    expect(decodeState('')).toEqual({ brushes: [], selected: [], sideA: [], sideB: [], curve: { x: 'step', logY: false } });
+  });
+
+  it("takes a curve's metric from a target summary", () => {
+    expect(curveMetricOf('val/acc.max')).toBe('val/acc');
+    expect(curveMetricOf('metrics.loss[split=val].min')).toBe('loss[split=val]');
+    expect(curveMetricOf('val/acc')).toBe('val/acc');
   });
 
   it('says a brush in the filter language', () => {

@@ -21,6 +21,15 @@ export interface ViewState {
   /** The runs of the statistics' sides A and B. */
   sideA: string[];
   sideB: string[];
+  /** The curves of the ticked runs: which metric (key or key[segment]; default the target's key), x axis, smoothing, log y. */
+  curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean };
+}
+
+const X_AXES = ['step', 'wall_time', 'relative_time'] as const;
+
+/** The metric key of a summary ("val/acc.max", "metrics.loss[split=val].min" → "val/acc", "loss[split=val]"). */
+export function curveMetricOf(target: string): string {
+  return target.replace(/^metrics\./, '').replace(/\.(last|min|max|mean|count)$/, '');
 }
 
 // Characters that separate brushes and their parts are escaped inside names and categories.
@@ -41,13 +50,20 @@ export function encodeState(s: ViewState): string {
   if (s.selected.length > 0) q.set('sel', s.selected.join(','));
   if (s.sideA.length > 0) q.set('a', s.sideA.join(','));
   if (s.sideB.length > 0) q.set('b', s.sideB.join(','));
+  if (s.curve.metric) q.set('curve', s.curve.metric);
+  if (s.curve.x !== 'step') q.set('x', s.curve.x);
+  if (s.curve.ema !== undefined) q.set('ema', String(s.curve.ema));
+  if (s.curve.logY) q.set('logy', '1');
   return q.toString();
 }
 
 export function decodeState(search: string): ViewState {
   const q = new URLSearchParams(search);
   const ids = (key: string) => (q.get(key) ?? '').split(',').filter((id) => id !== '');
-  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b') };
+  const x = X_AXES.find((a) => a === q.get('x')) ?? 'step';
+  const ema = Number(q.get('ema'));
+  const curve: ViewState['curve'] = { x, logY: q.get('logy') === '1', ...(q.get('curve') ? { metric: q.get('curve')! } : {}), ...(ema > 0 && ema <= 1 ? { ema } : {}) };
+  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve };
   for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {
     const v = q.get(key);
     if (v !== null && v !== '') s[key] = v;

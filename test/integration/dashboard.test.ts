@@ -191,6 +191,25 @@ describe('the dashboard', () => {
     await screenshot(page, 'compare');
   });
 
+  it("draws the ticked runs' curves and names the run under the cursor", async () => {
+    const ticked = ['run-002', 'run-005', 'run-009'];
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sel=${ticked.join(',')}&logy=1`);
+    const plot = page.getByTestId('curves').locator('.curve');
+    await plot.locator('canvas').waitFor();
+    await expect.poll(async () => Number(await plot.getAttribute('data-runs'))).toBe(ticked.length);
+    // Sweep the cursor down the middle of the plot until a line is under it.
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.locator('.u-over').boundingBox())!;
+    const hover = page.getByTestId('curve-hover');
+    let named = '';
+    for (let y = box.y + 2; y < box.y + box.height && !named.startsWith('run '); y += 3) {
+      await page.mouse.move(box.x + box.width / 2, y);
+      named = (await hover.textContent()) ?? '';
+    }
+    await screenshot(page, 'curves');
+    expect(ticked.map((id) => `run ${id}`)).toContain(named);
+  });
+
   it("tests two sets of runs on the target, in the API's own sentence", async () => {
     const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}`);
     await shownCount(page);

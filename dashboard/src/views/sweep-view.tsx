@@ -11,9 +11,13 @@ import { ParallelChart } from './parallel-chart.tsx';
 import { RunsTable } from './runs-table.tsx';
 import { ComparePanel } from './compare-panel.tsx';
 import { StatsPanel } from './stats-panel.tsx';
+import { CurvesPanel } from './curves-panel.tsx';
+import { curveMetricOf } from '../url-state.ts';
 
 /** Most runs compared side by side (a wider table says nothing more). */
 const MAX_COMPARED = 20;
+/** Most runs drawn as curves (the API's limit is 1,000; past 100 lines a group band says more). */
+const MAX_CURVES = 100;
 
 interface Props {
   state: ViewState;
@@ -109,6 +113,9 @@ export function SweepView({ state, onChange }: Props) {
             </span>
           </div>
         </>
+      )}
+      {state.selected.length >= 1 && state.selected.length <= MAX_CURVES && (state.curve.metric ?? state.target) && (
+        <CurvesPanel runIds={state.selected} metric={state.curve.metric ?? curveMetricOf(state.target!)} curve={state.curve} onChange={(curve) => onChange({ ...state, curve })} />
       )}
       {state.selected.length >= 2 && state.selected.length <= MAX_COMPARED && <ComparePanel runIds={state.selected} />}
       {state.selected.length > MAX_COMPARED && <div class="muted">tick at most {MAX_COMPARED} runs to compare them side by side (or use them as a side A or B)</div>}

@@ -1,0 +1,123 @@
+// Curves of the ticked runs (POST /v1/curves, downsampled on the server to 1,000 buckets per run
+// on one grid, so spikes survive as each bucket's min and max): uPlot on a canvas, one line per
+// run; hovering a line names its run. x as step, wall time or time since each run's start; EMA
+// smoothing and a log y axis, all in the link.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { ApiError, curves, type CurvesAnswer } from '../api.ts';
+import type { ViewState } from '../url-state.ts';
+
+type Curve = ViewState['curve'];
+
+/** Every run's bucket means on the union of their x values (null where a run has no bucket). */
+export function alignCurves(answer: CurvesAnswer): { ids: string[]; data: (number | null)[][] } {
+  const runs = answer.series[0]?.runs ?? [];
+  const xs = [...new Set(runs.flatMap((r) => r.x))].sort((a, b) => a - b);
+  const at = new Map(xs.map((x, i) => [x, i]));
+  const data: (number | null)[][] = [xs];
+  for (const r of runs) {
+    const y = new Array<number | null>(xs.length).fill(null);
+    r.x.forEach((x, i) => (y[at.get(x)!] = r.mean[i]!));
+    data.push(y);
+  }
+  return { ids: runs.map((r) => r.runId), data };
+}
+
+/** The run whose line passes within 16 px of the cursor at the cursor's x (interpolated between buckets), if any. */
+function nearestRun(u: uPlot): string | null {
+  const { left, top } = u.cursor;
+  if (left === undefined || top === undefined || left < 0) return null;
+  const x = u.posToVal(left, 'x');
+  const xs = u.data[0] as number[];
+  let i = 0;
+  while (i < xs.length - 2 && xs[i + 1]! < x) i++;
+  let best: string | null = null;
+  let bestPx = 16;
+  for (let s = 1; s < u.series.length; s++) {
+    const ys = u.data[s] as (number | null)[];
+    const [y0, y1] = [ys[i], ys[i + 1] ?? ys[i]];
+    if (y0 === null || y0 === undefined || y1 === null || y1 === undefined) continue;
+    const t = xs[i + 1] !== undefined && xs[i + 1] !== xs[i] ? Math.min(1, Math.max(0, (x - xs[i]!) / (xs[i + 1]! - xs[i]!))) : 0;
+    const px = Math.abs(u.valToPos(y0 + t * (y1 - y0), 'y') - top);
+    if (px < bestPx) [best, bestPx] = [String(u.series[s]!.label), px];
+  }
+  return best;
+}
+
+export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: string[]; metric: string; curve: Curve; onChange: (c: Curve) => void }) {
+  const el = useRef<HTMLDivElement>(null);
+  const [answer, setAnswer] = useState<CurvesAnswer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [hover, setHover] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    setError(null);
+    curves(runIds, metric, curve.x, curve.ema)
+      .then((a) => current && setAnswer(a))
+      .catch((err: Error) => current && (setError(err instanceof ApiError ? err.message : String(err)), setAnswer(null)));
+    return () => {
+      current = false;
+    };
+  }, [runIds.join(','), metric, curve.x, curve.ema]);
+
+  useEffect(() => {
+    if (!answer || !el.current) return;
+    const { ids, data } = alignCurves(answer);
+    const time = curve.x === 'wall_time';
+    const plot = new uPlot(
+      {
+        width: el.current.clientWidth || 1000,
+        height: 320,
+        legend: { show: false },
+        scales: { x: { time }, y: { distr: curve.logY ? 3 : 1 } },
+        axes: [{ label: curve.x === 'step' ? 'step' : curve.x === 'wall_time' ? '' : 'time since start (ms)' }, { label: metric }],
+        series: [{}, ...ids.map((id, i) => ({ label: id, stroke: `hsl(${(i * 137.5) % 360} 60% 45%)`, width: 1.2, spanGaps: true, points: { show: false } }))],
+        cursor: { focus: { prox: 16 } },
+        focus: { alpha: 0.25 },
+        hooks: { setCursor: [(u: uPlot) => setHover(nearestRun(u))] },
+      },
+      // Wall time on uPlot's time axis is in seconds.
+      (time ? [data[0]!.map((x) => x! / 1000), ...data.slice(1)] : data) as uPlot.AlignedData,
+      el.current,
+    );
+    return () => plot.destroy();
+  }, [answer, curve.logY]);
+
+  return (
+    <section class="panel" data-testid="curves">
+      <h2>
+        {metric} of {runIds.length} runs
+      </h2>
+      <div class="curve-controls">
+        <label>
+          x{' '}
+          <select value={curve.x} onChange={(e) => onChange({ ...curve, x: (e.currentTarget as HTMLSelectElement).value as Curve['x'] })}>
+            <option value="step">step</option>
+            <option value="wall_time">wall time</option>
+            <option value="relative_time">time since start</option>
+          </select>
+        </label>
+        <label>
+          smoothing{' '}
+          <select value={String(curve.ema ?? '')} onChange={(e) => {
+            const v = (e.currentTarget as HTMLSelectElement).value;
+            const { ema: _, ...rest } = curve;
+            onChange(v === '' ? rest : { ...rest, ema: Number(v) });
+          }}>
+            <option value="">none</option>
+            <option value="0.6">light (EMA α 0.6)</option>
+            <option value="0.3">medium (α 0.3)</option>
+            <option value="0.1">strong (α 0.1)</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={curve.logY} onChange={(e) => onChange({ ...curve, logY: (e.currentTarget as HTMLInputElement).checked })} /> log y
+        </label>
+        <span class="muted" data-testid="curve-hover">{hover ? `run ${hover}` : 'hover a line to name its run'}</span>
+      </div>
+      {error && <div class="error" role="alert">{error}</div>}
+      <div ref={el} class="curve" data-runs={answer?.series[0]?.runs.length ?? 0} />
+    </section>
+  );
+}
