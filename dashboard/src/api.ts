@@ -139,3 +139,24 @@ export interface CurvesAnswer {
 
 export const curves = (runIds: string[], metric: string, x: CurveX, ema: number | undefined): Promise<CurvesAnswer> =>
   request('POST', '/v1/curves', { selection: { runIds }, metrics: [metric], maxPoints: 1000, x, ...(ema !== undefined ? { smoothing: { ema } } : {}) });
+
+/** POST /v1/sweeps/importance: each param's share of the target's variance (a forest, bootstrapped) with its interval. */
+export interface ImportanceAnswer {
+  target: string;
+  runs: number;
+  runsUsed: number;
+  params: { param: string; rank: number; forest: { importance: number; ci: { lower: number; upper: number; confidence: number } }; spearman: { rho: number | null }; insensitive: boolean; reason: string }[];
+  forest: { oobR2: { mean: number } | null };
+}
+
+/** POST /v1/sweeps/best-region: where the top runs lie, in a sentence. */
+export interface BestRegionAnswer {
+  sentence: string;
+  topPercent: number;
+  n: number;
+}
+
+export const importance = (selection: Selection, target: string): Promise<ImportanceAnswer> =>
+  request('POST', '/v1/sweeps/importance', { selection: selectionOf(selection), target });
+export const bestRegion = (selection: Selection, target: string): Promise<BestRegionAnswer> =>
+  request('POST', '/v1/sweeps/best-region', { selection: selectionOf(selection), target });

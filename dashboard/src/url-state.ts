@@ -23,6 +23,8 @@ export interface ViewState {
   sideB: string[];
   /** The curves of the ticked runs: which metric (key or key[segment]; default the target's key), x axis, smoothing, log y. */
   curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean };
+  /** Show what drives the target (importance, best region). */
+  analytics: boolean;
 }
 
 const X_AXES = ['step', 'wall_time', 'relative_time'] as const;
@@ -54,6 +56,7 @@ export function encodeState(s: ViewState): string {
   if (s.curve.x !== 'step') q.set('x', s.curve.x);
   if (s.curve.ema !== undefined) q.set('ema', String(s.curve.ema));
   if (s.curve.logY) q.set('logy', '1');
+  if (s.analytics) q.set('analytics', '1');
   return q.toString();
 }
 
@@ -63,7 +66,7 @@ export function decodeState(search: string): ViewState {
   const x = X_AXES.find((a) => a === q.get('x')) ?? 'step';
   const ema = Number(q.get('ema'));
   const curve: ViewState['curve'] = { x, logY: q.get('logy') === '1', ...(q.get('curve') ? { metric: q.get('curve')! } : {}), ...(ema > 0 && ema <= 1 ? { ema } : {}) };
-  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve };
+  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1' };
   for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {
     const v = q.get(key);
     if (v !== null && v !== '') s[key] = v;

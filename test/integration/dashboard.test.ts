@@ -210,6 +210,18 @@ describe('the dashboard', () => {
     expect(ticked.map((id) => `run ${id}`)).toContain(named);
   });
 
+  it('shows what drives the target: the params in the API\'s order of importance, and the best region in its words', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&analytics=1`);
+    const panel = page.getByTestId('analytics');
+    await panel.waitFor({ timeout: 60_000 });
+    const post = async (route: string) => (await app.inject({ method: 'POST', url: `/v1/sweeps/${route}`, headers: bearer(token), payload: { selection: { sweep: SWEEP }, target: TARGET } })).json();
+    const [imp, best] = await Promise.all([post('importance'), post('best-region')]);
+    expect(await panel.locator('[data-param]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')))).toEqual(imp.params.map((p: { param: string }) => p.param));
+    expect(imp.params[0].param).toBe('lr');
+    expect(await page.getByTestId('best-region').textContent()).toBe(best.sentence);
+    await screenshot(page, 'analytics');
+  });
+
   it("tests two sets of runs on the target, in the API's own sentence", async () => {
     const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}`);
     await shownCount(page);

@@ -13,6 +13,7 @@ import { ComparePanel } from './compare-panel.tsx';
 import { StatsPanel } from './stats-panel.tsx';
 import { CurvesPanel } from './curves-panel.tsx';
 import { curveMetricOf } from '../url-state.ts';
+import { AnalyticsPanel } from './analytics-panel.tsx';
 
 /** Most runs compared side by side (a wider table says nothing more). */
 const MAX_COMPARED = 20;
@@ -111,7 +112,11 @@ export function SweepView({ state, onChange }: Props) {
             <span class="muted">
               A: {state.sideA.length} runs · B: {state.sideB.length} runs
             </span>
+            <button type="button" disabled={!state.target} onClick={() => onChange({ ...state, analytics: !state.analytics })}>
+              {state.analytics ? 'hide what drives the target' : 'what drives the target?'}
+            </button>
           </div>
+          {state.analytics && state.target && <AnalyticsPanel selection={selection} target={state.target} />}
         </>
       )}
       {state.selected.length >= 1 && state.selected.length <= MAX_CURVES && (state.curve.metric ?? state.target) && (
