@@ -160,3 +160,33 @@ export const importance = (selection: Selection, target: string): Promise<Import
   request('POST', '/v1/sweeps/importance', { selection: selectionOf(selection), target });
 export const bestRegion = (selection: Selection, target: string): Promise<BestRegionAnswer> =>
   request('POST', '/v1/sweeps/best-region', { selection: selectionOf(selection), target });
+
+/** GET /v1/runs/:id: one run with its params, tags, lineage, metric summaries per segment and artifacts. */
+export interface RunDetail {
+  id: string;
+  name: string;
+  experiment: string;
+  sweepId: string | null;
+  user: string;
+  status: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  deleted: boolean;
+  params: Record<string, number | string | boolean>;
+  paramsSetAfterStart: Record<string, { step: number | null; at: string }>;
+  tags: Record<string, string>;
+  lineage: {
+    gitCommit: string | null;
+    gitDirty: boolean;
+    dataVersion: string | null;
+    environment: { language: string; languageVersion: string; libraries: Record<string, string>; hardware: string | null };
+    seed: number | null;
+    host: string | null;
+    parentRunId: string | null;
+  };
+  metrics: { key: string; segment: string | null; count: number; mean: number; min: number; max: number; last: number; lastStep: number }[];
+  artifacts: { name: string; kind: string; uri: string; digest: string; sizeBytes: number; step: number | null; loggedAt: string }[];
+}
+
+export const getRun = (id: string): Promise<RunDetail> => request('GET', `/v1/runs/${encodeURIComponent(id)}`);

@@ -1,11 +1,13 @@
-// The dashboard's entry: sign-in (a pasted token, or a link's #token=…), then the sweep view,
-// whose state lives in the address bar so any view is a link to paste to a colleague.
+// The dashboard's entry: sign-in (a pasted token, or a link's #token=…), then the view the path
+// names — /ui/runs/<id> a run's page, anything else the sweep view — whose state lives in the
+// address bar, so any view is a link to paste to a colleague.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './style.css';
 import { adoptTokenFromLink, signedIn, signIn, signOut } from './api.ts';
 import { decodeState, encodeState, type ViewState } from './url-state.ts';
 import { SweepView } from './views/sweep-view.tsx';
+import { RunPage } from './views/run-page.tsx';
 
 function SignIn({ onDone }: { onDone: () => void }) {
   const [token, setToken] = useState('');
@@ -41,10 +43,11 @@ function App() {
     setState(next);
   };
   if (!authed) return <SignIn onDone={() => setAuthed(true)} />;
+  const runPath = /^\/ui\/runs\/([^/]+)$/.exec(location.pathname);
   return (
     <>
       <header>
-        <strong>runlens</strong>
+        <a class="home" href={`/ui/${location.search}`}>runlens</a>
         <span class="muted">sweep explorer</span>
         <button
           type="button"
@@ -56,7 +59,7 @@ function App() {
           sign out
         </button>
       </header>
-      <SweepView state={state} onChange={change} />
+      {runPath ? <RunPage id={decodeURIComponent(runPath[1]!)} /> : <SweepView state={state} onChange={change} />}
     </>
   );
 }

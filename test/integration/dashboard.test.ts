@@ -46,6 +46,7 @@ beforeAll(async () => {
       params: { ...params, optimizer: optimizers[i % 3]! }, lineage: { dataVersion: i % 2 === 0 ? 'v1' : 'v2', environment: { language: 'python', languageVersion: '3.11', libraries: {} } },
     });
     [acc - 0.04, acc].forEach((v, step) => run.log({ 'val/acc': v }, step));
+    if (i === 0) await run.logArtifact({ name: 'model.pt', uri: 's3://models/run-000/model.pt', digest: 'sha256:4f2a', sizeBytes: 52_428_800, step: 1 });
     await run.finish();
   }));
   await sdk.close();
@@ -243,6 +244,22 @@ describe('the dashboard', () => {
     expect(api.statusCode, api.body).toBe(200);
     expect(await sentence.textContent()).toBe(api.json().summary);
     await screenshot(page, 'statistics');
+  });
+
+  it("opens a run's page from the table: its summaries and artifacts as the API has them", async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sort=run:asc`);
+    await shownCount(page);
+    await page.getByRole('link', { name: 'run-000' }).click();
+    await page.waitForURL(/\/ui\/runs\/run-000$/);
+    const table = page.getByTestId('run-metrics');
+    await table.waitFor();
+    const api = (await app.inject({ method: 'GET', url: '/v1/runs/run-000', headers: bearer(token) })).json();
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.map((r) => r[0])).toEqual(api.metrics.map((m: { key: string }) => m.key));
+    expect(rows.map((r) => Number(r[2]))).toEqual(api.metrics.map((m: { last: number }) => Number(m.last.toPrecision(5))));
+    await expect.poll(() => page.getByText('sha256:4f2a').count()).toBe(1);
+    expect(await page.getByText('50.0 MiB').count()).toBe(1);
+    await screenshot(page, 'run-page');
   });
 
   it('logged no error in any view', () => {

@@ -52,7 +52,9 @@ export function RunsTable({ data, rows, sort, onSort, selected, onSelect }: Prop
               <td class="tick">
                 <input type="checkbox" aria-label={`tick ${data.ids[i]}`} checked={selected.has(data.ids[i]!)} onChange={(e) => onSelect([data.ids[i]!], (e.currentTarget as HTMLInputElement).checked)} />
               </td>
-              <td class="run-id">{data.ids[i]}</td>
+              <td class="run-id">
+                <a href={`/ui/runs/${encodeURIComponent(data.ids[i]!)}`}>{data.ids[i]}</a>
+              </td>
               {data.axes.map((a, k) => (
                 <td key={a.field} class={a.scale === 'categorical' ? '' : 'num'}>
                   {cellText(a, data.values[k]![i]!)}
