@@ -190,3 +190,22 @@ export interface RunDetail {
 }
 
 export const getRun = (id: string): Promise<RunDetail> => request('GET', `/v1/runs/${encodeURIComponent(id)}`);
+
+/** POST /v1/stats/leaderboard: groups ranked on a metric, the best tested against each, who is indistinguishable from it. */
+export interface LeaderboardAnswer {
+  summary: string;
+  best: string | null;
+  groups: {
+    rank: number;
+    label: string;
+    runIds: string[];
+    n: number;
+    mean: number | null;
+    ci: { lower: number | null; upper: number | null; confidence: number } | null;
+    vsBest: { adjustedPValue: number | null } | null;
+    indistinguishableFromBest: boolean;
+  }[];
+}
+
+export const leaderboard = (selection: Selection, groupBy: string[] | 'all-but-seed', metric: string, direction: 'maximize' | 'minimize'): Promise<LeaderboardAnswer> =>
+  request('POST', '/v1/stats/leaderboard', { selection: selectionOf(selection), groupBy, metric, direction });

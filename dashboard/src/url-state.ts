@@ -25,6 +25,9 @@ export interface ViewState {
   curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean };
   /** Show what drives the target (importance, best region). */
   analytics: boolean;
+  /** Rank groups of runs on the target: by "all-but-seed" or params joined by commas; lower is better when minimize. */
+  group?: string;
+  minimize: boolean;
 }
 
 const X_AXES = ['step', 'wall_time', 'relative_time'] as const;
@@ -57,6 +60,8 @@ export function encodeState(s: ViewState): string {
   if (s.curve.ema !== undefined) q.set('ema', String(s.curve.ema));
   if (s.curve.logY) q.set('logy', '1');
   if (s.analytics) q.set('analytics', '1');
+  if (s.group) q.set('group', s.group);
+  if (s.minimize) q.set('dir', 'min');
   return q.toString();
 }
 
@@ -66,7 +71,8 @@ export function decodeState(search: string): ViewState {
   const x = X_AXES.find((a) => a === q.get('x')) ?? 'step';
   const ema = Number(q.get('ema'));
   const curve: ViewState['curve'] = { x, logY: q.get('logy') === '1', ...(q.get('curve') ? { metric: q.get('curve')! } : {}), ...(ema > 0 && ema <= 1 ? { ema } : {}) };
-  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1' };
+  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', minimize: q.get('dir') === 'min' };
+  if (q.get('group')) s.group = q.get('group')!;
   for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {
     const v = q.get(key);
     if (v !== null && v !== '') s[key] = v;

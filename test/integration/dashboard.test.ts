@@ -246,6 +246,21 @@ describe('the dashboard', () => {
     await screenshot(page, 'statistics');
   });
 
+  it('ranks groups as the leaderboard does, marks those indistinguishable from the best, and ticks a group on a click', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&group=optimizer`);
+    const summary = page.getByTestId('leaderboard-summary');
+    await summary.waitFor();
+    const api = (await app.inject({ method: 'POST', url: '/v1/stats/leaderboard', headers: bearer(token), payload: { selection: { sweep: SWEEP }, groupBy: ['optimizer'], metric: TARGET, direction: 'maximize' } })).json();
+    expect(await summary.textContent()).toBe(api.summary);
+    const groups = page.getByTestId('groups').locator('[data-group]');
+    expect(await groups.evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-group'), r.classList.contains('near-best')]))).toEqual(
+      api.groups.map((g: { label: string; indistinguishableFromBest: boolean }) => [g.label, g.indistinguishableFromBest]),
+    );
+    await groups.first().click();
+    await expect.poll(async () => new URL(page.url()).searchParams.get('sel')?.split(',').length).toBe(api.groups[0].runIds.length);
+    await screenshot(page, 'groups');
+  });
+
   it("opens a run's page from the table: its summaries and artifacts as the API has them", async () => {
     const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sort=run:asc`);
     await shownCount(page);

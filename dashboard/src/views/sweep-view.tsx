@@ -14,6 +14,7 @@ import { StatsPanel } from './stats-panel.tsx';
 import { CurvesPanel } from './curves-panel.tsx';
 import { curveMetricOf } from '../url-state.ts';
 import { AnalyticsPanel } from './analytics-panel.tsx';
+import { GroupsPanel } from './groups-panel.tsx';
 
 /** Most runs compared side by side (a wider table says nothing more). */
 const MAX_COMPARED = 20;
@@ -112,10 +113,20 @@ export function SweepView({ state, onChange }: Props) {
             <span class="muted">
               A: {state.sideA.length} runs · B: {state.sideB.length} runs
             </span>
+            <button type="button" disabled={!state.target} onClick={() => onChange({ ...state, group: state.group ? undefined : 'all-but-seed' })}>
+              {state.group ? 'hide groups' : 'rank groups'}
+            </button>
             <button type="button" disabled={!state.target} onClick={() => onChange({ ...state, analytics: !state.analytics })}>
               {state.analytics ? 'hide what drives the target' : 'what drives the target?'}
             </button>
           </div>
+          {state.group && state.target && (
+            <GroupsPanel
+              selection={selection} target={state.target} groupBy={state.group} minimize={state.minimize}
+              onGroupBy={(group, minimize) => onChange({ ...state, group, minimize })}
+              onTick={(ids) => onChange({ ...state, selected: ids })}
+            />
+          )}
           {state.analytics && state.target && <AnalyticsPanel selection={selection} target={state.target} />}
         </>
       )}
