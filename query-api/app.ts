@@ -29,6 +29,7 @@ import { statsRoutes } from './stats/route.ts';
 import { ImportancePool } from './sweeps/importance-pool.ts';
 import { mlflowRoutes } from './mlflow/routes.ts';
 import { dashboardRoutes } from './http/dashboard.ts';
+import { fieldRoutes } from './fields/route.ts';
 
 
 const DEFAULT_LIMITS = loadConfig({}).queryLimits;
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => importance.close());
   await app.register(sweepRoutes, { ...deps, importance });
   await app.register(statsRoutes, deps);
+  await app.register(fieldRoutes, deps);
   if (deps.mlflow) await app.register(mlflowRoutes(deps.mlflow), deps);
   await app.register(dashboardRoutes, { dir: deps.dashboardDir });
   for (const routes of deps.routes ?? []) await app.register(routes);

@@ -77,8 +77,9 @@ const selectionOf = (s: Selection) => ({
   ...(s.filter && s.filter.trim() !== '' ? { filter: s.filter } : {}),
 });
 
-export const parallel = (selection: Selection, target: string | undefined): Promise<ParallelAnswer> =>
-  request('POST', '/v1/sweeps/parallel', { selection: selectionOf(selection), ...(target ? { target } : {}) });
+/** The axes default to every param that varies; `axes` names them instead (the target is appended). */
+export const parallel = (selection: Selection, target: string | undefined, axes: string[] = []): Promise<ParallelAnswer> =>
+  request('POST', '/v1/sweeps/parallel', { selection: selectionOf(selection), ...(target ? { target } : {}), ...(axes.length > 0 ? { axes } : {}) });
 
 /** Checks a filter as the API reads it (one run fetched): null when it is good. */
 export async function checkFilter(selection: Selection): Promise<ApiError | null> {
@@ -209,3 +210,12 @@ export interface LeaderboardAnswer {
 
 export const leaderboard = (selection: Selection, groupBy: string[] | 'all-but-seed', metric: string, direction: 'maximize' | 'minimize'): Promise<LeaderboardAnswer> =>
   request('POST', '/v1/stats/leaderboard', { selection: selectionOf(selection), groupBy, metric, direction });
+
+/** GET /v1/fields: the project's params (with types) and metric keys (with segments). */
+export interface FieldsAnswer {
+  params: { name: string; field: string; types: string[] }[];
+  metrics: { key: string; segments: string[] }[];
+  aggregates: string[];
+}
+
+export const fields = (): Promise<FieldsAnswer> => request('GET', '/v1/fields');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ParallelAnswer } from './api.ts';
-import { keptRows, rowsCsv, sortRows } from './runs-model.ts';
+import { keptRows, rowsCsv, sortRows, targetAxis } from './runs-model.ts';
 
 const data: ParallelAnswer = {
-  rowKind: 'run', runs: 4, rows: 4, target: 'metrics.acc.last', omitted: [], ids: ['a', 'b', 'c', 'd'],
+  rowKind: 'run', runs: 4, rows: 4, target: 'acc.last', omitted: [], ids: ['a', 'b', 'c', 'd'],
   axes: [
     { field: 'params.lr', kind: 'param', name: 'lr', scale: 'log', present: 4, missing: 0, reason: '', min: 0.001, max: 0.1 },
     { field: 'params.opt', kind: 'param', name: 'opt', scale: 'categorical', present: 3, missing: 1, reason: '', categories: ['adam', 'sgd, momentum'] },
@@ -13,6 +13,11 @@ const data: ParallelAnswer = {
 };
 
 describe('the runs table model', () => {
+  it("finds the target's axis by its field", () => {
+    expect(targetAxis(data)).toBe(2);
+    expect(targetAxis({ ...data, target: null })).toBe(-1);
+  });
+
   it('keeps the runs inside every brush; a run without the value is outside', () => {
     expect(keptRows(data, [])).toEqual([0, 1, 2, 3]);
     expect(keptRows(data, [{ field: 'params.lr', range: [0.005, 0.1] }])).toEqual([1, 2, 3]);

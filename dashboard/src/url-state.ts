@@ -28,6 +28,8 @@ export interface ViewState {
   /** Rank groups of runs on the target: by "all-but-seed" or params joined by commas; lower is better when minimize. */
   group?: string;
   minimize: boolean;
+  /** The chart's axes and the table's columns (params.<name>, metrics.<key>[<segment>].<aggregate>); none: every param that varies. */
+  columns: string[];
 }
 
 const X_AXES = ['step', 'wall_time', 'relative_time'] as const;
@@ -62,6 +64,8 @@ export function encodeState(s: ViewState): string {
   if (s.analytics) q.set('analytics', '1');
   if (s.group) q.set('group', s.group);
   if (s.minimize) q.set('dir', 'min');
+  // Field names may hold commas (a segment's value): the list is joined by newlines.
+  if (s.columns.length > 0) q.set('cols', s.columns.join('\n'));
   return q.toString();
 }
 
@@ -71,7 +75,8 @@ export function decodeState(search: string): ViewState {
   const x = X_AXES.find((a) => a === q.get('x')) ?? 'step';
   const ema = Number(q.get('ema'));
   const curve: ViewState['curve'] = { x, logY: q.get('logy') === '1', ...(q.get('curve') ? { metric: q.get('curve')! } : {}), ...(ema > 0 && ema <= 1 ? { ema } : {}) };
-  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', minimize: q.get('dir') === 'min' };
+  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', minimize: q.get('dir') === 'min',
+    columns: (q.get('cols') ?? '').split('\n').filter((c) => c !== '') };
   if (q.get('group')) s.group = q.get('group')!;
   for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {
     const v = q.get(key);

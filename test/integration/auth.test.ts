@@ -109,6 +109,7 @@ const routes: (Req & { scope: 'read' | 'ingest'; ok?: number })[] = [
   { scope: 'read', method: 'POST', url: '/v1/sweeps/importance', payload: { selection: sel, target: 'loss.last' }, ok: 400 },
   { scope: 'read', method: 'POST', url: '/v1/sweeps/marginals', payload: { selection: sel, target: 'loss.last' } },
   { scope: 'read', method: 'POST', url: '/v1/sweeps/best-region', payload: { selection: sel, target: 'loss.last' } },
+  { scope: 'read', method: 'GET', url: '/v1/fields' },
   { scope: 'ingest', method: 'POST', url: '/v1/ingest/events', payload: { type: 'RunFinished', event: finished('alpha', 'a-1') } },
 ];
 describe('auth matrix', () => {

@@ -261,6 +261,24 @@ describe('the dashboard', () => {
     await screenshot(page, 'groups');
   });
 
+  it('adds a metric summary as a column and an axis from the project\'s fields, as the API names and fills it', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sort=run:asc`);
+    await shownCount(page);
+    await page.getByRole('button', { name: 'columns…' }).click();
+    await page.getByLabel('metrics.val/acc.min').check();
+    await page.waitForURL(/cols=/);
+    const cols = new URL(page.url()).searchParams.get('cols')!.split('\n');
+    expect(cols).toContain('metrics.val/acc.min');
+    const api = (await app.inject({ method: 'POST', url: '/v1/sweeps/parallel', headers: bearer(token), payload: { selection: { sweep: SWEEP }, target: TARGET, axes: cols } })).json();
+    await expect.poll(async () => page.getByTestId('runs-table').locator('th').allTextContents()).toEqual(['', 'run ▲', ...api.axes.map((a: { name: string }) => a.name)]);
+    // run-000's cell in the new column is its val/acc min as the API has it.
+    const k = api.axes.findIndex((a: { field: string }) => a.field === 'metrics.val/acc.min');
+    const row = api.ids.indexOf('run-000');
+    const cell = await page.locator('[data-run="run-000"] td').nth(k + 2).textContent();
+    expect(Number(cell)).toBeCloseTo(api.values[k][row], 3);
+    await screenshot(page, 'columns');
+  });
+
   it("opens a run's page from the table: its summaries and artifacts as the API has them", async () => {
     const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sort=run:asc`);
     await shownCount(page);

@@ -67,6 +67,23 @@ describe('ingest into ClickHouse', () => {
     expect((await get('/v1/runs/r-b')).body.status).toBe('failed');
   });
 
+  it("lists the project's params with their types and metric keys with their segments (GET /v1/fields)", async () => {
+    const r = await app.inject({ method: 'GET', url: '/v1/fields', headers: bearer(token) });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json();
+    expect(body.params).toEqual([
+      { name: 'bs', field: 'params.bs', types: ['number'] },
+      { name: 'lr', field: 'params.lr', types: ['number'] },
+      { name: 'opt', field: 'params.opt', types: ['string'] },
+      { name: 'seed', field: 'params.seed', types: ['number'] },
+    ]);
+    expect(body.metrics).toEqual(expect.arrayContaining([{ key: 'val/acc', segments: ['', 'class=cat'] }, { key: 'loss', segments: [''] }]));
+    expect(body.aggregates).toEqual(['last', 'min', 'max', 'mean', 'count']);
+    // Another project's token sees its own (none of these).
+    const other = await app.inject({ method: 'GET', url: '/v1/fields', headers: bearer(await createTestToken(ns, 'elsewhere', ['read'])) });
+    expect(other.json()).toEqual({ params: [], metrics: [], aggregates: ['last', 'min', 'max', 'mean', 'count'] });
+  });
+
   it('keeps per-run summaries equal to a hand computation, per segment too', async () => {
     const { body } = await get('/v1/runs/r-a');
     const m = (key: string, segment: string | null) => body.metrics.find((x: { key: string; segment: string | null }) => x.key === key && x.segment === segment);

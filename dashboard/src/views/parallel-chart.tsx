@@ -1,5 +1,5 @@
 // Parallel coordinates of a /v1/sweeps/parallel answer: ECharts on canvas, drawn progressively
-// (20,000 lines a frame), one line per run, coloured by the target (the last axis). Brushing an
+// (20,000 lines a frame), one line per run, coloured by the target. Brushing an
 // axis reports every axis's brush in the API's terms (a value range, or the categories kept);
 // brushes from the link are drawn on the axes.
 import { useEffect, useRef } from 'preact/hooks';
@@ -9,6 +9,7 @@ import { ParallelComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ParallelAnswer } from '../api.ts';
 import type { Brush } from '../url-state.ts';
+import { targetAxis } from '../runs-model.ts';
 
 echarts.use([EParallel, ParallelComponent, VisualMapComponent, CanvasRenderer]);
 
@@ -60,7 +61,7 @@ export function ParallelChart({ data, brushes, onBrush, onDrawn }: Props) {
     const started = performance.now();
     const rows = new Array(data.rows);
     for (let i = 0; i < data.rows; i++) rows[i] = data.values.map((column) => column[i]);
-    const targetDim = data.target ? data.axes.length - 1 : -1;
+    const targetDim = targetAxis(data);
     const target = targetDim >= 0 ? data.axes[targetDim] : undefined;
     let drawn = false;
     chart.on('finished', () => {

@@ -4,7 +4,7 @@
 // that makes the view is in the link (url-state.ts).
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, parallel, type ParallelAnswer } from '../api.ts';
-import { keptRows, rowsCsv, sortRows } from '../runs-model.ts';
+import { keptRows, rowsCsv, sortRows, targetAxis } from '../runs-model.ts';
 import type { ViewState } from '../url-state.ts';
 import { FilterBox } from './filter-box.tsx';
 import { ParallelChart } from './parallel-chart.tsx';
@@ -15,6 +15,7 @@ import { CurvesPanel } from './curves-panel.tsx';
 import { curveMetricOf } from '../url-state.ts';
 import { AnalyticsPanel } from './analytics-panel.tsx';
 import { GroupsPanel } from './groups-panel.tsx';
+import { ColumnPicker } from './column-picker.tsx';
 
 /** Most runs compared side by side (a wider table says nothing more). */
 const MAX_COMPARED = 20;
@@ -38,20 +39,21 @@ export function SweepView({ state, onChange }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [drawnMs, setDrawnMs] = useState<number | null>(null);
+  const [picking, setPicking] = useState(false);
   const selection = { sweep: state.sweep, experiment: state.experiment, filter: state.filter };
 
   useEffect(() => {
     let current = true;
     setLoading(true);
     setError(null);
-    parallel(selection, state.target)
+    parallel(selection, state.target, state.columns)
       .then((d) => current && (setData(d), setDrawnMs(null)))
       .catch((err: Error) => current && (setError(err instanceof ApiError ? err.message : `cannot reach the API: ${err.message}`), setData(null)))
       .finally(() => current && setLoading(false));
     return () => {
       current = false;
     };
-  }, [state.sweep, state.experiment, state.filter, state.target]);
+  }, [state.sweep, state.experiment, state.filter, state.target, state.columns.join('\n')]);
 
   const selected = useMemo(() => new Set(state.selected), [state.selected]);
   const select = (ids: string[], ticked: boolean) => {
@@ -94,8 +96,17 @@ export function SweepView({ state, onChange }: Props) {
             <button type="button" onClick={() => download('runs.csv', rowsCsv(data, rows))}>
               export CSV
             </button>
+            <button type="button" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+              columns…
+            </button>
             {drawnMs !== null && <span class="muted" data-testid="drawn-ms" data-ms={Math.round(drawnMs)}> drawn in {Math.round(drawnMs)} ms</span>}
           </div>
+          {picking && (
+            <ColumnPicker
+              shown={state.columns.length > 0 ? state.columns : data.axes.filter((_, k) => k !== targetAxis(data)).map((a) => a.field)}
+              onChange={(columns) => onChange({ ...state, columns, brushes: state.brushes.filter((b) => columns.includes(b.field) || b.field === data.axes[targetAxis(data)]?.field) })}
+            />
+          )}
           {data.omitted.length > 0 && <div class="muted">not drawn: {data.omitted.map((o) => `${o.field} (${o.reason})`).join('; ')}</div>}
           <ParallelChart data={data} brushes={state.brushes} onBrush={(brushes) => onChange({ ...state, brushes })} onDrawn={setDrawnMs} />
           <RunsTable data={data} rows={rows} sort={state.sort} onSort={(sort) => onChange({ ...state, sort })} selected={selected} onSelect={select} />

@@ -1,0 +1,45 @@
+// GET /v1/fields — what a project's runs can be filtered, sorted, grouped and charted by: each
+// param with the value types it holds, each metric key with the segments it is logged with, and
+// the aggregates every metric summary takes. For column pickers and editors (the dashboard).
+import { Type } from '@sinclair/typebox';
+import { projectOf } from '../../common/http/auth.ts';
+import { metricNames, paramNames } from '../../storage/project-names.ts';
+import type { App, AppDeps } from '../deps.ts';
+import { AuthErrors, ProjectQuery } from '../http/schemas.ts';
+
+const AGGREGATES = ['last', 'min', 'max', 'mean', 'count'] as const;
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export async function fieldRoutes(app: App, deps: AppDeps): Promise<void> {
+  app.get(
+    '/v1/fields',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: "The project's params (with their value types) and metric keys (with their segments), as filters, sorts and charts name them",
+        querystring: Type.Object({ project: ProjectQuery }),
+        response: {
+          200: Type.Object({
+            params: Type.Array(Type.Object({ name: Type.String(), field: Type.String({ description: 'params.<name>' }), types: Type.Array(Type.Union([Type.Literal('number'), Type.Literal('string'), Type.Literal('bool')])) })),
+            metrics: Type.Array(Type.Object({
+              key: Type.String(),
+              segments: Type.Array(Type.String(), { description: "Segments it is logged with; '' is the unsegmented series" }),
+            })),
+            aggregates: Type.Array(Type.String(), { description: 'Every metric summary takes one: metrics.<key>[<segment>].<aggregate>' }),
+          }),
+          ...AuthErrors,
+        },
+      },
+    },
+    async (req) => {
+      const project = projectOf(req);
+      // Fresh: a person opening a picker expects what was just logged.
+      const [params, metrics] = await Promise.all([paramNames(deps.clickhouse, project, true), metricNames(deps.clickhouse, project, true)]);
+      return {
+        params: [...params.keys()].sort(byName).map((name) => ({ name, field: `params.${name}`, types: [...params.get(name)!].sort(byName) })),
+        metrics: [...metrics.keys()].sort(byName).map((key) => ({ key, segments: [...metrics.get(key)!].sort(byName) })),
+        aggregates: [...AGGREGATES],
+      };
+    },
+  );
+}
