@@ -212,7 +212,7 @@ export function runSourceSql(q: RunSourceQuery): string {
   const ids = q.runIds ? ` AND run_id IN (${quoteStringList(q.runIds)})` : '';
   const where = [`project = ${p}`];
   if (q.experiment !== undefined) where.push(`experiment = ${quoteString(q.experiment)}`);
-  if (q.experiments !== undefined) where.push(`experiment IN (${q.experiments.length > 0 ? quoteStringList(q.experiments) : "''"})`);
+  if (q.experiments !== undefined) where.push(q.experiments.length > 0 ? `experiment IN (${quoteStringList(q.experiments)})` : '0');
   if (q.sweepId !== undefined) where.push(`sweep_id = ${quoteString(q.sweepId)}`);
   const started = `SELECT ${STARTED_COLUMNS}, src_partition AS start_partition, src_offset AS start_offset, toUInt8(0) AS orphaned FROM runs FINAL WHERE ${where.join(' AND ')}${ids}`;
   // Orphans: runs sighted (run_sightings: one row per run after merges) but never started. No

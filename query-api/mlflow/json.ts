@@ -105,7 +105,6 @@ export function optionalInteger(body: Record<string, unknown>, name: string): nu
   return n;
 }
 
-/** A metric value: a number, or MLflow's JSON spellings of one ("NaN", "Infinity" are refused by runlens). */
 /** A metric value as MLflow's clients send it: a number, or text ("NaN", "Infinity", "-Infinity" for the non-finite ones, which this returns as such). */
 export function metricValue(v: unknown, key: string): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;

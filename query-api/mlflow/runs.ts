@@ -1,5 +1,5 @@
 // MLflow's runs/* and metrics/get-history endpoints over runlens runs. Writes become runlens
-// events (RunStarted, MetricBatch, ParamsLogged, TagsSet, RunFinished) sent through Kafka like
+// events (RunStarted, MetricBatch, ParamsLogged, TagsSet, RunFinished, RunLifecycleSet) sent through Kafka like
 // every other writer's; reads come from ClickHouse. A run created here is visible to reads
 // within the ingest→queryable latency; runs/get and the writes that need the run (log-batch,
 // update) wait up to READ_YOUR_WRITES_MS for a run this process created, so MLflow clients that
@@ -32,6 +32,8 @@ const MAX_HISTORY_RESULTS = 25_000;
 /** How long a read waits for a run id in MLflow's shape that this process did not create (another API process may have). */
 const OTHER_PROCESS_WAIT_MS = 1_500;
 const MLFLOW_RUN_ID = /^[0-9a-f]{32}$/;
+/** How long an end this process wrote overrides ClickHouse's running run (the ingest lag is about a second). */
+const ENDED_HOLD_MS = 10_000;
 /** MLflow's run_view_type as the run source's lifecycle choice. */
 const RUN_VIEW_TYPES: Record<string, RunLifecycle> = { ACTIVE_ONLY: 'active', DELETED_ONLY: 'deleted', ALL: 'all' };
 
@@ -43,7 +45,8 @@ const RUN_VIEW_TYPES: Record<string, RunLifecycle> = { ACTIVE_ONLY: 'active', DE
 export class RunIds {
   private readonly created = new Map<string, number>();
   private readonly known = new Set<string>();
-  private readonly ended = new Map<string, { status: RunRecord['status']; endedAt: string; durationMs: number }>();
+  /** Ends this process wrote, with when: they only bridge the ingest lag, so they expire after ENDED_HOLD_MS. */
+  private readonly ended = new Map<string, { end: { status: RunRecord['status']; endedAt: string; durationMs: number }; at: number }>();
   private key = (project: string, id: string) => `${project}\u0000${id}`;
   noteCreated(project: string, id: string): void {
     this.created.set(this.key(project, id), Date.now());
@@ -60,7 +63,7 @@ export class RunIds {
     return this.known.has(this.key(project, id)) || this.createdHere(project, id);
   }
   noteEnded(project: string, id: string, end: { status: RunRecord['status']; endedAt: string; durationMs: number }): void {
-    this.ended.set(this.key(project, id), end);
+    this.ended.set(this.key(project, id), { end, at: Date.now() });
     if (this.ended.size > 100_000) this.ended.delete(this.ended.keys().next().value!);
   }
   /** A resumed run: an end written before the resume no longer holds. */
@@ -70,13 +73,15 @@ export class RunIds {
   /** The run as ClickHouse shows it, with the end this process wrote until ClickHouse shows one. */
   withEnd(project: string, run: RunRecord): RunRecord {
     const key = this.key(project, run.id);
-    const end = this.ended.get(key);
-    if (!end) return run;
-    if (run.endedAt !== null) {
+    const noted = this.ended.get(key);
+    if (!noted) return run;
+    // ClickHouse shows an end (this one or a later one), or the note is too old to trust: another
+    // process may have resumed the run since.
+    if (run.endedAt !== null || Date.now() - noted.at > ENDED_HOLD_MS) {
       this.ended.delete(key);
       return run;
     }
-    return { ...run, ...end };
+    return { ...run, ...noted.end };
   }
 }
 
@@ -155,8 +160,9 @@ async function untilShown(deps: RunDeps, scope: RunScope, id: string, shows: (ru
  * `mlflow.start_run(run_id=...)` of an ended run sets it RUNNING again: its RunStarted is sent
  * again (same name, experiment, start time, lineage; its params and tags as they are now), and a
  * RunStarted after the RunFinished on Kafka makes the run running (storage/runs.ts, HAS_FINISH),
- * until the client ends it again. Answered once ClickHouse shows it running, so the reads that
- * follow do not see the old end.
+ * until the client ends it again. A heartbeat goes with it: a run started long ago would
+ * otherwise be crashed (silent for the crash silence) until its first point. Answered once
+ * ClickHouse shows it running, so the reads that follow do not see the old end.
  */
 async function resumeRun(deps: RunDeps, scope: RunScope, run: RunRecord): Promise<RunRecord> {
   const params = Object.fromEntries(Object.entries(run.params).filter(([k]) => !(k in run.paramsSetAfterStart)));
@@ -164,9 +170,10 @@ async function resumeRun(deps: RunDeps, scope: RunScope, run: RunRecord): Promis
     project: scope.project, runId: run.id, experiment: run.experiment, sweepId: run.sweepId, name: run.name, user: run.user, startedAt: Date.parse(run.startedAt),
     params, tags: run.tags, lineage: run.lineage,
   };
-  await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunStarted', value: started }]);
+  const alive: EventMap['RunHeartbeat'] = { project: scope.project, runId: run.id, workerRank: null, at: Date.now() };
+  await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunStarted', value: started }, { type: 'RunHeartbeat', value: alive }]);
   deps.runIds.noteResumed(scope.project, run.id);
-  await untilShown(deps, scope, run.id, (r) => r.endedAt === null);
+  await untilShown(deps, scope, run.id, (r) => r.status === 'running');
   return { ...run, status: 'running', endedAt: null, durationMs: null, summary: {} };
 }
 
@@ -278,10 +285,10 @@ export async function logBatch(deps: RunDeps, scope: RunScope, body: Record<stri
 export async function setRunStage(deps: RunDeps, scope: RunScope, body: Record<string, unknown>, stage: 'active' | 'deleted') {
   const run = await runOf(deps, scope, runIdOf(body));
   const deleted = stage === 'deleted';
-  if (run.deleted !== deleted) {
-    await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunLifecycleSet', value: { project: scope.project, runId: run.id, lifecycleStage: stage, setAt: Date.now() } }]);
-    await untilShown(deps, scope, run.id, (r) => r.deleted === deleted);
-  }
+  // Written even when ClickHouse already shows this stage: it may lag behind an opposite change
+  // still on its way, and the latest event on Kafka decides.
+  await writeEvents(deps.writer, deps.catalogue, [{ type: 'RunLifecycleSet', value: { project: scope.project, runId: run.id, lifecycleStage: stage, setAt: Date.now() } }]);
+  await untilShown(deps, scope, run.id, (r) => r.deleted === deleted);
   return {};
 }
 

@@ -28,6 +28,7 @@ import { parseFilter } from '../../query-api/filter/parser.ts';
 import { artifactsSql } from '../../storage/artifacts.ts';
 import { metricNamesSql, paramNamesSql } from '../../storage/project-names.ts';
 import { metricHistorySql, seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
+import { selectedRunsSql } from '../../storage/selection.ts';
 import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experiments.ts';
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
@@ -90,6 +91,12 @@ const started: RunStarted[] = [
   },
 ];
 
+/** A run deleted for good (below): started like the others, then left out of every list. */
+const gone: RunStarted = {
+  project: PROJECT, runId: 'r-gone', experiment: 'ablation', sweepId: null, name: 'typo', user: 'alice', startedAt: T0 + 49 * HOUR,
+  params: {}, tags: {}, lineage: { gitCommit: null, gitDirty: false, dataVersion: null, environment: env({}), seed: null, host: null, parentRunId: null },
+};
+
 /** A MetricBatch from (key, segment, step, value) points, as the SDK encodes it (dictionary-coded keys and segments). */
 function batch(runId: string, workerRank: number | null, points: Array<[string, string, number, number]>): MetricBatch {
   const keys: string[] = [];
@@ -146,10 +153,13 @@ const experiments: ExperimentDeclared[] = [
   { project: PROJECT, experimentId: '123', name: 'ablation', lifecycleStage: 'deleted', artifactLocation: 's3://a', tags: { owner: 'cv' }, declaredAt: T0 + HOUR },
 ];
 
-// r-a deleted, then restored: the later event on Kafka decides (active), on every engine.
+// r-a deleted, then restored: the later event on Kafka decides (active), on every engine; r-gone
+// restored, then deleted (deleted).
 const lifecycle: RunLifecycleSet[] = [
   { project: PROJECT, runId: 'r-a', lifecycleStage: 'deleted', setAt: T0 + 60 * HOUR },
   { project: PROJECT, runId: 'r-a', lifecycleStage: 'active', setAt: T0 + 60 * HOUR },
+  { project: PROJECT, runId: 'r-gone', lifecycleStage: 'active', setAt: T0 + 60 * HOUR },
+  { project: PROJECT, runId: 'r-gone', lifecycleStage: 'deleted', setAt: T0 + 60 * HOUR },
 ];
 
 /** Long enough that no run here counts as crashed (they all ended or were last seen in 2026). */
@@ -159,7 +169,7 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   const rows = emptyTableRows();
   let offset = 0;
   const src = () => ({ partition: 0, offset: offset++ });
-  for (const e of started) rows.runs.push(runRow(e, src()));
+  for (const e of [...started, gone]) rows.runs.push(runRow(e, src()));
   for (const b of batches) chunkRows(b, originOf(b, src()), rows);
   for (const e of paramUpdates) rows.run_param_updates.push(paramUpdateRow(e, originOf(e, src())));
   for (const e of tagUpdates) rows.run_tag_updates.push(tagUpdateRow(e, originOf(e, src())));
@@ -333,7 +343,7 @@ function queryStatements(database: string): Statement[] {
   const out: Statement[] = [];
 
   // Sanity: the inserted rows are there once after FINAL, replays included.
-  out.push(q('sanity: runs FINAL', 'SELECT count() AS n FROM runs FINAL', { column: { name: 'n', values: [3] } }));
+  out.push(q('sanity: runs FINAL', 'SELECT count() AS n FROM runs FINAL', { column: { name: 'n', values: [4] } }));
   out.push(q('sanity: run_finishes FINAL', 'SELECT count() AS n FROM run_finishes FINAL', { column: { name: 'n', values: [2] } }));
   out.push(q('sanity: artifacts FINAL', 'SELECT count() AS n FROM artifacts FINAL', { column: { name: 'n', values: [2] } }));
   out.push(q('sanity: metric points FINAL', 'SELECT sum(point_count) AS n FROM metric_chunks FINAL', { column: { name: 'n', values: [17] } }));
@@ -341,7 +351,8 @@ function queryStatements(database: string): Statement[] {
   out.push(q('sanity: schema_migrations', 'SELECT count() AS n FROM schema_migrations', { column: { name: 'n', values: [loadMigrations().length] } }));
   // The views the migrations create (BI tools read them).
   out.push(q('view metric_summaries', `SELECT * FROM metric_summaries WHERE project = '${PROJECT}' ORDER BY run_id, key, segment`, { rows: 6 }));
-  out.push(q('view bi_runs', 'SELECT run_id, status FROM bi_runs ORDER BY run_id', { column: { name: 'status', values: ['finished', 'failed', 'running'] } }));
+  // The BI views (0009) predate deleting runs: a deleted run is still there (README, "BI tools").
+  out.push(q('view bi_runs', 'SELECT run_id, status FROM bi_runs ORDER BY run_id', { column: { name: 'status', values: ['finished', 'failed', 'running', 'running'] } }));
   out.push(q('view bi_params', 'SELECT * FROM bi_params ORDER BY run_id, key', { rows: 11 }));
 
   // storage/: summaries, artifacts, series, project names
@@ -361,8 +372,9 @@ function queryStatements(database: string): Statement[] {
 
   // storage/runs.ts and storage/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
   out.push(q('runSourceSql', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ALL } }));
-  out.push(q('runSourceSql deleted runs (r-a deleted, then restored: none)', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'deleted' }), { rows: 0 }));
-  out.push(q('runSourceSql every lifecycle stage', `SELECT run_id, deleted FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'all' })}) ORDER BY run_id`, { column: { name: 'deleted', values: [0, 0, 0] } }));
+  out.push(q('runSourceSql deleted runs (r-a restored, r-gone deleted)', runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'deleted' }), { columnSet: { name: 'run_id', values: ['r-gone'] } }));
+  out.push(q('runSourceSql every lifecycle stage', `SELECT run_id, deleted FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS, lifecycle: 'all' })}) ORDER BY run_id`, { column: { name: 'deleted', values: [0, 0, 0, 1] } }));
+  out.push(q('selectedRunsSql: a deleted run named by id is selected', selectedRunsSql({ project: PROJECT, runIds: ['r-a', 'r-gone'], crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ['r-a', 'r-gone'] } }));
   out.push(q('runSourceSql (experiments)', runSourceSql({ project: PROJECT, experiments: ['ablation', 'other'], crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ALL } }));
   out.push(q('runSourceSql (experiment, sweep)', runSourceSql({ project: PROJECT, experiment: 'ablation', sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS }), { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('runSourceSql status_value', `SELECT run_id, status_value FROM (${runSourceSql({ project: PROJECT, crashAfterMs: NEVER_CRASHED_MS })}) ORDER BY run_id`, { column: { name: 'status_value', values: ['finished', 'failed', 'running'] } }));
@@ -404,7 +416,8 @@ function queryStatements(database: string): Statement[] {
   for (const [input, expected] of FILTERS) {
     const filterSql = compileFilter(parseFilter(input), { project: PROJECT, input, params });
     const expect: Expectation = { columnSet: { name: 'run_id', values: expected } };
-    if (!filterSql.includes('status_value')) out.push(q(`filter over runs FINAL: ${input}`, `SELECT run_id FROM runs FINAL WHERE ${filterSql}`, expect));
+    // Straight over the table, without the run source's lifecycle: the deleted run left out by hand.
+    if (!filterSql.includes('status_value')) out.push(q(`filter over runs FINAL: ${input}`, `SELECT run_id FROM runs FINAL WHERE run_id != 'r-gone' AND (${filterSql})`, expect));
     out.push(q(`filter over runSourceSql: ${input}`, runSourceSql({ project: PROJECT, filterSql, crashAfterMs: NEVER_CRASHED_MS }), expect));
   }
   for (const [input, sorts, expected] of [

@@ -7,6 +7,7 @@ usage: mlflow_run.py <experiment name> <steps>
 import json
 import math
 import sys
+import time
 
 import mlflow
 from mlflow import MlflowClient
@@ -56,10 +57,13 @@ mlflow.log_metric("loss", 2.0)
 mlflow.end_run(status="KILLED")
 report["runs"]["killed"] = killed.info.run_id
 
-# Resuming an ended run (a job restarted from its checkpoint): running again, then ended again.
-first = mlflow.start_run(run_name="resumed")
-mlflow.log_metric("loss", 2.5, step=0)
-mlflow.end_run()
+# Resuming an ended run (a job restarted from its checkpoint), started an hour ago — longer than
+# the crash silence: running again (not crashed), then ended again.
+exp_id = mlflow.get_experiment_by_name(experiment).experiment_id
+an_hour_ago = int(time.time() * 1000) - 3_600_000
+first = client.create_run(exp_id, run_name="resumed", start_time=an_hour_ago)
+client.log_metric(first.info.run_id, "loss", 2.5, timestamp=an_hour_ago, step=0)
+client.set_terminated(first.info.run_id, end_time=an_hour_ago + 60_000)
 with mlflow.start_run(run_id=first.info.run_id):
     report["resumed_while_running"] = client.get_run(first.info.run_id).info.status
     mlflow.log_metric("loss", 1.5, step=1)
@@ -69,7 +73,6 @@ report["runs"]["resumed"] = first.info.run_id
 with mlflow.start_run(run_name="deleted") as doomed:
     mlflow.log_param("lr", 0.5)
 doomed_id = doomed.info.run_id
-exp_id = mlflow.get_experiment_by_name(experiment).experiment_id
 ids = lambda view: [r.info.run_id for r in client.search_runs([exp_id], run_view_type=view, max_results=100)]
 client.delete_run(doomed_id)
 report["deleted"] = {
