@@ -25,6 +25,8 @@ function sourceHash() {
     }
   };
   walk(source);
+  // This script's own options shape the output too.
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
   hash.update(readFileSync(join(root, 'package-lock.json')));
   return hash.digest('hex');
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs node_modules from the lock file when they are missing or lack a dependency that
-// package.json declares (a pull that added one), so `npm test` and `npm run demo` work on a
-// fresh clone and after an update. Plain JavaScript: it runs before any dependency exists.
+// package.json declares (a pull that added one), then builds the dashboard if its sources
+// changed, so `npm test` and `npm run demo` work on a fresh clone and after an update. Plain
+// JavaScript: it runs before any dependency exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -12,6 +12,7 @@ export function chromiumPath(): string {
 }
 
 export function launchBrowser(): Promise<Browser> {
-  // Root runs chromium without its sandbox (playwright-core adds --no-sandbox unless asked for one).
+  // Without chromium's sandbox: it cannot start as root (CI and this machine run as root), and the
+  // pages are our own, from loopback.
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
 }

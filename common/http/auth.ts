@@ -25,8 +25,11 @@ declare module 'fastify' {
   }
 }
 
-/** Route patterns served without a token: probes, the OpenAPI document and Prometheus metrics. */
-// The dashboard's page and bundles (query-api/http/dashboard.ts) hold no data: the page signs in itself.
+/**
+ * Route patterns served without a token: probes, the OpenAPI document, Prometheus metrics, and
+ * the dashboard's page and bundles (query-api/http/dashboard.ts: they hold no data; the page
+ * signs in itself).
+ */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/docs/json', '/metrics', '/', '/ui', '/ui/', '/ui/*', '/ui/assets/:file']);
 
 export interface AuthOptions {

@@ -49,9 +49,19 @@ const TOKEN_KEY = 'runlens.token';
 export function adoptTokenFromLink(): void {
   const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (!m) return;
-  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]!));
+  try {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]!));
+  } catch {
+    // A mangled link (a stray %): sign in by pasting the token instead.
+  }
   history.replaceState(history.state, '', location.pathname + location.search);
 }
+
+/** Called when the API refuses the token (401): the page asks for another. */
+let onUnauthorized: () => void = () => undefined;
+export const whenUnauthorized = (f: () => void): void => {
+  onUnauthorized = f;
+};
 
 export const signedIn = (): boolean => sessionStorage.getItem(TOKEN_KEY) !== null;
 export const signIn = (token: string): void => sessionStorage.setItem(TOKEN_KEY, token.trim());
@@ -65,6 +75,10 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!res.ok) {
+    if (res.status === 401) {
+      signOut();
+      onUnauthorized();
+    }
     const err = (await res.json().catch(() => ({}))) as { error?: string; position?: number };
     throw new ApiError(res.status, err.error ?? `${res.status} ${res.statusText}`, err.position ?? null);
   }
@@ -219,3 +233,34 @@ export interface FieldsAnswer {
 }
 
 export const fields = (): Promise<FieldsAnswer> => request('GET', '/v1/fields');
+
+interface Bin {
+  kind: 'range' | 'level' | 'category';
+  label: string;
+  lo?: number;
+  hi?: number;
+  value?: number;
+  category?: number | string | boolean;
+}
+
+/** POST /v1/sweeps/slice: the target against one param, a point per run and the mean with its interval per bin. */
+export interface SliceAnswer {
+  axes: { x: ChartAxis; y: ChartAxis };
+  bins: (Bin & { n: number; mean: number | null; ci: { lower: number; upper: number } | null })[];
+  ids: string[];
+  x: (number | null)[];
+  y: (number | null)[];
+}
+
+/** POST /v1/sweeps/contour: the target's mean per cell of a param × param grid (null: no run there). */
+export interface ContourAnswer {
+  x: { param: string; bins: Bin[] };
+  y: { param: string; bins: Bin[] };
+  mean: (number | null)[][];
+  count: number[][];
+}
+
+export const slice = (selection: Selection, param: string, target: string): Promise<SliceAnswer> =>
+  request('POST', '/v1/sweeps/slice', { selection: selectionOf(selection), param, target });
+export const contour = (selection: Selection, x: string, y: string, target: string): Promise<ContourAnswer> =>
+  request('POST', '/v1/sweeps/contour', { selection: selectionOf(selection), x, y, target });

@@ -4,12 +4,12 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './style.css';
-import { adoptTokenFromLink, signedIn, signIn, signOut } from './api.ts';
+import { adoptTokenFromLink, signedIn, signIn, signOut, whenUnauthorized } from './api.ts';
 import { decodeState, encodeState, type ViewState } from './url-state.ts';
 import { SweepView } from './views/sweep-view.tsx';
 import { RunPage } from './views/run-page.tsx';
 
-function SignIn({ onDone }: { onDone: () => void }) {
+function SignIn({ onDone, refused }: { onDone: () => void; refused: boolean }) {
   const [token, setToken] = useState('');
   return (
     <form
@@ -22,6 +22,7 @@ function SignIn({ onDone }: { onDone: () => void }) {
       }}
     >
       <h1>runlens</h1>
+      {refused && <p class="error" role="alert">The API refused the token (invalid, revoked or expired): paste another.</p>}
       <p>Paste an API token with scope <code>read</code> (create one with <code>runlens token create --scopes read</code>). It is kept in this tab only.</p>
       <input name="token" type="password" value={token} onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)} placeholder="runlens_…" autofocus />
       <button type="submit">Sign in</button>
@@ -31,6 +32,8 @@ function SignIn({ onDone }: { onDone: () => void }) {
 
 function App() {
   const [authed, setAuthed] = useState(signedIn());
+  const [refused, setRefused] = useState(false);
+  useEffect(() => whenUnauthorized(() => (setRefused(true), setAuthed(false))), []);
   const [state, setState] = useState<ViewState>(() => decodeState(location.search));
   useEffect(() => {
     const back = () => setState(decodeState(location.search));
@@ -42,7 +45,7 @@ function App() {
     history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
     setState(next);
   };
-  if (!authed) return <SignIn onDone={() => setAuthed(true)} />;
+  if (!authed) return <SignIn refused={refused} onDone={() => (setRefused(false), setAuthed(true))} />;
   const runPath = /^\/ui\/runs\/([^/]+)$/.exec(location.pathname);
   return (
     <>

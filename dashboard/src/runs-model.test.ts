@@ -33,5 +33,8 @@ describe('the runs table model', () => {
 
   it('exports the shown rows as CSV, categories by name and quoted when needed', () => {
     expect(rowsCsv(data, [1, 2])).toBe('run_id,params.lr,params.opt,metrics.acc.last\nb,0.01,"sgd, momentum",0.5\nc,0.1,,0.7\n');
+    // Text a spreadsheet would run as a formula is made inert; negative numbers stay numbers.
+    const hostile = { ...data, ids: ['=HYPERLINK("x")', 'b', 'c', 'd'], values: [[-0.5, 0.01, 0.1, 0.01], ...data.values.slice(1)] };
+    expect(rowsCsv(hostile, [0]).split('\n')[1]).toBe(`"'=HYPERLINK(""x"")",-0.5,adam,0.9`);
   });
 });

@@ -52,9 +52,16 @@ export function sortRows(data: ParallelAnswer, rows: number[], sort: { field: st
   });
 }
 
-/** The shown rows as CSV (run id, then one column per axis), as a spreadsheet reads it. */
+/**
+ * The shown rows as CSV (run id, then one column per axis), as a spreadsheet reads it. Text that
+ * a spreadsheet would run as a formula (=, +, -, @ first, and not a number) gets a ' in front.
+ */
 export function rowsCsv(data: ParallelAnswer, rows: number[]): string {
-  const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const inert = (s: string) => (/^[=+\-@\t\r]/.test(s) && !Number.isFinite(Number(s)) ? `'${s}` : s);
+  const field = (raw: string) => {
+    const s = inert(raw);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   const lines = [['run_id', ...data.axes.map((a) => a.field)].map(field).join(',')];
   for (const i of rows) lines.push([data.ids[i]!, ...data.axes.map((a, k) => cellText(a, data.values[k]![i]!))].map(field).join(','));
   return `${lines.join('\n')}\n`;

@@ -22,7 +22,10 @@ describe('the view as a link', () => {
 
   it('says a brush in the filter language', () => {
     expect(brushToFilter({ field: 'params.lr', range: [0.001, 0.01] })).toBe('params.lr >= 0.001 and params.lr <= 0.01');
-    expect(brushToFilter({ field: 'params.optimizer', categories: ['adam', "o'neil"] })).toBe("params.optimizer in ('adam', 'o\\'neil')");
-    expect(brushToFilter({ field: 'params.batch_size', categories: ['32', '64'] })).toBe('params.batch_size in (32, 64)');
+    expect(brushToFilter({ field: 'params.optimizer', categories: ['adam', "o'neil"] }, ['adam', "o'neil", 'sgd'])).toBe("(params.optimizer = 'adam' or params.optimizer = 'o\\'neil')");
+    // Categories keep their type: numbers and booleans bare, text that looks like a number quoted.
+    expect(brushToFilter({ field: 'params.batch_size', categories: ['32', '64'] }, [32, 64, 128])).toBe('(params.batch_size = 32 or params.batch_size = 64)');
+    expect(brushToFilter({ field: 'params.amp', categories: ['true'] }, [true, false])).toBe('(params.amp = true)');
+    expect(brushToFilter({ field: 'params.tag', categories: ['007'] }, ['007', 'x'])).toBe("(params.tag = '007')");
   });
 });

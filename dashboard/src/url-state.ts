@@ -98,8 +98,16 @@ export function decodeState(search: string): ViewState {
 
 const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** A brush in the filter language, so the table's count is the API's count for the same filter. */
-export function brushToFilter(b: Brush): string {
+/**
+ * A brush in the filter language, so the table's count can be checked against the API's for the
+ * same filter. A category is written as the value it stands for among the axis's `categories`
+ * (a number or true/false bare, text quoted); the brush keeps its names as text.
+ */
+export function brushToFilter(b: Brush, categories: readonly (number | string | boolean)[] = []): string {
   if (b.range) return `${b.field} >= ${b.range[0]} and ${b.field} <= ${b.range[1]}`;
-  return `${b.field} in (${b.categories!.map((c) => (/^-?\d/.test(c) && Number.isFinite(Number(c)) ? c : quote(c))).join(', ')})`;
+  const literal = (name: string) => {
+    const value = categories.find((c) => String(c) === name) ?? name;
+    return typeof value === 'string' ? quote(value) : String(value);
+  };
+  return `(${b.categories!.map((c) => `${b.field} = ${literal(c)}`).join(' or ')})`;
 }

@@ -1,13 +1,14 @@
-// GET /v1/fields — what a project's runs can be filtered, sorted, grouped and charted by: each
-// param with the value types it holds, each metric key with the segments it is logged with, and
-// the aggregates every metric summary takes. For column pickers and editors (the dashboard).
+// GET /v1/fields — the names a project's runs have logged: each param with the value types it
+// holds, each metric key with the segments it is logged with, and the aggregates a metric
+// summary takes (tags, lineage and attributes are fixed names: the filter language lists them).
+// For column pickers and editors (the dashboard).
 import { Type } from '@sinclair/typebox';
 import { projectOf } from '../../common/http/auth.ts';
 import { metricNames, paramNames } from '../../storage/project-names.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { AuthErrors, ProjectQuery } from '../http/schemas.ts';
+import { AGGREGATE_NAMES } from '../filter/fields.ts';
 
-const AGGREGATES = ['last', 'min', 'max', 'mean', 'count'] as const;
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function fieldRoutes(app: App, deps: AppDeps): Promise<void> {
@@ -16,7 +17,7 @@ export async function fieldRoutes(app: App, deps: AppDeps): Promise<void> {
     {
       config: { scope: 'read' },
       schema: {
-        summary: "The project's params (with their value types) and metric keys (with their segments), as filters, sorts and charts name them",
+        summary: "The project's params (with their value types) and metric keys (with their segments), as filters, sorts, columns and charts name them",
         querystring: Type.Object({ project: ProjectQuery }),
         response: {
           200: Type.Object({
@@ -38,7 +39,7 @@ export async function fieldRoutes(app: App, deps: AppDeps): Promise<void> {
       return {
         params: [...params.keys()].sort(byName).map((name) => ({ name, field: `params.${name}`, types: [...params.get(name)!].sort(byName) })),
         metrics: [...metrics.keys()].sort(byName).map((key) => ({ key, segments: [...metrics.get(key)!].sort(byName) })),
-        aggregates: [...AGGREGATES],
+        aggregates: [...AGGREGATE_NAMES],
       };
     },
   );

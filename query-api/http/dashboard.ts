@@ -30,7 +30,10 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { dir?: string
       .send(readFileSync(index));
   };
   app.get('/', hidden, async (_req, reply) => reply.redirect('/ui/'));
-  app.get('/ui', hidden, async (_req, reply) => reply.redirect('/ui/'));
+  app.get('/ui', hidden, async (req, reply) => {
+    const query = req.url.indexOf('?');
+    return reply.redirect(`/ui/${query >= 0 ? req.url.slice(query) : ''}`);
+  });
   app.get('/ui/', hidden, page);
   app.get('/ui/*', hidden, page);
   app.get<{ Params: { file: string } }>('/ui/assets/:file', hidden, async (req, reply) => {

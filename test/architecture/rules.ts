@@ -7,8 +7,8 @@
 // `import`, `import type`, `import { type X }`, `export … from`, `import x = require()` and
 // string-literal `import()` as an edge: type-only imports count, on purpose (a type import couples
 // two folders as surely as a value import: moving or renaming the target breaks the build).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
 
 /** The top-level folders of the tree (cruised when they exist). */
@@ -151,25 +151,16 @@ export interface ArchitectureReport {
 }
 
 /**
- * The imports of the dashboard's .tsx files (which the cruise skips) that leave dashboard/:
- * relative specifiers resolving outside it. Bare specifiers are npm packages.
+ * What the dashboard's bundle is made of (esbuild's own list of its inputs, JSX included, which
+ * the cruise cannot parse here), as paths from the repository root.
  */
-export function dashboardTsxImports(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(join(root, dir))) {
-      const path = `${dir}/${name}`;
-      if (statSync(join(root, path)).isDirectory()) walk(path);
-      else if (name.endsWith('.tsx')) {
-        for (const m of readFileSync(join(root, path), 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
-          const target = posix.normalize(posix.join(posix.dirname(path), m[1]!));
-          if (m[1]!.startsWith('.') && !target.startsWith('dashboard/')) out.push(`${path} → ${target}`);
-        }
-      }
-    }
-  };
-  if (existsSync(join(root, 'dashboard'))) walk('dashboard');
-  return out;
+export async function dashboardBundleInputs(root: string): Promise<string[]> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [join(root, 'dashboard', 'src', 'main.tsx')], bundle: true, write: false, metafile: true, outdir: join(root, '.runlens', 'arch-check'),
+    jsx: 'automatic', jsxImportSource: 'preact', absWorkingDir: root, logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs);
 }
 
 /** Cruises the top-level folders of `root` and checks every rule. */
@@ -183,7 +174,7 @@ export async function checkArchitecture(root: string): Promise<ArchitectureRepor
       parser: 'swc',
       validate: true,
       ruleSet: { forbidden: RULES },
-      // swc parses no JSX here: the dashboard's .tsx files are checked by dashboardTsxImports.
+      // swc parses no JSX here: the dashboard's .tsx files are checked by dashboardBundleInputs.
       exclude: { path: '(^|/)\\.runlens/|\\.tsx$' },
       doNotFollow: { path: '(^|/)node_modules/' },
       moduleSystems: ['es6', 'cjs'],

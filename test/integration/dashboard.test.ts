@@ -60,13 +60,15 @@ afterAll(async () => {
   await ns?.drop();
 });
 
-/** How many runs of the sweep the API returns for a filter. */
-async function apiCount(filter?: string): Promise<number> {
+/** The ids of the sweep's runs the API returns for a filter. */
+async function apiIds(filter?: string): Promise<string[]> {
   const q = new URLSearchParams({ sweep: SWEEP, limit: '1000', ...(filter ? { filter } : {}) });
   const r = await app.inject({ method: 'GET', url: `/v1/runs?${q}`, headers: bearer(token) });
   expect(r.statusCode, r.body).toBe(200);
-  return r.json().runs.length;
+  return r.json().runs.map((run: { id: string }) => run.id);
 }
+
+const apiCount = async (filter?: string): Promise<number> => (await apiIds(filter)).length;
 
 async function open(path: string): Promise<Page> {
   const watched = await openPage(browser);
@@ -134,8 +136,10 @@ describe('the dashboard', () => {
     const caret = (await error.locator('.caret').textContent())!.split('\n');
     expect(caret[1]!.indexOf('^')).toBe(position);
     await screenshot(page, 'filter-error');
-    // Enter does not apply a filter the API refused: the runs shown stay those of the last good one.
+    // Enter does not apply a filter the API refused: the link and the runs shown stay those of the last good one.
     await box.press('Enter');
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).searchParams.get('filter')).toBe("params.lr > 0.0001 and params.optimizer = 'adam'");
     expect((await shownCount(page)).kept).toBe(filtered);
   });
 
@@ -153,12 +157,14 @@ describe('the dashboard', () => {
     await page.waitForURL(/brush=/);
     const state = decodeState(new URL(page.url()).search);
     expect(state.brushes).toHaveLength(1);
-    const expected = await apiCount(brushToFilter(state.brushes[0]!));
-    expect(expected).toBeGreaterThan(0);
-    expect(expected).toBeLessThan(N);
-    await expect.poll(async () => (await shownCount(page)).kept).toBe(expected);
-    const ids = await page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
-    expect(ids.length).toBe(Math.min(expected, ids.length));
+    const inRange = await apiIds(brushToFilter(state.brushes[0]!));
+    expect(inRange.length).toBeGreaterThan(0);
+    expect(inRange.length).toBeLessThan(N);
+    await expect.poll(async () => (await shownCount(page)).kept).toBe(inRange.length);
+    // Every row the table draws is one of those runs.
+    const shown = await page.locator('[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')!));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((id) => !inRange.includes(id))).toEqual([]);
     await screenshot(page, 'brushed');
   });
 
@@ -220,6 +226,15 @@ describe('the dashboard', () => {
     expect(await panel.locator('[data-param]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-param')))).toEqual(imp.params.map((p: { param: string }) => p.param));
     expect(imp.params[0].param).toBe('lr');
     expect(await page.getByTestId('best-region').textContent()).toBe(best.sentence);
+    // The slice of the most important param and the contour of the first two, drawn from the API's bins and cells.
+    const [first, second] = imp.params.filter((p: { insensitive: boolean }) => !p.insensitive).map((p: { param: string }) => p.param);
+    const sliced = (await app.inject({ method: 'POST', url: '/v1/sweeps/slice', headers: bearer(token), payload: { selection: { sweep: SWEEP }, param: first, target: TARGET } })).json();
+    const grid = (await app.inject({ method: 'POST', url: '/v1/sweeps/contour', headers: bearer(token), payload: { selection: { sweep: SWEEP }, x: first, y: second, target: TARGET } })).json();
+    await page.getByTestId('slice-chart').locator('canvas').first().waitFor();
+    expect(Number(await page.getByTestId('slice').getAttribute('data-bins'))).toBe(sliced.bins.filter((b: { mean: number | null }) => b.mean !== null).length);
+    await page.getByTestId('contour-chart').locator('canvas').first().waitFor();
+    expect(Number(await page.getByTestId('contour').getAttribute('data-cells'))).toBe(grid.mean.flat().filter((m: number | null) => m !== null).length);
+    await page.getByTestId('contour-chart').scrollIntoViewIfNeeded();
     await screenshot(page, 'analytics');
   });
 

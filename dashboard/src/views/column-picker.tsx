@@ -3,8 +3,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fields, type FieldsAnswer } from '../api.ts';
 
-const SHOWN_AGGREGATES = ['last', 'min', 'max', 'mean'];
-
 interface Props {
   /** The fields shown now (the chart's axes, target excluded). */
   shown: string[];
@@ -39,7 +37,7 @@ export function ColumnPicker({ shown, onChange }: Props) {
             return (
               <div key={series} class="picker-row">
                 <span>{series}</span>
-                {SHOWN_AGGREGATES.map((a) => {
+                {catalogue.aggregates.map((a) => {
                   const field = `metrics.${series}.${a}`;
                   return (
                     <label key={a}>
