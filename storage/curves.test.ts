@@ -47,6 +47,25 @@ describe('loadCurves', () => {
     expect(queries[0]).toMatch(/toInt64\(min\(arrayReduce\('min', point_wall_times_ms\)\)\) AS start_ms FROM metric_chunks FINAL\s+WHERE project = 'p' AND key = 'loss' AND segment = '' AND run_id NOT IN/);
   });
 
+  it('zoomed, spreads the buckets over the asked range alone and leaves the points outside it out', async () => {
+    // Data over steps 0…100,000; zoom on 2,000…2,999 with 20 buckets: 50 steps each, every point read.
+    const { ch, queries } = fakeClickHouse({ lo: 0, hi: 100_000, chunks: 3 }, [{ run_id: 'a', buckets: [['0', '100', 0.5, 0.1, 0.9]] }]);
+    const { bucketWidth, curves } = await loadCurves(ch, { ...query('step', 20), range: { from: 2000, to: 2999 } });
+    expect(bucketWidth).toBe(50);
+    expect(curves[0]!.x).toEqual([2000]);
+    expect(queries[1]).not.toContain('lod_bucket');
+    expect(queries[1]).toContain('WHERE x >= 2000 AND x <= 2999');
+    // A wide zoom reads the 64-step blocks overlapping it, the grid aligned to them.
+    const wide = fakeClickHouse({ lo: 0, hi: 1_000_000, chunks: 3 }, []);
+    await loadCurves(wide.ch, { ...query('step'), range: { from: 10_000, to: 500_000 } });
+    expect(wide.queries[1]).toContain('lod_bucket');
+    expect(wide.queries[1]).toContain(`WHERE lb * 64 >= ${Math.floor(10_000 / 64) * 64} AND lb * 64 <= 500000`);
+    // A range past the data: nothing, without a second query.
+    const none = fakeClickHouse({ lo: 0, hi: 100, chunks: 1 }, []);
+    expect(await loadCurves(none.ch, { ...query('step'), range: { from: 500, to: 900 } })).toEqual({ bucketWidth: 1, curves: [] });
+    expect(none.queries).toHaveLength(1);
+  });
+
   it('returns no curves when the selection has no points', async () => {
     const { ch, queries } = fakeClickHouse({ lo: '0', hi: '0', chunks: '0' }, []);
     expect(await loadCurves(ch, query('relative_time'))).toEqual({ bucketWidth: 1, curves: [] });

@@ -27,6 +27,8 @@ export interface CurveQuery {
   segment: string;
   x: XAxis;
   maxPoints: number;
+  /** Only points with x in [from, to] (a zoom): the buckets cover that range alone, so zooming in shows more detail. */
+  range?: { from: number; to: number };
 }
 
 /**
@@ -64,14 +66,21 @@ export async function loadCurves(ch: ClickHouseClient, q: CurveQuery): Promise<{
           ANY LEFT JOIN (${runStartsSql(q)}) AS starts USING run_id`;
   const [range] = await rows<{ lo: number; hi: number; chunks: number }>(ch, rangeSql);
   if (!range || Number(range.chunks) === 0) return { bucketWidth: 1, curves: [] };
-  const span = Number(range.hi) - Number(range.lo) + 1;
+  // A zoom narrows the data's extent to the asked range (integral: steps and milliseconds are).
+  const first = q.range ? Math.max(Number(range.lo), Math.ceil(q.range.from)) : Number(range.lo);
+  const last = q.range ? Math.min(Number(range.hi), Math.floor(q.range.to)) : Number(range.hi);
+  if (last < first) return { bucketWidth: 1, curves: [] };
+  const span = last - first + 1;
   // Coarse enough for the level-of-detail buckets: align the grid to them and read those. They
-  // are per 64 steps, so time axes never use them.
+  // are per 64 steps, so time axes never use them. Zoomed, the 64-step blocks at the range's ends
+  // are read whole: the first and last buckets may reach up to 63 steps past it.
   const useLod = q.x === 'step' && span / q.maxPoints >= LOD_STEPS;
-  const lo = useLod ? Math.floor(Number(range.lo) / LOD_STEPS) * LOD_STEPS : Number(range.lo);
+  const lo = useLod ? Math.floor(first / LOD_STEPS) * LOD_STEPS : first;
   const width = useLod
-    ? Math.ceil((Number(range.hi) - lo + 1) / q.maxPoints / LOD_STEPS) * LOD_STEPS
+    ? Math.ceil((last - lo + 1) / q.maxPoints / LOD_STEPS) * LOD_STEPS
     : Math.max(1, Math.ceil(span / q.maxPoints));
+  // Points (or 64-step blocks) outside the zoom are left out.
+  const inRange = (x: string) => (q.range ? ` WHERE ${x} >= ${quoteInteger(useLod ? lo : first)} AND ${x} <= ${quoteInteger(last)}` : '');
   const col = X_COLUMN[q.x];
   // Relative time may start below 0 (a point logged before its run's start): signed arithmetic.
   const relative = q.x === 'relative_time';
@@ -85,12 +94,12 @@ export async function loadCurves(ch: ClickHouseClient, q: CurveQuery): Promise<{
     ? `SELECT run_id, intDiv(lb * ${LOD_STEPS} - ${quoteInteger(lo)}, ${quoteInteger(width)}) AS b,
           sum(lc) AS c, sum(ls) / sum(lc) AS m, min(lmin) AS lo_v, max(lmax) AS hi_v
       FROM (SELECT run_id, lod_bucket, lod_count, lod_sum, lod_min, lod_max FROM metric_chunks FINAL WHERE ${where})
-      ARRAY JOIN lod_bucket AS lb, lod_count AS lc, lod_sum AS ls, lod_min AS lmin, lod_max AS lmax
+      ARRAY JOIN lod_bucket AS lb, lod_count AS lc, lod_sum AS ls, lod_min AS lmin, lod_max AS lmax${inRange(`lb * ${LOD_STEPS}`)}
       GROUP BY run_id, b`
     : `SELECT run_id, intDiv(${xExpr} - (${quoteInteger(lo)}), ${quoteInteger(width)}) AS b,
           count() AS c, avg(v) AS m, min(v) AS lo_v, max(v) AS hi_v
       FROM ${chunks}
-      ARRAY JOIN ${col} AS x, point_values AS v
+      ARRAY JOIN ${col} AS x, point_values AS v${inRange(xExpr)}
       GROUP BY run_id, b`;
   // One row per run with its buckets as an array: 100 rows to parse instead of 100k objects.
   const query = `

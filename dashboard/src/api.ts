@@ -152,8 +152,12 @@ export interface CurvesAnswer {
   series: { metric: string; bucketWidth: number; runs: { runId: string; x: number[]; mean: number[]; min: number[]; max: number[] }[] }[];
 }
 
-export const curves = (runIds: string[], metric: string, x: CurveX, ema: number | undefined): Promise<CurvesAnswer> =>
-  request('POST', '/v1/curves', { selection: { runIds }, metrics: [metric], maxPoints: 1000, x, ...(ema !== undefined ? { smoothing: { ema } } : {}) });
+export const curves = (runIds: string[], metric: string, x: CurveX, ema: number | undefined, zoom: [number, number] | undefined): Promise<CurvesAnswer> =>
+  request('POST', '/v1/curves', {
+    selection: { runIds }, metrics: [metric], maxPoints: 1000, x,
+    ...(ema !== undefined ? { smoothing: { ema } } : {}),
+    ...(zoom ? { range: { from: zoom[0], to: zoom[1] } } : {}),
+  });
 
 /** POST /v1/sweeps/importance: each param's share of the target's variance (a forest, bootstrapped) with its interval. */
 export interface ImportanceAnswer {

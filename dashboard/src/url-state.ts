@@ -22,7 +22,7 @@ export interface ViewState {
   sideA: string[];
   sideB: string[];
   /** The curves of the ticked runs: which metric (key or key[segment]; default the target's key), x axis, smoothing, log y. */
-  curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean };
+  curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean; zoom?: [number, number] };
   /** Show what drives the target (importance, best region). */
   analytics: boolean;
   /** Rank groups of runs on the target: by "all-but-seed" or params joined by commas; lower is better when minimize. */
@@ -61,6 +61,7 @@ export function encodeState(s: ViewState): string {
   if (s.curve.x !== 'step') q.set('x', s.curve.x);
   if (s.curve.ema !== undefined) q.set('ema', String(s.curve.ema));
   if (s.curve.logY) q.set('logy', '1');
+  if (s.curve.zoom) q.set('zoom', `${s.curve.zoom[0]}~${s.curve.zoom[1]}`);
   if (s.analytics) q.set('analytics', '1');
   if (s.group) q.set('group', s.group);
   if (s.minimize) q.set('dir', 'min');
@@ -74,7 +75,11 @@ export function decodeState(search: string): ViewState {
   const ids = (key: string) => (q.get(key) ?? '').split(',').filter((id) => id !== '');
   const x = X_AXES.find((a) => a === q.get('x')) ?? 'step';
   const ema = Number(q.get('ema'));
-  const curve: ViewState['curve'] = { x, logY: q.get('logy') === '1', ...(q.get('curve') ? { metric: q.get('curve')! } : {}), ...(ema > 0 && ema <= 1 ? { ema } : {}) };
+  const zoom = /^(-?[\d.e+]+)~(-?[\d.e+]+)$/i.exec(q.get('zoom') ?? '');
+  const curve: ViewState['curve'] = {
+    x, logY: q.get('logy') === '1', ...(q.get('curve') ? { metric: q.get('curve')! } : {}), ...(ema > 0 && ema <= 1 ? { ema } : {}),
+    ...(zoom && Number(zoom[1]) <= Number(zoom[2]) ? { zoom: [Number(zoom[1]), Number(zoom[2])] as [number, number] } : {}),
+  };
   const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', minimize: q.get('dir') === 'min',
     columns: (q.get('cols') ?? '').split('\n').filter((c) => c !== '') };
   if (q.get('group')) s.group = q.get('group')!;

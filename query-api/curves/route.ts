@@ -35,6 +35,15 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
               description:
                 "The x axis: step; wall_time, epoch milliseconds; relative_time, milliseconds since each run's own start (its RunStarted startedAt, or the first point of the metric when startedAt is 0), so runs started at different times line up and group bands average runs at the same elapsed time. x and bucketWidth are in these units",
             }),
+            range: Type.Optional(
+              Type.Object(
+                {
+                  from: Type.Number({ minimum: -(2 ** 53 - 1), maximum: 2 ** 53 - 1 }),
+                  to: Type.Number({ minimum: -(2 ** 53 - 1), maximum: 2 ** 53 - 1 }),
+                },
+                { additionalProperties: false, description: "Only x in [from, to], in the x axis's units (a zoom): the maxPoints buckets cover that range alone, so spikes inside it stay visible. On steps over 64 per bucket, the 64-step blocks at its ends are read whole" },
+              ),
+            ),
             smoothing: Type.Optional(Type.Object({ ema: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'α of s = α·x + (1−α)·s_prev over the bucket means' }) }, { additionalProperties: false })),
             groupBy: Type.Optional(Type.Union([Type.Literal('all-but-seed'), Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 20 })])),
           },
@@ -60,6 +69,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
     async (req) => {
       const project = projectOf(req);
       const body = req.body;
+      if (body.range && body.range.from > body.range.to) throw badRequest(`range: from (${body.range.from}) is after to (${body.range.to})`);
       const wanted = body.metrics.map((metric) => {
         const m = parseSeries(metric, true);
         if (!m) throw badRequest(`metrics: "${metric}": expected <key> or <key>[<segment>], e.g. val/acc[class=cat]`);
@@ -84,7 +94,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
       }
       const series = [];
       for (const { metric, key, segment } of wanted) {
-        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, sourceSql, key, segment, x: body.x, maxPoints: body.maxPoints });
+        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, sourceSql, key, segment, x: body.x, maxPoints: body.maxPoints, range: body.range });
         if (body.smoothing) for (const c of curves) c.mean = ema(c.mean, body.smoothing.ema);
         const byRun = new Map(curves.map((c) => [c.runId, c]));
         series.push({

@@ -214,6 +214,33 @@ describe('POST /v1/curves', () => {
     expect(groupA.mean[0]).toBeCloseTo(runsA.reduce((s, c) => s + c.mean[0]!, 0) / 3, 12);
   });
 
+  it('zooms: the buckets cover the asked range alone, exactly, so a spike inside it is one bucket of a few steps', async () => {
+    const r = await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], maxPoints: 10, range: { from: 650, to: 749 } });
+    expect(r.status).toBe(200);
+    const [series] = r.body.series;
+    expect(series.bucketWidth).toBe(10);
+    const c = series.runs[0] as { x: number[]; min: number[]; max: number[]; count: number[]; mean: number[] };
+    expect(c.x).toEqual([650, 660, 670, 680, 690, 700, 710, 720, 730, 740]);
+    const i = Object.keys(FINAL).indexOf('A-s0');
+    c.x.forEach((x0, b) => {
+      const vals = Array.from({ length: 10 }, (_, k) => lossOf(i, x0 + k));
+      expect(c.count[b]).toBe(10);
+      expect(c.min[b]).toBe(Math.min(...vals));
+      expect(c.max[b]).toBe(Math.max(...vals));
+      expect(c.mean[b]).toBeCloseTo(vals.reduce((a, v) => a + v, 0) / 10, 9);
+    });
+    expect(c.max[5]).toBe(9 + i); // the spike at step 700
+    // A wide zoom on the 64-step summaries covers the blocks overlapping it, and nothing else.
+    const wide = await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], maxPoints: 2, range: { from: 100, to: 1000 } });
+    const w = wide.body.series[0];
+    expect(w.bucketWidth % 64).toBe(0);
+    expect(w.runs[0].x[0]).toBe(64);
+    expect(w.runs[0].count.reduce((a: number, n: number) => a + n, 0)).toBe(1023 - 64 + 1);
+    // Past the data: no curve; backwards: a 400.
+    expect((await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], range: { from: 1e9, to: 2e9 } })).body.series[0].runs).toEqual([]);
+    expect((await post('/v1/curves', { metrics: ['loss'], range: { from: 10, to: 5 } })).body.error).toBe('range: from (10) is after to (5)');
+  });
+
   it('smooths with an EMA when asked, and refuses an absurd alpha', async () => {
     const plain = await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], maxPoints: 20 });
     const smooth = await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], maxPoints: 20, smoothing: { ema: 0.5 } });

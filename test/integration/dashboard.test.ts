@@ -18,6 +18,8 @@ const PROJECT = 'dashboard';
 const SWEEP = 'lr-sweep';
 const N = 240;
 const TARGET = 'val/acc.max';
+const LOSS_RUNS = 5;
+const LOSS_STEPS = 5_000;
 
 let ns: Namespace;
 let processor: Processor;
@@ -46,11 +48,13 @@ beforeAll(async () => {
       params: { ...params, optimizer: optimizers[i % 3]! }, lineage: { dataVersion: i % 2 === 0 ? 'v1' : 'v2', environment: { language: 'python', languageVersion: '3.11', libraries: {} } },
     });
     [acc - 0.04, acc].forEach((v, step) => run.log({ 'val/acc': v }, step));
+    // The first runs have a loss curve of LOSS_STEPS steps, with a spike, to zoom into.
+    if (i < LOSS_RUNS) for (let step = 0; step < LOSS_STEPS; step++) run.log({ loss: step === 1234 ? 50 : Math.exp(-step / 400) + i * 0.01 }, step);
     if (i === 0) await run.logArtifact({ name: 'model.pt', uri: 's3://models/run-000/model.pt', digest: 'sha256:4f2a', sizeBytes: 52_428_800, step: 1 });
     await run.finish();
   }));
   await sdk.close();
-  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N ? true : undefined), 90_000, 'sweep stored');
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS ? true : undefined), 90_000, 'sweep stored');
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -215,6 +219,32 @@ describe('the dashboard', () => {
     }
     await screenshot(page, 'curves');
     expect(ticked.map((id) => `run ${id}`)).toContain(named);
+  });
+
+  it('zooms a curve by asking the API for the dragged range: finer buckets, the spike still there', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sel=run-000,run-001&curve=loss`);
+    const plot = page.getByTestId('curves').locator('.curve');
+    await expect.poll(async () => Number(await plot.getAttribute('data-runs'))).toBe(2);
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.locator('.u-over').boundingBox())!;
+    // Drag across a fifth of the plot around the spike at step 1234 (x from 0 to 4,999).
+    const at = (step: number) => box.x + (box.width * step) / (LOSS_STEPS - 1);
+    await page.mouse.move(at(1000), box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(at(2000), box.y + box.height / 2, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForURL(/zoom=/);
+    const [from, to] = new URL(page.url()).searchParams.get('zoom')!.split('~').map(Number);
+    expect(from).toBeGreaterThan(800);
+    expect(to).toBeLessThan(2200);
+    const api = (await app.inject({ method: 'POST', url: '/v1/curves', headers: bearer(token), payload: { selection: { runIds: ['run-000', 'run-001'] }, metrics: ['loss'], maxPoints: 1000, x: 'step', range: { from, to } } })).json();
+    const buckets = api.series[0].runs[0].x.length;
+    expect(api.series[0].bucketWidth).toBeLessThanOrEqual(2); // the whole curve was 5 steps a bucket
+    expect(Math.max(...api.series[0].runs[0].max)).toBe(50);
+    await expect.poll(async () => Number(await plot.getAttribute('data-buckets'))).toBe(buckets);
+    await screenshot(page, 'curves-zoomed');
+    await page.getByRole('button', { name: /zoom out/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('zoom')).toBe(null);
   });
 
   it('shows what drives the target: the params in the API\'s order of importance, and the best region in its words', async () => {

@@ -1,7 +1,8 @@
 // Curves of the ticked runs (POST /v1/curves, downsampled on the server to 1,000 buckets per run
 // on one grid, so spikes survive as each bucket's min and max): uPlot on a canvas, one line per
 // run; hovering a line names its run. x as step, wall time or time since each run's start; EMA
-// smoothing and a log y axis, all in the link.
+// smoothing and a log y axis; dragging across the plot zooms by asking the API again for that
+// range alone (finer buckets, not a stretched picture). All in the link.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -53,13 +54,13 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
   useEffect(() => {
     let current = true;
     setError(null);
-    curves(runIds, metric, curve.x, curve.ema)
+    curves(runIds, metric, curve.x, curve.ema, curve.zoom)
       .then((a) => current && setAnswer(a))
       .catch((err: Error) => current && (setError(err instanceof ApiError ? err.message : String(err)), setAnswer(null)));
     return () => {
       current = false;
     };
-  }, [runIds.join(','), metric, curve.x, curve.ema]);
+  }, [runIds.join(','), metric, curve.x, curve.ema, curve.zoom?.join('~')]);
 
   useEffect(() => {
     if (!answer || !el.current) return;
@@ -73,9 +74,22 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         scales: { x: { time }, y: { distr: curve.logY ? 3 : 1 } },
         axes: [{ label: curve.x === 'step' ? 'step' : curve.x === 'wall_time' ? '' : 'time since start (ms)' }, { label: metric }],
         series: [{}, ...ids.map((id, i) => ({ label: id, stroke: `hsl(${(i * 137.5) % 360} 60% 45%)`, width: 1.2, spanGaps: true, points: { show: false } }))],
-        cursor: { focus: { prox: 16 } },
+        // A drag selects an x range (the plot is not stretched): the API is asked for it.
+        cursor: { focus: { prox: 16 }, drag: { x: true, y: false, setScale: false } },
         focus: { alpha: 0.25 },
-        hooks: { setCursor: [(u: uPlot) => setHover(nearestRun(u))] },
+        hooks: {
+          setCursor: [(u: uPlot) => setHover(nearestRun(u))],
+          setSelect: [
+            (u: uPlot) => {
+              if (u.select.width < 3) return;
+              const scale = time ? 1000 : 1;
+              const from = Math.floor(u.posToVal(u.select.left, 'x') * scale);
+              const to = Math.ceil(u.posToVal(u.select.left + u.select.width, 'x') * scale);
+              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              onZoom([from, to]);
+            },
+          ],
+        },
       },
       // Wall time on uPlot's time axis is in seconds.
       (time ? [data[0]!.map((x) => x! / 1000), ...data.slice(1)] : data) as uPlot.AlignedData,
@@ -83,6 +97,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
     );
     return () => plot.destroy();
   }, [answer, curve.logY]);
+  const onZoom = (zoom: [number, number]) => onChange({ ...curve, zoom });
 
   return (
     <section class="panel" data-testid="curves">
@@ -92,7 +107,11 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
       <div class="curve-controls">
         <label>
           x{' '}
-          <select value={curve.x} onChange={(e) => onChange({ ...curve, x: (e.currentTarget as HTMLSelectElement).value as Curve['x'] })}>
+          <select value={curve.x} onChange={(e) => {
+            // A zoom is in the old axis's units: dropped.
+            const { zoom: _, ...rest } = curve;
+            onChange({ ...rest, x: (e.currentTarget as HTMLSelectElement).value as Curve['x'] });
+          }}>
             <option value="step">step</option>
             <option value="wall_time">wall time</option>
             <option value="relative_time">time since start</option>
@@ -114,10 +133,20 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         <label>
           <input type="checkbox" checked={curve.logY} onChange={(e) => onChange({ ...curve, logY: (e.currentTarget as HTMLInputElement).checked })} /> log y
         </label>
+        {curve.zoom ? (
+          <button type="button" onClick={() => {
+            const { zoom: _, ...rest } = curve;
+            onChange(rest);
+          }}>
+            zoom out ({curve.zoom[0]} to {curve.zoom[1]})
+          </button>
+        ) : (
+          <span class="muted">drag across the plot to zoom</span>
+        )}
         <span class="muted" data-testid="curve-hover">{hover ? `run ${hover}` : 'hover a line to name its run'}</span>
       </div>
       {error && <div class="error" role="alert">{error}</div>}
-      <div ref={el} class="curve" data-runs={answer?.series[0]?.runs.length ?? 0} />
+      <div ref={el} class="curve" data-runs={answer?.series[0]?.runs.length ?? 0} data-buckets={answer?.series[0]?.runs[0]?.x.length ?? 0} />
     </section>
   );
 }
