@@ -119,6 +119,10 @@ export interface CompareAnswer {
   params: { key: string; values: Cell[]; differs: boolean }[];
   lineage: { key: string; values: Cell[]; differs: boolean }[];
   metrics: { key: string; segment: string | null; values: ({ last: number } | null)[]; deltas: ({ last: number } | null)[] }[];
+  /** Per metric logged with segments: each segment's last value per run, and its delta to the baseline. */
+  segmentTable: { key: string; rows: { segment: string; last: (number | null)[]; deltaLast: (number | null)[] }[] }[];
+  /** The latest artifact of each name per run, with its digest. */
+  artifacts: { key: string; values: ({ digest: string; uri: string; sizeBytes: number; step: number | null } | null)[]; differs: boolean }[];
   warnings: string[];
 }
 

@@ -50,11 +50,13 @@ beforeAll(async () => {
     [acc - 0.04, acc].forEach((v, step) => run.log({ 'val/acc': v }, step));
     // The first runs have a loss curve of LOSS_STEPS steps, with a spike, to zoom into.
     if (i < LOSS_RUNS) for (let step = 0; step < LOSS_STEPS; step++) run.log({ loss: step === 1234 ? 50 : Math.exp(-step / 400) + i * 0.01 }, step);
+    // The first two runs' accuracy per class, for the compare view's per-segment table.
+    if (i < 2) for (const [k, cls] of ['cat', 'dog'].entries()) run.log({ 'val/acc': acc - 0.1 * k + 0.01 * i }, 1, { segment: `class=${cls}` });
     if (i === 0) await run.logArtifact({ name: 'model.pt', uri: 's3://models/run-000/model.pt', digest: 'sha256:4f2a', sizeBytes: 52_428_800, step: 1 });
     await run.finish();
   }));
   await sdk.close();
-  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS ? true : undefined), 90_000, 'sweep stored');
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS + 4 ? true : undefined), 90_000, 'sweep stored');
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -199,6 +201,13 @@ describe('the dashboard', () => {
     expect(warnings.some((w) => w.includes('lineage.data_version'))).toBe(true);
     expect((await panel.locator('li').allTextContents()).map((t) => t.replace(/^⚠ /, ''))).toEqual(warnings);
     expect(new URL(page.url()).searchParams.get('sel')).toBe('run-000,run-001');
+    // Per class side by side, and the latest artifacts by digest, as the API has them.
+    const [table] = api.json().segmentTable;
+    const rows = await page.getByTestId('segment-table').locator('tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')!.textContent));
+    expect(rows).toEqual(table.rows.map((r: { segment: string }) => r.segment));
+    expect(rows).toEqual(['class=cat', 'class=dog']);
+    const artifact = page.getByTestId('compare-artifacts').locator('tr').first();
+    expect(await artifact.locator('td').allTextContents()).toEqual(['model.pt (differs)', 'sha256:4f2a', '—']);
     await screenshot(page, 'compare');
   });
 

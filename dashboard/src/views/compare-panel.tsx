@@ -1,5 +1,6 @@
 // The ticked runs side by side (POST /v1/compare): the confound warnings first and in words,
-// then the params that differ and each metric's last value with its delta to the first run.
+// then the params that differ, each metric's last value with its delta to the first run, the
+// per-segment table (each class or split side by side) and the latest artifacts with digests.
 import { useEffect, useState } from 'preact/hooks';
 import { compareRuns, type CompareAnswer } from '../api.ts';
 
@@ -70,6 +71,48 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
           </tbody>
         </table>
       </div>
+      {answer.segmentTable.map((t) => (
+        <div class="table-scroll" key={t.key} data-testid="segment-table">
+          <h3>{t.key} (last) per segment</h3>
+          <table>
+            <tbody>
+              {t.rows.map((row) => (
+                <tr key={row.segment}>
+                  <td>{row.segment}</td>
+                  {row.last.map((v, i) => (
+                    <td key={i} class="num">
+                      {show(v)}
+                      {i > 0 && row.deltaLast[i] !== null && row.deltaLast[i] !== undefined ? <span class="muted"> {signed(row.deltaLast[i]!)}</span> : ''}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+      {answer.artifacts.length > 0 && (
+        <div class="table-scroll" data-testid="compare-artifacts">
+          <h3>Latest artifacts</h3>
+          <table>
+            <tbody>
+              {answer.artifacts.map((a) => (
+                <tr key={a.key} class={a.differs ? 'differs' : ''}>
+                  <td>
+                    {a.key}
+                    {a.differs ? <span class="muted"> (differs)</span> : ''}
+                  </td>
+                  {a.values.map((v, i) => (
+                    <td key={i} class="run-id" title={v?.uri ?? ''}>
+                      {v ? v.digest : '—'}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
