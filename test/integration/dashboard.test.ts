@@ -331,6 +331,12 @@ describe('the dashboard', () => {
     const cell = await page.locator('[data-run="run-000"] td').nth(k + 2).textContent();
     expect(Number(cell)).toBeCloseTo(api.values[k][row], 3);
     await screenshot(page, 'columns');
+    // Moving a column moves its axis: the API is asked for the axes in the new order.
+    await page.getByLabel('move metrics.val/acc.min left').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('cols')!.split('\n').indexOf('metrics.val/acc.min')).toBe(cols.indexOf('metrics.val/acc.min') - 1);
+    const moved = new URL(page.url()).searchParams.get('cols')!.split('\n');
+    const again = (await app.inject({ method: 'POST', url: '/v1/sweeps/parallel', headers: bearer(token), payload: { selection: { sweep: SWEEP }, target: TARGET, axes: moved } })).json();
+    await expect.poll(async () => page.getByTestId('runs-table').locator('th').allTextContents()).toEqual(['', 'run ▲', ...again.axes.map((a: { name: string }) => a.name)]);
   });
 
   it("opens a run's page from the table: its summaries and artifacts as the API has them", async () => {

@@ -1,5 +1,7 @@
-// Which params and metric summaries the chart and the table show (GET /v1/fields lists what the
-// project has): a param per box, and per metric series (key and segment) a box per aggregate.
+// Which params and metric summaries the chart and the table show, and in which order (GET
+// /v1/fields lists what the project has): the shown ones in order, each movable left or right
+// (the axes' order), then a param per box, and per metric series (key and segment) a box per
+// aggregate.
 import { useEffect, useState } from 'preact/hooks';
 import { fields, type FieldsAnswer } from '../api.ts';
 
@@ -19,8 +21,27 @@ export function ColumnPicker({ shown, onChange }: Props) {
   if (!catalogue) return <div class="muted">loading the project's fields…</div>;
   const on = new Set(shown);
   const toggle = (field: string) => onChange(on.has(field) ? shown.filter((f) => f !== field) : [...shown, field]);
+  const move = (i: number, by: -1 | 1) => {
+    const next = [...shown];
+    [next[i], next[i + by]] = [next[i + by]!, next[i]!];
+    onChange(next);
+  };
   return (
     <section class="panel picker" data-testid="column-picker">
+      <div class="order">
+        <h2>Shown, in order</h2>
+        {shown.map((field, i) => (
+          <div key={field} class="picker-row" data-column={field}>
+            <button type="button" aria-label={`move ${field} left`} disabled={i === 0} onClick={() => move(i, -1)}>
+              ←
+            </button>
+            <button type="button" aria-label={`move ${field} right`} disabled={i === shown.length - 1} onClick={() => move(i, 1)}>
+              →
+            </button>
+            <span>{field}</span>
+          </div>
+        ))}
+      </div>
       <div>
         <h2>Params</h2>
         {catalogue.params.map((p) => (
