@@ -153,12 +153,18 @@ export type CurveX = 'step' | 'wall_time' | 'relative_time';
 /** POST /v1/curves: each run's series in buckets on one grid (mean, min and max per bucket). */
 export interface CurvesAnswer {
   x: CurveX;
-  series: { metric: string; bucketWidth: number; runs: { runId: string; x: number[]; mean: number[]; min: number[]; max: number[] }[] }[];
+  series: {
+    metric: string;
+    bucketWidth: number;
+    runs: { runId: string; x: number[]; mean: number[]; min: number[]; max: number[] }[];
+    /** With groupBy: per group, the mean of its runs' bucket means and their spread, per bucket. */
+    groups?: { label: string; runIds: string[]; x: number[]; mean: number[]; std: number[]; n: number[] }[];
+  }[];
 }
 
-export const curves = (runIds: string[], metric: string, x: CurveX, ema: number | undefined, zoom: [number, number] | undefined): Promise<CurvesAnswer> =>
+export const curves = (runIds: string[], metric: string, x: CurveX, ema: number | undefined, zoom: [number, number] | undefined, bands: boolean): Promise<CurvesAnswer> =>
   request('POST', '/v1/curves', {
-    selection: { runIds }, metrics: [metric], maxPoints: 1000, x,
+    selection: { runIds }, metrics: [metric], maxPoints: 1000, x, ...(bands ? { groupBy: 'all-but-seed' } : {}),
     ...(ema !== undefined ? { smoothing: { ema } } : {}),
     ...(zoom ? { range: { from: zoom[0], to: zoom[1] } } : {}),
   });

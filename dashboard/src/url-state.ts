@@ -22,7 +22,7 @@ export interface ViewState {
   sideA: string[];
   sideB: string[];
   /** The curves of the ticked runs: which metric (key or key[segment]; default the target's key), x axis, smoothing, log y. */
-  curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean; zoom?: [number, number] };
+  curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean; zoom?: [number, number]; bands?: boolean };
   /** Show what drives the target (importance, best region). */
   analytics: boolean;
   /** Rank groups of runs on the target: by "all-but-seed" or params joined by commas; lower is better when minimize. */
@@ -62,6 +62,7 @@ export function encodeState(s: ViewState): string {
   if (s.curve.ema !== undefined) q.set('ema', String(s.curve.ema));
   if (s.curve.logY) q.set('logy', '1');
   if (s.curve.zoom) q.set('zoom', `${s.curve.zoom[0]}~${s.curve.zoom[1]}`);
+  if (s.curve.bands) q.set('bands', '1');
   if (s.analytics) q.set('analytics', '1');
   if (s.group) q.set('group', s.group);
   if (s.minimize) q.set('dir', 'min');
@@ -79,6 +80,7 @@ export function decodeState(search: string): ViewState {
   const curve: ViewState['curve'] = {
     x, logY: q.get('logy') === '1', ...(q.get('curve') ? { metric: q.get('curve')! } : {}), ...(ema > 0 && ema <= 1 ? { ema } : {}),
     ...(zoom && Number(zoom[1]) <= Number(zoom[2]) ? { zoom: [Number(zoom[1]), Number(zoom[2])] as [number, number] } : {}),
+    ...(q.get('bands') === '1' ? { bands: true } : {}),
   };
   const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', minimize: q.get('dir') === 'min',
     columns: (q.get('cols') ?? '').split('\n').filter((c) => c !== '') };

@@ -254,6 +254,12 @@ describe('the dashboard', () => {
     await screenshot(page, 'curves-zoomed');
     await page.getByRole('button', { name: /zoom out/ }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('zoom')).toBe(null);
+    // Bands over seeds: a band per group of runs that differ only in their seed, as the API groups them.
+    await page.getByLabel('bands over seeds').check();
+    await page.waitForURL(/bands=1/);
+    const grouped = (await app.inject({ method: 'POST', url: '/v1/curves', headers: bearer(token), payload: { selection: { runIds: ['run-000', 'run-001'] }, metrics: ['loss'], maxPoints: 1000, x: 'step', groupBy: 'all-but-seed' } })).json();
+    await expect.poll(async () => Number(await plot.getAttribute('data-groups'))).toBe(grouped.series[0].groups.length);
+    await screenshot(page, 'curves-bands');
   });
 
   it('shows what drives the target: the params in the API\'s order of importance, and the best region in its words', async () => {

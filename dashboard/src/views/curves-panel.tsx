@@ -11,18 +11,41 @@ import type { ViewState } from '../url-state.ts';
 
 type Curve = ViewState['curve'];
 
-/** Every run's bucket means on the union of their x values (null where a run has no bucket). */
-export function alignCurves(answer: CurvesAnswer): { ids: string[]; data: (number | null)[][] } {
-  const runs = answer.series[0]?.runs ?? [];
-  const xs = [...new Set(runs.flatMap((r) => r.x))].sort((a, b) => a - b);
+interface Line {
+  label: string;
+  x: number[];
+  y: number[];
+}
+
+/** Lines on the union of their x values (null where a line has no bucket). */
+export function alignLines(lines: Line[]): (number | null)[][] {
+  const xs = [...new Set(lines.flatMap((l) => l.x))].sort((a, b) => a - b);
   const at = new Map(xs.map((x, i) => [x, i]));
   const data: (number | null)[][] = [xs];
-  for (const r of runs) {
+  for (const l of lines) {
     const y = new Array<number | null>(xs.length).fill(null);
-    r.x.forEach((x, i) => (y[at.get(x)!] = r.mean[i]!));
+    l.x.forEach((x, i) => (y[at.get(x)!] = l.y[i]!));
     data.push(y);
   }
-  return { ids: runs.map((r) => r.runId), data };
+  return data;
+}
+
+/**
+ * What is drawn: a line per run; or, with bands, per group of runs that differ only in their
+ * seed, its mean and the band mean ± one standard deviation (series i, i+1, i+2 of each group).
+ */
+function linesOf(answer: CurvesAnswer, bands: boolean): { lines: Line[]; bandOf: number[] } {
+  const s = answer.series[0];
+  if (!s) return { lines: [], bandOf: [] };
+  if (!bands || !s.groups) return { lines: s.runs.map((r) => ({ label: r.runId, x: r.x, y: r.mean })), bandOf: [] };
+  const lines: Line[] = [];
+  for (const g of s.groups) {
+    const sd = (i: number) => (Number.isFinite(g.std[i]) ? g.std[i]! : 0);
+    lines.push({ label: `${g.label} (${g.runIds.length} runs)`, x: g.x, y: g.mean });
+    lines.push({ label: `${g.label} + sd`, x: g.x, y: g.mean.map((m, i) => m + sd(i)) });
+    lines.push({ label: `${g.label} − sd`, x: g.x, y: g.mean.map((m, i) => m - sd(i)) });
+  }
+  return { lines, bandOf: s.groups.map((_, k) => 1 + 3 * k) };
 }
 
 /** The run whose line passes within 16 px of the cursor at the cursor's x (interpolated between buckets), if any. */
@@ -36,6 +59,7 @@ function nearestRun(u: uPlot): string | null {
   let best: string | null = null;
   let bestPx = 16;
   for (let s = 1; s < u.series.length; s++) {
+    if (u.series[s]!.width === 0) continue; // a band's edge, not a line
     const ys = u.data[s] as (number | null)[];
     const [y0, y1] = [ys[i], ys[i + 1] ?? ys[i]];
     if (y0 === null || y0 === undefined || y1 === null || y1 === undefined) continue;
@@ -54,17 +78,24 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
   useEffect(() => {
     let current = true;
     setError(null);
-    curves(runIds, metric, curve.x, curve.ema, curve.zoom)
+    curves(runIds, metric, curve.x, curve.ema, curve.zoom, curve.bands === true)
       .then((a) => current && setAnswer(a))
       .catch((err: Error) => current && (setError(err instanceof ApiError ? err.message : String(err)), setAnswer(null)));
     return () => {
       current = false;
     };
-  }, [runIds.join(','), metric, curve.x, curve.ema, curve.zoom?.join('~')]);
+  }, [runIds.join(','), metric, curve.x, curve.ema, curve.zoom?.join('~'), curve.bands]);
 
   useEffect(() => {
     if (!answer || !el.current) return;
-    const { ids, data } = alignCurves(answer);
+    const { lines, bandOf } = linesOf(answer, curve.bands === true);
+    const data = alignLines(lines);
+    const colour = (k: number) => `hsl(${(k * 137.5) % 360} 60% 45%)`;
+    const series = lines.map((l, i) => {
+      const group = bandOf.length > 0 ? Math.floor(i / 3) : i;
+      const edge = bandOf.length > 0 && i % 3 !== 0;
+      return { label: l.label, stroke: edge ? 'transparent' : colour(group), width: edge ? 0 : 1.2, spanGaps: true, points: { show: false } };
+    });
     const time = curve.x === 'wall_time';
     const plot = new uPlot(
       {
@@ -73,7 +104,8 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         legend: { show: false },
         scales: { x: { time }, y: { distr: curve.logY ? 3 : 1 } },
         axes: [{ label: curve.x === 'step' ? 'step' : curve.x === 'wall_time' ? '' : 'time since start (ms)' }, { label: metric }],
-        series: [{}, ...ids.map((id, i) => ({ label: id, stroke: `hsl(${(i * 137.5) % 360} 60% 45%)`, width: 1.2, spanGaps: true, points: { show: false } }))],
+        series: [{}, ...series],
+        bands: bandOf.map((mean, k) => ({ series: [mean + 1, mean + 2] as [number, number], fill: `hsla(${(k * 137.5) % 360}, 60%, 45%, 0.18)` })),
         // A drag selects an x range (the plot is not stretched): the API is asked for it.
         cursor: { focus: { prox: 16 }, drag: { x: true, y: false, setScale: false } },
         focus: { alpha: 0.25 },
@@ -130,6 +162,9 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
             <option value="0.1">strong (α 0.1)</option>
           </select>
         </label>
+        <label title="runs that differ only in their seed drawn as one band: the mean ± one standard deviation">
+          <input type="checkbox" checked={curve.bands === true} onChange={(e) => onChange({ ...curve, bands: (e.currentTarget as HTMLInputElement).checked })} /> bands over seeds
+        </label>
         <label>
           <input type="checkbox" checked={curve.logY} onChange={(e) => onChange({ ...curve, logY: (e.currentTarget as HTMLInputElement).checked })} /> log y
         </label>
@@ -146,7 +181,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         <span class="muted" data-testid="curve-hover">{hover ? `run ${hover}` : 'hover a line to name its run'}</span>
       </div>
       {error && <div class="error" role="alert">{error}</div>}
-      <div ref={el} class="curve" data-runs={answer?.series[0]?.runs.length ?? 0} data-buckets={answer?.series[0]?.runs[0]?.x.length ?? 0} />
+      <div ref={el} class="curve" data-runs={answer?.series[0]?.runs.length ?? 0} data-buckets={answer?.series[0]?.runs[0]?.x.length ?? 0} data-groups={curve.bands ? answer?.series[0]?.groups?.length ?? 0 : 0} />
     </section>
   );
 }
