@@ -278,3 +278,16 @@ export const slice = (selection: Selection, param: string, target: string): Prom
   request('POST', '/v1/sweeps/slice', { selection: selectionOf(selection), param, target });
 export const contour = (selection: Selection, x: string, y: string, target: string): Promise<ContourAnswer> =>
   request('POST', '/v1/sweeps/contour', { selection: selectionOf(selection), x, y, target });
+
+/** POST /v1/sweeps/scatter: a point per run that has both fields, coloured by a third. */
+export interface ScatterAnswer {
+  points: number;
+  axes: { x: ChartAxis; y: ChartAxis; colour: ChartAxis | null };
+  ids: string[];
+  x: (number | null)[];
+  y: (number | null)[];
+  colour?: (number | null)[];
+}
+
+export const scatter = (selection: Selection, x: string, y: string, colour: string | undefined): Promise<ScatterAnswer> =>
+  request('POST', '/v1/sweeps/scatter', { selection: selectionOf(selection), x, y, ...(colour ? { colour } : {}) });

@@ -7,11 +7,11 @@ describe('the view as a link', () => {
       sweep: 'sw-1', filter: "params.optimizer = 'adam' and metrics.val/acc.max > 0.9", target: 'val/acc.max',
       brushes: [{ field: 'params.lr', range: [0.0001, 0.01] }, { field: 'params.opt;im:izer', categories: ['adam|w', 'sgd~1', 'a:b'] }],
       sort: { field: 'metrics.val/acc.max', desc: true }, selected: ['r-1', 'r-2'], sideA: ['r-1'], sideB: ['r-3', 'r-4'],
-      curve: { metric: 'loss[split=val]', x: 'relative_time', ema: 0.3, logY: true, zoom: [-1500, 250000], bands: true }, analytics: true, group: 'lr,batch_size', minimize: true,
+      curve: { metric: 'loss[split=val]', x: 'relative_time', ema: 0.3, logY: true, zoom: [-1500, 250000], bands: true }, analytics: true, scatter: { x: 'params.lr', y: 'metrics.loss[split=val].min' }, group: 'lr,batch_size', minimize: true,
       columns: ['params.lr', 'metrics.loss[split=val,fold=2].min'],
     };
     expect(decodeState(`?${encodeState(state)}`)).toEqual(state);
-    expect(decodeState('')).toEqual({ brushes: [], selected: [], sideA: [], sideB: [], curve: { x: 'step', logY: false }, analytics: false, minimize: false, columns: [] });
+    expect(decodeState('')).toEqual({ brushes: [], selected: [], sideA: [], sideB: [], curve: { x: 'step', logY: false }, analytics: false, scatter: null, minimize: false, columns: [] });
   });
 
   it("takes a curve's metric from a target summary", () => {

@@ -25,6 +25,8 @@ export interface ViewState {
   curve: { metric?: string; x: 'step' | 'wall_time' | 'relative_time'; ema?: number; logY: boolean; zoom?: [number, number]; bands?: boolean };
   /** Show what drives the target (importance, best region). */
   analytics: boolean;
+  /** A scatter of two fields (x, y), when shown. */
+  scatter: { x: string; y: string } | null;
   /** Rank groups of runs on the target: by "all-but-seed" or params joined by commas; lower is better when minimize. */
   group?: string;
   minimize: boolean;
@@ -33,6 +35,11 @@ export interface ViewState {
 }
 
 const X_AXES = ['step', 'wall_time', 'relative_time'] as const;
+
+const scatterOf = (text: string | null): ViewState['scatter'] => {
+  const [x, y] = (text ?? '').split('\n');
+  return x && y ? { x, y } : null;
+};
 
 /** The metric key of a summary ("val/acc.max", "metrics.loss[split=val].min" → "val/acc", "loss[split=val]"). */
 export function curveMetricOf(target: string): string {
@@ -64,6 +71,7 @@ export function encodeState(s: ViewState): string {
   if (s.curve.zoom) q.set('zoom', `${s.curve.zoom[0]}~${s.curve.zoom[1]}`);
   if (s.curve.bands) q.set('bands', '1');
   if (s.analytics) q.set('analytics', '1');
+  if (s.scatter) q.set('scatter', `${s.scatter.x}\n${s.scatter.y}`);
   if (s.group) q.set('group', s.group);
   if (s.minimize) q.set('dir', 'min');
   // Field names may hold commas (a segment's value): the list is joined by newlines.
@@ -82,7 +90,7 @@ export function decodeState(search: string): ViewState {
     ...(zoom && Number(zoom[1]) <= Number(zoom[2]) ? { zoom: [Number(zoom[1]), Number(zoom[2])] as [number, number] } : {}),
     ...(q.get('bands') === '1' ? { bands: true } : {}),
   };
-  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', minimize: q.get('dir') === 'min',
+  const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', scatter: scatterOf(q.get('scatter')), minimize: q.get('dir') === 'min',
     columns: (q.get('cols') ?? '').split('\n').filter((c) => c !== '') };
   if (q.get('group')) s.group = q.get('group')!;
   for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {

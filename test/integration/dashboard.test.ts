@@ -283,6 +283,19 @@ describe('the dashboard', () => {
     await screenshot(page, 'analytics');
   });
 
+  it('scatters any two fields as the API does, the pair in the link', async () => {
+    const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&scatter=${encodeURIComponent('params.lr\nparams.dropout')}`);
+    const panel = page.getByTestId('scatter');
+    const points = async (x: string, y: string) =>
+      (await app.inject({ method: 'POST', url: '/v1/sweeps/scatter', headers: bearer(token), payload: { selection: { sweep: SWEEP }, x, y, colour: `metrics.${TARGET}` } })).json().points;
+    await panel.getByTestId('scatter-chart').locator('canvas').first().waitFor();
+    await expect.poll(async () => Number(await panel.getAttribute('data-points'))).toBe(await points('params.lr', 'params.dropout'));
+    await panel.locator('select').nth(1).selectOption(`metrics.${TARGET}`);
+    await page.waitForURL(/scatter=params.lr%0Ametrics/);
+    await expect.poll(async () => Number(await panel.getAttribute('data-points'))).toBe(await points('params.lr', `metrics.${TARGET}`));
+    await screenshot(page, 'scatter');
+  });
+
   it("tests two sets of runs on the target, in the API's own sentence", async () => {
     const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}`);
     await shownCount(page);

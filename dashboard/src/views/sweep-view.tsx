@@ -16,6 +16,7 @@ import { curveMetricOf } from '../url-state.ts';
 import { AnalyticsPanel } from './analytics-panel.tsx';
 import { GroupsPanel } from './groups-panel.tsx';
 import { ColumnPicker } from './column-picker.tsx';
+import { ScatterPanel } from './scatter-panel.tsx';
 
 /** Most runs compared side by side (a wider table says nothing more). */
 const MAX_COMPARED = 20;
@@ -127,6 +128,9 @@ export function SweepView({ state, onChange }: Props) {
             <button type="button" disabled={!state.target} onClick={() => onChange({ ...state, group: state.group ? undefined : 'all-but-seed' })}>
               {state.group ? 'hide groups' : 'rank groups'}
             </button>
+            <button type="button" onClick={() => onChange({ ...state, scatter: state.scatter ? null : { x: data.axes[0]!.field, y: data.axes[data.axes.length - 1]!.field } })}>
+              {state.scatter ? 'hide scatter' : 'scatter'}
+            </button>
             <button type="button" disabled={!state.target} onClick={() => onChange({ ...state, analytics: !state.analytics })}>
               {state.analytics ? 'hide what drives the target' : 'what drives the target?'}
             </button>
@@ -137,6 +141,9 @@ export function SweepView({ state, onChange }: Props) {
               onGroupBy={(group, minimize) => onChange({ ...state, group, minimize })}
               onTick={(ids) => onChange({ ...state, selected: ids })}
             />
+          )}
+          {state.scatter && (
+            <ScatterPanel selection={selection} axes={data.axes} target={state.target} x={state.scatter.x} y={state.scatter.y} onPick={(x, y) => onChange({ ...state, scatter: { x, y } })} />
           )}
           {state.analytics && state.target && <AnalyticsPanel selection={selection} target={state.target} />}
         </>
