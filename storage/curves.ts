@@ -1,7 +1,8 @@
 // Curves for many runs, read on one bucket grid: every run's series cut into the same x buckets
 // (so runs line up), each bucket keeping its mean, min and max. Wide buckets over steps are read
-// from the chunks' level-of-detail summaries (exact, as the grid is aligned to them); narrow ones
-// and time axes (wall or relative) read every point.
+// from the chunks' level-of-detail summaries (exact, as the grid is aligned to them; a zoom's
+// range then includes the 64-step blocks at its ends whole); narrow ones and time axes (wall or
+// relative) read every point, a zoom's exactly.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
 import { quoteInteger, quoteString } from './sql-quote.ts';

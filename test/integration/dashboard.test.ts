@@ -55,8 +55,14 @@ beforeAll(async () => {
     if (i === 0) await run.logArtifact({ name: 'model.pt', uri: 's3://models/run-000/model.pt', digest: 'sha256:4f2a', sizeBytes: 52_428_800, step: 1 });
     await run.finish();
   }));
+  // Two runs of one config that differ only in their seed (another sweep): one band over seeds.
+  await Promise.all(['twin-a', 'twin-b'].map(async (runId, seed) => {
+    const run = await sdk.startRun({ project: PROJECT, experiment: 'cifar', sweepId: 'twins', runId, params: { lr: 0.01, seed }, lineage: { environment: { language: 'python', languageVersion: '3.11', libraries: {} } } });
+    for (let step = 0; step < 100; step++) run.log({ loss: 1 / (step + 1) + 0.1 * seed }, step);
+    await run.finish();
+  }));
   await sdk.close();
-  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS + 4 ? true : undefined), 90_000, 'sweep stored');
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N + 2 && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS + 4 + 200 ? true : undefined), 90_000, 'sweep stored');
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -203,10 +209,12 @@ describe('the dashboard', () => {
     expect(new URL(page.url()).searchParams.get('sel')).toBe('run-000,run-001');
     // Per class side by side, and the latest artifacts by digest, as the API has them.
     const [table] = api.json().segmentTable;
-    const rows = await page.getByTestId('segment-table').locator('tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')!.textContent));
+    const rows = await page.getByTestId('segment-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')!.textContent));
     expect(rows).toEqual(table.rows.map((r: { segment: string }) => r.segment));
     expect(rows).toEqual(['class=cat', 'class=dog']);
-    const artifact = page.getByTestId('compare-artifacts').locator('tr').first();
+    // Under a header naming the runs, as the tables above.
+    expect(await page.getByTestId('compare-artifacts').locator('thead th').allTextContents()).toEqual(['latest artifacts (digest)', 'run-000', 'run-001']);
+    const artifact = page.getByTestId('compare-artifacts').locator('tbody tr').first();
     expect(await artifact.locator('td').allTextContents()).toEqual(['model.pt (differs)', 'sha256:4f2a', '—']);
     await screenshot(page, 'compare');
   });
@@ -250,15 +258,27 @@ describe('the dashboard', () => {
     const buckets = api.series[0].runs[0].x.length;
     expect(api.series[0].bucketWidth).toBeLessThanOrEqual(2); // the whole curve was 5 steps a bucket
     expect(Math.max(...api.series[0].runs[0].max)).toBe(50);
-    await expect.poll(async () => Number(await plot.getAttribute('data-buckets'))).toBe(buckets);
+    // The page drew the API's zoomed answer: its bucket width, bucket count, and the spike's true height.
+    await expect.poll(async () => Number(await plot.getAttribute('data-bucket-width'))).toBe(api.series[0].bucketWidth);
+    expect(Number(await plot.getAttribute('data-buckets'))).toBe(buckets);
+    expect(Number(await plot.getAttribute('data-max'))).toBe(50);
     await screenshot(page, 'curves-zoomed');
     await page.getByRole('button', { name: /zoom out/ }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('zoom')).toBe(null);
-    // Bands over seeds: a band per group of runs that differ only in their seed, as the API groups them.
+  });
+
+  it('draws runs that differ only in their seed as one band, as wide as the API says', async () => {
+    const page = await open(`/ui/?sweep=twins&sel=twin-a,twin-b&curve=loss`);
+    const plot = page.getByTestId('curves').locator('.curve');
+    await expect.poll(async () => Number(await plot.getAttribute('data-runs'))).toBe(2);
     await page.getByLabel('bands over seeds').check();
     await page.waitForURL(/bands=1/);
-    const grouped = (await app.inject({ method: 'POST', url: '/v1/curves', headers: bearer(token), payload: { selection: { runIds: ['run-000', 'run-001'] }, metrics: ['loss'], maxPoints: 1000, x: 'step', groupBy: 'all-but-seed' } })).json();
-    await expect.poll(async () => Number(await plot.getAttribute('data-groups'))).toBe(grouped.series[0].groups.length);
+    const grouped = (await app.inject({ method: 'POST', url: '/v1/curves', headers: bearer(token), payload: { selection: { runIds: ['twin-a', 'twin-b'] }, metrics: ['loss'], maxPoints: 1000, x: 'step', groupBy: 'all-but-seed' } })).json();
+    expect(grouped.series[0].groups).toHaveLength(1);
+    const width = Math.max(...grouped.series[0].groups[0].std);
+    expect(width).toBeGreaterThan(0.05); // the seeds' curves are 0.1 apart
+    await expect.poll(async () => Number(await plot.getAttribute('data-groups'))).toBe(1);
+    expect(Number(await plot.getAttribute('data-band-width'))).toBeCloseTo(width, 12);
     await screenshot(page, 'curves-bands');
   });
 
@@ -290,9 +310,12 @@ describe('the dashboard', () => {
       (await app.inject({ method: 'POST', url: '/v1/sweeps/scatter', headers: bearer(token), payload: { selection: { sweep: SWEEP }, x, y, colour: `metrics.${TARGET}` } })).json().points;
     await panel.getByTestId('scatter-chart').locator('canvas').first().waitFor();
     await expect.poll(async () => Number(await panel.getAttribute('data-points'))).toBe(await points('params.lr', 'params.dropout'));
+    expect(await panel.getAttribute('data-y')).toBe('params.dropout');
     await panel.locator('select').nth(1).selectOption(`metrics.${TARGET}`);
     await page.waitForURL(/scatter=params.lr%0Ametrics/);
-    await expect.poll(async () => Number(await panel.getAttribute('data-points'))).toBe(await points('params.lr', `metrics.${TARGET}`));
+    // The panel asked again: its answer is the new pair's.
+    await expect.poll(async () => panel.getAttribute('data-y')).toBe(`metrics.${TARGET}`);
+    expect(Number(await panel.getAttribute('data-points'))).toBe(await points('params.lr', `metrics.${TARGET}`));
     await screenshot(page, 'scatter');
   });
 

@@ -23,6 +23,19 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
   if (error) return <section class="panel error" role="alert">compare: {error}</section>;
   if (!answer) return <section class="panel muted">comparing…</section>;
   const differing = [...answer.params.filter((p) => p.differs), ...answer.lineage.filter((l) => l.differs)];
+  // A segmented series is shown in its per-segment table, not again among the metrics.
+  const segmented = new Set(answer.segmentTable.map((t) => t.key));
+  const metrics = answer.metrics.filter((m) => m.segment === null || !segmented.has(m.key));
+  const header = (first: string) => (
+    <thead>
+      <tr>
+        <th>{first}</th>
+        {answer.runs.map((r) => (
+          <th key={r.id}>{r.name || r.id}</th>
+        ))}
+      </tr>
+    </thead>
+  );
   return (
     <section class="panel" data-testid="compare">
       <h2>
@@ -37,14 +50,7 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
       )}
       <div class="table-scroll">
         <table>
-          <thead>
-            <tr>
-              <th />
-              {answer.runs.map((r) => (
-                <th key={r.id}>{r.name || r.id}</th>
-              ))}
-            </tr>
-          </thead>
+          {header('')}
           <tbody>
             {differing.map((row) => (
               <tr key={row.key}>
@@ -54,7 +60,7 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
                 ))}
               </tr>
             ))}
-            {answer.metrics.map((m) => (
+            {metrics.map((m) => (
               <tr key={`${m.key}[${m.segment ?? ''}]`}>
                 <td>
                   {m.key}
@@ -73,8 +79,8 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
       </div>
       {answer.segmentTable.map((t) => (
         <div class="table-scroll" key={t.key} data-testid="segment-table">
-          <h3>{t.key} (last) per segment</h3>
           <table>
+            {header(`${t.key} (last) per segment`)}
             <tbody>
               {t.rows.map((row) => (
                 <tr key={row.segment}>
@@ -93,8 +99,8 @@ export function ComparePanel({ runIds }: { runIds: string[] }) {
       ))}
       {answer.artifacts.length > 0 && (
         <div class="table-scroll" data-testid="compare-artifacts">
-          <h3>Latest artifacts</h3>
           <table>
+            {header('latest artifacts (digest)')}
             <tbody>
               {answer.artifacts.map((a) => (
                 <tr key={a.key} class={a.differs ? 'differs' : ''}>

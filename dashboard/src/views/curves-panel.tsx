@@ -1,8 +1,9 @@
 // Curves of the ticked runs (POST /v1/curves, downsampled on the server to 1,000 buckets per run
 // on one grid, so spikes survive as each bucket's min and max): uPlot on a canvas, one line per
-// run; hovering a line names its run. x as step, wall time or time since each run's start; EMA
-// smoothing and a log y axis; dragging across the plot zooms by asking the API again for that
-// range alone (finer buckets, not a stretched picture). All in the link.
+// run, or with "bands over seeds" one band per group of runs that differ only in their seed;
+// hovering a line names it. x as step, wall time or time since each run's start; EMA smoothing
+// and a log y axis; dragging across the plot zooms by asking the API again for that range alone
+// (finer buckets, not a stretched picture). All in the link.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -75,6 +76,9 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
   const [answer, setAnswer] = useState<CurvesAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hover, setHover] = useState<string | null>(null);
+  // The uPlot hooks outlive renders: they call the latest onChange through this.
+  const zoomTo = useRef((_zoom: [number, number]) => undefined as void);
+  zoomTo.current = (zoom) => onChange({ ...curve, zoom });
   useEffect(() => {
     let current = true;
     setError(null);
@@ -107,7 +111,8 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         series: [{}, ...series],
         bands: bandOf.map((mean, k) => ({ series: [mean + 1, mean + 2] as [number, number], fill: `hsla(${(k * 137.5) % 360}, 60%, 45%, 0.18)` })),
         // A drag selects an x range (the plot is not stretched): the API is asked for it.
-        cursor: { focus: { prox: 16 }, drag: { x: true, y: false, setScale: false } },
+        // Focus dims the other lines; with bands it could land on an invisible edge: off.
+        cursor: { focus: { prox: bandOf.length > 0 ? -1 : 16 }, drag: { x: true, y: false, setScale: false } },
         focus: { alpha: 0.25 },
         hooks: {
           setCursor: [(u: uPlot) => setHover(nearestRun(u))],
@@ -118,7 +123,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
               const from = Math.floor(u.posToVal(u.select.left, 'x') * scale);
               const to = Math.ceil(u.posToVal(u.select.left + u.select.width, 'x') * scale);
               u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-              onZoom([from, to]);
+              zoomTo.current([from, to]);
             },
           ],
         },
@@ -129,7 +134,6 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
     );
     return () => plot.destroy();
   }, [answer, curve.logY]);
-  const onZoom = (zoom: [number, number]) => onChange({ ...curve, zoom });
 
   return (
     <section class="panel" data-testid="curves">
@@ -178,10 +182,18 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         ) : (
           <span class="muted">drag across the plot to zoom</span>
         )}
-        <span class="muted" data-testid="curve-hover">{hover ? `run ${hover}` : 'hover a line to name its run'}</span>
+        <span class="muted" data-testid="curve-hover">{hover ? (curve.bands ? hover : `run ${hover}`) : 'hover a line to name it'}</span>
       </div>
       {error && <div class="error" role="alert">{error}</div>}
-      <div ref={el} class="curve" data-runs={answer?.series[0]?.runs.length ?? 0} data-buckets={answer?.series[0]?.runs[0]?.x.length ?? 0} data-groups={curve.bands ? answer?.series[0]?.groups?.length ?? 0 : 0} />
+      <div
+        ref={el} class="curve"
+        data-runs={answer?.series[0]?.runs.length ?? 0}
+        data-buckets={answer?.series[0]?.runs[0]?.x.length ?? 0}
+        data-bucket-width={answer?.series[0]?.bucketWidth ?? 0}
+        data-max={Math.max(...(answer?.series[0]?.runs ?? []).flatMap((r) => r.max))}
+        data-groups={curve.bands ? answer?.series[0]?.groups?.length ?? 0 : 0}
+        data-band-width={curve.bands ? Math.max(0, ...(answer?.series[0]?.groups ?? []).flatMap((g) => g.std.filter(Number.isFinite))) : 0}
+      />
     </section>
   );
 }

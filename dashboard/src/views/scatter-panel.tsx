@@ -42,6 +42,7 @@ export function ScatterPanel({ selection, axes, target, x, y, onPick }: Props) {
     if (!x || !y) return;
     let current = true;
     setError(null);
+    setAnswer(null);
     // The target is a summary (val/acc.max); as a field it is named metrics.val/acc.max.
     scatter(selection, x, y, target && !target.startsWith('metrics.') ? `metrics.${target}` : target)
       .then((a) => current && setAnswer(a))
@@ -61,7 +62,7 @@ export function ScatterPanel({ selection, axes, target, x, y, onPick }: Props) {
     </select>
   );
   return (
-    <section class="panel" data-testid="scatter" data-points={answer?.points ?? 0}>
+    <section class="panel" data-testid="scatter" data-points={answer?.points ?? 0} data-x={answer?.axes.x.field ?? ''} data-y={answer?.axes.y.field ?? ''}>
       <h2>Scatter</h2>
       <div class="curve-controls">
         <label>x {pick(x, (v) => onPick(v, y))}</label>

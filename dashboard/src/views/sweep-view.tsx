@@ -128,7 +128,8 @@ export function SweepView({ state, onChange }: Props) {
             <button type="button" disabled={!state.target} onClick={() => onChange({ ...state, group: state.group ? undefined : 'all-but-seed' })}>
               {state.group ? 'hide groups' : 'rank groups'}
             </button>
-            <button type="button" onClick={() => onChange({ ...state, scatter: state.scatter ? null : { x: data.axes[0]!.field, y: data.axes[data.axes.length - 1]!.field } })}>
+            {/* By default the first two axes: the target colours the points. */}
+            <button type="button" disabled={data.axes.length < 2} onClick={() => onChange({ ...state, scatter: state.scatter ? null : { x: data.axes[0]!.field, y: data.axes[1]!.field } })}>
               {state.scatter ? 'hide scatter' : 'scatter'}
             </button>
             <button type="button" disabled={!state.target} onClick={() => onChange({ ...state, analytics: !state.analytics })}>
