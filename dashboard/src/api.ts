@@ -291,3 +291,11 @@ export interface ScatterAnswer {
 
 export const scatter = (selection: Selection, x: string, y: string, colour: string | undefined): Promise<ScatterAnswer> =>
   request('POST', '/v1/sweeps/scatter', { selection: selectionOf(selection), x, y, ...(colour ? { colour } : {}) });
+
+/** POST /v1/sweeps/marginals: per param, the target's mean and interval per bin, every other param free. */
+export interface MarginalsAnswer {
+  effects: { param: string; scale: 'linear' | 'log' | 'categorical'; bins: (Bin & { n: number; mean: number | null; ci: { lower: number; upper: number } | null })[] }[];
+}
+
+export const marginals = (selection: Selection, target: string): Promise<MarginalsAnswer> =>
+  request('POST', '/v1/sweeps/marginals', { selection: selectionOf(selection), target });

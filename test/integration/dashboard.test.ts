@@ -269,6 +269,8 @@ describe('the dashboard', () => {
 
   it('draws runs that differ only in their seed as one band, as wide as the API says', async () => {
     const page = await open(`/ui/?sweep=twins&sel=twin-a,twin-b&curve=loss`);
+    // Only the seed varies and no target is named: one axis, so no parallel coordinates, said so.
+    await page.getByText('Only params.seed varies here').waitFor();
     const plot = page.getByTestId('curves').locator('.curve');
     await expect.poll(async () => Number(await plot.getAttribute('data-runs'))).toBe(2);
     await page.getByLabel('bands over seeds').check();
@@ -299,6 +301,13 @@ describe('the dashboard', () => {
     expect(Number(await page.getByTestId('slice').getAttribute('data-bins'))).toBe(sliced.bins.filter((b: { mean: number | null }) => b.mean !== null).length);
     await page.getByTestId('contour-chart').locator('canvas').first().waitFor();
     expect(Number(await page.getByTestId('contour').getAttribute('data-cells'))).toBe(grid.mean.flat().filter((m: number | null) => m !== null).length);
+    // Every param's marginal, with the API's bins.
+    const marg = (await app.inject({ method: 'POST', url: '/v1/sweeps/marginals', headers: bearer(token), payload: { selection: { sweep: SWEEP }, target: TARGET } })).json();
+    const multiples = page.getByTestId('marginals').locator('[data-marginal]');
+    await expect.poll(() => multiples.count()).toBe(marg.effects.length);
+    expect(await multiples.evaluateAll((els) => els.map((e) => [e.getAttribute('data-marginal'), Number(e.getAttribute('data-bins'))]))).toEqual(
+      marg.effects.map((e: { param: string; bins: { mean: number | null }[] }) => [e.param, e.bins.filter((b) => b.mean !== null).length]),
+    );
     await page.getByTestId('contour-chart').scrollIntoViewIfNeeded();
     await screenshot(page, 'analytics');
   });

@@ -1,10 +1,11 @@
 // What drives the target in the selected runs (POST /v1/sweeps/importance and best-region): each
 // param's importance with its bootstrap interval drawn as a bar and whisker, its rank
 // correlation, the params flagged insensitive with the reason, the best region in a sentence,
-// and the slice and contour of the most important params. Asked for with a button: the forest takes seconds on a large sweep.
+// the slice and contour of the most important params, and every param's marginal effect. Asked for with a button: the forest takes seconds on a large sweep.
 import { useEffect, useState } from 'preact/hooks';
 import { bestRegion, importance, type BestRegionAnswer, type ImportanceAnswer, type Selection } from '../api.ts';
 import { SliceAndContour } from './slice-contour.tsx';
+import { Marginals } from './marginals.tsx';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -56,6 +57,7 @@ export function AnalyticsPanel({ selection, target }: { selection: Selection; ta
         </tbody>
       </table>
       <SliceAndContour selection={selection} target={target} params={imp.params.filter((p) => !p.insensitive).slice(0, 2).map((p) => p.param)} />
+      <Marginals selection={selection} target={target} />
       <p class="muted">
         {imp.runsUsed.toLocaleString('en-US')} runs with the target{imp.forest.oobR2 ? `; the forest explains ${pct(imp.forest.oobR2.mean)} of its variance out of bag` : ''}
       </p>

@@ -109,7 +109,13 @@ export function SweepView({ state, onChange }: Props) {
             />
           )}
           {data.omitted.length > 0 && <div class="muted">not drawn: {data.omitted.map((o) => `${o.field} (${o.reason})`).join('; ')}</div>}
-          <ParallelChart data={data} brushes={state.brushes} onBrush={(brushes) => onChange({ ...state, brushes })} onDrawn={setDrawnMs} />
+          {data.axes.length >= 2 ? (
+            <ParallelChart data={data} brushes={state.brushes} onBrush={(brushes) => onChange({ ...state, brushes })} onDrawn={setDrawnMs} />
+          ) : (
+            <div class="panel muted">
+              {data.axes.length === 1 ? `Only ${data.axes[0]!.field} varies here` : 'Nothing varies here'}: parallel coordinates need two axes (name a target, or pick columns).
+            </div>
+          )}
           <RunsTable data={data} rows={rows} sort={state.sort} onSort={(sort) => onChange({ ...state, sort })} selected={selected} onSelect={select} />
           <div class="selection-bar" data-testid="selection-bar">
             <span>{state.selected.length.toLocaleString('en-US')} ticked</span>
