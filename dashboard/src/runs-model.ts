@@ -3,9 +3,12 @@
 import type { ChartAxis, ParallelAnswer } from './api.ts';
 import type { Brush } from './url-state.ts';
 
-/** The index of the target's axis (the answer names the target as a summary, val/acc.max; its axis field is metrics.val/acc.max), or -1. */
+/** A target summary as a field: val/acc.max is named metrics.val/acc.max among axes and fields. */
+export const targetField = (target: string): string => (target.startsWith('metrics.') ? target : `metrics.${target}`);
+
+/** The index of the target's axis (the answer names the target as a summary, val/acc.max), or -1. */
 export function targetAxis(data: ParallelAnswer): number {
-  return data.target === null ? -1 : data.axes.findIndex((a) => a.field === `metrics.${data.target}` || a.field === data.target);
+  return data.target === null ? -1 : data.axes.findIndex((a) => a.field === targetField(data.target!));
 }
 
 /** The text of a cell: a category's name, a number to 4 significant digits, or blank for no value. */

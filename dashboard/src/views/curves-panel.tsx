@@ -18,6 +18,12 @@ interface Line {
   y: number[];
 }
 
+/** The k-th line's colour (golden-angle hues, so neighbours differ), opaque or as a band's fill. */
+const hue = (k: number, alpha = 1) => `hsla(${(k * 137.5) % 360}, 60%, 45%, ${alpha})`;
+
+/** The settings without a zoom (dropped when it no longer applies, or on "zoom out"). */
+const withoutZoom = ({ zoom: _, ...rest }: Curve): Curve => rest;
+
 /** Lines on the union of their x values (null where a line has no bucket). */
 export function alignLines(lines: Line[]): (number | null)[][] {
   const xs = [...new Set(lines.flatMap((l) => l.x))].sort((a, b) => a - b);
@@ -94,11 +100,10 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
     if (!answer || !el.current) return;
     const { lines, bandOf } = linesOf(answer, curve.bands === true);
     const data = alignLines(lines);
-    const colour = (k: number) => `hsl(${(k * 137.5) % 360} 60% 45%)`;
     const series = lines.map((l, i) => {
       const group = bandOf.length > 0 ? Math.floor(i / 3) : i;
       const edge = bandOf.length > 0 && i % 3 !== 0;
-      return { label: l.label, stroke: edge ? 'transparent' : colour(group), width: edge ? 0 : 1.2, spanGaps: true, points: { show: false } };
+      return { label: l.label, stroke: edge ? 'transparent' : hue(group), width: edge ? 0 : 1.2, spanGaps: true, points: { show: false } };
     });
     const time = curve.x === 'wall_time';
     const plot = new uPlot(
@@ -109,7 +114,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         scales: { x: { time }, y: { distr: curve.logY ? 3 : 1 } },
         axes: [{ label: curve.x === 'step' ? 'step' : curve.x === 'wall_time' ? '' : 'time since start (ms)' }, { label: metric }],
         series: [{}, ...series],
-        bands: bandOf.map((mean, k) => ({ series: [mean + 1, mean + 2] as [number, number], fill: `hsla(${(k * 137.5) % 360}, 60%, 45%, 0.18)` })),
+        bands: bandOf.map((mean, k) => ({ series: [mean + 1, mean + 2] as [number, number], fill: hue(k, 0.18) })),
         // A drag selects an x range (the plot is not stretched): the API is asked for it.
         // Focus dims the other lines; with bands it could land on an invisible edge: off.
         cursor: { focus: { prox: bandOf.length > 0 ? -1 : 16 }, drag: { x: true, y: false, setScale: false } },
@@ -145,8 +150,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
           x{' '}
           <select value={curve.x} onChange={(e) => {
             // A zoom is in the old axis's units: dropped.
-            const { zoom: _, ...rest } = curve;
-            onChange({ ...rest, x: (e.currentTarget as HTMLSelectElement).value as Curve['x'] });
+            onChange({ ...withoutZoom(curve), x: (e.currentTarget as HTMLSelectElement).value as Curve['x'] });
           }}>
             <option value="step">step</option>
             <option value="wall_time">wall time</option>
@@ -173,10 +177,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
           <input type="checkbox" checked={curve.logY} onChange={(e) => onChange({ ...curve, logY: (e.currentTarget as HTMLInputElement).checked })} /> log y
         </label>
         {curve.zoom ? (
-          <button type="button" onClick={() => {
-            const { zoom: _, ...rest } = curve;
-            onChange(rest);
-          }}>
+          <button type="button" onClick={() => onChange(withoutZoom(curve))}>
             zoom out ({curve.zoom[0]} to {curve.zoom[1]})
           </button>
         ) : (

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { scatter, type ChartAxis, type ScatterAnswer, type Selection } from '../api.ts';
 import { EChart } from './echart.tsx';
+import { targetField } from '../runs-model.ts';
 
 function axisOption(a: ChartAxis) {
   return a.scale === 'categorical'
@@ -43,8 +44,7 @@ export function ScatterPanel({ selection, axes, target, x, y, onPick }: Props) {
     let current = true;
     setError(null);
     setAnswer(null);
-    // The target is a summary (val/acc.max); as a field it is named metrics.val/acc.max.
-    scatter(selection, x, y, target && !target.startsWith('metrics.') ? `metrics.${target}` : target)
+    scatter(selection, x, y, target ? targetField(target) : undefined)
       .then((a) => current && setAnswer(a))
       .catch((err: Error) => current && setError(err.message));
     return () => {
