@@ -32,16 +32,16 @@ async function insert(ch: ClickHouseClient, table: string, rows: Row[]): Promise
   for (let i = 0; i < rows.length; i += 20_000) await ch.insert({ table, values: rows.slice(i, i + 20_000), format: 'JSONEachRow' });
 }
 
-type ChunkRows = Pick<TableRows, 'metric_chunks' | 'metric_chunk_stats'>;
-const noChunks = (): ChunkRows => ({ metric_chunks: [], metric_chunk_stats: [] });
+export type ChunkRows = Pick<TableRows, 'metric_chunks' | 'metric_chunk_stats'>;
+export const noChunks = (): ChunkRows => ({ metric_chunks: [], metric_chunk_stats: [] });
 
-async function insertChunks(ch: ClickHouseClient, rows: ChunkRows): Promise<void> {
+export async function insertChunks(ch: ClickHouseClient, rows: ChunkRows): Promise<void> {
   await insert(ch, 'metric_chunks', rows.metric_chunks);
   await insert(ch, 'metric_chunk_stats', rows.metric_chunk_stats);
 }
 
 /** `points` points of `key` for one run, as `chunks` chunk rows. */
-function series(runId: string, key: string, points: number, chunkSize: number, offsetBase: number, rng: Rng, out: ChunkRows): void {
+export function series(runId: string, key: string, points: number, chunkSize: number, offsetBase: number, rng: Rng, out: ChunkRows): void {
   for (let c = 0; c * chunkSize < points; c++) {
     const n = Math.min(chunkSize, points - c * chunkSize);
     const steps = Array.from({ length: n }, (_, j) => c * chunkSize + j + 1);

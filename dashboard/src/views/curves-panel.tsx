@@ -77,6 +77,10 @@ function nearestRun(u: uPlot): string | null {
   return best;
 }
 
+/** Performance marks (for the benchmark and devtools): curves asked for, and drawn. */
+export const REQUESTED_MARK = 'runlens:curves-requested';
+export const DRAWN_MARK = 'runlens:curves-drawn';
+
 export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: string[]; metric: string; curve: Curve; onChange: (c: Curve) => void }) {
   const el = useRef<HTMLDivElement>(null);
   const [answer, setAnswer] = useState<CurvesAnswer | null>(null);
@@ -88,6 +92,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
   useEffect(() => {
     let current = true;
     setError(null);
+    performance.mark(REQUESTED_MARK);
     curves(runIds, metric, curve.x, curve.ema, curve.zoom, curve.bands === true)
       .then((a) => current && setAnswer(a))
       .catch((err: Error) => current && (setError(err instanceof ApiError ? err.message : String(err)), setAnswer(null)));
@@ -120,6 +125,7 @@ export function CurvesPanel({ runIds, metric, curve, onChange }: { runIds: strin
         cursor: { focus: { prox: bandOf.length > 0 ? -1 : 16 }, drag: { x: true, y: false, setScale: false } },
         focus: { alpha: 0.25 },
         hooks: {
+          draw: [() => performance.mark(DRAWN_MARK)],
           setCursor: [(u: uPlot) => setHover(nearestRun(u))],
           setSelect: [
             (u: uPlot) => {

@@ -110,7 +110,7 @@ export function SweepView({ state, onChange }: Props) {
           )}
           {data.omitted.length > 0 && <div class="muted">not drawn: {data.omitted.map((o) => `${o.field} (${o.reason})`).join('; ')}</div>}
           {data.axes.length >= 2 ? (
-            <ParallelChart data={data} brushes={state.brushes} onBrush={(brushes) => onChange({ ...state, brushes })} onDrawn={setDrawnMs} />
+            <ParallelChart data={data} brushes={state.brushes} kept={kept} onBrush={(brushes) => onChange({ ...state, brushes })} onDrawn={setDrawnMs} />
           ) : (
             <div class="panel muted">
               {data.axes.length === 1 ? `Only ${data.axes[0]!.field} varies here` : 'Nothing varies here'}: parallel coordinates need two axes (name a target, or pick columns).
