@@ -1,5 +1,6 @@
 // The names a project has logged — which params (with their value types) and which metric
-// keys (with their segments) — read from ClickHouse and cached per project for a few seconds.
+// keys (with their segments) — read from ClickHouse and cached per project for a few seconds;
+// and, for pickers, its tag and library names (read fresh).
 // Every filter, sort and column name is checked against them (query-api/filter/names.ts).
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
@@ -35,6 +36,22 @@ export function metricNamesSql(project: string): string {
 SELECT key, segment FROM metric_chunk_stats
 WHERE project = ${quoteString(project)}
 GROUP BY key, segment`;
+}
+
+/** Tag names (set at start or later) and library names of a project's runs, as (kind, name) rows. */
+export function runFieldNamesSql(project: string): string {
+  const p = quoteString(project);
+  return `
+SELECT 'tag' AS kind, k AS name FROM
+(
+  SELECT tag_keys FROM runs WHERE project = ${p}
+  UNION ALL
+  SELECT tag_keys FROM run_tag_updates WHERE project = ${p}
+)
+ARRAY JOIN tag_keys AS k
+GROUP BY k
+UNION ALL
+SELECT 'library' AS kind, k AS name FROM runs ARRAY JOIN env_library_names AS k WHERE project = ${p} GROUP BY k`;
 }
 
 const NAMES_TTL_MS = 5_000;
@@ -87,4 +104,11 @@ export function metricNames(ch: ClickHouseClient, project: string, fresh = false
   return cachedNames(metricCache, project, fresh, async () =>
     setsByName((await rows<{ key: string; segment: string }>(ch, metricNamesSql(project))).map((r): [string, string] => [r.key, r.segment])),
   );
+}
+
+/** The tag names and library names a project's runs have (a tag once set counts), sorted; read fresh. */
+export async function runFieldNames(ch: ClickHouseClient, project: string): Promise<{ tags: string[]; libraries: string[] }> {
+  const found = await rows<{ kind: 'tag' | 'library'; name: string }>(ch, runFieldNamesSql(project));
+  const names = (kind: string) => found.filter((r) => r.kind === kind).map((r) => r.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { tags: names('tag'), libraries: names('library') };
 }

@@ -8,11 +8,14 @@
 //   and is scattered into its column through one id → index map. Numbers are read from their
 //   text (param_strings holds String(v) as the processor wrote it), not from param_numbers:
 //   ClickHouse 18.16 parses some doubles one ulp off, and the text is exact;
-// - metrics: metricValues (summaries.ts), one query per summary, run in parallel.
+// - metrics: metricValues (summaries.ts), one query per summary, run in parallel;
+// - run fields (tags, lineage; asked for by name only): one query, a row per run with each
+//   field's presence and its value as text, typed here.
 // Every literal is in the selection SQL; nothing else is quoted here.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
 import { quoteInteger } from './sql-quote.ts';
+import { runFieldSql, type RunField } from './run-filter/sql.ts';
 import { metricValues, type SummaryAggregate } from './summaries.ts';
 
 /** A param's value in a run; null where the run does not set it. */
@@ -26,12 +29,22 @@ export interface MetricColumnRef {
   label: string;
 }
 
+export interface RunFieldColumnRef {
+  field: RunField;
+  /** How its text is read: git_dirty is a bool, seed a number, tags and the rest strings. */
+  type: 'number' | 'string' | 'bool' | 'date';
+  /** The column's name in the result. */
+  label: string;
+}
+
 export interface SweepColumns {
   runIds: string[];
   /** Every param any selected run sets; null where a run does not. */
   params: Record<string, ParamValue[]>;
   /** One column per requested metric summary, by label; null where a run lacks it. */
   metrics: Record<string, (number | null)[]>;
+  /** One column per requested run field, by label; null where a run lacks it. */
+  runFields: Record<string, ParamValue[]>;
 }
 
 interface ParamRow {
@@ -54,6 +67,28 @@ ORDER BY k`;
 
 export function runIdsQuery(source: string, limit: number): string {
   return `SELECT groupArray(run_id) AS ids FROM (SELECT run_id FROM (${source}) ORDER BY run_id LIMIT ${quoteInteger(Math.floor(limit))})`;
+}
+
+/** Per run of the selection: whether it has each field, and the field's value as text. */
+export function runFieldsQuery(source: string, refs: readonly RunFieldColumnRef[]): string {
+  const sql = refs.map((r) => runFieldSql(r.field));
+  return `SELECT run_id, [${sql.map((f) => `toUInt8(${f.present})`).join(', ')}] AS has, [${sql.map((f) => `toString(${f.value})`).join(', ')}] AS text FROM (${source})`;
+}
+
+/** Run field rows as columns aligned with `index`. */
+export function runFieldColumns(found: readonly { run_id: string; has: number[]; text: string[] }[], refs: readonly RunFieldColumnRef[], index: ReadonlyMap<string, number>, n: number): Record<string, ParamValue[]> {
+  const out = Object.create(null) as Record<string, ParamValue[]>;
+  const columns = refs.map((r) => (out[r.label] = new Array<ParamValue>(n).fill(null)));
+  for (const row of found) {
+    const i = index.get(row.run_id);
+    if (i === undefined) continue;
+    refs.forEach((r, k) => {
+      if (Number(row.has[k]) !== 1) return;
+      const text = String(row.text[k]);
+      columns[k]![i] = r.type === 'string' ? text : r.type === 'bool' ? text === '1' : Number(text);
+    });
+  }
+  return out;
 }
 
 /** Scatters the grouped param rows into columns aligned with `index` (run id → position). */
@@ -99,12 +134,14 @@ export async function loadSweepColumns(
   ch: ClickHouseClient,
   project: string,
   sourceSql: string,
-  opts: { limit: number; metrics: readonly MetricColumnRef[]; skipParams?: boolean },
+  opts: { limit: number; metrics: readonly MetricColumnRef[]; runFields?: readonly RunFieldColumnRef[]; skipParams?: boolean },
 ): Promise<SweepColumns> {
-  const [idRows, paramRows, metricMaps] = await Promise.all([
+  const runFields = opts.runFields ?? [];
+  const [idRows, paramRows, metricMaps, runFieldRows] = await Promise.all([
     rows<{ ids: string[] }>(ch, runIdsQuery(sourceSql, opts.limit)),
     opts.skipParams ? Promise.resolve([] as ParamRow[]) : rows<ParamRow>(ch, paramsQuery(sourceSql)),
     Promise.all(opts.metrics.map((m) => metricValues(ch, project, sourceSql, m))),
+    runFields.length > 0 ? rows<{ run_id: string; has: number[]; text: string[] }>(ch, runFieldsQuery(sourceSql, runFields)) : Promise.resolve([]),
   ]);
   // ClickHouse orders by UTF-8 bytes; the canonical order is UTF-16 code units (they differ only
   // past U+FFFF). Sorting an already sorted array is a single pass.
@@ -113,5 +150,5 @@ export async function loadSweepColumns(
   for (let i = 0; i < runIds.length; i++) index.set(runIds[i]!, i);
   const columns = Object.create(null) as Record<string, (number | null)[]>;
   opts.metrics.forEach((m, k) => (columns[m.label] = metricColumn(runIds, metricMaps[k]!)));
-  return { runIds, params: paramColumns(paramRows, index, runIds.length), metrics: columns };
+  return { runIds, params: paramColumns(paramRows, index, runIds.length), metrics: columns, runFields: runFieldColumns(runFieldRows, runFields, index, runIds.length) };
 }

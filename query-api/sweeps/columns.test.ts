@@ -3,7 +3,7 @@ import { requireField, requireSelectedParam, requireSomeRuns, runColumn } from '
 import { parseSweepField } from './fields.ts';
 import type { LoadedSweep } from './load.ts';
 
-const loaded: LoadedSweep = { runIds: ['a', 'b'], params: { lr: [0.1, null] }, metrics: { 'acc.max': [null, 0.5], 'loss.min': [null, null] } };
+const loaded: LoadedSweep = { runIds: ['a', 'b'], params: { lr: [0.1, null] }, metrics: { 'acc.max': [null, 0.5], 'loss.min': [null, null] }, runFields: {} };
 
 describe('field checks', () => {
   it('passes fields the selection has', () => {
@@ -13,7 +13,7 @@ describe('field checks', () => {
   });
 
   it('answers 400 for no runs, an unknown param, or a metric no run has', () => {
-    expect(() => requireSomeRuns({ runIds: [], params: {}, metrics: {} })).toThrow(/selection has no runs/);
+    expect(() => requireSomeRuns({ runIds: [], params: {}, metrics: {}, runFields: {} })).toThrow(/selection has no runs/);
     expect(() => requireSelectedParam(loaded, 'nope', 'groupBy[0]')).toThrow(/^groupBy\[0\]: unknown param "nope"; the selected runs have these params: lr$/);
     expect(() => requireField(loaded, parseSweepField('metrics.loss.min', 'y'), 'y')).toThrow(/^y: metric loss.min has no value for any of the 2 selected runs/);
     expect(() => requireField(loaded, parseSweepField('metrics.never.max', 'y'), 'y')).toThrow(/has no value/);

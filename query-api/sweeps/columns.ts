@@ -1,6 +1,6 @@
 // A request's fields as per-run columns of a loaded sweep, with the checks that make a typo a
 // 400 rather than an empty chart: the selection must hold runs, a param must be set by at least
-// one of them, a metric summary must have a value for at least one.
+// one of them, a metric summary, tag or lineage field must have a value for at least one.
 import type { ParamValue } from '../engines/sweep-analytics/index.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import type { SweepField } from './fields.ts';
@@ -28,6 +28,10 @@ export function requireSelectedParam(loaded: LoadedSweep, name: string, what: st
 /** A 400 when the field does not exist in the selection (see the header). */
 export function requireField(loaded: LoadedSweep, field: SweepField, what: string): void {
   if (field.kind === 'param') return requireSelectedParam(loaded, field.name, what);
+  if (field.kind === 'run') {
+    if (!loaded.runFields[field.label]?.some((v) => v !== null)) throw badRequest(`${what}: none of the ${loaded.runIds.length} selected runs has ${field.label}`);
+    return;
+  }
   const column = loaded.metrics[field.ref.label];
   if (!column || !column.some((v) => v !== null)) {
     throw badRequest(`${what}: metric ${field.ref.label} has no value for any of the ${loaded.runIds.length} selected runs; choose a metric summary these runs logged`);
@@ -36,6 +40,6 @@ export function requireField(loaded: LoadedSweep, field: SweepField, what: strin
 
 /** The field's value per run (null = the run lacks it). */
 export function runColumn(loaded: LoadedSweep, field: SweepField): readonly ParamValue[] {
-  const column = field.kind === 'param' ? loaded.params[field.name] : loaded.metrics[field.ref.label];
+  const column = field.kind === 'param' ? loaded.params[field.name] : field.kind === 'run' ? loaded.runFields[field.label] : loaded.metrics[field.ref.label];
   return column ?? new Array<ParamValue>(loaded.runIds.length).fill(null);
 }

@@ -23,11 +23,18 @@ describe('parseSweepField', () => {
     expect(parseSweepField('metrics.loss[split=val]', 'y')).toMatchObject({ kind: 'metric', ref: { key: 'loss', segment: 'split=val', aggregate: 'last', label: 'loss[split=val].last' } });
   });
 
+  it('reads tags and lineage as fields of the run, typed as the filter language types them', () => {
+    expect(parseSweepField('tags.team', 'x')).toEqual({ kind: 'run', label: 'tags.team', ref: { field: { kind: 'tag', name: 'team' }, type: 'string', label: 'tags.team' } });
+    expect(parseSweepField('lineage.seed', 'x')).toMatchObject({ kind: 'run', ref: { type: 'number' } });
+    expect(parseSweepField('lineage.git_dirty', 'x')).toMatchObject({ kind: 'run', ref: { type: 'bool' } });
+    expect(parseSweepField('lineage.libraries.torch', 'x')).toMatchObject({ kind: 'run', label: 'lineage.libraries.torch', ref: { field: { kind: 'library', name: 'torch' }, type: 'string' } });
+  });
+
   it('refuses other fields and empty input with a 400 naming the request field', () => {
-    for (const bad of ['tags.team', 'lineage.seed', 'metrics.', 'params.', '', 'metrics.acc[].max', 'metrics.acc[x].foo']) {
+    for (const bad of ['lineage.nope', 'tags.', 'metrics.', 'params.', '', 'metrics.acc[].max', 'metrics.acc[x].foo']) {
       expect(status(() => parseSweepField(bad, 'axes[3]')), bad).toBe(400);
     }
-    expect(() => parseSweepField('tags.team', 'axes[3]')).toThrow(/^axes\[3\]: "tags.team" is not a param or a metric/);
+    expect(() => parseSweepField('lineage.nope', 'axes[3]')).toThrow(/^axes\[3\]: "lineage.nope" is not a field; expected one of lineage.git_commit/);
   });
 });
 

@@ -1,7 +1,7 @@
 // Loads a sweep request's selection as columns (storage/sweep-columns.ts) and answers what the
 // request got wrong: more runs than a request may analyse (400), run ids not found (404).
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { loadSweepColumns, type SweepColumns } from '../../storage/sweep-columns.ts';
+import { loadSweepColumns, type RunFieldColumnRef, type SweepColumns } from '../../storage/sweep-columns.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import { requireRuns, selectionSql, type MetricRef, type Selection, type RunScope } from '../selection/selection.ts';
 
@@ -15,6 +15,8 @@ export type LoadedSweep = SweepColumns;
 export interface LoadOptions {
   /** Metric summaries to load as columns. */
   metrics?: readonly MetricRef[];
+  /** Tag and lineage fields to load as columns. */
+  runFields?: readonly RunFieldColumnRef[];
   /** Default MAX_SWEEP_RUNS. */
   maxRuns?: number;
   /** Load no params (a request that only needs metrics). */
@@ -25,7 +27,7 @@ export async function loadSweep(ch: ClickHouseClient, scope: RunScope, sel: Sele
   const { project } = scope;
   const maxRuns = options.maxRuns ?? MAX_SWEEP_RUNS;
   const source = await selectionSql(ch, scope, sel); // a 400 when a runIds list is too long for ClickHouse
-  const loaded = await loadSweepColumns(ch, project, source, { limit: maxRuns + 1, metrics: options.metrics ?? [], skipParams: options.skipParams });
+  const loaded = await loadSweepColumns(ch, project, source, { limit: maxRuns + 1, metrics: options.metrics ?? [], runFields: options.runFields, skipParams: options.skipParams });
   if (loaded.runIds.length > maxRuns) throw badRequest(`the selection holds more than ${maxRuns.toLocaleString('en-US')} runs; narrow the filter`);
   if (sel.runIds) requireRuns(sel.runIds, loaded.runIds, sel.filter !== undefined && sel.filter.trim() !== '');
   return loaded;

@@ -13,6 +13,7 @@ const loaded: LoadedSweep = {
     optimizer: ['sgd', 'adam', null, 'adam'],
   },
   metrics: { 'val/acc.max': [0.5, 0.9, 0.7, null] },
+  runFields: {},
 };
 const target = parseSweepField('metrics.val/acc.max', 'target');
 
@@ -34,6 +35,7 @@ describe('defaultAxes', () => {
       runIds: Array.from({ length: n }, (_, i) => `r${i}`),
       params: { name: Array.from({ length: n }, (_, i) => `n${i}`), step: Array.from({ length: n }, (_, i) => i) },
       metrics: {},
+      runFields: {},
     };
     const { fields, omitted } = defaultAxes(wide, null);
     expect(fields.map((f) => f.label)).toEqual(['params.step']); // numbers are never omitted

@@ -61,7 +61,7 @@ export function parallelTable(loaded: LoadedSweep, fields: readonly SweepField[]
   const columns: ChartColumn[] = fields.map((field) => {
     const values = runColumn(loaded, field);
     if (!grouping) return { field, values };
-    return { field, values: field.kind === 'param' ? groupCommon(values, grouping) : groupMean(values as (number | null)[], grouping) };
+    return { field, values: field.kind === 'metric' ? groupMean(values as (number | null)[], grouping) : groupCommon(values, grouping) };
   });
   const { axes, values } = chartAxes(columns, options);
   return grouping

@@ -25,7 +25,7 @@ import { projectOf } from '../../common/http/auth.ts';
 import type { Selection } from '../selection/selection.ts';
 import { columnarJsonStream, type LongValue } from './columnar-json.ts';
 import { requireField, requireSelectedParam, requireSomeRuns, runColumn } from './columns.ts';
-import { distinctMetrics, paramName, parseSweepField, parseTarget, type SweepField } from './fields.ts';
+import { distinctMetrics, distinctRunFields, paramName, parseSweepField, parseTarget, type SweepField } from './fields.ts';
 import { allButSeed, groupColumns } from '../groups/grouping.ts';
 import type { ImportancePool } from './importance-pool.ts';
 import { jsonSafe } from '../http/json-safe.ts';
@@ -69,7 +69,8 @@ function paramScales(scale: Record<string, AxisScale> | undefined): Record<strin
 /** Loads the selection with the given metric fields and checks that every field exists in it. */
 async function load(deps: AppDeps, project: string, body: { selection?: Selection }, fields: { field: SweepField; what: string }[]): Promise<LoadedSweep> {
   const metrics = distinctMetrics(fields.flatMap(({ field }) => (field.kind === 'metric' ? [field.ref] : [])));
-  const loaded = await loadSweep(deps.clickhouse, runScope(project, deps), body.selection ?? {}, { metrics });
+  const runFields = distinctRunFields(fields.map(({ field }) => field));
+  const loaded = await loadSweep(deps.clickhouse, runScope(project, deps), body.selection ?? {}, { metrics, runFields });
   requireSomeRuns(loaded);
   for (const { field, what } of fields) requireField(loaded, field, what);
   return loaded;

@@ -7,7 +7,7 @@ import { ParamValue, ProjectQuery } from '../http/schemas.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export const FieldRef = Type.String({ minLength: 1, maxLength: 512, description: 'A param (lr or params.lr) or a metric summary (metrics.val/acc.max, metrics.loss[split=val].last)' });
+export const FieldRef = Type.String({ minLength: 1, maxLength: 512, description: 'A param (lr or params.lr), a metric summary (metrics.val/acc.max, metrics.loss[split=val].last), a tag (tags.team) or lineage (lineage.git_commit, lineage.libraries.torch)' });
 export const TargetRef = Type.String({ minLength: 1, maxLength: 512, description: 'The metric summary analysed, e.g. val/acc.max or metrics.loss[split=val].min (bare keys mean .last)' });
 const ParamList = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { minItems: 1, maxItems: 500, uniqueItems: true, description: 'Params to analyse (default: every param that varies in the selection)' });
 const ScaleName = Type.Union([Type.Literal('linear'), Type.Literal('log'), Type.Literal('categorical')]);
@@ -91,8 +91,8 @@ export const BestRegionBody = body({
 const Interval = Type.Object({ lower: Type.Number(), upper: Type.Number(), confidence: Type.Number() });
 
 export const ChartAxis = Type.Object({
-  field: Type.String({ description: 'params.<name> or metrics.<key>[<segment>].<aggregate>' }),
-  kind: Type.Union([Type.Literal('param'), Type.Literal('metric')]),
+  field: Type.String({ description: 'params.<name>, metrics.<key>[<segment>].<aggregate>, tags.<name> or lineage.<name>' }),
+  kind: Type.Union([Type.Literal('param'), Type.Literal('metric'), Type.Literal('tag'), Type.Literal('lineage')]),
   name: Type.String(),
   scale: ScaleName,
   present: Type.Integer(),

@@ -13,10 +13,10 @@ export interface ChartColumn {
 }
 
 export type ChartAxis = Omit<Axis, 'param'> & {
-  /** As named in the request's field syntax: params.lr, metrics.val/acc.max. */
+  /** As named in the request's field syntax: params.lr, metrics.val/acc.max, lineage.git_commit. */
   field: string;
-  kind: 'param' | 'metric';
-  /** The param name or the metric summary label (val/acc.max). */
+  kind: 'param' | 'metric' | 'tag' | 'lineage';
+  /** The param name, the metric summary label (val/acc.max), or the tag or lineage field as named. */
   name: string;
 };
 
@@ -26,7 +26,10 @@ export interface ChartAxisOptions {
   maxLevels?: number;
 }
 
-export const fieldName = (f: SweepField): string => (f.kind === 'param' ? f.name : f.ref.label);
+export const fieldName = (f: SweepField): string => (f.kind === 'param' ? f.name : f.label.replace(/^metrics\./, ''));
+
+/** What an axis shows: a param, a metric summary, a tag, or lineage (libraries included). */
+const axisKind = (f: SweepField): ChartAxis['kind'] => (f.kind === 'run' ? (f.ref.field.kind === 'tag' ? 'tag' : 'lineage') : f.kind);
 
 export function scaleOf(f: SweepField, scale: ChartAxisOptions['scale']): AxisScale | undefined {
   if (!scale) return undefined;
@@ -58,7 +61,7 @@ export function chartAxes(columns: readonly ChartColumn[], options: ChartAxisOpt
   const values: (number | null)[][] = [];
   for (const c of columns) {
     const { param: _name, ...axis } = inferAxis(fieldName(c.field), c.values, { scale: scaleOf(c.field, options.scale), maxLevels: options.maxLevels });
-    axes.push({ field: c.field.label, kind: c.field.kind, name: fieldName(c.field), ...axis } as ChartAxis);
+    axes.push({ field: c.field.label, kind: axisKind(c.field), name: fieldName(c.field), ...axis } as ChartAxis);
     values.push(encodeValues({ param: fieldName(c.field), ...axis } as Axis, c.values));
   }
   return { axes, values };

@@ -67,6 +67,14 @@ function access(f: Field, literalKind: Literal['kind']): { value: string; presen
   }
 }
 
+/** A field held on the run itself (tag, lineage, library, attribute) as SQL over the run source. */
+export type RunField = Exclude<Field, { kind: 'param' | 'metric' }>;
+
+/** A run field's value expression, and the condition under which a run has it. */
+export function runFieldSql(f: RunField): { value: string; present: string } {
+  return access(f, 'string');
+}
+
 function metricSubquery(f: Extract<Field, { kind: 'metric' }>, ctx: RunFilterContext, having: string | null): string {
   const where = `project = ${quoteString(ctx.project)} AND key = ${quoteString(f.key)} AND segment = ${quoteString(f.segment)}`;
   if (having === null) return `run_id IN (SELECT run_id FROM metric_chunk_stats WHERE ${where})`;

@@ -26,7 +26,8 @@ import { compileFilter } from '../../query-api/filter/compile.ts';
 import { type ParamNames, type ParamType } from '../../storage/project-names.ts';
 import { parseFilter } from '../../query-api/filter/parser.ts';
 import { artifactsSql } from '../../storage/artifacts.ts';
-import { metricNamesSql, paramNamesSql } from '../../storage/project-names.ts';
+import { metricNamesSql, paramNamesSql, runFieldNamesSql } from '../../storage/project-names.ts';
+import { runFieldsQuery } from '../../storage/sweep-columns.ts';
 import { metricHistorySql, seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
 import { selectedRunsSql } from '../../storage/selection.ts';
 import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experiments.ts';
@@ -368,6 +369,13 @@ function queryStatements(database: string): Statement[] {
   out.push(q('declaredExperimentsSql (latest declaration, first time)', declaredExperimentsSql(PROJECT), { column: { name: 'e_stage', values: ['deleted'] } }));
   out.push(q('runExperimentsSql', runExperimentsSql(PROJECT), { column: { name: 'experiment', values: ['ablation'] } }));
   out.push(q('paramNamesSql', paramNamesSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'ema', 'lr', 'optimizer', 'warmup'] } }));
+  // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
+  out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));
+  out.push(q('runFieldsQuery (a tag, a library, the seed) over sweep sw1', runFieldsQuery(selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS }), [
+    { field: { kind: 'tag', name: 'team' }, type: 'string', label: 'tags.team' },
+    { field: { kind: 'library', name: 'torch' }, type: 'string', label: 'lineage.libraries.torch' },
+    { field: { kind: 'lineage', name: 'seed' }, type: 'number', label: 'lineage.seed' },
+  ]), { rows: 2, columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('metricNamesSql', metricNamesSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 
   // storage/runs.ts and storage/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).

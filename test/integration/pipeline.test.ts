@@ -25,7 +25,7 @@ beforeAll(async () => {
   const base = { project: 'hand', experiment: 'exp', sweepId: 'sw1' };
   const a = await sdk.startRun({ ...base, runId: 'r-a', params: { lr: 0.1, bs: 32, opt: 'adam', seed: 1 }, lineage: { gitCommit: 'c1', dataVersion: 'v2', seed: 1, environment: env } });
   const b = await sdk.startRun({ ...base, runId: 'r-b', params: { lr: 0.01, bs: 32, opt: 'adam', seed: 1 }, lineage: { gitCommit: 'c1', dataVersion: 'v3', seed: 1, environment: env } });
-  const c = await sdk.startRun({ ...base, runId: 'r-c', params: { lr: 0.001, bs: 64, opt: 'sgd', seed: 2 }, lineage: { gitCommit: 'c1', dataVersion: 'v2', seed: 2, environment: env } });
+  const c = await sdk.startRun({ ...base, runId: 'r-c', params: { lr: 0.001, bs: 64, opt: 'sgd', seed: 2 }, tags: { team: 'nlp' }, lineage: { gitCommit: 'c1', dataVersion: 'v2', seed: 2, environment: env } });
   const accA = [0.5, 0.7, 0.6, 0.65];
   const lossA = [2, 1, 1.5, 0.5];
   accA.forEach((v, i) => a.log({ 'val/acc': v, loss: lossA[i]! }, i + 1));
@@ -79,9 +79,16 @@ describe('ingest into ClickHouse', () => {
     ]);
     expect(body.metrics).toEqual(expect.arrayContaining([{ key: 'val/acc', segments: ['', 'class=cat'] }, { key: 'loss', segments: [''] }]));
     expect(body.aggregates).toEqual(['last', 'min', 'max', 'mean', 'count']);
+    expect(body.tags).toEqual([{ name: 'team', field: 'tags.team' }]);
+    // The fixed lineage fields, then one per library the runs recorded.
+    expect(body.lineage.map((l: { field: string }) => l.field)).toEqual([
+      'lineage.git_commit', 'lineage.git_dirty', 'lineage.data_version', 'lineage.seed', 'lineage.host', 'lineage.parent_run_id',
+      'lineage.language', 'lineage.language_version', 'lineage.hardware', 'lineage.libraries.torch',
+    ]);
     // Another project's token sees its own (none of these).
     const other = await app.inject({ method: 'GET', url: '/v1/fields', headers: bearer(await createTestToken(ns, 'elsewhere', ['read'])) });
-    expect(other.json()).toEqual({ params: [], metrics: [], aggregates: ['last', 'min', 'max', 'mean', 'count'] });
+    expect(other.json()).toMatchObject({ params: [], metrics: [], aggregates: ['last', 'min', 'max', 'mean', 'count'], tags: [] });
+    expect(other.json().lineage.some((l: { field: string }) => l.field.startsWith('lineage.libraries.'))).toBe(false);
   });
 
   it('keeps per-run summaries equal to a hand computation, per segment too', async () => {
@@ -199,6 +206,38 @@ describe('POST /v1/compare', () => {
     for (const payload of [{}, { runIds: [] }, { runIds: ['a', 'a'] }, { runIds: 'r-a' }, { runIds: ['r-a'], extra: 1 }]) {
       expect((await compare(payload)).statusCode).toBe(400);
     }
+  });
+});
+
+describe('tags and lineage as sweep chart fields (POST /v1/sweeps/parallel)', () => {
+  it('draws them as axes with the values each run recorded, typed as the filter language types them', async () => {
+    const axes = ['params.lr', 'lineage.data_version', 'tags.team', 'lineage.libraries.torch', 'lineage.seed', 'lineage.git_dirty'];
+    const r = await app.inject({ method: 'POST', url: '/v1/sweeps/parallel', headers: bearer(token), payload: { selection: { sweep: 'sw1' }, target: 'val/acc.max', axes } });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json();
+    expect(body.ids).toEqual(['r-a', 'r-b', 'r-c']);
+    const axis = (field: string) => {
+      const k = body.axes.findIndex((a: { field: string }) => a.field === field);
+      return { ...body.axes[k], values: body.values[k] };
+    };
+    expect(axis('lineage.data_version')).toMatchObject({ kind: 'lineage', name: 'lineage.data_version', scale: 'categorical', categories: ['v2', 'v3'], values: [0, 1, 0] });
+    // A tag only r-c has: the others have no value.
+    expect(axis('tags.team')).toMatchObject({ kind: 'tag', categories: ['nlp'], present: 1, missing: 2, values: [null, null, 0] });
+    expect(axis('lineage.libraries.torch')).toMatchObject({ kind: 'lineage', categories: ['2.5.1'], values: [0, 0, 0] });
+    expect(axis('lineage.seed')).toMatchObject({ kind: 'lineage', min: 1, max: 2 });
+    expect(axis('lineage.seed').values).toEqual([1, 1, 2]);
+    expect(axis('lineage.git_dirty')).toMatchObject({ categories: [false], values: [0, 0, 0] });
+    expect(axis('metrics.val/acc.max').values).toEqual([0.7, 0.8, 0.4]);
+  });
+
+  it('refuses a lineage field no selected run has, and one that does not exist, with a 400', async () => {
+    const ask = (axes: string[]) => app.inject({ method: 'POST', url: '/v1/sweeps/parallel', headers: bearer(token), payload: { selection: { sweep: 'sw1' }, axes } });
+    const none = await ask(['params.lr', 'lineage.parent_run_id']);
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error).toBe('axes[1]: none of the 3 selected runs has lineage.parent_run_id');
+    const unknown = await ask(['params.lr', 'lineage.gpu']);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toMatch(/^axes\[1\]: "lineage.gpu" is not a field; expected one of lineage.git_commit/);
   });
 });
 
