@@ -3,7 +3,7 @@
 // the API's message and, for a filter, the position in it.
 export interface ChartAxis {
   field: string;
-  kind: 'param' | 'metric';
+  kind: 'param' | 'metric' | 'tag' | 'lineage';
   name: string;
   scale: 'linear' | 'log' | 'categorical';
   present: number;
@@ -244,6 +244,9 @@ export interface FieldsAnswer {
   params: { name: string; field: string; types: string[] }[];
   metrics: { key: string; segments: string[] }[];
   aggregates: string[];
+  tags: { name: string; field: string }[];
+  /** lineage.<name>, then lineage.libraries.<name> per library the runs recorded. */
+  lineage: { name: string; field: string }[];
 }
 
 export const fields = (): Promise<FieldsAnswer> => request('GET', '/v1/fields');

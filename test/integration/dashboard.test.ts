@@ -366,7 +366,7 @@ describe('the dashboard', () => {
     await screenshot(page, 'groups');
   });
 
-  it('adds a metric summary as a column and an axis from the project\'s fields, as the API names and fills it', async () => {
+  it('adds a metric summary and a lineage field as columns and axes from the project\'s fields, as the API names and fills them', async () => {
     const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sort=run:asc`);
     await shownCount(page);
     await page.getByRole('button', { name: 'columns…' }).click();
@@ -388,6 +388,19 @@ describe('the dashboard', () => {
     const moved = new URL(page.url()).searchParams.get('cols')!.split('\n');
     const again = (await app.inject({ method: 'POST', url: '/v1/sweeps/parallel', headers: bearer(token), payload: { selection: { sweep: SWEEP }, target: TARGET, axes: moved } })).json();
     await expect.poll(async () => page.getByTestId('runs-table').locator('th').allTextContents()).toEqual(['', 'run ▲', ...again.axes.map((a: { name: string }) => a.name)]);
+    // A lineage field as a column: each run's data version, as the API has it on the run.
+    await page.getByLabel('lineage.data_version').check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('cols')!.split('\n')).toContain('lineage.data_version');
+    await expect.poll(async () => page.getByTestId('runs-table').locator('th').allTextContents()).toContain('lineage.data_version');
+    const versions = await page.getByTestId('runs-table').evaluate((el) => {
+      const k = [...el.querySelectorAll('th')].findIndex((th) => th.textContent === 'lineage.data_version');
+      return [...el.querySelectorAll('[data-run]')].slice(0, 4).map((tr) => [tr.getAttribute('data-run'), tr.querySelectorAll('td')[k]!.textContent]);
+    });
+    expect(versions).toHaveLength(4);
+    for (const [id, version] of versions) {
+      const run = (await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: bearer(token) })).json();
+      expect(version).toBe(run.lineage.dataVersion);
+    }
   });
 
   it("opens a run's page from the table: its summaries and artifacts as the API has them", async () => {

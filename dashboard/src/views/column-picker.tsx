@@ -1,7 +1,7 @@
-// Which params and metric summaries the chart and the table show, and in which order (GET
-// /v1/fields lists what the project has): the shown ones in order, each movable left or right
-// (the axes' order), then a param per box, and per metric series (key and segment) a box per
-// aggregate.
+// Which params, metric summaries, tags and lineage fields the chart and the table show, and in
+// which order (GET /v1/fields lists what the project has): the shown ones in order, each movable
+// left or right (the axes' order), then a param per box, per metric series (key and segment) a
+// box per aggregate, and a box per tag and lineage field.
 import { useEffect, useState } from 'preact/hooks';
 import { fields, type FieldsAnswer } from '../api.ts';
 
@@ -47,6 +47,14 @@ export function ColumnPicker({ shown, onChange }: Props) {
         {catalogue.params.map((p) => (
           <label key={p.field}>
             <input type="checkbox" checked={on.has(p.field)} onChange={() => toggle(p.field)} /> {p.name} <span class="muted">{p.types.join('/')}</span>
+          </label>
+        ))}
+      </div>
+      <div>
+        <h2>Tags and lineage</h2>
+        {[...catalogue.tags, ...catalogue.lineage].map((f) => (
+          <label key={f.field}>
+            <input type="checkbox" aria-label={f.field} checked={on.has(f.field)} onChange={() => toggle(f.field)} /> {f.field.replace(/^lineage\.libraries\./, 'library ').replace(/^lineage\./, '').replace(/^tags\./, 'tag ')}
           </label>
         ))}
       </div>
