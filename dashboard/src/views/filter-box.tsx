@@ -16,6 +16,11 @@ export function FilterBox({ selection, onApply }: Props) {
   const latest = useRef(0);
   const check = (filter: string): Promise<ApiError | null> => {
     const asked = ++latest.current;
+    // An empty filter is always good: no request (on opening a 100k-run sweep it competed with the chart's).
+    if (filter.trim() === '') {
+      setError(null);
+      return Promise.resolve(null);
+    }
     return checkFilter({ ...selection, filter })
       .catch((err: Error) => new ApiError(0, err.message, null))
       .then((found) => {
