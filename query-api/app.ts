@@ -72,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // After auth (a stranger gets its 401), before any route (it learns their methods): 405 with Allow.
   await app.register(methodNotAllowedPlugin, { routerOptions });
   await app.register(metricsPlugin);
-  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/docs/json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, deps);
   await app.register(runRoutes, deps);
   await app.register(compareRoutes, deps);

@@ -4,15 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLogger } from '../logger.ts';
 import { as, principals, verifier } from './test-principals.ts';
-import { authPlugin, projectOf, PUBLIC_ROUTES } from './auth.ts';
-
+import { authPlugin, projectOf } from './auth.ts';
 
 describe('auth plugin', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = Fastify();
     await app.register(authPlugin, { verifier });
-    app.get('/healthz', async () => ({ ok: true }));
+    app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
+    // Public by name only is not public: the route must declare it.
+    app.get('/metrics', async () => ({ leaked: true }));
     app.get('/read', { config: { scope: 'read' } }, async (req) => ({ project: projectOf(req) }));
     app.post('/read', { config: { scope: 'read' } }, async (req) => ({ project: projectOf(req) }));
     app.get('/undeclared', async () => ({ leaked: true }));
@@ -23,8 +24,9 @@ describe('auth plugin', () => {
   });
   afterAll(() => app.close());
 
-  it('serves public routes without a token', async () => {
+  it('serves the routes that declare themselves public without a token, and no other', async () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401);
   });
 
   it('answers 401 with a Bearer challenge without a valid token', async () => {

@@ -1,4 +1,4 @@
-// Authentication and tenant scoping for every route except the public ones below. Owns: the
+// Authentication and tenant scoping for every route but those declared public (config.public). Owns: the
 // Bearer header, the route's required scope, and the rule that a request's project is its
 // token's project. Must never: log or echo a presented token, let a client choose a project
 // other than its token's, or let a route without a declared scope through.
@@ -22,15 +22,14 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a token needs for this route. A protected route without one is refused to everyone. */
     scope?: Scope;
+    /**
+     * Served without a token: probes, the OpenAPI document, Prometheus metrics, and the dashboard's
+     * page and bundles — nothing that holds a project's data. Declared by the route itself; the
+     * OpenAPI document marks such operations `security: []`.
+     */
+    public?: boolean;
   }
 }
-
-/**
- * Route patterns served without a token: probes, the OpenAPI document, Prometheus metrics, and
- * the dashboard's page and bundles (query-api/http/dashboard.ts: they hold no data; the page
- * signs in itself).
- */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/docs/json', '/metrics', '/', '/ui', '/ui/', '/ui/*', '/ui/assets/:file']);
 
 export interface AuthOptions {
   verifier: Pick<TokenVerifier, 'verify'>;
@@ -60,7 +59,7 @@ async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   // onRequest: before the body is read, so an unauthenticated client cannot make us parse 4 MiB.
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
-    if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
+    if (route !== undefined && req.routeOptions.config.public === true) return;
     const match = BEARER.exec(req.headers.authorization ?? '');
     if (!match) return deny(reply, 401, 'missing API token: send "Authorization: Bearer <token>" (create one with `runlens token create`)', 'Bearer');
     let principal: Principal | null;

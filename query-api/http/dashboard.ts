@@ -17,7 +17,8 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 
 export async function dashboardRoutes(app: FastifyInstance, opts: { dir?: string }): Promise<void> {
   const dir = opts.dir ?? DASHBOARD_DIR;
-  const hidden = { schema: { hide: true } };
+  // Public: the page and its bundles hold no data; the page signs in itself.
+  const hidden = { config: { public: true }, schema: { hide: true } };
   const page = async (_req: FastifyRequest, reply: FastifyReply) => {
     const index = join(dir, 'index.html');
     if (!existsSync(index)) return reply.status(503).send({ error: 'the dashboard is not built: run `npm run build:dashboard` (npm test and npm run demo build it)' });

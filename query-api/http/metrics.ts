@@ -20,7 +20,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
     requests.inc({ route, method: req.method, status: String(reply.statusCode) });
     latency.observe({ route, method: req.method }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }
 
 (metrics as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;

@@ -16,7 +16,6 @@
 // query-api/openapi.test.ts validates the document with @apidevtools/swagger-parser;
 // test/integration/openapi-fuzz.test.ts runs schemathesis against it and the live API.
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
-import { PUBLIC_ROUTES } from '../../common/http/auth.ts';
 import { ErrorBody } from './schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -70,12 +69,12 @@ const RESPONSES = {
 } as const;
 
 /** The responses any operation of this shape can give besides its own, by status code. */
-function sharedResponses(route: { url: string; config?: { scope?: string } }, schema: Record<string, unknown>, hasBody: boolean): Record<string, JsonSchema> {
+function sharedResponses(route: { url: string; config?: { scope?: string; public?: boolean } }, schema: Record<string, unknown>, hasBody: boolean): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = { 431: RESPONSES[431] };
   if (hasBody || schema.querystring || schema.params) out[400] = RESPONSES[400];
   if (hasBody) Object.assign(out, { 413: RESPONSES[413], 415: RESPONSES[415] });
   if (route.url.includes(':') || route.url.includes('*')) out[414] = RESPONSES[414];
-  if (!PUBLIC_ROUTES.has(route.url)) {
+  if (route.config?.public !== true) {
     Object.assign(out, { 401: RESPONSES[401], 403: RESPONSES[403], 503: RESPONSES[503] });
     if (route.config?.scope === 'read') out[422] = RESPONSES[422];
     if (route.config?.scope === 'read' && (hasBody || route.url.includes(':'))) out[404] = RESPONSES[404];
@@ -105,6 +104,8 @@ const transform: NonNullable<FastifyDynamicSwaggerOptions['transform']> = ({ sch
     };
   }
   next.response = response;
+  // A public operation (config.public) takes no token: say so where clients look.
+  if ((route.config as { public?: boolean } | undefined)?.public === true) next.security = [];
 
   let docUrl = url;
   if (docs?.wildcard && url.endsWith('*')) {
@@ -116,6 +117,9 @@ const transform: NonNullable<FastifyDynamicSwaggerOptions['transform']> = ({ sch
   }
   return { schema: next as typeof schema, url: docUrl };
 };
+
+/** Whether an operation of the document takes no token (security: [], set for config.public routes). */
+export const isPublicOperation = (operation: unknown): boolean => Array.isArray((operation as { security?: unknown } | null)?.security) && (operation as { security: unknown[] }).security.length === 0;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
