@@ -30,7 +30,7 @@ export async function startServer(config: Config, logger: Logger): Promise<{ app
   const ingest = new KafkaEventSink(config, logger.child({ component: 'ingest-gateway' }));
   ingest.connect().catch((err: unknown) => logger.warn({ err }, 'ingest gateway: Kafka not reachable yet; POST /v1/ingest/events retries on each request'));
   const app = await buildApp({ clickhouse, logger, tokenCacheMs: config.authCacheMs, crashAfterMs: config.crashAfterMs, routes: [ingestGateway(ingest)],
-    mlflow: { writer: ingest, artifactRoot: config.mlflowArtifactRoot }, queryLimits: config.queryLimits });
+    writer: ingest, mlflow: { artifactRoot: config.mlflowArtifactRoot }, queryLimits: config.queryLimits });
   const url = await app.listen({ port: config.apiPort, host: config.apiHost });
   return {
     app,

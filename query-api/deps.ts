@@ -13,7 +13,12 @@ export interface AppDeps {
   logger: Logger;
   /** Lifetime of cached token lookups, i.e. how long a revoked token may still work (config.authCacheMs). */
   tokenCacheMs: number;
-  /** The MLflow-compatible surface (/api/2.0/mlflow/), when the API can write (an event writer). */
+  /**
+   * Where the API's own writes go (the MLflow surface, the model registry): the ingest gateway's
+   * Kafka sink, wired in cli/. Without one the API serves reads only and those routes are absent.
+   */
+  writer?: EventWriter;
+  /** The MLflow-compatible surface (/api/2.0/mlflow/), registered when the API can write. */
   mlflow?: MlflowOptions;
   /** Where the built dashboard is (default dist/dashboard, query-api/http/dashboard.ts). */
   dashboardDir?: string;
@@ -29,8 +34,6 @@ export interface AppDeps {
 
 /** The MLflow-compatible surface's own dependencies. */
 export interface MlflowOptions {
-  /** Where its events go (the ingest gateway's Kafka sink). */
-  writer: EventWriter;
   /** Prefix of the runs' artifact_uri (RUNLENS_MLFLOW_ARTIFACT_ROOT): MLflow clients upload artifacts there themselves. */
   artifactRoot: string;
 }

@@ -29,6 +29,7 @@ const FILE_TO_TYPE: Record<string, EventType> = {
   'tags-set': 'TagsSet',
   'experiment-declared': 'ExperimentDeclared',
   'run-lifecycle-set': 'RunLifecycleSet',
+  'registry-changed': 'RegistryChanged',
 };
 
 export interface WriterSchema {

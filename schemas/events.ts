@@ -133,6 +133,42 @@ export interface RunLifecycleSet {
   setAt: number;
 }
 
+export const REGISTRY_ACTIONS = [
+  'createModel', 'updateModel', 'renameModel', 'deleteModel', 'setModelTags', 'createVersion', 'updateVersion', 'deleteVersion', 'setVersionTags', 'setAlias', 'deleteAlias', 'transitionStage', 'requireEvidence',
+] as const;
+export type RegistryAction = (typeof REGISTRY_ACTIONS)[number];
+export const MODEL_STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
+
+/**
+ * One change asked of a project's model registry (registry-changed.v1.avsc). Whether it took
+ * effect is decided by replaying the project's changes in Kafka order (query-api/registry/state.ts).
+ */
+export interface RegistryChanged {
+  project: string;
+  eventId: string;
+  action: RegistryAction;
+  model: string;
+  newName?: string | null;
+  version?: number | null;
+  alias?: string | null;
+  stage?: string | null;
+  archiveExisting?: boolean;
+  expectedVersion?: number | null;
+  description?: string | null;
+  tags?: Record<string, string>;
+  removedTags?: string[];
+  runId?: string | null;
+  artifactUri?: string | null;
+  artifactDigest?: string | null;
+  metrics?: Record<string, number>;
+  flags?: string[];
+  aliases?: string[];
+  evidence?: string[];
+  reason?: string | null;
+  actor: string;
+  at: number;
+}
+
 export interface EventMap {
   RunStarted: RunStarted;
   MetricBatch: MetricBatch;
@@ -143,16 +179,19 @@ export interface EventMap {
   TagsSet: TagsSet;
   ExperimentDeclared: ExperimentDeclared;
   RunLifecycleSet: RunLifecycleSet;
+  RegistryChanged: RegistryChanged;
 }
 export type EventType = keyof EventMap;
-export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet'];
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet', 'RegistryChanged'];
 
 export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];
 
 /**
  * The Kafka message key of an event: its run id, so a run's events stay in order in one
- * partition; an experiment's declarations by experiment id (they concern no run).
+ * partition; an experiment's declarations by experiment id (they concern no run); a registry
+ * change by project, so a project's registry has one order (a createVersion names a run too).
  */
 export function eventKey(value: EventMap[EventType]): string {
+  if ('eventId' in value && 'action' in value) return `registry:${value.project}`;
   return 'runId' in value ? value.runId : `experiment:${value.experimentId}`;
 }

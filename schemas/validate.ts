@@ -2,7 +2,7 @@
 // the processors (never trust the wire). Returns a reason, or null when the event is valid.
 // Every string of every event must be well-formed Unicode: a lone surrogate cannot be encoded
 // as UTF-8, and the encoders would turn it into other characters without a word.
-import type { AnyEvent, EventIdentity, MetricBatch, ParamValue } from './events.ts';
+import { MODEL_STAGES, type AnyEvent, type EventIdentity, type MetricBatch, type ParamValue, type RegistryChanged } from './events.ts';
 import { findEventStrings, findStrings, unicodeProblem } from './text.ts';
 
 export const LIMITS = {
@@ -121,9 +121,71 @@ function checkIdentity(e: EventIdentity): string | null {
   return checkId('producerId', producer);
 }
 
+// The model registry's names (the API answers them with a 400, the processor with a dead letter).
+export const MODEL_NAME_LENGTH = 256;
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const ALIAS = /^[A-Za-z0-9_-]+$/;
+
+/** A registered model's name: 1 to 256 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+export function checkModelName(what: string, name: string): string | null {
+  if (name.length === 0) return `${what} is empty`;
+  if (name.length > MODEL_NAME_LENGTH) return `${what} is longer than ${MODEL_NAME_LENGTH} characters`;
+  if (!MODEL_NAME.test(name)) return `${what} "${name.slice(0, 40)}" may hold only letters, digits, '.', '_' and '-', and must start with a letter or digit`;
+  return null;
+}
+
+/** An alias: 1 to 256 letters, digits, '_' or '-'; not "latest", nor shaped like a version (v3, version3), as in MLflow. */
+export function checkAliasName(alias: string): string | null {
+  if (alias.length === 0) return 'alias is empty';
+  if (alias.length > MODEL_NAME_LENGTH) return `alias is longer than ${MODEL_NAME_LENGTH} characters`;
+  if (!ALIAS.test(alias)) return `alias "${alias.slice(0, 40)}" may hold only letters, digits, '_' and '-'`;
+  if (/^latest$/i.test(alias)) return 'alias "latest" is reserved: it always means the newest version';
+  if (/^(v|version)\d+$/i.test(alias)) return `alias "${alias}" looks like a version number; pick a name such as "champion"`;
+  return null;
+}
+
+function checkRegistryChange(e: RegistryChanged): string | null {
+  const needVersion = () => (e.version === null || e.version === undefined ? `${e.action} names no version` : null);
+  const positive = (what: string, n: number | null | undefined) => (n !== null && n !== undefined && (!Number.isSafeInteger(n) || n < 0) ? `${what} ${n} is not a whole number ≥ 0` : null);
+  const base =
+    checkModelName('model name', e.model) ??
+    checkId('eventId', e.eventId) ??
+    checkText('actor', e.actor, LIMITS.keyLength) ??
+    (e.at < 0 ? 'at is negative' : null) ??
+    positive('version', e.version) ??
+    positive('expectedVersion', e.expectedVersion) ??
+    (e.version === 0 ? 'version 0 does not exist: versions count from 1' : null) ??
+    checkText('description', e.description ?? '') ??
+    checkText('reason', e.reason ?? '') ??
+    checkMap('tags', e.tags ?? {}, (k, t) => checkText(`tag "${k}"`, t as string)) ??
+    (e.evidence ?? []).reduce<string | null>((r, id) => r ?? checkId('evidence id', id), null);
+  if (base) return base;
+  switch (e.action) {
+    case 'renameModel':
+      return e.newName ? checkModelName('new model name', e.newName) : 'renameModel names no new name';
+    case 'createVersion':
+      return (e.runId ? checkId('runId', e.runId) : 'createVersion names no run') ?? checkText('artifactUri', e.artifactUri ?? '');
+    case 'updateVersion':
+    case 'deleteVersion':
+    case 'setVersionTags':
+      return needVersion();
+    case 'setAlias':
+      return checkAliasName(e.alias ?? '') ?? needVersion();
+    case 'deleteAlias':
+      return checkAliasName(e.alias ?? '');
+    case 'transitionStage':
+      return needVersion() ?? ((MODEL_STAGES as readonly string[]).includes(e.stage ?? '') ? null : `stage "${e.stage}" is not one of ${MODEL_STAGES.join(', ')}`);
+    case 'requireEvidence':
+      return (e.aliases ?? []).reduce<string | null>((r, a) => r ?? checkAliasName(a), null);
+    default:
+      return null;
+  }
+}
+
 export function validateEvent(event: AnyEvent): string | null {
   const v = event.value;
-  const base = checkEventStrings(event) ?? checkId('project', v.project) ?? ('runId' in v ? checkId('runId', v.runId) : checkId('experimentId', v.experimentId));
+  if (event.type === 'RegistryChanged') return checkEventStrings(event) ?? checkId('project', v.project) ?? checkRegistryChange(event.value);
+  const base = checkEventStrings(event) ?? checkId('project', v.project) ?? ('runId' in v ? checkId('runId', v.runId!) : checkId('experimentId', (v as { experimentId: string }).experimentId));
   if (base) return base;
   if ('producerId' in v || 'sequence' in v) {
     const identity = checkIdentity(v as EventIdentity);

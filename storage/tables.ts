@@ -170,6 +170,19 @@ export interface RunLifecycleRow {
   src_offset: number;
 }
 
+/** registry_events (0023): one row per RegistryChanged, the change itself as JSON. */
+export interface RegistryEventsRow {
+  project: string;
+  event_id: string;
+  action: string;
+  model: string;
+  actor: string;
+  at_ms: number;
+  change: string;
+  src_partition: number;
+  src_offset: number;
+}
+
 /** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */
 export interface RunLivenessRow {
   project: string;
@@ -205,8 +218,10 @@ export interface TableRows {
   experiments: ExperimentsRow[];
   /** Runs deleted or restored (RunLifecycleSet). */
   run_lifecycle: RunLifecycleRow[];
+  /** The model registry's changes (RegistryChanged). */
+  registry_events: RegistryEventsRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [] };
 }

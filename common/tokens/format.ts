@@ -9,7 +9,7 @@
 // Nothing here may log or return the plaintext beyond generateToken's caller.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const SCOPES = ['ingest', 'read', 'admin'] as const;
+export const SCOPES = ['ingest', 'read', 'registry', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const PREFIX = 'runlens_';

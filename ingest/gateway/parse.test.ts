@@ -62,6 +62,12 @@ describe('parseJsonBody', () => {
     const r = parseJsonBody([started('p'), batch('q')], 'p', catalogue);
     expect(r).toEqual({ ok: false, status: 403, error: 'event 1 (MetricBatch): project "q" is not the token\'s project' });
   });
+
+  it('answers 403 for a registry change: only the registry routes write the audit log (it names who asked)', () => {
+    const change = { project: 'p', eventId: 'e1', action: 'setAlias', model: 'm', version: 1, alias: 'champion', actor: 'token:forged', at: 1 };
+    const r = parseJsonBody([started('p'), { type: 'RegistryChanged', event: change }], 'p', catalogue);
+    expect(r).toEqual({ ok: false, status: 403, error: 'event 1 (RegistryChanged): registry changes are made through /v1/models with a token of scope "registry", not ingested' });
+  });
 });
 
 describe('parseJsonRequest (the bytes of a JSON body)', () => {

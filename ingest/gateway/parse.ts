@@ -66,6 +66,8 @@ function pointsOf(e: AnyEvent): number {
 
 /** Semantic validation and the tenancy check, shared by both body formats. */
 function check(i: number, event: AnyEvent, project: string): ParseResult | null {
+  // The registry's audit log names who asked: only the API's registry routes (scope registry) write it.
+  if (event.type === 'RegistryChanged') return { ok: false, status: 403, error: `event ${i} (RegistryChanged): registry changes are made through /v1/models with a token of scope "registry", not ingested` };
   const invalid = validateEvent(event);
   if (invalid) return bad(`event ${i} (${event.type}): ${invalid}`);
   if (event.value.project !== project) {

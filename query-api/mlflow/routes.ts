@@ -11,6 +11,7 @@ import { HttpError } from '../../common/http/errors.ts';
 import type { Scope } from '../../common/tokens/format.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { App, AppDeps, MlflowOptions } from '../deps.ts';
+import type { EventWriter } from './events.ts';
 import { isInputError } from '../http/input-errors.ts';
 import { runScope } from '../selection/selection.ts';
 import { MlflowError } from './errors.ts';
@@ -56,10 +57,10 @@ function mlflowError(err: unknown, deps: AppDeps, req: FastifyRequest): MlflowEr
   return new MlflowError('INTERNAL_ERROR', `internal error (request ${req.id})`, 500);
 }
 
-export function mlflowRoutes(options: MlflowOptions) {
+export function mlflowRoutes(writer: EventWriter, options: MlflowOptions) {
   return async (app: App, deps: AppDeps): Promise<void> => {
     const runDeps: RunDeps = {
-      clickhouse: deps.clickhouse, writer: options.writer, catalogue: loadCatalogue(), artifactRoot: options.artifactRoot,
+      clickhouse: deps.clickhouse, writer, catalogue: loadCatalogue(), artifactRoot: options.artifactRoot,
       names: new ExperimentNames(), runIds: new RunIds(),
     } satisfies ExperimentDeps & RunDeps;
 

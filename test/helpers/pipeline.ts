@@ -43,7 +43,7 @@ export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Pr
   const tokenCacheMs = opts.tokenCacheMs ?? 5_000;
   const verifier = opts.clickhouse ? new TokenVerifier((id) => getToken(ns.clickhouse, id), { ttlMs: tokenCacheMs }) : undefined;
   const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs, crashAfterMs: opts.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS, routes: ingest ? [ingestGateway(ingest)] : [],
-    mlflow: ingest ? { writer: ingest, artifactRoot: 's3://mlflow-test' } : undefined, queryLimits: opts.queryLimits, verifier });
+    writer: ingest ?? undefined, mlflow: ingest ? { artifactRoot: 's3://mlflow-test' } : undefined, queryLimits: opts.queryLimits, verifier });
   if (ingest) app.addHook('onClose', () => ingest.close());
   return app;
 }

@@ -28,7 +28,7 @@ let app: App;
 let kadmin: Admin;
 
 // Tokens of project "alpha" unless the name says otherwise.
-const t = {} as Record<'read' | 'ingest' | 'all' | 'revoked' | 'bravoAll', string>;
+const t = {} as Record<'read' | 'ingest' | 'registry' | 'all' | 'revoked' | 'bravoAll', string>;
 
 // Markers that exist only in project bravo's data; no alpha response may contain any of them.
 const CANARY = ['CANARY', 'b-only', '31337', 'sha256:bravo', 'bravo-exp', 'bravo-sweep'];
@@ -43,9 +43,10 @@ beforeAll(async () => {
   await kadmin.connect();
   t.read = await createTestToken(ns, 'alpha', ['read']);
   t.ingest = await createTestToken(ns, 'alpha', ['ingest']);
-  t.all = await createTestToken(ns, 'alpha', ['read', 'ingest', 'admin']);
-  t.revoked = await createTestToken(ns, 'alpha', ['read', 'ingest', 'admin']);
-  t.bravoAll = await createTestToken(ns, 'bravo', ['read', 'ingest', 'admin']);
+  t.registry = await createTestToken(ns, 'alpha', ['registry']);
+  t.all = await createTestToken(ns, 'alpha', ['read', 'ingest', 'registry', 'admin']);
+  t.revoked = await createTestToken(ns, 'alpha', ['read', 'ingest', 'registry', 'admin']);
+  t.bravoAll = await createTestToken(ns, 'bravo', ['read', 'ingest', 'registry', 'admin']);
   await revokeToken(ns.clickhouse, tokenIdOf(t.revoked)!);
 
   const sdk = await connectSdk(ns);
@@ -74,7 +75,7 @@ afterAll(async () => {
   await ns?.drop();
 });
 
-type Req = { method: 'GET' | 'POST'; url: string; payload?: unknown; headers?: Record<string, string> };
+type Req = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; payload?: unknown; headers?: Record<string, string> };
 
 const send = (r: Req) => app.inject({ method: r.method, url: r.url, payload: r.payload as never, headers: r.headers });
 
@@ -88,10 +89,11 @@ const finished = (project: string, runId: string): EventMap['RunFinished'] => ({
 
 // Every protected route, with a request the right token of alpha gets through auth with: `ok`
 // is its answer then (200 unless alpha's two runs are too few for the analysis — a 400 from the
-// route itself still proves the request passed auth). Checked against the OpenAPI document
-// below, so a new route cannot be left out.
+// route itself still proves the request passed auth), `again` its answer when sent a second time
+// (registry changes: the model exists by then, the alias is gone). Checked against the OpenAPI
+// document below, so a new route cannot be left out. Registry routes run in this order.
 const sel = { runIds: ['a-1', 'shared-id'] };
-const routes: (Req & { scope: 'read' | 'ingest'; ok?: number })[] = [
+const routes: (Req & { scope: 'read' | 'ingest' | 'registry'; ok?: number; again?: number })[] = [
   { scope: 'read', method: 'GET', url: '/v1/runs' },
   { scope: 'read', method: 'GET', url: '/v1/runs?format=csv' },
   { scope: 'read', method: 'GET', url: '/v1/runs/a-1' },
@@ -111,7 +113,25 @@ const routes: (Req & { scope: 'read' | 'ingest'; ok?: number })[] = [
   { scope: 'read', method: 'POST', url: '/v1/sweeps/best-region', payload: { selection: sel, target: 'loss.last' } },
   { scope: 'read', method: 'GET', url: '/v1/fields' },
   { scope: 'ingest', method: 'POST', url: '/v1/ingest/events', payload: { type: 'RunFinished', event: finished('alpha', 'a-1') } },
+  { scope: 'registry', method: 'POST', url: '/v1/models', payload: { name: 'm1' }, ok: 201, again: 409 },
+  { scope: 'read', method: 'GET', url: '/v1/models' },
+  { scope: 'read', method: 'GET', url: '/v1/models/m1' },
+  { scope: 'registry', method: 'PATCH', url: '/v1/models/m1', payload: { description: 'd' } },
+  { scope: 'registry', method: 'POST', url: '/v1/models/m1/rename', payload: { name: 'm1' } },
+  { scope: 'registry', method: 'POST', url: '/v1/models/m1/versions', payload: { runId: 'a-1' }, ok: 201 },
+  { scope: 'read', method: 'GET', url: '/v1/models/m1/versions' },
+  { scope: 'read', method: 'GET', url: '/v1/models/m1/versions/1' },
+  { scope: 'registry', method: 'PATCH', url: '/v1/models/m1/versions/1', payload: { description: 'd' } },
+  { scope: 'registry', method: 'POST', url: '/v1/models/m1/versions/1/stage', payload: { stage: 'Staging' } },
+  { scope: 'registry', method: 'PUT', url: '/v1/models/m1/aliases/champion', payload: { version: 1 } },
+  { scope: 'read', method: 'GET', url: '/v1/models/m1/aliases/champion' },
+  { scope: 'registry', method: 'DELETE', url: '/v1/models/m1/aliases/champion', again: 404 },
+  { scope: 'read', method: 'GET', url: '/v1/models/m1/audit' },
+  { scope: 'registry', method: 'DELETE', url: '/v1/models/m1/versions/2', again: 404 },
+  { scope: 'registry', method: 'DELETE', url: '/v1/models/m1', again: 404 },
 ];
+const rightToken = (scope: 'read' | 'ingest' | 'registry') => t[scope];
+const wrongToken = (scope: 'read' | 'ingest' | 'registry') => (scope === 'read' ? t.ingest : t.read);
 describe('auth matrix', () => {
   it('covers every protected route of the OpenAPI document', async () => {
     const doc = (await send({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
@@ -119,15 +139,15 @@ describe('auth matrix', () => {
       Object.keys(methods).filter((m) => !isPublic(methods[m])).map((m) => ({ method: m.toUpperCase(), pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/?]+')}(\\?|$)`) })),
     );
     for (const d of documented) expect(routes.some((r) => r.method === d.method && d.pattern.test(r.url)), `${d.method} ${d.pattern}`).toBe(true);
-    expect(documented.length).toBeGreaterThanOrEqual(17);
+    expect(documented.length).toBeGreaterThanOrEqual(33);
   });
 
   it('lets the right token through on every route (so the refusals below mean something)', async () => {
     for (const r of routes) {
-      const res = await send({ ...r, headers: bearer(r.scope === 'read' ? t.read : t.ingest) });
-      const ok = r.ok ?? (r.scope === 'read' ? 200 : 202);
+      const res = await send({ ...r, headers: bearer(rightToken(r.scope)) });
+      const ok = r.ok ?? (r.scope === 'ingest' ? 202 : 200);
       expect(res.statusCode, `${r.method} ${r.url}: ${res.body.slice(0, 200)}`).toBe(ok);
-      expect((await send({ ...r, headers: bearer(t.all) })).statusCode, `${r.method} ${r.url}`).toBe(ok);
+      expect((await send({ ...r, headers: bearer(t.all) })).statusCode, `${r.method} ${r.url}`).toBe(r.again ?? ok);
       for (const c of CANARY) expect(res.body, `${r.method} ${r.url}`).not.toContain(c);
     }
   });
@@ -146,11 +166,13 @@ describe('auth matrix', () => {
         ['injection as token', { authorization: "Bearer ' OR 1=1 --" }, 401],
         ['forged secret', { authorization: `Bearer ${forged}` }, 401],
         ['revoked token', bearer(t.revoked), 401],
-        ['wrong scope', bearer(r.scope === 'read' ? t.ingest : t.read), 403],
+        ['wrong scope', bearer(wrongToken(r.scope)), 403],
       ];
       // A bravo token asking for alpha's data (by naming it) or sending alpha's events.
       const foreign: Req =
-        r.method === 'GET' ? { ...r, url: `${r.url}${r.url.includes('?') ? '&' : '?'}project=alpha` } : r.scope === 'read' ? { ...r, payload: { ...(r.payload as object), project: 'alpha' } } : r;
+        r.method === 'GET' || r.scope === 'registry'
+          ? { ...r, url: `${r.url}${r.url.includes('?') ? '&' : '?'}project=alpha` }
+          : r.scope === 'read' ? { ...r, payload: { ...(r.payload as object), project: 'alpha' } } : r;
       cases.push(['token of another project', bearer(t.bravoAll), 403, foreign]);
       for (const [what, headers, status, req] of cases) {
         const res = await send({ ...(req ?? r), headers });

@@ -28,6 +28,7 @@ _TYPES = {
     "tags-set": "TagsSet",
     "experiment-declared": "ExperimentDeclared",
     "run-lifecycle-set": "RunLifecycleSet",
+    "registry-changed": "RegistryChanged",
 }
 _FILE = re.compile(r"^([a-z-]+)\.v(\d+)\.avsc$")
 
