@@ -1,7 +1,8 @@
 // The MLflow-compatible tracking API: MLflow's REST API 2.0 under /api/2.0/mlflow/, so that
 // MLFLOW_TRACKING_URI=<runlens> and MLFLOW_TRACKING_TOKEN=<runlens token> make MLflow clients
-// log to runlens. Reads need scope `read`, writes `ingest` (a training script's token needs
-// both); the project is the token's, as on /v1. Every error is MLflow's
+// log to runlens, and its model registry REST (registry.ts) register models in runlens's
+// registry. Reads need scope `read`, tracking writes `ingest` (a training script's token needs
+// both), registry changes `registry`; the project is the token's, as on /v1. Every error is MLflow's
 // {"error_code", "message"} with MLflow's HTTP status. Not in the OpenAPI document: MLflow's
 // own REST documentation describes this surface.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,7 +15,10 @@ import type { App, AppDeps, MlflowOptions } from '../deps.ts';
 import type { EventWriter } from './events.ts';
 import { isInputError } from '../http/input-errors.ts';
 import { runScope } from '../selection/selection.ts';
-import { MlflowError } from './errors.ts';
+import { alreadyExists, MlflowError } from './errors.ts';
+import { RegistryRefusal, type RegistryDeps } from '../registry/service.ts';
+import { actorOf } from '../registry/route.ts';
+import * as registry from './registry.ts';
 import {
   createExperiment, ExperimentNames, getExperiment, getExperimentByName, searchExperiments, setExperimentStage, updateExperiment, type ExperimentDeps,
 } from './experiments.ts';
@@ -26,6 +30,7 @@ export const MLFLOW_PREFIX = '/api/2.0/mlflow';
 const AUTH_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 503: 'TEMPORARILY_UNAVAILABLE' };
 
 type Handler = (deps: RunDeps, req: FastifyRequest) => Promise<unknown>;
+type RegistryHandler = (deps: RegistryDeps, who: registry.Asker, req: FastifyRequest) => Promise<unknown>;
 
 const body = (req: FastifyRequest): Record<string, unknown> => {
   const b = req.body;
@@ -38,6 +43,12 @@ const query = (req: FastifyRequest): Record<string, unknown> => (req.query ?? {}
 /** MLflow's error body for whatever a route threw. */
 function mlflowError(err: unknown, deps: AppDeps, req: FastifyRequest): MlflowError {
   if (err instanceof MlflowError) return err;
+  // The registry's refusals: a name taken is MLflow's RESOURCE_ALREADY_EXISTS (400: mlflow.register_model reads it).
+  if (err instanceof RegistryRefusal) {
+    if (err.refusal === 'exists') return alreadyExists(err.message);
+    if (err.refusal === 'missing') return new MlflowError('RESOURCE_DOES_NOT_EXIST', err.message, 404);
+    return new MlflowError('RESOURCE_CONFLICT', err.message, 409);
+  }
   if (err instanceof HttpError) {
     const code = err.statusCode === 404 ? 'RESOURCE_DOES_NOT_EXIST' : err.statusCode === 503 ? 'TEMPORARILY_UNAVAILABLE' : err.statusCode === 403 ? 'PERMISSION_DENIED' : 'INVALID_PARAMETER_VALUE';
     return new MlflowError(code, err.message, err.statusCode);
@@ -85,6 +96,12 @@ export function mlflowRoutes(writer: EventWriter, options: MlflowOptions) {
 
     const route = (method: 'GET' | 'POST', path: string, scope: Scope, handler: Handler) =>
       app.route({ method, url: `${MLFLOW_PREFIX}/${path}`, config: { scope }, schema: { hide: true }, handler: (req) => handler(runDeps, req) });
+    const registryDeps: RegistryDeps = { clickhouse: deps.clickhouse, writer, catalogue: runDeps.catalogue };
+    const model = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, handler: RegistryHandler) =>
+      app.route({
+        method, url: `${MLFLOW_PREFIX}/${path}`, config: { scope: method === 'GET' ? 'read' : 'registry' }, schema: { hide: true },
+        handler: (req) => handler(registryDeps, { scope: runScope(projectOf(req), deps), actor: actorOf(req) }, req),
+      });
     const scopeOf = (req: FastifyRequest) => runScope(projectOf(req), deps);
 
     route('POST', 'experiments/create', 'ingest', (d, req) => createExperiment(d, projectOf(req), body(req)));
@@ -119,5 +136,31 @@ export function mlflowRoutes(writer: EventWriter, options: MlflowOptions) {
     route('POST', 'runs/log-inputs', 'ingest', async () => ({}));
     route('POST', 'runs/search', 'read', (d, req) => searchRuns(d, scopeOf(req), body(req)));
     route('GET', 'metrics/get-history', 'read', (d, req) => metricHistory(d, scopeOf(req), query(req)));
+
+    // The model registry: reads need scope read, changes scope registry (query-api/registry/).
+    model('POST', 'registered-models/create', (d, who, req) => registry.createRegisteredModel(d, who, body(req)));
+    model('GET', 'registered-models/get', (d, who, req) => registry.getRegisteredModel(d, who, query(req)));
+    model('POST', 'registered-models/rename', (d, who, req) => registry.renameRegisteredModel(d, who, body(req)));
+    model('PATCH', 'registered-models/update', (d, who, req) => registry.updateRegisteredModel(d, who, body(req)));
+    model('DELETE', 'registered-models/delete', (d, who, req) => registry.deleteRegisteredModel(d, who, body(req)));
+    model('GET', 'registered-models/search', (d, who, req) => registry.searchRegisteredModels(d, who, query(req)));
+    model('POST', 'registered-models/set-tag', (d, who, req) => registry.setRegisteredModelTag(d, who, body(req), false));
+    model('DELETE', 'registered-models/delete-tag', (d, who, req) => registry.setRegisteredModelTag(d, who, body(req), true));
+    // Reads both: MLflow's client POSTs, and falls back to GET.
+    app.route({ method: 'POST', url: `${MLFLOW_PREFIX}/registered-models/get-latest-versions`, config: { scope: 'read' }, schema: { hide: true },
+      handler: (req) => registry.getLatestVersions(registryDeps, { scope: runScope(projectOf(req), deps), actor: actorOf(req) }, body(req)) });
+    model('GET', 'registered-models/get-latest-versions', (d, who, req) => registry.getLatestVersions(d, who, query(req)));
+    model('POST', 'registered-models/alias', (d, who, req) => registry.setAlias(d, who, body(req)));
+    model('DELETE', 'registered-models/alias', (d, who, req) => registry.deleteAlias(d, who, body(req)));
+    model('GET', 'registered-models/alias', (d, who, req) => registry.getByAlias(d, who, query(req)));
+    model('POST', 'model-versions/create', (d, who, req) => registry.createModelVersion(d, who, body(req)));
+    model('GET', 'model-versions/get', (d, who, req) => registry.getModelVersion(d, who, query(req)));
+    model('PATCH', 'model-versions/update', (d, who, req) => registry.updateModelVersion(d, who, body(req)));
+    model('DELETE', 'model-versions/delete', (d, who, req) => registry.deleteModelVersion(d, who, body(req)));
+    model('GET', 'model-versions/search', (d, who, req) => registry.searchModelVersions(d, who, query(req)));
+    model('POST', 'model-versions/transition-stage', (d, who, req) => registry.transitionStage(d, who, body(req)));
+    model('POST', 'model-versions/set-tag', (d, who, req) => registry.setModelVersionTag(d, who, body(req), false));
+    model('DELETE', 'model-versions/delete-tag', (d, who, req) => registry.setModelVersionTag(d, who, body(req), true));
+    model('GET', 'model-versions/get-download-uri', (d, who, req) => registry.getDownloadUri(d, who, query(req)));
   };
 }

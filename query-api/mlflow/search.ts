@@ -29,6 +29,7 @@ import type { MetricNames, ParamNames, ParamType } from '../../storage/project-n
 import type { Field } from '../../storage/run-filter/ast.ts';
 import type { SortSpec } from '../../storage/run-list.ts';
 import { parseField } from '../filter/fields.ts';
+import { likeMatches as like } from '../filter/like.ts';
 import { MAX_FILTER_LENGTH, tokenize } from '../filter/lexer.ts';
 import { invalidParameter, type MlflowError } from './errors.ts';
 import { parseMlflowParamValue } from './param-values.ts';
@@ -75,15 +76,15 @@ type Translated = string | typeof MATCH_ALL;
 // MLflow's syntax
 
 type Entity = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset';
-type Op = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN';
-type Value = { kind: 'number'; value: number; text: string } | { kind: 'string'; value: string } | { kind: 'list'; values: string[] };
+export type Op = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN';
+export type Value = { kind: 'number'; value: number; text: string } | { kind: 'string'; value: string } | { kind: 'list'; values: string[] };
 
 interface Identifier {
   entity: Entity;
   key: string;
 }
 
-interface Clause {
+export interface Clause {
   id: Identifier;
   op: Op;
   value: Value;
@@ -243,7 +244,8 @@ class Scanner {
   }
 }
 
-function parseClauses(filter: string): Clause[] {
+/** MLflow's filter as clauses (AND only); a syntax error is INVALID_PARAMETER_VALUE with the position. Shared with the registry's searches (registry.ts). */
+export function parseClauses(filter: string): Clause[] {
   const s = new Scanner(filter, 'filter');
   const clauses: Clause[] = [];
   for (;;) {
@@ -365,18 +367,6 @@ function translateTag(c: Clause): Translated {
   return textPredicate(field, c.op, c.value);
 }
 
-/** SQL LIKE over a string: % any run, _ one character, \ escapes the next one. */
-function like(value: string, pattern: string, caseInsensitive: boolean): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (ch === '%') re += '.*';
-    else if (ch === '_') re += '.';
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, caseInsensitive ? 'is' : 's').test(value);
-}
 
 function translateStatus(c: Clause): Translated {
   const v = c.value;

@@ -3,6 +3,7 @@
 // `tags.team = 'vision' and not name = 'old'`. Any other field is a FilterError at its position
 // (a 400 with `position`, as every filter error).
 import { FilterError } from '../filter/errors.ts';
+import { likeMatches } from '../filter/like.ts';
 import { parseFilter } from '../filter/parser.ts';
 import type { Expr, Field, Literal } from '../../storage/run-filter/ast.ts';
 import type { RegisteredModel } from './state.ts';
@@ -18,18 +19,6 @@ function text(input: string, v: Literal, at: number): string {
   return v.value;
 }
 
-/** SQL LIKE as a regular expression: % any run of characters, _ one character, \ escapes. */
-function likeRegex(pattern: string, caseInsensitive: boolean): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) out += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (ch === '%') out += '[\\s\\S]*';
-    else if (ch === '_') out += '[\\s\\S]';
-    else out += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, caseInsensitive ? 'i' : '');
-}
 
 const COMPARE = { '=': (a: string, b: string) => a === b, '!=': (a: string, b: string) => a !== b, '<': (a: string, b: string) => a < b, '<=': (a: string, b: string) => a <= b, '>': (a: string, b: string) => a > b, '>=': (a: string, b: string) => a >= b };
 
@@ -58,7 +47,7 @@ export function modelFilter(input: string): (m: RegisteredModel) => boolean {
       }
       case 'like': {
         const v = valueOf(input, e.field, e.at, m);
-        const hit = v !== undefined && likeRegex(e.pattern, e.caseInsensitive === true).test(v);
+        const hit = v !== undefined && likeMatches(v, e.pattern, e.caseInsensitive === true);
         return v !== undefined && (e.negated ? !hit : hit);
       }
     }

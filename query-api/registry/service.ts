@@ -14,7 +14,18 @@ import { registryChanges, registryEventSeen } from '../../storage/registry.ts';
 import { getRuns, type RunScope } from '../../storage/runs.ts';
 import { getSummaries } from '../../storage/summaries.ts';
 import type { EventWriter } from '../mlflow/events.ts';
-import { replayRegistry, type ModelVersion, type Outcome, type RegisteredModel, type RegistryState } from './state.ts';
+import { replayRegistry, type ModelVersion, type Outcome, type RegisteredModel, type Refusal, type RegistryState } from './state.ts';
+
+/** A change the registry's replay refused: 404 (missing) or 409 (exists, conflict). */
+export class RegistryRefusal extends HttpError {
+  constructor(
+    readonly refusal: Refusal,
+    status: number,
+    message: string,
+  ) {
+    super(status, message);
+  }
+}
 
 export interface RegistryDeps {
   clickhouse: ClickHouseClient;
@@ -71,7 +82,7 @@ export async function change(deps: RegistryDeps, project: string, actor: string,
   }
   const state = await readRegistry(deps.clickhouse, project);
   const outcome = state.outcomes.get(event.eventId)!;
-  if (!outcome.accepted) throw new HttpError(outcome.status, outcome.message ?? 'refused');
+  if (!outcome.accepted) throw new RegistryRefusal(outcome.refusal!, outcome.status, outcome.message ?? 'refused');
   return { state, outcome };
 }
 

@@ -27,8 +27,8 @@ describe('the registry replay', () => {
     const first = change('setAlias', { alias: 'champion', version: 1, expectedVersion: 0 });
     const second = change('setAlias', { alias: 'champion', version: 2, expectedVersion: 0 });
     const s = replayRegistry([change('createModel'), change('createVersion', { runId: 'r1' }), change('createVersion', { runId: 'r2' }), first, second]);
-    expect(s.outcomes.get(first.eventId)).toEqual({ accepted: true, status: 200, message: null, version: 1 });
-    expect(s.outcomes.get(second.eventId)).toMatchObject({ accepted: false, status: 409, message: 'alias "champion" of "resnet" is held by version 1 (the request expected it unset); read it again' });
+    expect(s.outcomes.get(first.eventId)).toEqual({ accepted: true, status: 200, refusal: null, message: null, version: 1 });
+    expect(s.outcomes.get(second.eventId)).toMatchObject({ accepted: false, status: 409, refusal: 'conflict', message: 'alias "champion" of "resnet" is held by version 1 (the request expected it unset); read it again' });
     expect(s.models.get('resnet')!.aliases).toEqual({ champion: 1 });
     expect(s.models.get('resnet')!.versions.map((v) => v.aliases)).toEqual([['champion'], []]);
     // The refused move is in the log all the same, with what held the alias then.
@@ -53,12 +53,12 @@ describe('the registry replay', () => {
       change('setAlias', { alias: 'champion', version: 7 }),
       change('deleteAlias', { alias: 'champion' }),
     ]);
-    expect([...s.outcomes.values()].map((o) => [o.status, o.message])).toEqual([
-      [200, null],
-      [409, 'registered model "resnet" already exists'],
-      [404, 'no registered model "nope" in this project'],
-      [404, 'registered model "resnet" has no version 7'],
-      [404, 'registered model "resnet" has no alias "champion"'],
+    expect([...s.outcomes.values()].map((o) => [o.status, o.refusal, o.message])).toEqual([
+      [200, null, null],
+      [409, 'exists', 'registered model "resnet" already exists'],
+      [404, 'missing', 'no registered model "nope" in this project'],
+      [404, 'missing', 'registered model "resnet" has no version 7'],
+      [404, 'missing', 'registered model "resnet" has no alias "champion"'],
     ]);
   });
 

@@ -44,11 +44,15 @@ export interface RegisteredModel {
   requireEvidence: string[];
 }
 
+/** Why a change was refused: something it names does not exist, a name is taken, or the registry is not as the change expected (an alias held by another version, evidence missing). */
+export type Refusal = 'missing' | 'exists' | 'conflict';
+
 /** What became of one change. */
 export interface Outcome {
   accepted: boolean;
   /** 404: the model or version does not exist; 409: a conflict (name taken, alias held by another, evidence missing). */
   status: 200 | 404 | 409;
+  refusal: Refusal | null;
   message: string | null;
   /** The version a createVersion got, or the version the change concerns. */
   version: number | null;
@@ -78,8 +82,8 @@ interface Internal {
   all: (ModelVersion | null)[];
 }
 
-const accepted = (version: number | null = null): Outcome => ({ accepted: true, status: 200, message: null, version });
-const refused = (status: 404 | 409, message: string, version: number | null = null): Outcome => ({ accepted: false, status, message, version });
+const accepted = (version: number | null = null): Outcome => ({ accepted: true, status: 200, refusal: null, message: null, version });
+const refused = (refusal: Refusal, message: string, version: number | null = null): Outcome => ({ accepted: false, status: refusal === 'missing' ? 404 : 409, refusal, message, version });
 
 function applyTags(tags: Record<string, string>, c: RegistryChanged): void {
   for (const [k, v] of Object.entries(c.tags ?? {})) tags[k] = v;
@@ -102,7 +106,7 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
     let before: number | string | null = null;
     const outcome = ((): Outcome => {
       if (c.action === 'createModel') {
-        if (m) return refused(409, `registered model "${c.model}" already exists`);
+        if (m) return refused('exists', `registered model "${c.model}" already exists`);
         const model: RegisteredModel = {
           id: c.eventId, name: c.model, createdAt: c.at, updatedAt: c.at, createdBy: c.actor, description: c.description ?? '', tags: { ...(c.tags ?? {}) },
           versions: [], aliases: {}, requireEvidence: [...(c.aliases ?? [])],
@@ -110,7 +114,7 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
         live.set(c.model, { model, all: [] });
         return accepted();
       }
-      if (!m) return refused(404, `no registered model "${c.model}" in this project`);
+      if (!m) return refused('missing', `no registered model "${c.model}" in this project`);
       const model = m.model;
       const touch = () => {
         model.updatedAt = c.at;
@@ -123,7 +127,7 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
           return accepted();
         case 'renameModel': {
           const to = c.newName!;
-          if (to !== model.name && live.has(to)) return refused(409, `registered model "${to}" already exists`);
+          if (to !== model.name && live.has(to)) return refused('exists', `registered model "${to}" already exists`);
           live.delete(model.name);
           model.name = to;
           for (const v of m.all) if (v) v.model = to;
@@ -160,16 +164,16 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
         const alias = c.alias!;
         const holder = model.aliases[alias] ?? 0;
         before = holder;
-        if (holder === 0) return refused(404, `registered model "${model.name}" has no alias "${alias}"`);
+        if (holder === 0) return refused('missing', `registered model "${model.name}" has no alias "${alias}"`);
         const expected = c.expectedVersion;
-        if (expected !== null && expected !== undefined && expected !== holder) return refused(409, heldOtherwise(model.name, alias, holder, expected), holder);
+        if (expected !== null && expected !== undefined && expected !== holder) return refused('conflict', heldOtherwise(model.name, alias, holder, expected), holder);
         const needs = requiredEvidence(model, alias, c);
-        if (needs) return refused(409, needs, holder);
+        if (needs) return refused('conflict', needs, holder);
         delete model.aliases[alias];
         touch();
         return accepted(holder);
       }
-      if (!v) return refused(404, `registered model "${model.name}" has no version ${c.version}`, c.version ?? null);
+      if (!v) return refused('missing', `registered model "${model.name}" has no version ${c.version}`, c.version ?? null);
       switch (c.action) {
         case 'updateVersion':
           if (c.description !== null && c.description !== undefined) v.description = c.description;
@@ -189,9 +193,9 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
           const holder = model.aliases[alias] ?? 0;
           before = holder;
           const expected = c.expectedVersion;
-          if (expected !== null && expected !== undefined && expected !== holder) return refused(409, heldOtherwise(model.name, alias, holder, expected), v.version);
+          if (expected !== null && expected !== undefined && expected !== holder) return refused('conflict', heldOtherwise(model.name, alias, holder, expected), v.version);
           const needs = requiredEvidence(model, alias, c);
-          if (needs) return refused(409, needs, v.version);
+          if (needs) return refused('conflict', needs, v.version);
           model.aliases[alias] = v.version;
           touch();
           return accepted(v.version);
@@ -200,7 +204,7 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
           const stage = c.stage as Stage;
           before = v.stage;
           const needs = requiredEvidence(model, stage, c);
-          if (needs) return refused(409, needs, v.version);
+          if (needs) return refused('conflict', needs, v.version);
           if (c.archiveExisting && (stage === 'Staging' || stage === 'Production')) {
             for (const other of m.all) if (other && other !== v && other.stage === stage) (other.stage = 'Archived'), (other.updatedAt = c.at);
           }
@@ -209,7 +213,7 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
           return accepted(v.version);
         }
         default:
-          return refused(409, `unknown registry action ${c.action}`);
+          return refused('conflict', `unknown registry action ${c.action}`);
       }
     })();
     if (m) relist(m);

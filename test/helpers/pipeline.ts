@@ -32,6 +32,8 @@ export interface TestAppOptions {
   /** Another ClickHouse client (e.g. one with tight query limits) and the limits it enforces. */
   clickhouse?: ClickHouseClient;
   queryLimits?: Config['queryLimits'];
+  /** The MLflow surface's artifact root (default s3://mlflow-test); a local directory lets MLflow clients write artifacts. */
+  mlflowArtifactRoot?: string;
 }
 
 export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Promise<App> {
@@ -43,7 +45,7 @@ export async function buildTestApp(ns: Namespace, opts: TestAppOptions = {}): Pr
   const tokenCacheMs = opts.tokenCacheMs ?? 5_000;
   const verifier = opts.clickhouse ? new TokenVerifier((id) => getToken(ns.clickhouse, id), { ttlMs: tokenCacheMs }) : undefined;
   const app = await buildApp({ clickhouse: opts.clickhouse ?? ns.clickhouse, logger, tokenCacheMs, crashAfterMs: opts.crashAfterMs ?? DEFAULT_CRASH_AFTER_MS, routes: ingest ? [ingestGateway(ingest)] : [],
-    writer: ingest ?? undefined, mlflow: ingest ? { artifactRoot: 's3://mlflow-test' } : undefined, queryLimits: opts.queryLimits, verifier });
+    writer: ingest ?? undefined, mlflow: ingest ? { artifactRoot: opts.mlflowArtifactRoot ?? 's3://mlflow-test' } : undefined, queryLimits: opts.queryLimits, verifier });
   if (ingest) app.addHook('onClose', () => ingest.close());
   return app;
 }
