@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, registryRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
+import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, registryRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
   offset: string;
@@ -85,6 +85,9 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
       case 'RegistryChanged':
         // A registry change concerns no run's process either; its Kafka position orders it.
         rows.registry_events.push(registryRow(event.value, src));
+        break;
+      case 'EvidenceSaved':
+        rows.evidence.push(evidenceRow(event.value, src));
         break;
       case 'RunHeartbeat':
         // A heartbeat alone does not make a run appear (it is no sighting): it only keeps a run alive.

@@ -1,9 +1,9 @@
 // Turns decoded events into the rows of storage/tables.ts. Pure and allocation-conscious: a
 // MetricBatch is grouped into one chunk row per (key, segment) with its statistics computed in one pass.
-import type { ArtifactLogged, EventIdentity, ExperimentDeclared, MetricBatch, ParamsLogged, ParamValue, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../schemas/events.ts';
+import type { ArtifactLogged, EventIdentity, ExperimentDeclared, MetricBatch, ParamsLogged, ParamValue, EvidenceSaved, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../schemas/events.ts';
 import { rabinFingerprint } from '../schemas/fingerprint.ts';
 import {
-  LOD_STEPS, type ArtifactsRow, type ExperimentsRow, type MetricChunkStatsRow, type RunTagUpdatesRow, type RunFinishesRow, type RegistryEventsRow, type RunLifecycleRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
+  LOD_STEPS, type ArtifactsRow, type ExperimentsRow, type MetricChunkStatsRow, type RunTagUpdatesRow, type RunFinishesRow, type EvidenceRow, type RegistryEventsRow, type RunLifecycleRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
 } from '../storage/tables.ts';
 
 /**
@@ -88,6 +88,13 @@ export function experimentRow(e: ExperimentDeclared, src: Source): ExperimentsRo
 
 export function lifecycleRow(e: RunLifecycleSet, src: Source): RunLifecycleRow {
   return { project: e.project, run_id: e.runId, lifecycle_stage: e.lifecycleStage, set_at_ms: e.setAt, src_partition: src.partition, src_offset: src.offset };
+}
+
+export function evidenceRow(e: EvidenceSaved, src: Source): EvidenceRow {
+  return {
+    project: e.project, evidence_id: e.evidenceId, kind: e.kind, request: e.request, answer: e.answer, summary: e.summary ?? '', run_ids: e.runIds ?? [], content_hash: e.contentHash,
+    note: e.note ?? '', actor: e.actor, at_ms: e.at, src_partition: src.partition, src_offset: src.offset,
+  };
 }
 
 export function registryRow(e: RegistryChanged, src: Source): RegistryEventsRow {

@@ -29,6 +29,8 @@ import { statsRoutes } from './stats/route.ts';
 import { ImportancePool } from './sweeps/importance-pool.ts';
 import { mlflowRoutes } from './mlflow/routes.ts';
 import { registryRoutes } from './registry/route.ts';
+import { evidenceRoutes } from './evidence/route.ts';
+import { reproducibilityRoutes } from './reproducibility/route.ts';
 import { dashboardRoutes } from './http/dashboard.ts';
 import { fieldRoutes } from './fields/route.ts';
 
@@ -86,7 +88,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(sweepRoutes, { ...deps, importance });
   await app.register(statsRoutes, deps);
   await app.register(fieldRoutes, deps);
+  await app.register(reproducibilityRoutes, deps);
   if (deps.writer) await app.register(registryRoutes(deps.writer), deps);
+  if (deps.writer) await app.register(evidenceRoutes(deps.writer), deps);
   if (deps.writer && deps.mlflow) await app.register(mlflowRoutes(deps.writer, deps.mlflow), deps);
   await app.register(dashboardRoutes, { dir: deps.dashboardDir });
   for (const routes of deps.routes ?? []) await app.register(routes);

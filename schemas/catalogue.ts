@@ -30,6 +30,7 @@ const FILE_TO_TYPE: Record<string, EventType> = {
   'experiment-declared': 'ExperimentDeclared',
   'run-lifecycle-set': 'RunLifecycleSet',
   'registry-changed': 'RegistryChanged',
+  'evidence-saved': 'EvidenceSaved',
 };
 
 export interface WriterSchema {

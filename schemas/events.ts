@@ -169,6 +169,24 @@ export interface RegistryChanged {
   at: number;
 }
 
+export const EVIDENCE_KINDS = ['compare', 'groups', 'statsCompare', 'statsLeaderboard', 'sweepsImportance', 'sweepsBestRegion'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** An answer of the query API saved as evidence (evidence-saved.v1.avsc); immutable. */
+export interface EvidenceSaved {
+  project: string;
+  evidenceId: string;
+  kind: EvidenceKind;
+  request: string;
+  answer: string;
+  summary?: string | null;
+  runIds?: string[];
+  contentHash: string;
+  note?: string | null;
+  actor: string;
+  at: number;
+}
+
 export interface EventMap {
   RunStarted: RunStarted;
   MetricBatch: MetricBatch;
@@ -180,18 +198,21 @@ export interface EventMap {
   ExperimentDeclared: ExperimentDeclared;
   RunLifecycleSet: RunLifecycleSet;
   RegistryChanged: RegistryChanged;
+  EvidenceSaved: EvidenceSaved;
 }
 export type EventType = keyof EventMap;
-export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet', 'RegistryChanged'];
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet', 'RegistryChanged', 'EvidenceSaved'];
 
 export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];
 
 /**
  * The Kafka message key of an event: its run id, so a run's events stay in order in one
  * partition; an experiment's declarations by experiment id (they concern no run); a registry
- * change by project, so a project's registry has one order (a createVersion names a run too).
+ * change by project, so a project's registry has one order (a createVersion names a run too);
+ * evidence by its id.
  */
 export function eventKey(value: EventMap[EventType]): string {
   if ('eventId' in value && 'action' in value) return `registry:${value.project}`;
+  if ('evidenceId' in value) return `evidence:${value.evidenceId}`;
   return 'runId' in value ? value.runId : `experiment:${value.experimentId}`;
 }

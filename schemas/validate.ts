@@ -185,6 +185,11 @@ function checkRegistryChange(e: RegistryChanged): string | null {
 export function validateEvent(event: AnyEvent): string | null {
   const v = event.value;
   if (event.type === 'RegistryChanged') return checkEventStrings(event) ?? checkId('project', v.project) ?? checkRegistryChange(event.value);
+  if (event.type === 'EvidenceSaved') {
+    const e = event.value;
+    return checkEventStrings(event) ?? checkId('project', e.project) ?? checkId('evidenceId', e.evidenceId) ?? checkText('actor', e.actor, LIMITS.keyLength) ?? (e.at < 0 ? 'at is negative' : null) ??
+      checkText('note', e.note ?? '') ?? (e.runIds ?? []).reduce<string | null>((r, id) => r ?? checkId('runId', id), null) ?? (/^[0-9a-f]{64}$/.test(e.contentHash) ? null : 'contentHash is not a sha256 in hex');
+  }
   const base = checkEventStrings(event) ?? checkId('project', v.project) ?? ('runId' in v ? checkId('runId', v.runId!) : checkId('experimentId', (v as { experimentId: string }).experimentId));
   if (base) return base;
   if ('producerId' in v || 'sequence' in v) {

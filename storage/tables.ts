@@ -183,6 +183,23 @@ export interface RegistryEventsRow {
   src_offset: number;
 }
 
+/** evidence (0024): one row per EvidenceSaved. */
+export interface EvidenceRow {
+  project: string;
+  evidence_id: string;
+  kind: string;
+  request: string;
+  answer: string;
+  summary: string;
+  run_ids: string[];
+  content_hash: string;
+  note: string;
+  actor: string;
+  at_ms: number;
+  src_partition: number;
+  src_offset: number;
+}
+
 /** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */
 export interface RunLivenessRow {
   project: string;
@@ -220,8 +237,10 @@ export interface TableRows {
   run_lifecycle: RunLifecycleRow[];
   /** The model registry's changes (RegistryChanged). */
   registry_events: RegistryEventsRow[];
+  /** Saved answers (EvidenceSaved). */
+  evidence: EvidenceRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [] };
 }

@@ -101,6 +101,12 @@ async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
 
 export const authPlugin = auth;
 
+/** Who asks, as audit logs name it: the API token (one per person or service). */
+export function actorOf(req: FastifyRequest): string {
+  if (!req.principal) throw new Error(`route ${req.routeOptions.url} ran without a principal; is it registered after the auth plugin?`);
+  return `token:${req.principal.tokenId}`;
+}
+
 /** The project every query of this request is scoped to; routes must take it from here only. */
 export function projectOf(req: FastifyRequest): string {
   if (!req.principal) throw new Error(`route ${req.routeOptions.url} ran without a principal; is it registered after the auth plugin?`);

@@ -68,6 +68,8 @@ function pointsOf(e: AnyEvent): number {
 function check(i: number, event: AnyEvent, project: string): ParseResult | null {
   // The registry's audit log names who asked: only the API's registry routes (scope registry) write it.
   if (event.type === 'RegistryChanged') return { ok: false, status: 403, error: `event ${i} (RegistryChanged): registry changes are made through /v1/models with a token of scope "registry", not ingested` };
+  // Evidence is an answer the server computed itself: saved through POST /v1/evidence only.
+  if (event.type === 'EvidenceSaved') return { ok: false, status: 403, error: `event ${i} (EvidenceSaved): evidence is saved through POST /v1/evidence, which computes the answer itself, not ingested` };
   const invalid = validateEvent(event);
   if (invalid) return bad(`event ${i} (${event.type}): ${invalid}`);
   if (event.value.project !== project) {

@@ -7,7 +7,7 @@
 // own REST documentation describes this surface.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { asQueryLimitError, QueryLimitError } from '../../common/clickhouse.ts';
-import { projectOf } from '../../common/http/auth.ts';
+import { actorOf, projectOf } from '../../common/http/auth.ts';
 import { HttpError } from '../../common/http/errors.ts';
 import type { Scope } from '../../common/tokens/format.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
@@ -17,7 +17,6 @@ import { isInputError } from '../http/input-errors.ts';
 import { runScope } from '../selection/selection.ts';
 import { alreadyExists, MlflowError } from './errors.ts';
 import { RegistryRefusal, type RegistryDeps } from '../registry/service.ts';
-import { actorOf } from '../registry/route.ts';
 import * as registry from './registry.ts';
 import {
   createExperiment, ExperimentNames, getExperiment, getExperimentByName, searchExperiments, setExperimentStage, updateExperiment, type ExperimentDeps,

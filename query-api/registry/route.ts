@@ -6,25 +6,30 @@
 // append-only: no route updates or deletes it.
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { projectOf } from '../../common/http/auth.ts';
+import { actorOf, projectOf } from '../../common/http/auth.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { App, AppDeps } from '../deps.ts';
 import type { EventWriter } from '../mlflow/events.ts';
 import { runScope } from '../selection/selection.ts';
-import { AuthErrors, ErrorBody } from '../http/schemas.ts';
+import { AuthErrors, ErrorBody, Lineage, ParamValue } from '../http/schemas.ts';
+import { getEvidence } from '../../storage/evidence.ts';
+import { getRuns } from '../../storage/runs.ts';
+import { EvidenceJson } from '../evidence/route.ts';
+import { Verdict } from '../reproducibility/route.ts';
+import { verdictOf } from '../reproducibility/verdict.ts';
+import { buildTrail, changesOfVersion, trailMarkdown } from './trail.ts';
 import { modelFilter } from './search.ts';
 import {
   AliasParams, AuditEntry, auditJson, CreateModelBody, CreateVersionBody, DeleteAliasQuery, ModelJson, modelJson, ModelParams, ModelVersionJson, ModelWithVersions,
   RenameBody, SetAliasBody, StageBody, UpdateModelBody, UpdateVersionBody, VersionParams, versionJson,
 } from './schemas.ts';
-import { aliasOf, change, modelOf, readRegistry, versionOf, versionSource, type ChangeRequest, type RegistryDeps } from './service.ts';
-import type { RegisteredModel } from './state.ts';
+import { aliasOf, change, modelOf, readRegistry, RegistryRefusal, versionOf, versionSource, type ChangeRequest, type RegistryDeps } from './service.ts';
+import type { RegisteredModel, RegistryState } from './state.ts';
+import { requireEvidence } from '../evidence/route.ts';
+import { shows } from '../evidence/support.ts';
 
 const reads = { 400: ErrorBody, 404: ErrorBody, ...AuthErrors } as const;
 const writes = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...AuthErrors } as const;
-
-/** Who asks: the API token (one per person or service, as `runlens token create --name` says). */
-export const actorOf = (req: FastifyRequest): string => `token:${req.principal!.tokenId}`;
 
 /** A tags patch ({k: v, gone: null}) as the change's tags set and removed. */
 export function tagPatch(patch: Record<string, string | null>): Pick<ChangeRequest, 'tags' | 'removedTags'> {
@@ -33,6 +38,28 @@ export function tagPatch(patch: Record<string, string | null>): Pick<ChangeReque
 }
 
 const withVersions = (m: RegisteredModel) => ({ ...modelJson(m), versions: m.versions.map(versionJson) });
+
+/**
+ * Before a move of an alias or a stage to a version: the evidence it cites must exist (404), and
+ * where the model requires evidence for that alias or stage, one piece must show the version's
+ * run significantly better than the current holder's (none holding it: among the best) — else a
+ * 409 saying what is missing, each cited piece with why it does not. Returns the holder seen
+ * (0: none), so the change can expect it: a holder changed meanwhile makes it a 409 too.
+ */
+async function checkPromotion(deps: AppDeps, state: RegistryState, project: string, name: string, target: { alias: string } | { stage: string }, version: number, evidenceIds: readonly string[]): Promise<number> {
+  const model = modelOf(state, name);
+  const moved = versionOf(state, name, version);
+  const cited = await requireEvidence(deps, project, evidenceIds);
+  const key = 'alias' in target ? target.alias : target.stage;
+  const holder = 'alias' in target ? (model.aliases[target.alias] ?? 0) : (model.versions.filter((v) => v.stage === target.stage && v.version !== version).at(-1)?.version ?? 0);
+  if (!model.requireEvidence.includes(key) || holder === version) return holder;
+  const holderRun = holder === 0 ? null : versionOf(state, name, holder).runId;
+  const verdicts = cited.map((e) => ({ id: e.id, ...shows(e.kind, e.answer, moved.runId, holderRun) }));
+  if (verdicts.some((v) => v.supports)) return holder;
+  const against = holderRun ? `the holder's run ${holderRun} (version ${holder})` : 'the other runs compared';
+  const why = verdicts.length > 0 ? verdicts.map((v) => `${v.id}: ${v.why}`).join('; ') : 'none was cited (save a /v1/stats/compare or /v1/stats/leaderboard answer with POST /v1/evidence and cite its id)';
+  throw new RegistryRefusal('conflict', 409, `moving "${key}" of "${name}" to version ${version} needs evidence that its run ${moved.runId} is significantly better than ${against}: ${why}`);
+}
 
 export function registryRoutes(writer: EventWriter) {
   return async (app: App, deps: AppDeps): Promise<void> => {
@@ -144,6 +171,8 @@ export function registryRoutes(writer: EventWriter) {
     }, async (req) => {
       const { name, version } = req.params;
       const b = req.body;
+      const project = projectOf(req);
+      await checkPromotion(deps, await readRegistry(deps.clickhouse, project), project, name, { stage: b.stage }, version, b.evidence ?? []);
       const { state } = await send(req, { action: 'transitionStage', model: name, version, stage: b.stage, archiveExisting: b.archiveExisting ?? false, reason: b.reason ?? null, evidence: b.evidence ?? [] });
       return versionJson(versionOf(state, name, version));
     });
@@ -159,7 +188,12 @@ export function registryRoutes(writer: EventWriter) {
     }, async (req) => {
       const { name, alias } = req.params;
       const b = req.body;
-      const { state } = await send(req, { action: 'setAlias', model: name, alias, version: b.version, expectedVersion: b.expectedVersion ?? null, reason: b.reason ?? null, evidence: b.evidence ?? [] });
+      const project = projectOf(req);
+      const before = await readRegistry(deps.clickhouse, project);
+      const holder = await checkPromotion(deps, before, project, name, { alias }, b.version, b.evidence ?? []);
+      // Evidence was judged against this holder: the move expects it still holds the alias.
+      const expectedVersion = b.expectedVersion ?? (modelOf(before, name).requireEvidence.includes(alias) ? holder : null);
+      const { state } = await send(req, { action: 'setAlias', model: name, alias, version: b.version, expectedVersion, reason: b.reason ?? null, evidence: b.evidence ?? [] });
       return versionJson(versionOf(state, name, b.version));
     });
 
@@ -170,6 +204,35 @@ export function registryRoutes(writer: EventWriter) {
       const { name, alias } = req.params;
       const { outcome } = await send(req, { action: 'deleteAlias', model: name, alias, expectedVersion: req.query.expectedVersion ?? null, reason: req.query.reason ?? null });
       return { deleted: alias, version: outcome.version! };
+    });
+
+    app.get('/v1/models/:name/versions/:version/trail', {
+      config: { scope: 'read', docs: { alsoProduces: { 'text/markdown': { type: 'string', description: 'Accept: text/markdown: the same trail as markdown, to paste into a review' } } } },
+      schema: {
+        summary: 'The decision trail of a version: its run and lineage, the evidence its moves cited (with their sentences), and every move with who, when and why',
+        params: VersionParams,
+        response: {
+          200: Type.Object({
+            version: ModelVersionJson,
+            run: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), experiment: Type.String(), sweepId: Type.Union([Type.String(), Type.Null()]), status: Type.String(), startedAt: Type.String(), params: Type.Record(Type.String(), ParamValue), lineage: Lineage }), Type.Null()]),
+            reproducibility: Type.Union([Verdict, Type.Null()]),
+            evidence: Type.Array(EvidenceJson),
+            moves: Type.Array(AuditEntry),
+          }),
+          ...reads,
+        },
+      },
+    }, async (req, reply) => {
+      const project = projectOf(req);
+      const { name, version } = req.params;
+      const state = await readRegistry(deps.clickhouse, project);
+      const v = versionOf(state, name, version);
+      const changes = changesOfVersion(state, modelOf(state, name).id, version);
+      const [run] = await getRuns(deps.clickhouse, runScope(project, deps), [v.runId]);
+      const evidence = await getEvidence(deps.clickhouse, project, [...new Set(changes.flatMap((l) => l.change.evidence ?? []))]);
+      const trail = buildTrail(v, changes, run ?? null, run ? verdictOf(run) : null, evidence);
+      if (/\btext\/markdown\b/.test(req.headers.accept ?? '')) return reply.type('text/markdown; charset=utf-8').send(trailMarkdown(trail) as never);
+      return trail;
     });
 
     app.get('/v1/models/:name/audit', {

@@ -13,6 +13,7 @@ import { getArtifacts } from '../../storage/artifacts.ts';
 import { registryChanges, registryEventSeen } from '../../storage/registry.ts';
 import { getRuns, type RunScope } from '../../storage/runs.ts';
 import { getSummaries } from '../../storage/summaries.ts';
+import { registrationFlags } from '../reproducibility/verdict.ts';
 import type { EventWriter } from '../mlflow/events.ts';
 import { replayRegistry, type ModelVersion, type Outcome, type RegisteredModel, type Refusal, type RegistryState } from './state.ts';
 
@@ -89,15 +90,16 @@ export async function change(deps: RegistryDeps, project: string, actor: string,
 /**
  * What a new version records about its run: the run must exist in the project (404 as if it did
  * not, for another project's), its metric summaries (every metric's last, min and max; or those
- * named), and its model files — an artifact of the run by name (its latest uri and digest), or an
- * uri given as is.
+ * named), its model files — an artifact of the run by name (its latest uri and digest), or an
+ * uri given as is — and a flag when the run is not reproducible in principle (registering it
+ * still works).
  */
 export async function versionSource(
   ch: ClickHouseClient,
   scope: RunScope,
   runId: string,
   opts: { artifact?: string; artifactUri?: string; artifactDigest?: string; metrics?: string[] },
-): Promise<Pick<RegistryChanged, 'runId' | 'artifactUri' | 'artifactDigest' | 'metrics'>> {
+): Promise<Pick<RegistryChanged, 'runId' | 'artifactUri' | 'artifactDigest' | 'metrics' | 'flags'>> {
   const [run] = await getRuns(ch, scope, [runId]);
   if (!run) throw notFound(`run(s) not found in this project: ${runId}`);
   const summaries = (await getSummaries(ch, scope.project, [runId])).get(runId) ?? [];
@@ -121,5 +123,5 @@ export async function versionSource(
     artifactUri = latest.uri;
     artifactDigest = latest.digest;
   }
-  return { runId, artifactUri, artifactDigest, metrics };
+  return { runId, artifactUri, artifactDigest, metrics, flags: registrationFlags(run) };
 }

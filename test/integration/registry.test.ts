@@ -34,8 +34,27 @@ beforeAll(async () => {
   await a.logArtifact({ name: 'model', kind: 'checkpoint', uri: 's3://models/a/1', digest: 'sha256:a1', sizeBytes: 10, step: 1 });
   await a.logArtifact({ name: 'model', kind: 'checkpoint', uri: 's3://models/a/3', digest: 'sha256:a3', sizeBytes: 10, step: 3 });
   await Promise.all([a.finish(), b.finish(), other.finish()]);
+  // A sweep for the decision trail: lr=0.01 clearly best over 5 seeds, lr=0.1 clearly worse.
+  const full = { language: 'python', languageVersion: '3.11', libraries: { torch: '2.5.1' }, hardware: 'a100' };
+  const planted: Record<string, number> = { '0.01': 0.9, '0.1': 0.8, '0.001': 0.85 };
+  for (const [lr, acc] of Object.entries(planted)) {
+    for (let seed = 0; seed < 5; seed++) {
+      const run = await sdk.startRun({ project: PROJECT, experiment: 'cls', sweepId: 'trail', runId: `t-${lr}-${seed}`, params: { lr: Number(lr), seed }, lineage: { gitCommit: 'c2', gitDirty: false, dataVersion: 'v2', seed, environment: full } });
+      run.log({ 'val/acc': acc + 0.002 * ((seed * 7) % 5) }, 1);
+      await run.finish();
+    }
+  }
+  // Runs each lacking one piece of lineage (or holding a different one) for the reproducibility verdicts.
+  const lineages: Record<string, object> = {
+    'p-dirty': { gitCommit: 'c2', gitDirty: true, dataVersion: 'v2', seed: 1, environment: full },
+    'p-nodata': { gitCommit: 'c2', dataVersion: null, seed: 1, environment: full },
+    'p-noseed': { gitCommit: 'c2', dataVersion: 'v2', seed: null, environment: full },
+    'p-nolibs': { gitCommit: 'c2', dataVersion: 'v2', seed: 1, environment: { ...full, libraries: {} } },
+    'p-nohw': { gitCommit: 'c2', dataVersion: 'v3', seed: 1, environment: { ...full, hardware: null, libraries: { torch: '2.4.0' } } },
+  };
+  for (const [runId, lineage] of Object.entries(lineages)) await (await sdk.startRun({ project: PROJECT, experiment: 'repro', runId, params: { lr: 0.1 }, lineage: lineage as never })).finish();
   await sdk.close();
-  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes')) === 3 && (await count(ns, 'SELECT count() AS n FROM artifacts')) === 2 ? true : undefined), 60_000, 'runs stored');
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes')) === 23 && (await count(ns, 'SELECT count() AS n FROM artifacts')) === 2 ? true : undefined), 60_000, 'runs stored');
 }, 120_000);
 
 afterAll(async () => {
@@ -157,5 +176,93 @@ describe('the audit log', () => {
     // A new model of the old name starts a history of its own.
     expect((await call('POST', '/v1/models', { name: 'detector' })).statusCode).toBe(201);
     expect((await call('GET', '/v1/models/detector/audit', undefined, reader)).json().entries.map((e: { action: string }) => e.action)).toEqual(['createModel']);
+  });
+});
+
+describe('the decision trail', () => {
+  const leaderboard = { selection: { sweep: 'trail' }, groupBy: ['lr'], metric: 'val/acc.max', direction: 'maximize' };
+  let evidence: { id: string; summary: string; runIds: string[]; contentHash: string };
+
+  it('saves an answer as evidence: the server runs the request and keeps its answer, runs and hash', async () => {
+    const r = await call('POST', '/v1/evidence', { route: '/v1/stats/leaderboard', request: leaderboard, note: 'the lr sweep' });
+    expect(r.statusCode, r.body).toBe(201);
+    evidence = r.json();
+    const direct = (await call('POST', '/v1/stats/leaderboard', leaderboard, reader)).json();
+    expect(direct.best).toBe('lr=0.01');
+    expect(evidence).toMatchObject({ id: expect.stringMatching(/^ev-[0-9a-f]{16}$/), route: '/v1/stats/leaderboard', summary: direct.summary, note: 'the lr sweep', contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(evidence.runIds).toHaveLength(15);
+    const back = (await call('GET', `/v1/evidence/${evidence.id}`, undefined, reader)).json();
+    expect(back.answer).toEqual(direct);
+    expect(back.request).toEqual(leaderboard);
+    // A request the route refuses is not saved; the route's answer says why.
+    const bad = await call('POST', '/v1/evidence', { route: '/v1/stats/leaderboard', request: { ...leaderboard, direction: 'sideways' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/^\/v1\/stats\/leaderboard answered 400: /);
+    expect((await call('GET', '/v1/evidence/ev-0000000000000000', undefined, reader)).statusCode).toBe(404);
+  });
+
+  it('promotes the best run to champion on that evidence, and refuses promotions the evidence does not support, saying why', async () => {
+    expect((await call('POST', '/v1/models', { name: 'trail-model', requireEvidence: ['champion'] })).statusCode).toBe(201);
+    const register = async (runId: string) => (await call('POST', '/v1/models/trail-model/versions', { runId, metrics: ['val/acc.max'] })).json().version as number;
+    const best = await register('t-0.01-0');
+    const worse = await register('t-0.1-0');
+    const sameGroup = await register('t-0.01-1');
+    const toWorse = await call('PUT', '/v1/models/trail-model/aliases/champion', { version: worse, evidence: [evidence.id], reason: 'cheaper' });
+    expect(toWorse.statusCode).toBe(409);
+    expect(toWorse.json().error).toBe(`moving "champion" of "trail-model" to version ${worse} needs evidence that its run t-0.1-0 is significantly better than the other runs compared: ${evidence.id}: run t-0.1-0 is not in the best group (lr=0.01)`);
+    const ok = await call('PUT', '/v1/models/trail-model/aliases/champion', { version: best, evidence: [evidence.id], reason: 'best lr on the sweep' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    // A second promotion: the same group is no significant improvement over the holder.
+    const second = await call('PUT', '/v1/models/trail-model/aliases/champion', { version: sameGroup, evidence: [evidence.id] });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error).toBe(`moving "champion" of "trail-model" to version ${sameGroup} needs evidence that its run t-0.01-1 is significantly better than the holder's run t-0.01-0 (version ${best}): ${evidence.id}: runs t-0.01-1 and t-0.01-0 are in the same group (lr=0.01)`);
+    const none = await call('PUT', '/v1/models/trail-model/aliases/champion', { version: sameGroup });
+    expect(none.statusCode).toBe(409);
+    expect(none.json().error).toMatch(/none was cited/);
+    expect((await call('PUT', '/v1/models/trail-model/aliases/champion', { version: sameGroup, evidence: ['ev-nope'] })).json().error).toBe('no evidence ev-nope in this project');
+    expect((await call('GET', '/v1/models/trail-model', undefined, reader)).json().aliases).toEqual({ champion: best });
+  });
+
+  it("lists the version's run and lineage, the evidence with its sentence, and every move in order — as JSON and as markdown", async () => {
+    const trail = (await call('GET', '/v1/models/trail-model/versions/1/trail', undefined, reader)).json();
+    expect(trail.version).toMatchObject({ version: 1, runId: 't-0.01-0', aliases: ['champion'], flags: [] });
+    expect(trail.run).toMatchObject({ id: 't-0.01-0', params: { lr: 0.01, seed: 0 }, lineage: { gitCommit: 'c2', dataVersion: 'v2', seed: 0 } });
+    expect(trail.reproducibility).toMatchObject({ reproducible: true, reasons: [] });
+    expect(trail.evidence).toEqual([expect.objectContaining({ id: evidence.id, summary: evidence.summary, route: '/v1/stats/leaderboard' })]);
+    expect(trail.moves.map((m: { action: string; accepted: boolean }) => [m.action, m.accepted])).toEqual([['createVersion', true], ['setAlias', true]]);
+    expect(trail.moves[1]).toMatchObject({ alias: 'champion', before: 0, reason: 'best lr on the sweep', evidence: [evidence.id] });
+    const md = await app.inject({ method: 'GET', url: '/v1/models/trail-model/versions/1/trail', headers: { ...reader, accept: 'text/markdown' } });
+    expect(md.headers['content-type']).toMatch(/^text\/markdown/);
+    expect(md.body).toContain('# trail-model version 1');
+    expect(md.body).toContain(`**${evidence.id}** (/v1/stats/leaderboard`);
+    expect(md.body).toContain(evidence.summary);
+    expect(md.body).toContain('| alias champion → v1 | best lr on the sweep |');
+    expect(md.body).toContain('Reproducible in principle.');
+  });
+});
+
+describe('reproducibility', () => {
+  it('gives each run a verdict from its lineage, naming what is missing', async () => {
+    const verdict = async (id: string) => (await call('GET', `/v1/runs/${id}/reproducibility`, undefined, reader)).json();
+    expect(await verdict('t-0.01-0')).toEqual({ runId: 't-0.01-0', reproducible: true, reasons: [], missing: [], caveats: [] });
+    expect(await verdict('p-dirty')).toMatchObject({ reproducible: false, reasons: ['git tree was dirty (uncommitted changes are not in the commit)'], missing: [] });
+    expect(await verdict('p-nodata')).toMatchObject({ reproducible: false, reasons: ['no data version'], missing: ['lineage.data_version'] });
+    expect(await verdict('p-noseed')).toMatchObject({ reproducible: false, reasons: ['no seed'], missing: ['lineage.seed'] });
+    expect(await verdict('p-nolibs')).toMatchObject({ reproducible: false, reasons: ['no library versions'], missing: ['lineage.libraries'] });
+    // Hardware missing is a caveat, not a failure.
+    expect(await verdict('p-nohw')).toMatchObject({ reproducible: true, missing: ['lineage.hardware'], caveats: [expect.stringMatching(/^no hardware recorded/)] });
+    expect((await call('GET', '/v1/runs/run-x/reproducibility', undefined, reader)).statusCode).toBe(404);
+  });
+
+  it('lists what differs within a selection, and flags a version registered from a run that is not reproducible', async () => {
+    const r = (await call('POST', '/v1/reproducibility', { selection: { runIds: ['p-nohw', 'p-dirty', 't-0.1-2'] } }, reader)).json();
+    expect(r.runs.map((v: { runId: string; reproducible: boolean }) => [v.runId, v.reproducible])).toEqual([['p-dirty', false], ['p-nohw', true], ['t-0.1-2', true]]);
+    expect(r.differing.map((d: { field: string }) => d.field)).toEqual(['lineage.git_dirty', 'lineage.data_version', 'lineage.hardware', 'lineage.seed', 'lineage.libraries.torch']);
+    expect(r.summary).toBe('2 of 3 runs are reproducible in principle; they differ in lineage.git_dirty, lineage.data_version, lineage.hardware, lineage.seed, lineage.libraries.torch');
+    const v = await call('POST', '/v1/models/classifier/versions', { runId: 'p-dirty' });
+    expect(v.statusCode).toBe(201);
+    expect(v.json().flags).toEqual(['run p-dirty is not reproducible in principle: git tree was dirty (uncommitted changes are not in the commit)']);
+    const md = await app.inject({ method: 'GET', url: `/v1/models/classifier/versions/${v.json().version}/trail`, headers: { ...reader, accept: 'text/markdown' } });
+    expect(md.body).toContain('> **Flag:** run p-dirty is not reproducible in principle');
   });
 });

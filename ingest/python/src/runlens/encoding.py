@@ -29,6 +29,7 @@ _TYPES = {
     "experiment-declared": "ExperimentDeclared",
     "run-lifecycle-set": "RunLifecycleSet",
     "registry-changed": "RegistryChanged",
+    "evidence-saved": "EvidenceSaved",
 }
 _FILE = re.compile(r"^([a-z-]+)\.v(\d+)\.avsc$")
 

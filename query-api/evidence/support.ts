@@ -1,0 +1,81 @@
+// What a saved answer shows, read as the registry needs it: which runs it involves, and whether
+// it shows one run significantly better than another — a /v1/stats/compare whose test is
+// significant with the run on the better side, or a /v1/stats/leaderboard whose best group
+// holds the run while the other run's group is distinguishable from the best. Other answers
+// (compare, groups, importance, best region) inform but test nothing between runs. Pure.
+import type { EvidenceKind } from '../../schemas/events.ts';
+
+/** The query routes whose answers can be saved, by the kind they are saved as. */
+export const EVIDENCE_ROUTES: Readonly<Record<string, EvidenceKind>> = {
+  '/v1/compare': 'compare',
+  '/v1/groups': 'groups',
+  '/v1/stats/compare': 'statsCompare',
+  '/v1/stats/leaderboard': 'statsLeaderboard',
+  '/v1/sweeps/importance': 'sweepsImportance',
+  '/v1/sweeps/best-region': 'sweepsBestRegion',
+};
+export const routeOfKind = (kind: EvidenceKind): string => Object.keys(EVIDENCE_ROUTES).find((r) => EVIDENCE_ROUTES[r] === kind)!;
+
+type Json = Record<string, unknown>;
+const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every run id the request and the answer name (runIds lists at any depth, compare's runs[].id), sorted, once each. */
+export function runsInvolved(request: unknown, answer: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown, key: string | null): void => {
+    if (Array.isArray(v)) {
+      if (key === 'runIds') for (const x of v) if (typeof x === 'string') found.add(x);
+      for (const x of v) walk(x, key === 'runs' ? 'run' : null);
+    } else if (isJson(v)) {
+      if (key === 'run' && typeof v.id === 'string') found.add(v.id);
+      for (const [k, x] of Object.entries(v)) walk(x, k);
+    }
+  };
+  walk(request, null);
+  walk(answer, null);
+  return [...found].sort();
+}
+
+export interface Verdict {
+  supports: boolean;
+  /** Why, in a sentence fragment (for a 409 or the trail). */
+  why: string;
+}
+
+const listed = (side: Json | undefined, run: string) => Array.isArray(side?.runIds) && (side.runIds as unknown[]).includes(run);
+
+function fromCompare(answer: Json, winner: string, loser: string | null): Verdict {
+  const result = isJson(answer.result) ? answer.result : {};
+  const sides = isJson(answer.sides) ? answer.sides : {};
+  const a = isJson(sides.a) ? sides.a : undefined;
+  const b = isJson(sides.b) ? sides.b : undefined;
+  if (answer.direction !== 'maximize' && answer.direction !== 'minimize') return { supports: false, why: 'the test names no direction (maximize or minimize), so it cannot say which side is better' };
+  if (result.significant !== true) return { supports: false, why: `the difference is not significant${typeof result.pValue === 'number' ? ` (p = ${Number(result.pValue.toPrecision(2))})` : ''}` };
+  const estimate = Number(result.estimate);
+  const aBetter = (estimate > 0) === (answer.direction === 'maximize');
+  const [better, worse] = aBetter ? [a, b] : [b, a];
+  if (!listed(better, winner)) return { supports: false, why: `run ${winner} is not on the better side` };
+  if (loser !== null && !listed(worse, loser)) return { supports: false, why: `run ${loser} is not on the worse side` };
+  return { supports: true, why: String(answer.summary ?? 'significant') };
+}
+
+function fromLeaderboard(answer: Json, winner: string, loser: string | null): Verdict {
+  const groups = (Array.isArray(answer.groups) ? answer.groups : []).filter(isJson);
+  const best = groups.find((g) => g.label === answer.best) ?? groups.find((g) => g.rank === 1);
+  if (!best || !listed(best, winner)) return { supports: false, why: `run ${winner} is not in the best group${best ? ` (${String(best.label)})` : ''}` };
+  if (loser === null) return { supports: true, why: String(answer.summary ?? 'the best group') };
+  const theirs = groups.find((g) => listed(g, loser));
+  if (!theirs) return { supports: false, why: `run ${loser} is in no group of the leaderboard` };
+  if (theirs === best) return { supports: false, why: `runs ${winner} and ${loser} are in the same group (${String(best.label)})` };
+  const vs = isJson(theirs.vsBest) ? theirs.vsBest : {};
+  if (vs.significant !== true) return { supports: false, why: `group ${String(theirs.label)} (run ${loser}) is indistinguishable from the best` };
+  return { supports: true, why: String(answer.summary ?? 'significantly better than the holder') };
+}
+
+/** Whether the evidence shows `winner` significantly better than `loser` (null: no holder, so among the best is enough). */
+export function shows(kind: EvidenceKind, answer: unknown, winner: string, loser: string | null): Verdict {
+  if (!isJson(answer)) return { supports: false, why: 'the saved answer is not an object' };
+  if (kind === 'statsCompare') return fromCompare(answer, winner, loser);
+  if (kind === 'statsLeaderboard') return fromLeaderboard(answer, winner, loser);
+  return { supports: false, why: `a ${routeOfKind(kind)} answer tests nothing between runs; save a /v1/stats/compare or /v1/stats/leaderboard` };
+}
