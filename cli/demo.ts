@@ -1,8 +1,10 @@
-// `runlens demo` (what `npm run demo` runs): stack up, migrate, create a read and an ingest
-// token for the demo project, start the processor and the API as child processes, simulate a
-// sweep, wait until every point is queryable, print the best runs side by side and curl
-// examples with the tokens, and keep serving until Ctrl-C. The tokens are printed because this
-// is a local demo; they are revoked when it stops.
+// `runlens demo` (what `npm run demo` runs): stack up, migrate, create a read, an ingest and a
+// registry token for the demo project, start the processor and the API as child processes,
+// simulate a sweep, wait until every point is queryable, print the best runs side by side,
+// rank the configurations, save that ranking as evidence and register the best run as the
+// model's champion on it (its trail printed), then curl examples with the tokens, and keep
+// serving until Ctrl-C. The tokens are printed because this is a local demo; they are revoked
+// when it stops.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,18 +66,46 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   const tokenStore = createClickHouse(config);
   const readToken = await createToken(tokenStore, { project: opts.project, scopes: ['read'], name: 'demo (read)' });
   const ingestToken = await createToken(tokenStore, { project: opts.project, scopes: ['ingest'], name: 'demo (ingest)' });
-  say(`created a read and an ingest token for project "${opts.project}" (revoked when the demo stops)`);
+  const registryToken = await createToken(tokenStore, { project: opts.project, scopes: ['read', 'registry'], name: 'demo (registry)' });
+  say(`created a read, an ingest and a registry token for project "${opts.project}" (revoked when the demo stops)`);
   try {
-    await serve(config, opts, { read: readToken.token, ingest: ingestToken.token }, elapsed);
+    await serve(config, opts, { read: readToken.token, ingest: ingestToken.token, registry: registryToken.token }, elapsed);
   } finally {
     // The tokens were printed to a terminal: they must not outlive the demo, even a failed one.
-    await Promise.all([revokeToken(tokenStore, readToken.record.id), revokeToken(tokenStore, ingestToken.record.id)]);
+    await Promise.all([readToken, ingestToken, registryToken].map((t) => revokeToken(tokenStore, t.record.id)));
     await tokenStore.close();
   }
 }
 
 /** Everything after set-up: children, sweep, comparison, examples; returns on SIGINT/SIGTERM. */
-async function serve(config: Config, opts: DemoOptions, tokens: { read: string; ingest: string }, elapsed: () => string): Promise<void> {
+/**
+ * From comparison to registry: the configurations ranked (a leaderboard over seeds), that
+ * ranking saved as evidence, the best configuration's best run registered as version 1 of a
+ * model that requires evidence for its champion, and made champion on that evidence. Prints the
+ * evidence's sentence and the trail's address.
+ */
+async function register(apiUrl: string, token: string, sweepId: string): Promise<{ model: string; version: number; evidence: string }> {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${apiUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as T;
+  };
+  const leaderboard = { selection: { sweep: sweepId }, groupBy: 'all-but-seed', metric: 'val/acc.max', direction: 'maximize' };
+  const evidence = await call<{ id: string; summary: string }>('POST', '/v1/evidence', { route: '/v1/stats/leaderboard', request: leaderboard, note: 'demo sweep, ranked over seeds' });
+  const answer = await call<{ answer: { best: string; groups: { label: string; runIds: string[] }[] } }>('GET', `/v1/evidence/${evidence.id}`);
+  const bestGroup = answer.answer.groups.find((g) => g.label === answer.answer.best)!;
+  // The best group's best run, as the runs list sorts them.
+  const q = new URLSearchParams({ filter: `run_id in (${bestGroup.runIds.map((id) => `'${id}'`).join(', ')})`, sort: 'metrics.val/acc.max:desc', limit: '1' });
+  const [run] = (await call<{ runs: { id: string }[] }>('GET', `/v1/runs?${q}`)).runs;
+  const model = `${sweepId}-classifier`;
+  await call('POST', '/v1/models', { name: model, description: `the demo sweep ${sweepId}`, requireEvidence: ['champion'] });
+  const { version } = await call<{ version: number }>('POST', `/v1/models/${model}/versions`, { runId: run!.id, metrics: ['val/acc.max', 'val/loss.min'] });
+  await call('PUT', `/v1/models/${model}/aliases/champion`, { version, evidence: [evidence.id], reason: 'best configuration over seeds' });
+  console.log(`\nRegistered ${model} version ${version} (run ${run!.id}) as champion, on evidence ${evidence.id}:\n  ${evidence.summary}`);
+  return { model, version, evidence: evidence.id };
+}
+
+async function serve(config: Config, opts: DemoOptions, tokens: { read: string; ingest: string; registry: string }, elapsed: () => string): Promise<void> {
   const auth = { authorization: `Bearer ${tokens.read}` };
 
   // Beside the stack's data: a second demo on a moved stack (another RUNLENS_HOME) keeps its own logs.
@@ -136,6 +166,7 @@ async function serve(config: Config, opts: DemoOptions, tokens: { read: string; 
     const ci = s.ci95 ? `[${s.ci95[0].toFixed(4)}, ${s.ci95[1].toFixed(4)}]` : '(one run)';
     console.log(`  ${s.mean.toFixed(4)} ${ci}  n=${g.n}  ${g.label}`);
   }
+  const chosen = await register(apiUrl, tokens.registry, sweepId);
   const best = top.runs[0]?.id ?? '<id>';
   const pair = JSON.stringify({ runIds: top.runs.slice(0, 2).map((r) => r.id) });
   const artifact = JSON.stringify({
@@ -151,7 +182,9 @@ OpenAPI:  ${apiUrl}/docs/json
 
   export READ_TOKEN=${tokens.read}
   export INGEST_TOKEN=${tokens.ingest}
+  export REGISTRY_TOKEN=${tokens.registry}
 
+  curl -H "Authorization: Bearer $READ_TOKEN" -H 'Accept: text/markdown' '${apiUrl}/v1/models/${chosen.model}/versions/${chosen.version}/trail'
   curl -H "Authorization: Bearer $READ_TOKEN" '${apiUrl}/v1/runs?sweep=${sweepId}&sort=metrics.val/acc.max:desc&limit=10'
   curl -H "Authorization: Bearer $READ_TOKEN" '${apiUrl}/v1/runs/${best}'
   curl -H "Authorization: Bearer $READ_TOKEN" '${apiUrl}/v1/runs/${best}/metrics/val/acc?maxPoints=200'

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
-import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, runRow, Sightings, tagUpdateRow } from '../../processors/rows.ts';
+import { artifactRow, chunkRows, earliest, evidenceRow, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, registryRow, runRow, Sightings, tagUpdateRow } from '../../processors/rows.ts';
 import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
 /** A row of any table, as inserted. */
 type Row = object;
@@ -34,7 +34,9 @@ import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experim
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
 import { runSourceSql } from '../../storage/runs.ts';
-import type { ArtifactLogged, ExperimentDeclared, MetricBatch, ParamsLogged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
+import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, ParamsLogged, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
+import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
+import { evidenceSql } from '../../storage/evidence.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -163,6 +165,16 @@ const lifecycle: RunLifecycleSet[] = [
   { project: PROJECT, runId: 'r-gone', lifecycleStage: 'deleted', setAt: T0 + 60 * HOUR },
 ];
 
+// The registry: a model, a version of r-a, an alias; and one saved answer.
+const registry: RegistryChanged[] = [
+  { project: PROJECT, eventId: 'c-1', action: 'createModel', model: 'resnet', actor: 'token:a', at: T0 + 61 * HOUR },
+  { project: PROJECT, eventId: 'c-2', action: 'createVersion', model: 'resnet', runId: 'r-a', metrics: { 'loss.min': 0.5 }, actor: 'token:a', at: T0 + 62 * HOUR },
+  { project: PROJECT, eventId: 'c-3', action: 'setAlias', model: 'resnet', alias: 'champion', version: 1, evidence: ['ev-1'], actor: 'token:a', at: T0 + 63 * HOUR },
+];
+const saved: EvidenceSaved[] = [
+  { project: PROJECT, evidenceId: 'ev-1', kind: 'statsCompare', request: '{"a":{"runIds":["r-a"]}}', answer: '{"summary":"A beats B"}', summary: 'A beats B', runIds: ['r-a', 'r-b'], contentHash: 'a'.repeat(64), note: null, actor: 'token:a', at: T0 + 62 * HOUR },
+];
+
 /** Long enough that no run here counts as crashed (they all ended or were last seen in 2026). */
 const NEVER_CRASHED_MS = 100 * 365 * 24 * HOUR;
 
@@ -178,6 +190,8 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   for (const e of lifecycle) rows.run_lifecycle.push(lifecycleRow(e, src()));
   for (const e of artifacts) rows.artifacts.push(artifactRow(e, src()));
   for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
+  for (const e of registry) rows.registry_events.push(registryRow(e, src()));
+  for (const e of saved) rows.evidence.push(evidenceRow(e, src()));
   // What the processor notes of the runs that had points, artifacts or a finish (all started here).
   const sightings = new Sightings();
   for (const b of batches) sightings.note(b.project, b.runId, earliest(b.wallTimes));
@@ -201,6 +215,8 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   replay.run_param_updates = rows.run_param_updates.slice();
   replay.run_tag_updates = rows.run_tag_updates.slice();
   replay.run_lifecycle = rows.run_lifecycle.slice();
+  replay.registry_events = rows.registry_events.slice();
+  replay.evidence = rows.evidence.slice();
   return { rows, replay };
 }
 
@@ -369,6 +385,10 @@ function queryStatements(database: string): Statement[] {
   out.push(q('declaredExperimentsSql (latest declaration, first time)', declaredExperimentsSql(PROJECT), { column: { name: 'e_stage', values: ['deleted'] } }));
   out.push(q('runExperimentsSql', runExperimentsSql(PROJECT), { column: { name: 'experiment', values: ['ablation'] } }));
   out.push(q('paramNamesSql', paramNamesSql(PROJECT), { columnSet: { name: 'k', values: ['amp', 'batch_size', 'ema', 'lr', 'optimizer', 'warmup'] } }));
+  // The registry's log in Kafka order (the replayed rows read twice: the replay skips a seen event id), and saved evidence (FINAL collapses the replay).
+  out.push(q('registryChangesSql', registryChangesSql(PROJECT), { rows: 6 }));
+  out.push(q('registryEventSeenSql', registryEventSeenSql(PROJECT, 'c-2'), { column: { name: 'n', values: [2] } }));
+  out.push(q('evidenceSql', evidenceSql(PROJECT, ['ev-1', 'ev-nope']), { rows: 1, column: { name: 'evidence_id', values: ['ev-1'] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));
   out.push(q('runFieldsQuery (a tag, a library, the seed) over sweep sw1', runFieldsQuery(selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS }), [

@@ -93,7 +93,7 @@ const finished = (project: string, runId: string): EventMap['RunFinished'] => ({
 // (registry changes: the model exists by then, the alias is gone). Checked against the OpenAPI
 // document below, so a new route cannot be left out. Registry routes run in this order.
 const sel = { runIds: ['a-1', 'shared-id'] };
-const routes: (Req & { scope: 'read' | 'ingest' | 'registry'; ok?: number; again?: number })[] = [
+const routes: (Req & { scope: 'read' | 'ingest' | 'registry'; ok?: number; again?: number; token?: 'all' })[] = [
   { scope: 'read', method: 'GET', url: '/v1/runs' },
   { scope: 'read', method: 'GET', url: '/v1/runs?format=csv' },
   { scope: 'read', method: 'GET', url: '/v1/runs/a-1' },
@@ -127,6 +127,12 @@ const routes: (Req & { scope: 'read' | 'ingest' | 'registry'; ok?: number; again
   { scope: 'read', method: 'GET', url: '/v1/models/m1/aliases/champion' },
   { scope: 'registry', method: 'DELETE', url: '/v1/models/m1/aliases/champion', again: 404 },
   { scope: 'read', method: 'GET', url: '/v1/models/m1/audit' },
+  { scope: 'read', method: 'GET', url: '/v1/models/m1/versions/1/trail' },
+  // Saving evidence runs the read it names with the same token: it needs read as well as registry.
+  { scope: 'registry', token: 'all', method: 'POST', url: '/v1/evidence', payload: { route: '/v1/compare', request: { runIds: ['a-1', 'shared-id'] } }, ok: 201 },
+  { scope: 'read', method: 'GET', url: '/v1/evidence/ev-0000000000000000', ok: 404 },
+  { scope: 'read', method: 'GET', url: '/v1/runs/a-1/reproducibility' },
+  { scope: 'read', method: 'POST', url: '/v1/reproducibility', payload: { selection: sel } },
   { scope: 'registry', method: 'DELETE', url: '/v1/models/m1/versions/2', again: 404 },
   { scope: 'registry', method: 'DELETE', url: '/v1/models/m1', again: 404 },
 ];
@@ -139,12 +145,12 @@ describe('auth matrix', () => {
       Object.keys(methods).filter((m) => !isPublic(methods[m])).map((m) => ({ method: m.toUpperCase(), pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/?]+')}(\\?|$)`) })),
     );
     for (const d of documented) expect(routes.some((r) => r.method === d.method && d.pattern.test(r.url)), `${d.method} ${d.pattern}`).toBe(true);
-    expect(documented.length).toBeGreaterThanOrEqual(33);
+    expect(documented.length).toBeGreaterThanOrEqual(38);
   });
 
   it('lets the right token through on every route (so the refusals below mean something)', async () => {
     for (const r of routes) {
-      const res = await send({ ...r, headers: bearer(rightToken(r.scope)) });
+      const res = await send({ ...r, headers: bearer(r.token ? t[r.token] : rightToken(r.scope)) });
       const ok = r.ok ?? (r.scope === 'ingest' ? 202 : 200);
       expect(res.statusCode, `${r.method} ${r.url}: ${res.body.slice(0, 200)}`).toBe(ok);
       expect((await send({ ...r, headers: bearer(t.all) })).statusCode, `${r.method} ${r.url}`).toBe(r.again ?? ok);
