@@ -101,7 +101,8 @@ async function register(apiUrl: string, token: string, sweepId: string): Promise
   await call('POST', '/v1/models', { name: model, description: `the demo sweep ${sweepId}`, requireEvidence: ['champion'] });
   const { version } = await call<{ version: number }>('POST', `/v1/models/${model}/versions`, { runId: run!.id, metrics: ['val/acc.max', 'val/loss.min'] });
   await call('PUT', `/v1/models/${model}/aliases/champion`, { version, evidence: [evidence.id], reason: 'best configuration over seeds' });
-  console.log(`\nRegistered ${model} version ${version} (run ${run!.id}) as champion, on evidence ${evidence.id}:\n  ${evidence.summary}`);
+  // The leaderboard's sentence goes on to list the groups as good as the best: its first clause here, all of it in the trail.
+  console.log(`\nRegistered ${model} version ${version} (run ${run!.id}) as champion, on evidence ${evidence.id}:\n  ${evidence.summary.split('; ')[0]}`);
   return { model, version, evidence: evidence.id };
 }
 
