@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, registryRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
+import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, logLineRows, registryRow, sampleRows, tableRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
   offset: string;
@@ -89,6 +89,25 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
       case 'EvidenceSaved':
         rows.evidence.push(evidenceRow(event.value, src));
         break;
+      case 'TableLogged':
+        rows.artifact_tables.push(tableRow(event.value, originOf(event.value, src)));
+        active(event.value, event.value.loggedAt);
+        break;
+      case 'SamplesLogged':
+        rows.samples.push(...sampleRows(event.value, originOf(event.value, src)));
+        active(event.value, event.value.loggedAt);
+        break;
+      case 'LogLines': {
+        let first = Infinity;
+        let last = -Infinity;
+        for (const row of logLineRows(event.value)) {
+          rows.log_lines.push(row);
+          first = Math.min(first, row.at_ms);
+          last = Math.max(last, row.at_ms);
+        }
+        active(event.value, first, last);
+        break;
+      }
       case 'RunHeartbeat':
         // A heartbeat alone does not make a run appear (it is no sighting): it only keeps a run alive.
         liveness.note(event.value.project, event.value.runId, event.value.at);

@@ -1,9 +1,9 @@
 // Turns decoded events into the rows of storage/tables.ts. Pure and allocation-conscious: a
 // MetricBatch is grouped into one chunk row per (key, segment) with its statistics computed in one pass.
-import type { ArtifactLogged, EventIdentity, ExperimentDeclared, MetricBatch, ParamsLogged, ParamValue, EvidenceSaved, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../schemas/events.ts';
+import type { ArtifactLogged, EventIdentity, ExperimentDeclared, MetricBatch, ParamsLogged, ParamValue, EvidenceSaved, LogLines, RegistryChanged, SamplesLogged, TableLogged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../schemas/events.ts';
 import { rabinFingerprint } from '../schemas/fingerprint.ts';
 import {
-  LOD_STEPS, type ArtifactsRow, type ExperimentsRow, type MetricChunkStatsRow, type RunTagUpdatesRow, type RunFinishesRow, type EvidenceRow, type RegistryEventsRow, type RunLifecycleRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
+  LOD_STEPS, type ArtifactsRow, type ExperimentsRow, type MetricChunkStatsRow, type RunTagUpdatesRow, type RunFinishesRow, type ArtifactTablesRow, type EvidenceRow, type LogLinesRow, type RegistryEventsRow, type SamplesRow, type RunLifecycleRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
 } from '../storage/tables.ts';
 
 /**
@@ -88,6 +88,28 @@ export function experimentRow(e: ExperimentDeclared, src: Source): ExperimentsRo
 
 export function lifecycleRow(e: RunLifecycleSet, src: Source): RunLifecycleRow {
   return { project: e.project, run_id: e.runId, lifecycle_stage: e.lifecycleStage, set_at_ms: e.setAt, src_partition: src.partition, src_offset: src.offset };
+}
+
+export function tableRow(e: TableLogged, src: Source): ArtifactTablesRow {
+  return {
+    project: e.project, run_id: e.runId, name: e.name, kind: e.kind, step: e.step ?? -1, logged_at_ms: e.loggedAt, labels: e.labels ?? [], columns: e.columns ?? [],
+    values: e.values ?? [], cells: e.cells ?? [], src_partition: src.partition, src_offset: src.offset,
+  };
+}
+
+export function sampleRows(e: SamplesLogged, src: Source): SamplesRow[] {
+  return e.samples.map((s) => {
+    const scores = Object.entries(s.scores ?? {});
+    return {
+      project: e.project, run_id: e.runId, name: e.name, step: e.step ?? -1, input_id: s.inputId, text: s.text ?? '', has_text: s.text === null || s.text === undefined ? 0 : 1,
+      uri: s.uri ?? '', digest: s.digest ?? '', score_keys: scores.map(([k]) => k), score_values: scores.map(([, v]) => v), logged_at_ms: e.loggedAt,
+      src_partition: src.partition, src_offset: src.offset,
+    };
+  });
+}
+
+export function logLineRows(e: LogLines): LogLinesRow[] {
+  return e.lines.map((l) => ({ project: e.project, run_id: e.runId, worker_rank: e.workerRank ?? -1, stream: e.stream, seq: l.seq, at_ms: l.at, level: l.level, text: l.text }));
 }
 
 export function evidenceRow(e: EvidenceSaved, src: Source): EvidenceRow {

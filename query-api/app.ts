@@ -31,6 +31,7 @@ import { mlflowRoutes } from './mlflow/routes.ts';
 import { registryRoutes } from './registry/route.ts';
 import { evidenceRoutes } from './evidence/route.ts';
 import { reproducibilityRoutes } from './reproducibility/route.ts';
+import { artifactRoutes } from './artifacts/route.ts';
 import { dashboardRoutes } from './http/dashboard.ts';
 import { fieldRoutes } from './fields/route.ts';
 
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(statsRoutes, deps);
   await app.register(fieldRoutes, deps);
   await app.register(reproducibilityRoutes, deps);
+  await app.register(artifactRoutes, deps);
   if (deps.writer) await app.register(registryRoutes(deps.writer), deps);
   if (deps.writer) await app.register(evidenceRoutes(deps.writer), deps);
   if (deps.writer && deps.mlflow) await app.register(mlflowRoutes(deps.writer, deps.mlflow), deps);

@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import type { TokenVerifier } from '../common/tokens/verifier.ts';
-import type { EventWriter } from './mlflow/events.ts';
+import type { EventWriter } from './writes.ts';
 
 export interface AppDeps {
   clickhouse: ClickHouseClient;

@@ -31,6 +31,9 @@ const FILE_TO_TYPE: Record<string, EventType> = {
   'run-lifecycle-set': 'RunLifecycleSet',
   'registry-changed': 'RegistryChanged',
   'evidence-saved': 'EvidenceSaved',
+  'table-logged': 'TableLogged',
+  'samples-logged': 'SamplesLogged',
+  'log-lines': 'LogLines',
 };
 
 export interface WriterSchema {

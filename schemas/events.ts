@@ -148,6 +148,7 @@ export interface RegistryChanged {
   eventId: string;
   action: RegistryAction;
   model: string;
+  modelId?: string | null;
   newName?: string | null;
   version?: number | null;
   alias?: string | null;
@@ -167,6 +168,53 @@ export interface RegistryChanged {
   reason?: string | null;
   actor: string;
   at: number;
+}
+
+export const TABLE_KINDS = ['confusionMatrix', 'prCurve', 'rocCurve', 'perClass', 'table'] as const;
+export type TableKind = (typeof TABLE_KINDS)[number];
+
+/** A small table logged at a step (table-logged.v1.avsc): numbers row-major in values, or a generic table's JSON cells. */
+export interface TableLogged extends EventIdentity {
+  project: string;
+  runId: string;
+  name: string;
+  kind: TableKind;
+  step: number | null;
+  loggedAt: number;
+  labels?: string[];
+  columns?: string[];
+  values?: number[];
+  cells?: string[];
+}
+
+export interface Sample {
+  inputId: string;
+  text?: string | null;
+  uri?: string | null;
+  digest?: string | null;
+  scores?: Record<string, number>;
+}
+
+/** Generated outputs keyed by input id (samples-logged.v1.avsc). */
+export interface SamplesLogged extends EventIdentity {
+  project: string;
+  runId: string;
+  name: string;
+  step: number | null;
+  loggedAt: number;
+  samples: Sample[];
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Console lines of a run (log-lines.v1.avsc). */
+export interface LogLines extends EventIdentity {
+  project: string;
+  runId: string;
+  workerRank: number | null;
+  stream: 'stdout' | 'stderr';
+  lines: { seq: number; at: number; level: LogLevel; text: string }[];
 }
 
 export const EVIDENCE_KINDS = ['compare', 'groups', 'statsCompare', 'statsLeaderboard', 'sweepsImportance', 'sweepsBestRegion'] as const;
@@ -199,9 +247,12 @@ export interface EventMap {
   RunLifecycleSet: RunLifecycleSet;
   RegistryChanged: RegistryChanged;
   EvidenceSaved: EvidenceSaved;
+  TableLogged: TableLogged;
+  SamplesLogged: SamplesLogged;
+  LogLines: LogLines;
 }
 export type EventType = keyof EventMap;
-export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet', 'RegistryChanged', 'EvidenceSaved'];
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet', 'RegistryChanged', 'EvidenceSaved', 'TableLogged', 'SamplesLogged', 'LogLines'];
 
 export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];
 

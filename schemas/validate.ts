@@ -2,7 +2,7 @@
 // the processors (never trust the wire). Returns a reason, or null when the event is valid.
 // Every string of every event must be well-formed Unicode: a lone surrogate cannot be encoded
 // as UTF-8, and the encoders would turn it into other characters without a word.
-import { MODEL_STAGES, type AnyEvent, type EventIdentity, type MetricBatch, type ParamValue, type RegistryChanged } from './events.ts';
+import { MODEL_STAGES, type AnyEvent, type EventIdentity, type LogLines, type MetricBatch, type ParamValue, type RegistryChanged, type SamplesLogged, type TableKind, type TableLogged } from './events.ts';
 import { findEventStrings, findStrings, unicodeProblem } from './text.ts';
 
 export const LIMITS = {
@@ -14,6 +14,15 @@ export const LIMITS = {
   mapEntries: 1000,
   pointsPerBatch: 200_000,
   maxStep: Number.MAX_SAFE_INTEGER,
+  // Artifacts compared side by side: small tables, bounded samples and log lines.
+  tableCells: 100_000,
+  tableLabels: 10_000,
+  cellLength: 1000,
+  samplesPerEvent: 1000,
+  sampleTextLength: 65_536,
+  scoresPerSample: 100,
+  linesPerEvent: 10_000,
+  lineLength: 16_384,
 } as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -175,11 +184,102 @@ function checkRegistryChange(e: RegistryChanged): string | null {
       return checkAliasName(e.alias ?? '');
     case 'transitionStage':
       return needVersion() ?? ((MODEL_STAGES as readonly string[]).includes(e.stage ?? '') ? null : `stage "${e.stage}" is not one of ${MODEL_STAGES.join(', ')}`);
+    case 'createModel':
     case 'requireEvidence':
       return (e.aliases ?? []).reduce<string | null>((r, a) => r ?? checkAliasName(a), null);
     default:
       return null;
   }
+}
+
+const CURVE_COLUMNS: Partial<Record<TableKind, string[]>> = { prCurve: ['threshold', 'precision', 'recall'], rocCurve: ['threshold', 'fpr', 'tpr'] };
+
+function checkStep(step: number | null): string | null {
+  return step !== null && (!Number.isSafeInteger(step) || step < 0) ? `step ${step} is not a non-negative integer` : null;
+}
+
+/** A table's shape: the values (or cells) fill rows × columns; a matrix is square over its labels; curve rates lie in [0, 1]. */
+function checkTable(e: TableLogged): string | null {
+  const labels = e.labels ?? [];
+  const columns = e.columns ?? [];
+  const values = e.values ?? [];
+  const cells = e.cells ?? [];
+  const base =
+    checkKey('table name', e.name) ?? checkStep(e.step) ?? (e.loggedAt < 0 ? 'loggedAt is negative' : null) ??
+    (values.length + cells.length > LIMITS.tableCells ? `table has ${(values.length + cells.length).toLocaleString('en-US')} cells, more than ${LIMITS.tableCells.toLocaleString('en-US')}` : null) ??
+    (labels.length > LIMITS.tableLabels ? `table has more than ${LIMITS.tableLabels} labels` : null) ??
+    [...labels, ...columns].reduce<string | null>((r, l) => r ?? checkText('label', l, LIMITS.keyLength), null);
+  if (base) return base;
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) return `value ${bad} (${values[bad]}) is not a finite number`;
+  if (e.kind === 'table') {
+    if (columns.length === 0) return 'a table names its columns';
+    if (values.length > 0) return 'a generic table holds its cells in cells, not values';
+    if (cells.length % columns.length !== 0) return `ragged rows: ${cells.length} cells do not fill rows of ${columns.length} columns`;
+    for (let i = 0; i < cells.length; i++) {
+      if (cells[i]!.length > LIMITS.cellLength) return `cell ${i} is longer than ${LIMITS.cellLength} characters`;
+      let v: unknown;
+      try {
+        v = JSON.parse(cells[i]!);
+      } catch {
+        return `cell ${i} is not JSON`;
+      }
+      if (v !== null && typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') return `cell ${i} is not a number, a string, a boolean or null`;
+    }
+    return null;
+  }
+  if (cells.length > 0) return `a ${e.kind} holds numbers in values, not cells`;
+  if (e.kind === 'confusionMatrix') {
+    const n = labels.length;
+    if (n === 0) return 'a confusion matrix names its classes in labels';
+    if (columns.length !== 0 && (columns.length !== n || columns.some((c, i) => c !== labels[i]))) return 'a confusion matrix predicts the classes it labels: columns must be empty or equal the labels';
+    if (values.length !== n * n) return `a confusion matrix of ${n} classes holds ${n * n} counts, not ${values.length}`;
+    const negative = values.findIndex((v) => v < 0);
+    return negative >= 0 ? `count ${negative} (${values[negative]}) is negative` : null;
+  }
+  if (e.kind === 'perClass') {
+    if (labels.length === 0 || columns.length === 0) return 'per-class metrics name their classes (labels) and metrics (columns)';
+    return values.length === labels.length * columns.length ? null : `ragged rows: ${values.length} values do not fill ${labels.length} classes × ${columns.length} columns`;
+  }
+  const expected = CURVE_COLUMNS[e.kind]!;
+  if (columns.length !== expected.length || columns.some((c, i) => c !== expected[i])) return `a ${e.kind} has the columns ${expected.join(', ')}`;
+  if (values.length === 0 || values.length % 3 !== 0) return `ragged rows: ${values.length} values do not fill rows of 3 columns`;
+  for (let i = 0; i < values.length; i += 3) {
+    if (values[i + 1]! < 0 || values[i + 1]! > 1 || values[i + 2]! < 0 || values[i + 2]! > 1) return `row ${i / 3}: ${expected[1]} and ${expected[2]} lie in [0, 1]`;
+  }
+  return null;
+}
+
+function checkSamples(e: SamplesLogged): string | null {
+  const base = checkKey('samples name', e.name) ?? checkStep(e.step) ?? (e.loggedAt < 0 ? 'loggedAt is negative' : null) ??
+    (e.samples.length === 0 ? 'no samples' : null) ?? (e.samples.length > LIMITS.samplesPerEvent ? `more than ${LIMITS.samplesPerEvent} samples in one event` : null);
+  if (base) return base;
+  for (let i = 0; i < e.samples.length; i++) {
+    const s = e.samples[i]!;
+    const r = checkKey(`sample ${i} inputId`, s.inputId) ??
+      ((s.text === null || s.text === undefined) && !s.uri ? `sample ${i} (${s.inputId}) has neither text nor uri` : null) ??
+      checkText(`sample ${i} text`, s.text ?? '', LIMITS.sampleTextLength) ?? checkText(`sample ${i} uri`, s.uri ?? '') ??
+      (Object.keys(s.scores ?? {}).length > LIMITS.scoresPerSample ? `sample ${i} has more than ${LIMITS.scoresPerSample} scores` : null) ??
+      checkMap(`sample ${i} scores`, s.scores ?? {}, (k, v) => (Number.isFinite(v) ? null : `sample ${i} score "${k}" is not a finite number`));
+    if (r) return r;
+  }
+  return null;
+}
+
+function checkLogLines(e: LogLines): string | null {
+  if (e.lines.length === 0) return 'no lines';
+  if (e.lines.length > LIMITS.linesPerEvent) return `more than ${LIMITS.linesPerEvent.toLocaleString('en-US')} lines in one event`;
+  if (e.workerRank !== null && e.workerRank < 0) return `worker rank ${e.workerRank} is negative`;
+  let previous = -1;
+  for (let i = 0; i < e.lines.length; i++) {
+    const l = e.lines[i]!;
+    if (!Number.isSafeInteger(l.seq) || l.seq < 0) return `line ${i}: seq ${l.seq} is not a non-negative integer`;
+    if (l.seq <= previous) return `line ${i}: seq ${l.seq} does not follow ${previous} (lines are numbered in order)`;
+    previous = l.seq;
+    if (l.at < 0) return `line ${i}: at is negative`;
+    if (l.text.length > LIMITS.lineLength) return `line ${i} is longer than ${LIMITS.lineLength.toLocaleString('en-US')} characters`;
+  }
+  return null;
 }
 
 export function validateEvent(event: AnyEvent): string | null {
@@ -215,6 +315,12 @@ export function validateEvent(event: AnyEvent): string | null {
     }
     case 'MetricBatch':
       return checkMetricBatch(event.value);
+    case 'TableLogged':
+      return checkTable(event.value);
+    case 'SamplesLogged':
+      return checkSamples(event.value);
+    case 'LogLines':
+      return checkLogLines(event.value);
     case 'ParamsLogged': {
       const e = event.value;
       return (

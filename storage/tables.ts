@@ -200,6 +200,52 @@ export interface EvidenceRow {
   src_offset: number;
 }
 
+/** artifact_tables (0025): one row per TableLogged; step -1 when none was given. */
+export interface ArtifactTablesRow {
+  project: string;
+  run_id: string;
+  name: string;
+  kind: string;
+  step: number;
+  logged_at_ms: number;
+  labels: string[];
+  columns: string[];
+  values: number[];
+  cells: string[];
+  src_partition: number;
+  src_offset: number;
+}
+
+/** samples (0026): one row per sample of a SamplesLogged. */
+export interface SamplesRow {
+  project: string;
+  run_id: string;
+  name: string;
+  step: number;
+  input_id: string;
+  text: string;
+  has_text: number;
+  uri: string;
+  digest: string;
+  score_keys: string[];
+  score_values: number[];
+  logged_at_ms: number;
+  src_partition: number;
+  src_offset: number;
+}
+
+/** log_lines (0027): one row per console line; worker_rank -1 when none. */
+export interface LogLinesRow {
+  project: string;
+  run_id: string;
+  worker_rank: number;
+  stream: string;
+  seq: number;
+  at_ms: number;
+  level: string;
+  text: string;
+}
+
 /** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */
 export interface RunLivenessRow {
   project: string;
@@ -239,8 +285,14 @@ export interface TableRows {
   registry_events: RegistryEventsRow[];
   /** Saved answers (EvidenceSaved). */
   evidence: EvidenceRow[];
+  /** Tables logged to compare (TableLogged). */
+  artifact_tables: ArtifactTablesRow[];
+  /** Generated samples (SamplesLogged). */
+  samples: SamplesRow[];
+  /** Console lines (LogLines). */
+  log_lines: LogLinesRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_lines: [] };
 }

@@ -149,6 +149,12 @@ describe('parseAvroBody', () => {
     const nan = catalogue.encode('MetricBatch', { ...(batch().event as EventMap['MetricBatch']), values: [NaN, 1] });
     expect(parseAvroBody(nan, 'p', catalogue)).toMatchObject({ ok: false, status: 400, error: expect.stringMatching(/not a finite number/) });
     expect(parseAvroBody(encoded('q'), 'p', catalogue)).toMatchObject({ ok: false, status: 403 });
+    // Registry changes and evidence: only their routes write them, whatever the body's format.
+    const change = catalogue.encode('RegistryChanged', { project: 'p', eventId: 'e1', action: 'setAlias', model: 'm', version: 1, alias: 'champion', actor: 'token:forged', at: 1 });
+    expect(parseAvroBody(change, 'p', catalogue)).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/^event 0 \(RegistryChanged\): registry changes are made through \/v1\/models/) });
+    const evidence = catalogue.encode('EvidenceSaved', { project: 'p', evidenceId: 'ev-1', kind: 'statsCompare', request: '{}', answer: '{}', contentHash: 'a'.repeat(64), actor: 'token:forged', at: 1 });
+    expect(parseAvroBody(evidence, 'p', catalogue)).toMatchObject({ ok: false, status: 403, error: expect.stringMatching(/^event 0 \(EvidenceSaved\): evidence is saved through POST \/v1\/evidence/) });
+    expect(parseJsonBody({ type: 'EvidenceSaved', event: { project: 'p', evidenceId: 'ev-1', kind: 'statsCompare', request: '{}', answer: '{}', contentHash: 'a'.repeat(64), actor: 'x', at: 1 } }, 'p', catalogue)).toMatchObject({ ok: false, status: 403 });
   });
 
   it('refuses strings that are not valid UTF-8, naming the field, and forwards real U+FFFD and emoji', () => {

@@ -3,7 +3,8 @@
 // keyed by its run id so it stays ordered in one partition. The producer is idempotent with
 // acks=-1. A failed send is never dropped: it rejects flush()/finish() and the next log() call
 // throws it, and onError (if given) hears it at once. Every MetricBatch, ArtifactLogged and
-// ParamsLogged carries the client's identity (producerId, sequence), so a re-send is stored once;
+// ParamsLogged carries the client's identity (producerId, sequence), so a re-send is stored once
+// (so do tables and samples; console lines collapse by their numbers in the stream);
 // while a run is open the client sends a RunHeartbeat every heartbeatIntervalMs.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -12,12 +13,21 @@ import { createIdempotentProducer, createKafka, ensureTopics } from '../../commo
 import { topicsFor } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { loadCatalogue, type SchemaCatalogue } from '../../schemas/catalogue.ts';
-import { eventKey, type ArtifactKind, type EventIdentity, type EventMap, type EventType, type Lineage, type ParamValue, type RunStatus } from '../../schemas/events.ts';
+import { eventKey, type ArtifactKind, type EventIdentity, type EventMap, type EventType, type Lineage, type LogLevel, type ParamValue, type RunStatus, type Sample, type TableLogged } from '../../schemas/events.ts';
 import { checkKey, checkPoint, validateEvent } from '../../schemas/validate.ts';
 import { MetricBuffer } from './metric-buffer.ts';
 import { Sender, SendError } from './sender.ts';
 
 export { SendError };
+
+/** Events that carry the client's identity, so a re-send is stored once (log lines collapse by their numbers). */
+const IDENTIFIED: ReadonlySet<EventType> = new Set(['MetricBatch', 'ArtifactLogged', 'ParamsLogged', 'TableLogged', 'SamplesLogged']);
+
+/** A generic table: column names and rows of numbers, strings, booleans or nulls. */
+export interface TableSpec {
+  columns: string[];
+  rows: (number | string | boolean | null)[][];
+}
 
 export interface ClientOptions {
   brokers: string[];
@@ -160,7 +170,7 @@ export class RunlensClient {
    * comes first: encoding would silently turn a lone surrogate in a name into other bytes.
    */
   emit<K extends EventType>(type: K, event: EventMap[K]): Promise<void> {
-    if ((type === 'MetricBatch' || type === 'ArtifactLogged' || type === 'ParamsLogged') && (event as EventIdentity).producerId == null) {
+    if (IDENTIFIED.has(type) && (event as EventIdentity).producerId == null) {
       Object.assign(event, { producerId: this.producerId, sequence: this.sequence++ } satisfies EventIdentity);
     }
     const invalid = validateEvent({ type, value: event } as never);
@@ -233,6 +243,8 @@ export class Run {
   private readonly pending = new Set<Promise<void>>();
   private failure: Error | null = null;
   private finished = false;
+  /** The next line number per stream (logLines): a resumed process starts again from 0 only in a new run. */
+  private readonly lineSeq = { stdout: 0, stderr: 0 };
 
   /** @internal — use RunlensClient.startRun. */
   constructor(
@@ -277,6 +289,61 @@ export class Run {
       loggedAt: Date.now(),
       metadata: a.metadata ?? {},
     });
+  }
+
+  /** A confusion matrix (TableLogged): counts[actual][predicted] over the classes in labels. */
+  async logConfusionMatrix(name: string, labels: string[], counts: number[][], step: number | null = null): Promise<void> {
+    await this.logTableEvent({ name, kind: 'confusionMatrix', step, labels, values: counts.flat() }, counts.some((r) => r.length !== labels.length) || counts.length !== labels.length ? `counts must be ${labels.length} rows of ${labels.length}` : null);
+  }
+
+  /** A PR curve: precision and recall at each threshold. */
+  async logPrCurve(name: string, curve: { thresholds: number[]; precision: number[]; recall: number[] }, step: number | null = null): Promise<void> {
+    await this.logCurve(name, 'prCurve', curve.thresholds, curve.precision, curve.recall, step);
+  }
+
+  /** A ROC curve: false and true positive rates at each threshold. */
+  async logRocCurve(name: string, curve: { thresholds: number[]; fpr: number[]; tpr: number[] }, step: number | null = null): Promise<void> {
+    await this.logCurve(name, 'rocCurve', curve.thresholds, curve.fpr, curve.tpr, step);
+  }
+
+  /** Per-class metrics: values[class][metric] for the classes in labels and the metrics in columns. */
+  async logPerClass(name: string, labels: string[], columns: string[], values: number[][], step: number | null = null): Promise<void> {
+    await this.logTableEvent({ name, kind: 'perClass', step, labels, columns, values: values.flat() }, values.some((r) => r.length !== columns.length) ? `every row holds ${columns.length} values` : null);
+  }
+
+  /** A small generic table (columns and rows of numbers, strings, booleans or nulls). */
+  async logTable(name: string, table: TableSpec, step: number | null = null): Promise<void> {
+    const ragged = table.rows.findIndex((r) => r.length !== table.columns.length);
+    await this.logTableEvent({ name, kind: 'table', step, columns: table.columns, cells: table.rows.flat().map((c) => JSON.stringify(c)) }, ragged >= 0 ? `row ${ragged} holds ${table.rows[ragged]!.length} cells, not ${table.columns.length}` : null);
+  }
+
+  /** Generated outputs keyed by input id (SamplesLogged): text, or an uri to media with its digest, and scores. */
+  async logSamples(name: string, samples: Sample[], step: number | null = null): Promise<void> {
+    this.throwIfFailed();
+    await this.client.emit('SamplesLogged', { project: this.project, runId: this.id, name, step, loggedAt: Date.now(), samples });
+  }
+
+  /** Console lines (LogLines), numbered in order per stream from the run's start; the caller chooses what to capture. */
+  async logLines(lines: (string | { text: string; level?: LogLevel; at?: number })[], stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
+    this.throwIfFailed();
+    if (lines.length === 0) return;
+    const numbered = lines.map((l) => {
+      const line = typeof l === 'string' ? { text: l } : l;
+      return { seq: this.lineSeq[stream]++, at: line.at ?? Date.now(), level: line.level ?? (stream === 'stderr' ? 'warning' : 'info'), text: line.text };
+    });
+    await this.client.emit('LogLines', { project: this.project, runId: this.id, workerRank: this.workerRank, stream, lines: numbered });
+  }
+
+  private async logCurve(name: string, kind: 'prCurve' | 'rocCurve', thresholds: number[], y: number[], z: number[], step: number | null): Promise<void> {
+    const columns = kind === 'prCurve' ? ['threshold', 'precision', 'recall'] : ['threshold', 'fpr', 'tpr'];
+    const mismatch = y.length !== thresholds.length || z.length !== thresholds.length ? `${columns.join(', ')} must be as long as each other` : null;
+    await this.logTableEvent({ name, kind, step, columns, values: thresholds.flatMap((t, i) => [t, y[i]!, z[i]!]) }, mismatch);
+  }
+
+  private async logTableEvent(t: Pick<TableLogged, 'name' | 'kind' | 'step' | 'labels' | 'columns' | 'values' | 'cells'>, shapeError: string | null): Promise<void> {
+    this.throwIfFailed();
+    if (shapeError) throw new TypeError(`TableLogged (${t.name}): ${shapeError}`);
+    await this.client.emit('TableLogged', { project: this.project, runId: this.id, loggedAt: Date.now(), ...t });
   }
 
   /** Sets params after start (ParamsLogged): merged into the run's params, the latest value winning per key. */

@@ -51,7 +51,8 @@ function fromCompare(answer: Json, winner: string, loser: string | null): Verdic
   const b = isJson(sides.b) ? sides.b : undefined;
   if (answer.direction !== 'maximize' && answer.direction !== 'minimize') return { supports: false, why: 'the test names no direction (maximize or minimize), so it cannot say which side is better' };
   if (result.significant !== true) return { supports: false, why: `the difference is not significant${typeof result.pValue === 'number' ? ` (p = ${Number(result.pValue.toPrecision(2))})` : ''}` };
-  const estimate = Number(result.estimate);
+  if (typeof result.estimate !== 'number') return { supports: false, why: 'the test gives no estimate of the difference, so it cannot say which side is better' };
+  const estimate = result.estimate;
   const aBetter = (estimate > 0) === (answer.direction === 'maximize');
   const [better, worse] = aBetter ? [a, b] : [b, a];
   if (!listed(better, winner)) return { supports: false, why: `run ${winner} is not on the better side` };

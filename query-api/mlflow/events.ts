@@ -13,10 +13,7 @@ import { eventKey, type EventMap, type EventType } from '../../schemas/events.ts
 import { validateEvent } from '../../schemas/validate.ts';
 import { invalidParameter } from './errors.ts';
 
-/** Where encoded events go; resolves once Kafka acknowledged every message (acks=-1). */
-export interface EventWriter {
-  send(messages: { key: string; value: Buffer }[]): Promise<void>;
-}
+import type { EventWriter } from '../writes.ts';
 
 export type MlflowEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];
 

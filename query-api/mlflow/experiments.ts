@@ -6,7 +6,8 @@ import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import { DEFAULT_EXPERIMENT, experimentIdOf, listExperiments, type Experiment } from '../../storage/experiments.ts';
 import { alreadyExists, invalidParameter, notFound } from './errors.ts';
-import { writeEvents, type EventWriter } from './events.ts';
+import { writeEvents } from './events.ts';
+import type { EventWriter } from '../writes.ts';
 import { keyValues, mlflowExperiment, optionalInteger, optionalString, requiredString } from './json.ts';
 
 /** How long a lookup of an id or name this surface may just have written waits for ClickHouse to show it. */

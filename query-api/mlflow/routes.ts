@@ -12,7 +12,7 @@ import { HttpError } from '../../common/http/errors.ts';
 import type { Scope } from '../../common/tokens/format.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { App, AppDeps, MlflowOptions } from '../deps.ts';
-import type { EventWriter } from './events.ts';
+import type { EventWriter } from '../writes.ts';
 import { isInputError } from '../http/input-errors.ts';
 import { runScope } from '../selection/selection.ts';
 import { alreadyExists, MlflowError } from './errors.ts';
@@ -96,9 +96,9 @@ export function mlflowRoutes(writer: EventWriter, options: MlflowOptions) {
     const route = (method: 'GET' | 'POST', path: string, scope: Scope, handler: Handler) =>
       app.route({ method, url: `${MLFLOW_PREFIX}/${path}`, config: { scope }, schema: { hide: true }, handler: (req) => handler(runDeps, req) });
     const registryDeps: RegistryDeps = { clickhouse: deps.clickhouse, writer, catalogue: runDeps.catalogue };
-    const model = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, handler: RegistryHandler) =>
+    const model = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, handler: RegistryHandler, scope: Scope = method === 'GET' ? 'read' : 'registry') =>
       app.route({
-        method, url: `${MLFLOW_PREFIX}/${path}`, config: { scope: method === 'GET' ? 'read' : 'registry' }, schema: { hide: true },
+        method, url: `${MLFLOW_PREFIX}/${path}`, config: { scope }, schema: { hide: true },
         handler: (req) => handler(registryDeps, { scope: runScope(projectOf(req), deps), actor: actorOf(req) }, req),
       });
     const scopeOf = (req: FastifyRequest) => runScope(projectOf(req), deps);
@@ -145,9 +145,8 @@ export function mlflowRoutes(writer: EventWriter, options: MlflowOptions) {
     model('GET', 'registered-models/search', (d, who, req) => registry.searchRegisteredModels(d, who, query(req)));
     model('POST', 'registered-models/set-tag', (d, who, req) => registry.setRegisteredModelTag(d, who, body(req), false));
     model('DELETE', 'registered-models/delete-tag', (d, who, req) => registry.setRegisteredModelTag(d, who, body(req), true));
-    // Reads both: MLflow's client POSTs, and falls back to GET.
-    app.route({ method: 'POST', url: `${MLFLOW_PREFIX}/registered-models/get-latest-versions`, config: { scope: 'read' }, schema: { hide: true },
-      handler: (req) => registry.getLatestVersions(registryDeps, { scope: runScope(projectOf(req), deps), actor: actorOf(req) }, body(req)) });
+    // A read both ways: MLflow's client POSTs, and falls back to GET.
+    model('POST', 'registered-models/get-latest-versions', (d, who, req) => registry.getLatestVersions(d, who, body(req)), 'read');
     model('GET', 'registered-models/get-latest-versions', (d, who, req) => registry.getLatestVersions(d, who, query(req)));
     model('POST', 'registered-models/alias', (d, who, req) => registry.setAlias(d, who, body(req)));
     model('DELETE', 'registered-models/alias', (d, who, req) => registry.deleteAlias(d, who, body(req)));

@@ -17,7 +17,8 @@ import { getSummaries } from '../../storage/summaries.ts';
 import { decodeCursor, encodeCursor, signature } from '../runs/cursor.ts';
 import { compileFilterFor } from '../selection/selection.ts';
 import { invalidParameter, notFound } from './errors.ts';
-import { writeEvents, type EventWriter, type MlflowEvent } from './events.ts';
+import { writeEvents, type MlflowEvent } from './events.ts';
+import type { EventWriter } from '../writes.ts';
 import { experimentNameForRun, READ_YOUR_WRITES_MS, type ExperimentDeps } from './experiments.ts';
 import {
   FINISHED_STATUS, keyValues, metricValue, mlflowRun, mlflowRunInfo, optionalInteger, optionalString, RESERVED_TAGS, requiredString, type KeyValue,

@@ -9,13 +9,13 @@ import { Type } from '@sinclair/typebox';
 import { actorOf, projectOf } from '../../common/http/auth.ts';
 import { loadCatalogue } from '../../schemas/catalogue.ts';
 import type { App, AppDeps } from '../deps.ts';
-import type { EventWriter } from '../mlflow/events.ts';
+import type { EventWriter } from '../writes.ts';
 import { runScope } from '../selection/selection.ts';
 import { AuthErrors, ErrorBody, Lineage, ParamValue } from '../http/schemas.ts';
 import { getEvidence } from '../../storage/evidence.ts';
 import { getRuns } from '../../storage/runs.ts';
-import { EvidenceJson } from '../evidence/route.ts';
-import { Verdict } from '../reproducibility/route.ts';
+import { EvidenceJson } from '../evidence/schemas.ts';
+import { Verdict } from '../reproducibility/schemas.ts';
 import { verdictOf } from '../reproducibility/verdict.ts';
 import { buildTrail, changesOfVersion, trailMarkdown } from './trail.ts';
 import { modelFilter } from './search.ts';
@@ -23,10 +23,8 @@ import {
   AliasParams, AuditEntry, auditJson, CreateModelBody, CreateVersionBody, DeleteAliasQuery, ModelJson, modelJson, ModelParams, ModelVersionJson, ModelWithVersions,
   RenameBody, SetAliasBody, StageBody, UpdateModelBody, UpdateVersionBody, VersionParams, versionJson,
 } from './schemas.ts';
-import { aliasOf, change, modelOf, readRegistry, RegistryRefusal, versionOf, versionSource, type ChangeRequest, type RegistryDeps } from './service.ts';
-import type { RegisteredModel, RegistryState } from './state.ts';
-import { requireEvidence } from '../evidence/route.ts';
-import { shows } from '../evidence/support.ts';
+import { aliasOf, change, modelOf, readRegistry, versionOf, versionSource, type ChangeRequest, type RegistryDeps } from './service.ts';
+import type { RegisteredModel } from './state.ts';
 
 const reads = { 400: ErrorBody, 404: ErrorBody, ...AuthErrors } as const;
 const writes = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...AuthErrors } as const;
@@ -38,28 +36,6 @@ export function tagPatch(patch: Record<string, string | null>): Pick<ChangeReque
 }
 
 const withVersions = (m: RegisteredModel) => ({ ...modelJson(m), versions: m.versions.map(versionJson) });
-
-/**
- * Before a move of an alias or a stage to a version: the evidence it cites must exist (404), and
- * where the model requires evidence for that alias or stage, one piece must show the version's
- * run significantly better than the current holder's (none holding it: among the best) — else a
- * 409 saying what is missing, each cited piece with why it does not. Returns the holder seen
- * (0: none), so the change can expect it: a holder changed meanwhile makes it a 409 too.
- */
-async function checkPromotion(deps: AppDeps, state: RegistryState, project: string, name: string, target: { alias: string } | { stage: string }, version: number, evidenceIds: readonly string[]): Promise<number> {
-  const model = modelOf(state, name);
-  const moved = versionOf(state, name, version);
-  const cited = await requireEvidence(deps, project, evidenceIds);
-  const key = 'alias' in target ? target.alias : target.stage;
-  const holder = 'alias' in target ? (model.aliases[target.alias] ?? 0) : (model.versions.filter((v) => v.stage === target.stage && v.version !== version).at(-1)?.version ?? 0);
-  if (!model.requireEvidence.includes(key) || holder === version) return holder;
-  const holderRun = holder === 0 ? null : versionOf(state, name, holder).runId;
-  const verdicts = cited.map((e) => ({ id: e.id, ...shows(e.kind, e.answer, moved.runId, holderRun) }));
-  if (verdicts.some((v) => v.supports)) return holder;
-  const against = holderRun ? `the holder's run ${holderRun} (version ${holder})` : 'the other runs compared';
-  const why = verdicts.length > 0 ? verdicts.map((v) => `${v.id}: ${v.why}`).join('; ') : 'none was cited (save a /v1/stats/compare or /v1/stats/leaderboard answer with POST /v1/evidence and cite its id)';
-  throw new RegistryRefusal('conflict', 409, `moving "${key}" of "${name}" to version ${version} needs evidence that its run ${moved.runId} is significantly better than ${against}: ${why}`);
-}
 
 export function registryRoutes(writer: EventWriter) {
   return async (app: App, deps: AppDeps): Promise<void> => {
@@ -171,8 +147,6 @@ export function registryRoutes(writer: EventWriter) {
     }, async (req) => {
       const { name, version } = req.params;
       const b = req.body;
-      const project = projectOf(req);
-      await checkPromotion(deps, await readRegistry(deps.clickhouse, project), project, name, { stage: b.stage }, version, b.evidence ?? []);
       const { state } = await send(req, { action: 'transitionStage', model: name, version, stage: b.stage, archiveExisting: b.archiveExisting ?? false, reason: b.reason ?? null, evidence: b.evidence ?? [] });
       return versionJson(versionOf(state, name, version));
     });
@@ -188,12 +162,7 @@ export function registryRoutes(writer: EventWriter) {
     }, async (req) => {
       const { name, alias } = req.params;
       const b = req.body;
-      const project = projectOf(req);
-      const before = await readRegistry(deps.clickhouse, project);
-      const holder = await checkPromotion(deps, before, project, name, { alias }, b.version, b.evidence ?? []);
-      // Evidence was judged against this holder: the move expects it still holds the alias.
-      const expectedVersion = b.expectedVersion ?? (modelOf(before, name).requireEvidence.includes(alias) ? holder : null);
-      const { state } = await send(req, { action: 'setAlias', model: name, alias, version: b.version, expectedVersion, reason: b.reason ?? null, evidence: b.evidence ?? [] });
+      const { state } = await send(req, { action: 'setAlias', model: name, alias, version: b.version, expectedVersion: b.expectedVersion ?? null, reason: b.reason ?? null, evidence: b.evidence ?? [] });
       return versionJson(versionOf(state, name, b.version));
     });
 

@@ -1,20 +1,22 @@
 // The model registry's reads and writes, for the /v1 routes and MLflow's registry REST alike.
 // A write is a RegistryChanged event sent through Kafka like every other write; the answer waits
-// until ClickHouse holds it, then replays the project's changes (state.ts) to learn whether it
-// took effect — so concurrent writers, in this process or another, are settled by Kafka's order,
-// and the loser hears why (404, 409). Reads replay the same log. Nothing here keeps state.
+// until the replay of the project's changes (state.ts) has decided it — so concurrent writers,
+// in this process or another, are settled by Kafka's order, and the loser hears why (404, 409).
+// The replay also reads the evidence the changes cite (immutable), so whether a move is
+// supported is judged against the holder at that move's place in the log. Reads replay the same
+// log. Nothing here keeps state.
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { badRequest, HttpError, notFound, serviceUnavailable } from '../../common/http/errors.ts';
+import { badRequest, HttpError, notFound } from '../../common/http/errors.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
-import { eventKey, type RegistryChanged } from '../../schemas/events.ts';
-import { validateEvent } from '../../schemas/validate.ts';
+import type { RegistryChanged } from '../../schemas/events.ts';
 import { getArtifacts } from '../../storage/artifacts.ts';
-import { registryChanges, registryEventSeen } from '../../storage/registry.ts';
+import { getEvidence } from '../../storage/evidence.ts';
+import { registryChanges } from '../../storage/registry.ts';
 import { getRuns, type RunScope } from '../../storage/runs.ts';
 import { getSummaries } from '../../storage/summaries.ts';
 import { registrationFlags } from '../reproducibility/verdict.ts';
-import type { EventWriter } from '../mlflow/events.ts';
+import { sendAndWait, type EventWriter } from '../writes.ts';
 import { replayRegistry, type ModelVersion, type Outcome, type RegisteredModel, type Refusal, type RegistryState } from './state.ts';
 
 /** A change the registry's replay refused: 404 (missing) or 409 (exists, conflict). */
@@ -34,14 +36,13 @@ export interface RegistryDeps {
   catalogue: SchemaCatalogue;
 }
 
-/** How long a write waits for ClickHouse to hold its change before answering 503 (the change may still land). */
-export const CHANGE_VISIBLE_MS = 15_000;
-const POLL_MS = 50;
 
-export type ChangeRequest = Omit<RegistryChanged, 'project' | 'eventId' | 'actor' | 'at'>;
+export type ChangeRequest = Omit<RegistryChanged, 'project' | 'eventId' | 'actor' | 'at' | 'modelId'>;
 
 export async function readRegistry(ch: ClickHouseClient, project: string): Promise<RegistryState> {
-  return replayRegistry(await registryChanges(ch, project));
+  const changes = await registryChanges(ch, project);
+  const cited = [...new Set(changes.flatMap((c) => c.evidence ?? []))];
+  return replayRegistry(changes, await getEvidence(ch, project, cited));
 }
 
 export function modelOf(state: RegistryState, name: string): RegisteredModel {
@@ -65,23 +66,25 @@ export function aliasOf(state: RegistryState, name: string, alias: string): Mode
 
 /**
  * Sends one change and answers with the registry as it stands right after it: the change's
- * outcome, or an HttpError (400 before anything is sent; 404 or 409 when the replay refused it).
+ * outcome, or an HttpError — 400 before anything is sent; 404 before anything is sent for a
+ * model that does not exist (but for createModel) or evidence the project does not have; 404 or
+ * 409 when the replay refused it. The change names the model it was asked of (its id), so a
+ * model deleted and registered again under the name meanwhile refuses it.
  */
 export async function change(deps: RegistryDeps, project: string, actor: string, request: ChangeRequest): Promise<{ state: RegistryState; outcome: Outcome }> {
-  const event: RegistryChanged = { ...request, project, eventId: randomUUID(), actor, at: Date.now() };
-  const invalid = validateEvent({ type: 'RegistryChanged', value: event });
-  if (invalid) throw badRequest(invalid);
-  try {
-    await deps.writer.send([{ key: eventKey(event), value: deps.catalogue.encode('RegistryChanged', event) }]);
-  } catch (err) {
-    throw serviceUnavailable(`Kafka did not take the registry change: ${(err as Error).message}; nothing changed, retry`);
+  const before = await readRegistry(deps.clickhouse, project);
+  const modelId = request.action === 'createModel' ? null : modelOf(before, request.model).id;
+  const cited = request.evidence ?? [];
+  if (cited.length > 0) {
+    const found = await getEvidence(deps.clickhouse, project, cited);
+    const missing = cited.filter((id) => !found.has(id));
+    if (missing.length > 0) throw notFound(`no evidence ${missing.join(', ')} in this project`);
   }
-  const deadline = Date.now() + CHANGE_VISIBLE_MS;
-  while (!(await registryEventSeen(deps.clickhouse, project, event.eventId))) {
-    if (Date.now() > deadline) throw serviceUnavailable(`the registry change was sent (event ${event.eventId}) but is not stored yet (is the processor running?); read the model again before retrying`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  const state = await readRegistry(deps.clickhouse, project);
+  const event: RegistryChanged = { ...request, modelId, project, eventId: randomUUID(), actor, at: Date.now() };
+  const state = await sendAndWait(deps.writer, deps.catalogue, 'RegistryChanged', event, async () => {
+    const now = await readRegistry(deps.clickhouse, project);
+    return now.outcomes.has(event.eventId) ? now : undefined;
+  }, 'registry change');
   const outcome = state.outcomes.get(event.eventId)!;
   if (!outcome.accepted) throw new RegistryRefusal(outcome.refusal!, outcome.status, outcome.message ?? 'refused');
   return { state, outcome };

@@ -104,19 +104,65 @@ describe('the registry replay', () => {
     expect(s.models.get('resnet')!.aliases).toEqual({});
   });
 
-  it('refuses a move of an alias that requires evidence unless the change cites some', () => {
+  // A leaderboard where r1's group is best, r2's distinguishable from it, r3's not.
+  const board = { best: 'a', groups: [{ label: 'a', rank: 1, runIds: ['r1', 'r4'] }, { label: 'b', rank: 2, runIds: ['r2'], vsBest: { significant: true } }, { label: 'c', rank: 3, runIds: ['r3'], vsBest: { significant: false } }] };
+  const evidence = new Map([['ev-1', { kind: 'statsLeaderboard' as const, answer: board }]]);
+
+  it('moves an alias that requires evidence only on evidence that the version beats the holder where the move lands in the log', () => {
+    const s = replayRegistry([
+      change('createModel', { aliases: ['champion'] }),
+      change('createVersion', { runId: 'r2' }),
+      change('createVersion', { runId: 'r1' }),
+      change('createVersion', { runId: 'r4' }),
+      change('setAlias', { alias: 'champion', version: 2 }),
+      change('setAlias', { alias: 'challenger', version: 1 }),
+      change('setAlias', { alias: 'champion', version: 1, evidence: ['ev-1'] }),
+      change('setAlias', { alias: 'champion', version: 2, evidence: ['ev-1'] }),
+      change('setAlias', { alias: 'champion', version: 3, evidence: ['ev-1', 'ev-gone'] }),
+      // Pointing it at the version that holds it needs nothing.
+      change('setAlias', { alias: 'champion', version: 2 }),
+    ], evidence);
+    expect(s.log.map((l) => l.outcome.status)).toEqual([200, 200, 200, 200, 409, 200, 409, 200, 409, 200]);
+    expect(s.log[4]!.outcome.message).toBe('moving "champion" of "resnet" to version 2 needs evidence that its run r1 is significantly better than the other runs compared: none was cited (save a /v1/stats/compare or /v1/stats/leaderboard answer with POST /v1/evidence and cite its id)');
+    expect(s.log[6]!.outcome.message).toBe('moving "champion" of "resnet" to version 1 needs evidence that its run r2 is significantly better than the other runs compared: ev-1: run r2 is not in the best group (a)');
+    expect(s.log[8]!.outcome.message).toBe('moving "champion" of "resnet" to version 3 needs evidence that its run r4 is significantly better than the holder\'s run r1 (version 2): ev-1: runs r4 and r1 are in the same group (a); ev-gone: no such evidence in this project');
+    expect(s.models.get('resnet')!.aliases).toEqual({ challenger: 1, champion: 2 });
+  });
+
+  it('judges stage moves against the version in that stage, stages named in any case', () => {
+    const s = replayRegistry([
+      change('createModel', { aliases: ['production'] }),
+      change('createVersion', { runId: 'r2' }),
+      change('createVersion', { runId: 'r1' }),
+      change('transitionStage', { version: 1, stage: 'Production', evidence: ['ev-1'] }),
+      change('transitionStage', { version: 2, stage: 'Production', evidence: ['ev-1'] }),
+      change('transitionStage', { version: 1, stage: 'Production', evidence: ['ev-1'] }),
+    ], evidence);
+    expect(s.models.get('resnet')!.requireEvidence).toEqual(['Production']);
+    // v1 (r2) is not in the best group; v2 (r1) beats nobody yet; back to v1 over v2's r1: refused.
+    expect(s.log.slice(3).map((l) => l.outcome.status)).toEqual([409, 200, 409]);
+    expect(s.log[5]!.outcome.message).toMatch(/than the holder's run r1 \(version 2\): ev-1: run r2 is not in the best group/);
+  });
+
+  it('lets removals and policy changes through without evidence: the log names who did them', () => {
     const s = replayRegistry([
       change('createModel', { aliases: ['champion'] }),
       change('createVersion', { runId: 'r1' }),
-      change('setAlias', { alias: 'champion', version: 1 }),
-      change('setAlias', { alias: 'challenger', version: 1 }),
       change('setAlias', { alias: 'champion', version: 1, evidence: ['ev-1'] }),
-      change('requireEvidence', { aliases: ['Production'] }),
-      change('transitionStage', { version: 1, stage: 'Production' }),
-    ]);
-    expect(s.log.map((l) => l.outcome.status)).toEqual([200, 200, 409, 200, 200, 200, 409]);
-    expect(s.log[2]!.outcome.message).toBe('moving "champion" of "resnet" requires evidence: cite a saved comparison that shows the new version beats the current holder');
-    expect(s.models.get('resnet')!.aliases).toEqual({ challenger: 1, champion: 1 });
+      change('deleteAlias', { alias: 'champion' }),
+      change('setAlias', { alias: 'champion', version: 1, evidence: ['ev-1'] }),
+      change('deleteVersion', { version: 1 }),
+      change('requireEvidence', { aliases: [] }),
+    ], evidence);
+    expect(s.log.map((l) => l.outcome.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect(s.models.get('resnet')).toMatchObject({ aliases: {}, requireEvidence: [] });
+  });
+
+  it('refuses a change asked of a model that was deleted and registered again under its name meanwhile', () => {
+    const first = change('createModel');
+    const s = replayRegistry([first, change('createVersion', { runId: 'r1' }), change('deleteModel'), change('createModel'), change('createVersion', { runId: 'r2' }), change('setAlias', { alias: 'x', version: 1, modelId: first.eventId })]);
+    expect(s.log.at(-1)!.outcome).toMatchObject({ status: 409, message: 'registered model "resnet" was deleted and registered again since this change was asked; read it again' });
+    expect(s.models.get('resnet')!.aliases).toEqual({});
   });
 
   it('refuses to delete an alias held by another version than expected', () => {

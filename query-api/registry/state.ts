@@ -3,8 +3,13 @@
 // number a new version got. Pure and deterministic: every API process reading the same log
 // gives the same answer, and two concurrent moves of one alias are settled by their order on
 // Kafka — the second names the version it expected to find, finds another, and is refused (409,
-// naming the holder). Refused changes stay in the log (the audit log keeps what was asked).
-import type { RegistryChanged } from '../../schemas/events.ts';
+// naming the holder). The one owner of the evidence rule too: where a model requires evidence
+// for an alias or a stage, a move to a version is refused unless evidence it cites (immutable,
+// handed in with the log) shows that version's run significantly better than the holder's at
+// that point of the log. Removals (an alias deleted, the holder's version deleted) and policy
+// changes need none: the audit log names who did them and why. Refused changes stay in the log.
+import { MODEL_STAGES, type EvidenceKind, type RegistryChanged } from '../../schemas/events.ts';
+import { shows } from '../evidence/support.ts';
 
 export type Stage = 'None' | 'Staging' | 'Production' | 'Archived';
 
@@ -76,6 +81,15 @@ export interface RegistryState {
   log: LoggedChange[];
 }
 
+/** What the replay reads of a cited piece of evidence. */
+export interface CitedEvidence {
+  kind: EvidenceKind;
+  answer: unknown;
+}
+
+/** An alias or stage as a model's requireEvidence lists it: stages in their canonical case. */
+const canonical = (name: string): string => MODEL_STAGES.find((s) => s.toLowerCase() === name.toLowerCase()) ?? name;
+
 interface Internal {
   model: RegisteredModel;
   /** Every version ever created, deleted ones included (null), by number − 1. */
@@ -95,8 +109,8 @@ function relist(m: Internal): void {
   for (const v of m.model.versions) v.aliases = Object.keys(m.model.aliases).filter((a) => m.model.aliases[a] === v.version).sort();
 }
 
-/** Replays the changes in order. */
-export function replayRegistry(changes: readonly RegistryChanged[]): RegistryState {
+/** Replays the changes in order, with the evidence they cite (by id; another project's is absent). */
+export function replayRegistry(changes: readonly RegistryChanged[], evidence: ReadonlyMap<string, CitedEvidence> = new Map()): RegistryState {
   const live = new Map<string, Internal>();
   const outcomes = new Map<string, Outcome>();
   const log: LoggedChange[] = [];
@@ -109,12 +123,13 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
         if (m) return refused('exists', `registered model "${c.model}" already exists`);
         const model: RegisteredModel = {
           id: c.eventId, name: c.model, createdAt: c.at, updatedAt: c.at, createdBy: c.actor, description: c.description ?? '', tags: { ...(c.tags ?? {}) },
-          versions: [], aliases: {}, requireEvidence: [...(c.aliases ?? [])],
+          versions: [], aliases: {}, requireEvidence: [...new Set((c.aliases ?? []).map(canonical))].sort(),
         };
         live.set(c.model, { model, all: [] });
         return accepted();
       }
       if (!m) return refused('missing', `no registered model "${c.model}" in this project`);
+      if (c.modelId && c.modelId !== m.model.id) return refused('conflict', `registered model "${c.model}" was deleted and registered again since this change was asked; read it again`);
       const model = m.model;
       const touch = () => {
         model.updatedAt = c.at;
@@ -143,7 +158,7 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
           touch();
           return accepted();
         case 'requireEvidence':
-          model.requireEvidence = [...(c.aliases ?? [])].sort();
+          model.requireEvidence = [...new Set((c.aliases ?? []).map(canonical))].sort();
           touch();
           return accepted();
         case 'createVersion': {
@@ -167,8 +182,6 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
         if (holder === 0) return refused('missing', `registered model "${model.name}" has no alias "${alias}"`);
         const expected = c.expectedVersion;
         if (expected !== null && expected !== undefined && expected !== holder) return refused('conflict', heldOtherwise(model.name, alias, holder, expected), holder);
-        const needs = requiredEvidence(model, alias, c);
-        if (needs) return refused('conflict', needs, holder);
         delete model.aliases[alias];
         touch();
         return accepted(holder);
@@ -194,7 +207,7 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
           before = holder;
           const expected = c.expectedVersion;
           if (expected !== null && expected !== undefined && expected !== holder) return refused('conflict', heldOtherwise(model.name, alias, holder, expected), v.version);
-          const needs = requiredEvidence(model, alias, c);
+          const needs = requiredEvidence(model, alias, v, holder === 0 ? null : versionOf(holder), c, evidence);
           if (needs) return refused('conflict', needs, v.version);
           model.aliases[alias] = v.version;
           touch();
@@ -203,7 +216,8 @@ export function replayRegistry(changes: readonly RegistryChanged[]): RegistrySta
         case 'transitionStage': {
           const stage = c.stage as Stage;
           before = v.stage;
-          const needs = requiredEvidence(model, stage, c);
+          const holder = m.all.filter((x): x is ModelVersion => x !== null && x !== v && x.stage === stage).at(-1) ?? null;
+          const needs = requiredEvidence(model, stage, v, holder, c, evidence);
           if (needs) return refused('conflict', needs, v.version);
           if (c.archiveExisting && (stage === 'Staging' || stage === 'Production')) {
             for (const other of m.all) if (other && other !== v && other.stage === stage) (other.stage = 'Archived'), (other.updatedAt = c.at);
@@ -231,8 +245,20 @@ function heldOtherwise(model: string, alias: string, holder: number, expected: n
   return `alias "${alias}" of "${model}" ${now} (the request expected ${expected === 0 ? 'it unset' : `version ${expected}`}); read it again`;
 }
 
-/** Why a move of this alias or stage is refused for want of evidence, or null. */
-function requiredEvidence(model: RegisteredModel, aliasOrStage: string, c: RegistryChanged): string | null {
-  if (!model.requireEvidence.includes(aliasOrStage) || (c.evidence ?? []).length > 0) return null;
-  return `moving "${aliasOrStage}" of "${model.name}" requires evidence: cite a saved comparison that shows the new version beats the current holder`;
+/**
+ * Why a move of this alias or stage to `moved` is refused for want of evidence, or null: none
+ * is needed when the model does not require it there or the version already holds it; else
+ * some cited evidence must show moved's run significantly better than the holder's (no holder:
+ * among the best).
+ */
+function requiredEvidence(model: RegisteredModel, key: string, moved: ModelVersion, holder: ModelVersion | null, c: RegistryChanged, evidence: ReadonlyMap<string, CitedEvidence>): string | null {
+  if (!model.requireEvidence.includes(key) || holder?.version === moved.version) return null;
+  const verdicts = (c.evidence ?? []).map((id) => {
+    const e = evidence.get(id);
+    return { id, ...(e ? shows(e.kind, e.answer, moved.runId, holder?.runId ?? null) : { supports: false, why: 'no such evidence in this project' }) };
+  });
+  if (verdicts.some((v) => v.supports)) return null;
+  const against = holder ? `the holder's run ${holder.runId} (version ${holder.version})` : 'the other runs compared';
+  const why = verdicts.length > 0 ? verdicts.map((v) => `${v.id}: ${v.why}`).join('; ') : 'none was cited (save a /v1/stats/compare or /v1/stats/leaderboard answer with POST /v1/evidence and cite its id)';
+  return `moving "${key}" of "${model.name}" to version ${moved.version} needs evidence that its run ${moved.runId} is significantly better than ${against}: ${why}`;
 }

@@ -5,7 +5,7 @@
 // and as markdown to paste into a review. Pure: the route gathers the inputs.
 import type { StoredEvidence } from '../../storage/evidence.ts';
 import type { RunRecord } from '../../storage/runs.ts';
-import { routeOfKind } from '../evidence/support.ts';
+import { evidenceJson } from '../evidence/schemas.ts';
 import type { RunReproducibility } from '../reproducibility/verdict.ts';
 import { auditJson, versionJson } from './schemas.ts';
 import type { LoggedChange, ModelVersion, RegistryState } from './state.ts';
@@ -26,7 +26,7 @@ export interface Trail {
   version: ReturnType<typeof versionJson>;
   run: Pick<RunRecord, 'id' | 'name' | 'experiment' | 'sweepId' | 'status' | 'startedAt' | 'params' | 'lineage'> | null;
   reproducibility: RunReproducibility | null;
-  evidence: { id: string; route: string; summary: string | null; runIds: string[]; contentHash: string; note: string | null; createdAt: string; createdBy: string }[];
+  evidence: ReturnType<typeof evidenceJson>[];
   moves: ReturnType<typeof auditJson>[];
 }
 
@@ -36,7 +36,7 @@ export function buildTrail(version: ModelVersion, changes: readonly LoggedChange
     version: versionJson(version),
     run: run && { id: run.id, name: run.name, experiment: run.experiment, sweepId: run.sweepId, status: run.status, startedAt: run.startedAt, params: run.params, lineage: run.lineage },
     reproducibility,
-    evidence: cited.map((e) => ({ id: e.id, route: routeOfKind(e.kind), summary: e.summary, runIds: e.runIds, contentHash: e.contentHash, note: e.note, createdAt: new Date(e.at).toISOString(), createdBy: e.actor })),
+    evidence: cited.map(evidenceJson),
     moves: changes.map(auditJson),
   };
 }

@@ -8,17 +8,11 @@ import type { App, AppDeps } from '../deps.ts';
 import { AuthErrors, ErrorBody } from '../http/schemas.ts';
 import { requireRuns, runScope, SelectionSchema, selectRuns } from '../selection/selection.ts';
 import { differingLineage, verdictOf } from './verdict.ts';
+import { Verdict } from './schemas.ts';
 
 /** Most runs one request judges. */
 export const MAX_REPRODUCIBILITY_RUNS = 10_000;
 
-export const Verdict = Type.Object({
-  runId: Type.String(),
-  reproducible: Type.Boolean({ description: 'A git commit on a clean tree, a data version, language and library versions, and a seed are all recorded' }),
-  reasons: Type.Array(Type.String(), { description: 'Why not' }),
-  missing: Type.Array(Type.String(), { description: 'Lineage fields not recorded' }),
-  caveats: Type.Array(Type.String()),
-});
 const Value = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
 
 export async function reproducibilityRoutes(app: App, deps: AppDeps): Promise<void> {

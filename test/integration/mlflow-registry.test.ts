@@ -90,6 +90,16 @@ describe("MLflow's registry client against runlens", () => {
     expect(report.download_uri).toMatch(new RegExp(`/${report.runs[0]}/artifacts/model$`));
   });
 
+  it('refuses registry changes to a token without scope registry, in MLflow\'s words', async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/2.0/mlflow/registered-models/create', headers: { ...read, 'content-type': 'application/json' }, payload: { name: 'nope' } });
+    expect(r.statusCode).toBe(403);
+    expect(r.json()).toMatchObject({ error_code: 'PERMISSION_DENIED', message: expect.stringMatching(/scope "registry"/) });
+    // Reads take a read token.
+    const got = await app.inject({ method: 'GET', url: `/api/2.0/mlflow/registered-models/get?name=${MODEL}-renamed`, headers: read });
+    expect(got.statusCode).toBe(200);
+    expect(got.json().registered_model).toMatchObject({ name: `${MODEL}-renamed`, latest_versions: [expect.objectContaining({ version: '2', status: 'READY' })] });
+  });
+
   it("answers with MLflow's error codes", () => {
     expect(report.errors).toEqual({ duplicate: 'RESOURCE_ALREADY_EXISTS', missing_version: 'RESOURCE_DOES_NOT_EXIST', missing_model: 'RESOURCE_DOES_NOT_EXIST', bad_stage: 'INVALID_PARAMETER_VALUE' });
   });

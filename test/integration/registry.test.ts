@@ -161,7 +161,9 @@ describe('the audit log', () => {
   it('cannot be changed: no route writes it, the ingest gateway refuses registry events, and deleting a model keeps its history', async () => {
     const before = await count(ns, `SELECT count() AS n FROM registry_events WHERE project = '${PROJECT}'`);
     for (const [method, url] of [['DELETE', '/v1/models/classifier/audit'], ['PUT', '/v1/models/classifier/audit'], ['POST', '/v1/models/classifier/audit']] as const) {
-      expect((await call(method, url, {})).statusCode, `${method} ${url}`).toBeGreaterThanOrEqual(404);
+      const r = await call(method, url, {});
+      expect(r.statusCode, `${method} ${url}`).toBe(405);
+      expect(r.headers.allow).toBe('GET, HEAD');
     }
     const forged = await app.inject({
       method: 'POST', url: '/v1/ingest/events', headers: bearer(ingestOnly),
@@ -221,6 +223,26 @@ describe('the decision trail', () => {
     expect(none.json().error).toMatch(/none was cited/);
     expect((await call('PUT', '/v1/models/trail-model/aliases/champion', { version: sameGroup, evidence: ['ev-nope'] })).json().error).toBe('no evidence ev-nope in this project');
     expect((await call('GET', '/v1/models/trail-model', undefined, reader)).json().aliases).toEqual({ champion: best });
+    // The refused moves are in the log, and in the trail of the version they tried to promote.
+    const refused = (await call('GET', `/v1/models/trail-model/versions/${worse}/trail`, undefined, reader)).json().moves;
+    expect(refused).toEqual([expect.objectContaining({ action: 'createVersion', accepted: true }), expect.objectContaining({ action: 'setAlias', accepted: false, reason: 'cheaper', refusal: toWorse.json().error })]);
+  });
+
+  it("keeps projects apart: another project's models and evidence do not exist for this one", async () => {
+    const other = bearer(await createTestToken(ns, 'other-team', ['read', 'registry']));
+    expect((await call('POST', '/v1/models', { name: 'their-model' }, other)).statusCode).toBe(201);
+    const theirs = await call('POST', '/v1/evidence', { route: '/v1/stats/test', request: { a: [1, 2, 3], b: [4, 5, 6] } }, other);
+    expect(theirs.statusCode, theirs.body).toBe(400); // not a route evidence is kept for
+    const saved = (await call('POST', '/v1/evidence', { route: '/v1/compare', request: { runIds: ['zz'] } }, other));
+    // The route's own answer, as it came: another project's runs do not exist either.
+    expect(saved.statusCode).toBe(404);
+    expect(saved.json().error).toMatch(/^\/v1\/compare answered 404: run\(s\) not found in this project: zz/);
+    expect((await call('GET', '/v1/models/their-model', undefined, reader)).statusCode).toBe(404);
+    expect((await call('GET', '/v1/models', undefined, reader)).json().models.map((m: { name: string }) => m.name)).not.toContain('their-model');
+    expect((await call('GET', '/v1/models/classifier', undefined, other)).statusCode).toBe(404);
+    // This project's evidence cannot be read or cited from the other.
+    expect((await call('GET', `/v1/evidence/${evidence.id}`, undefined, other)).statusCode).toBe(404);
+    expect((await call('PUT', '/v1/models/their-model/aliases/champion', { version: 1, evidence: [evidence.id] }, other)).json().error).toBe(`no evidence ${evidence.id} in this project`);
   });
 
   it("lists the version's run and lineage, the evidence with its sentence, and every move in order — as JSON and as markdown", async () => {

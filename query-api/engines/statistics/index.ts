@@ -21,3 +21,5 @@ export type { HodgesLehmannOptions, HodgesLehmannResult } from './hodges-lehmann
 export { bootstrapMeanDifference } from './bootstrap.ts';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap.ts';
 export { benjaminiHochbergAdjust, holmAdjust } from './corrections.ts';
+export { twoProportionZTest } from './proportions.ts';
+export type { TwoProportionResult } from './proportions.ts';

@@ -30,6 +30,9 @@ _TYPES = {
     "run-lifecycle-set": "RunLifecycleSet",
     "registry-changed": "RegistryChanged",
     "evidence-saved": "EvidenceSaved",
+    "table-logged": "TableLogged",
+    "samples-logged": "SamplesLogged",
+    "log-lines": "LogLines",
 }
 _FILE = re.compile(r"^([a-z-]+)\.v(\d+)\.avsc$")
 

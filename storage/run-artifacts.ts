@@ -1,0 +1,127 @@
+// What runs logged to compare side by side, as stored: tables (artifact_tables, 0025), samples
+// (samples, 0026) and console lines (log_lines, 0027). Written only by the processor; this
+// module reads them. A table or sample logged again (same name, step and input) reads as its
+// latest source; a replayed one collapses.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import type { TableKind } from '../schemas/events.ts';
+import { rows, zip } from './read.ts';
+import { quoteInteger, quoteString, quoteStringList } from './sql-quote.ts';
+
+export interface StoredTable {
+  runId: string;
+  name: string;
+  kind: TableKind;
+  step: number | null;
+  loggedAt: number;
+  labels: string[];
+  columns: string[];
+  values: number[];
+  cells: string[];
+}
+
+/**
+ * Per run, the table of this name at `step` (default: the run's latest step that has one);
+ * runs without it are absent.
+ */
+export function tablesSql(project: string, runIds: readonly string[], name: string, step: number | null): string {
+  const stepWhere = step === null ? '' : ` AND step = ${quoteInteger(step)}`;
+  return `
+SELECT run_id, kind, step, argMax(logged_at_ms, (src_partition, src_offset)) AS logged_at, argMax(labels, (src_partition, src_offset)) AS labels,
+  argMax(columns, (src_partition, src_offset)) AS columns, argMax(values, (src_partition, src_offset)) AS values, argMax(cells, (src_partition, src_offset)) AS cells
+FROM artifact_tables
+WHERE project = ${quoteString(project)} AND name = ${quoteString(name)} AND run_id IN (${quoteStringList([...runIds])})${stepWhere}
+GROUP BY run_id, kind, step
+ORDER BY run_id, step DESC
+LIMIT 1 BY run_id`;
+}
+
+export async function getTables(ch: ClickHouseClient, project: string, runIds: readonly string[], name: string, step: number | null = null): Promise<Map<string, StoredTable>> {
+  const out = new Map<string, StoredTable>();
+  if (runIds.length === 0) return out;
+  for (const r of await rows<Record<string, unknown>>(ch, tablesSql(project, runIds, name, step))) {
+    const s = Number(r.step);
+    out.set(String(r.run_id), {
+      runId: String(r.run_id), name, kind: r.kind as TableKind, step: s < 0 ? null : s, loggedAt: Number(r.logged_at),
+      labels: r.labels as string[], columns: r.columns as string[], values: (r.values as (number | string)[]).map(Number), cells: r.cells as string[],
+    });
+  }
+  return out;
+}
+
+export interface StoredSample {
+  runId: string;
+  inputId: string;
+  step: number | null;
+  text: string | null;
+  uri: string | null;
+  digest: string | null;
+  scores: Record<string, number>;
+}
+
+/** Per run and input id, the sample of this name at `step` (default: the run's latest step with samples of this name). */
+export function samplesSql(project: string, runIds: readonly string[], name: string, step: number | null): string {
+  const p = quoteString(project);
+  const n = quoteString(name);
+  const ids = quoteStringList([...runIds]);
+  const at = step === null
+    ? `(run_id, step) IN (SELECT run_id, max(step) FROM samples WHERE project = ${p} AND name = ${n} AND run_id IN (${ids}) GROUP BY run_id)`
+    : `step = ${quoteInteger(step)}`;
+  return `
+SELECT run_id, input_id, step, argMax(text, (src_partition, src_offset)) AS text, argMax(has_text, (src_partition, src_offset)) AS has_text,
+  argMax(uri, (src_partition, src_offset)) AS uri, argMax(digest, (src_partition, src_offset)) AS digest,
+  argMax(score_keys, (src_partition, src_offset)) AS score_keys, argMax(score_values, (src_partition, src_offset)) AS score_values
+FROM samples
+WHERE project = ${p} AND name = ${n} AND run_id IN (${ids}) AND ${at}
+GROUP BY run_id, input_id, step
+ORDER BY input_id, run_id`;
+}
+
+export async function getSamples(ch: ClickHouseClient, project: string, runIds: readonly string[], name: string, step: number | null = null): Promise<StoredSample[]> {
+  if (runIds.length === 0) return [];
+  return (await rows<Record<string, unknown>>(ch, samplesSql(project, runIds, name, step))).map((r) => {
+    const s = Number(r.step);
+    return {
+      runId: String(r.run_id), inputId: String(r.input_id), step: s < 0 ? null : s, text: Number(r.has_text) === 1 ? String(r.text) : null,
+      uri: r.uri ? String(r.uri) : null, digest: r.digest ? String(r.digest) : null,
+      scores: Object.fromEntries(Object.entries(zip<number | string>(r.score_keys, r.score_values)).map(([k, v]) => [k, Number(v)])),
+    };
+  });
+}
+
+export interface StoredLine {
+  workerRank: number | null;
+  stream: 'stdout' | 'stderr';
+  seq: number;
+  at: number;
+  level: string;
+  text: string;
+}
+
+export interface LinesQuery {
+  stream?: 'stdout' | 'stderr';
+  /** Only lines at these levels. */
+  levels?: readonly string[];
+  /** Only lines whose text contains this (case-insensitive). */
+  search?: string;
+  /** The last `tail` lines (by stream number) instead of the first `limit`. */
+  tail?: number;
+  limit: number;
+}
+
+/** A run's console lines in stream order (worker, stream, number), filtered; FINAL collapses re-sends. */
+export function linesSql(project: string, runId: string, q: LinesQuery): string {
+  const where = [`project = ${quoteString(project)}`, `run_id = ${quoteString(runId)}`];
+  if (q.stream) where.push(`stream = ${quoteString(q.stream)}`);
+  if (q.levels && q.levels.length > 0) where.push(`level IN (${quoteStringList([...q.levels])})`);
+  // positionCaseInsensitiveUTF8: a substring, not a pattern (no escaping of % or _ needed).
+  if (q.search) where.push(`positionCaseInsensitiveUTF8(text, ${quoteString(q.search)}) > 0`);
+  const base = `SELECT worker_rank, stream, seq, at_ms, level, text FROM log_lines FINAL WHERE ${where.join(' AND ')}`;
+  if (q.tail !== undefined) return `SELECT * FROM (${base} ORDER BY at_ms DESC, worker_rank DESC, stream DESC, seq DESC LIMIT ${quoteInteger(q.tail)}) ORDER BY at_ms, worker_rank, stream, seq`;
+  return `${base} ORDER BY worker_rank, stream, seq LIMIT ${quoteInteger(q.limit)}`;
+}
+
+export async function getLines(ch: ClickHouseClient, project: string, runId: string, q: LinesQuery): Promise<StoredLine[]> {
+  return (await rows<Record<string, unknown>>(ch, linesSql(project, runId, q))).map((r) => ({
+    workerRank: Number(r.worker_rank) < 0 ? null : Number(r.worker_rank), stream: r.stream as 'stdout' | 'stderr', seq: Number(r.seq), at: Number(r.at_ms), level: String(r.level), text: String(r.text),
+  }));
+}
