@@ -103,6 +103,19 @@ describe('dead-letter routing', () => {
     expect(metrics).toMatch(/^runlens_insert_duration_seconds_count [1-9]/m);
     expect(metrics).toMatch(/^runlens_batch_messages_count [1-9]/m);
   });
+
+  it('dead-letters artifacts that break their bounds when they reach Kafka past the SDK', async () => {
+    const before = seen.length;
+    const bad = [
+      { value: catalogue.encode('TableLogged', { project: 'p', runId: 'dlq-run', name: 'cm', kind: 'confusionMatrix', step: 1, loggedAt: 1, labels: ['a', 'b'], values: [1, 2, 3] }), detail: 'a confusion matrix of 2 classes holds 4 counts, not 3' },
+      { value: catalogue.encode('SamplesLogged', { project: 'p', runId: 'dlq-run', name: 'gen', step: 1, loggedAt: 1, samples: [{ inputId: 'x' }] }), detail: 'sample 0 (x) has neither text nor uri' },
+      { value: catalogue.encode('LogLines', { project: 'p', runId: 'dlq-run', workerRank: null, stream: 'stdout', lines: [{ seq: 2, at: 1, level: 'info', text: 'a' }, { seq: 1, at: 1, level: 'info', text: 'b' }] }), detail: 'line 1: seq 1 does not follow 2 (lines are numbered in order)' },
+    ];
+    await producer.send({ topic: topicsFor(ns.config).events, acks: -1, messages: bad.map((b) => ({ key: 'dlq-run', value: b.value })) });
+    await eventually(async () => (seen.length >= before + bad.length ? true : undefined), 30_000, 'artifact dead letters');
+    expect(seen.slice(before).map((s) => [s.reason, s.detail])).toEqual(bad.map((b) => ['invalid', expect.stringContaining(b.detail)]));
+    expect(await count(ns, "SELECT count() AS n FROM artifact_tables WHERE run_id = 'dlq-run'")).toBe(0);
+  });
 });
 
 describe('text is stored exactly as sent, or refused naming the field', () => {
