@@ -1,6 +1,7 @@
 // `runlens demo` (what `npm run demo` runs): stack up, migrate, create a read, an ingest and a
 // registry token for the demo project, start the processor and the API as child processes,
-// simulate a sweep, wait until every point is queryable, print the best runs side by side,
+// simulate a sweep (with confusion matrices, PR curves, captions and console lines), wait until
+// every point is queryable, print the best runs side by side and two runs' confusion matrices,
 // rank the configurations, save that ranking as evidence and register the best run as the
 // model's champion on it (its trail printed), then curl examples with the tokens, and keep
 // serving until Ctrl-C. The tokens are printed because this is a local demo; they are revoked
@@ -122,7 +123,7 @@ async function serve(config: Config, opts: DemoOptions, tokens: { read: string; 
 
   const sweepId = `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
   say(`simulating sweep ${sweepId}: ${opts.configs} configs × ${opts.seeds} seeds × ${opts.steps} steps`);
-  const result = await simulate(config, { project: opts.project, experiment: 'demo', sweepId, configs: opts.configs, seeds: opts.seeds, steps: opts.steps });
+  const result = await simulate(config, { project: opts.project, experiment: 'demo', sweepId, configs: opts.configs, seeds: opts.seeds, steps: opts.steps, artifacts: true });
   say(`sent ${result.points.toLocaleString('en-US')} points in ${result.seconds.toFixed(1)}s (${Math.round(result.pointsPerSecond).toLocaleString('en-US')} points/s)`);
 
   const sent = performance.now();
@@ -166,6 +167,16 @@ async function serve(config: Config, opts: DemoOptions, tokens: { read: string; 
     const s = g.metrics['val/acc.max']!;
     const ci = s.ci95 ? `[${s.ci95[0].toFixed(4)}, ${s.ci95[1].toFixed(4)}]` : '(one run)';
     console.log(`  ${s.mean.toFixed(4)} ${ci}  n=${g.n}  ${g.label}`);
+  }
+  // What the runs logged to look at: the best run's confusion matrix against the best sgd run's
+  // (the simulator plants sgd runs to take dogs for cats), and the captions that differ most.
+  const [sgd] = (await (await fetch(`${apiUrl}/v1/runs?${new URLSearchParams({ sweep: sweepId, filter: "params.optimizer = 'sgd'", sort: 'metrics.val/acc.max:desc', limit: '1' })}`, { headers: auth })).json() as { runs: ApiRun[] }).runs;
+  if (sgd && top.runs[0]) {
+    const pair = [top.runs[0].id, sgd.id];
+    const cm = await api<{ runs: { vsBaseline: { sentence: string } | null }[] }>('/v1/artifacts/confusion', { runIds: pair, name: 'confusion/val' });
+    const caps = await api<{ rows: { inputId: string; outputs: ({ text: string } | null)[] }[] }>('/v1/artifacts/samples', { runIds: pair, name: 'captions/val', scoreDiff: { score: 'quality', min: 0.3 } });
+    console.log(`\nConfusion matrices, ${pair[0]} against ${pair[1]}:\n  ${cm.runs[1]?.vsBaseline?.sentence ?? '(none)'}`);
+    for (const r of caps.rows.slice(0, 2)) console.log(`  caption of ${r.inputId}: "${r.outputs[0]?.text}" against "${r.outputs[1]?.text}"`);
   }
   const chosen = await register(apiUrl, tokens.registry, sweepId);
   const best = top.runs[0]?.id ?? '<id>';

@@ -4,6 +4,7 @@
 // lineage confound (newer data version and another commit, which also lifts their scores).
 import type { RunlensClient } from '../sdk/client.ts';
 import { Rng } from './random.ts';
+import { ARTIFACT_CLASSES, captions, confusionCounts, consoleLines, prCurve } from './artifacts.ts';
 
 export interface SweepSpec {
   project: string;
@@ -18,6 +19,8 @@ export interface SweepSpec {
   /** Fraction of configs whose first seed runs on the confounded lineage (default 1/12). */
   confoundFraction?: number;
   randomSeed?: number;
+  /** Also log what runs are looked at by: a confusion matrix, a PR curve, captions and console lines (artifacts.ts). */
+  artifacts?: boolean;
 }
 
 export interface SweepResult {
@@ -133,6 +136,13 @@ export async function simulateSweep(
           points += CLASSES.length;
         }
         if (step % 200 === 0) await client.waitForCapacity();
+      }
+      if (spec.artifacts) {
+        const finalLoss = (1 - target) * 1.2;
+        await run.logLines(consoleLines(spec.steps, finalLoss, confounded));
+        await run.logConfusionMatrix('confusion/val', [...ARTIFACT_CLASSES], confusionCounts(target, noise, config.optimizer === 'sgd'), spec.steps);
+        await run.logPrCurve('pr/val', prCurve(target), spec.steps);
+        await run.logSamples('captions/val', captions(target, noise, config.optimizer === 'sgd'), spec.steps);
       }
       await run.logArtifact({
         name: 'model.ckpt',
