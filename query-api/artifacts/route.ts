@@ -53,6 +53,30 @@ const LogDiffBody = Type.Object(
 /** Most lines a diff reads per run. */
 export const MAX_DIFF_LINES = 200_000;
 
+const ClassStats = Type.Object({ label: Type.String(), support: Type.Number(), precision: Num, recall: Num, f1: Num });
+const ConfusionResponse = Type.Object({
+  name: Type.String(),
+  baseline: Type.String(),
+  normalized: Type.Boolean(),
+  labels: Type.Array(Type.String(), { description: 'The classes of every matrix: the union, the baseline\'s first' }),
+  runs: Type.Array(Type.Object({
+    runId: Type.String(),
+    step: Num,
+    matrix: Type.Array(Type.Array(Type.Number()), { description: 'matrix[actual][predicted]: counts, or rates by row when normalized' }),
+    accuracy: Num,
+    classes: Type.Array(ClassStats),
+    vsBaseline: Type.Union([
+      Type.Object({
+        cells: Type.Array(Type.Array(Type.Number()), { description: "This run's matrix minus the baseline's" }),
+        classes: Type.Array(Type.Object({ label: Type.String(), precision: Num, recall: Num, f1: Num, pValue: Num, withinNoise: Type.Union([Type.Boolean(), Type.Null()], { description: "Whether the recall's change is within sampling noise (two-proportion z-test at alpha)" }) })),
+        mostChanged: Type.Array(Type.Object({ actual: Type.String(), predicted: Type.String(), rate: Type.Number(), baselineRate: Type.Number(), delta: Type.Number() })),
+        sentence: Type.String(),
+      }),
+      Type.Null(),
+    ]),
+  })),
+});
+
 const StoredTableJson = Type.Object({ runId: Type.String(), kind: Type.String(), step: Num, labels: Type.Array(Type.String()), columns: Type.Array(Type.String()), values: Type.Array(Type.Number()), cells: Type.Array(Type.Unknown()) });
 const Sample = Type.Union([Type.Object({ text: Type.Union([Type.String(), Type.Null()]), uri: Type.Union([Type.String(), Type.Null()]), digest: Type.Union([Type.String(), Type.Null()]), scores: Type.Record(Type.String(), Type.Number()) }), Type.Null()]);
 const Line = Type.Object({ workerRank: Num, stream: Type.String(), seq: Type.Integer(), at: Type.String({ format: 'date-time' }), level: Type.String(), text: Type.String() });
@@ -81,7 +105,7 @@ export async function artifactRoutes(app: App, deps: AppDeps): Promise<void> {
     schema: {
       summary: "Confusion matrices side by side: per-class precision, recall and F1 with deltas against a baseline, the confusions that grew most, and which recall changes are beyond sampling noise",
       body: ConfusionBody,
-      response: { 200: Type.Unknown({ description: 'labels, and per run: matrix, accuracy, classes, vsBaseline (cells, classes with pValue and withinNoise, mostChanged, sentence)' }), ...errors },
+      response: { 200: ConfusionResponse, ...errors },
     },
   }, async (req) => {
     const b = req.body;
@@ -90,7 +114,7 @@ export async function artifactRoutes(app: App, deps: AppDeps): Promise<void> {
       const n = t.labels.length;
       return { runId: t.runId, step: t.step, matrix: { labels: t.labels, counts: Array.from({ length: n }, (_, i) => t.values.slice(i * n, (i + 1) * n)) } };
     });
-    return { name: b.name, baseline: b.runIds[baselineOf(b.runIds, b.baseline)], normalized: b.normalize === true, ...compareConfusion(runs, baselineOf(b.runIds, b.baseline), { normalize: b.normalize, alpha: b.alpha }) };
+    return { name: b.name, baseline: b.runIds[baselineOf(b.runIds, b.baseline)]!, normalized: b.normalize === true, ...compareConfusion(runs, baselineOf(b.runIds, b.baseline), { normalize: b.normalize, alpha: b.alpha }) };
   });
 
   app.post('/v1/artifacts/curves', {
