@@ -28,12 +28,12 @@ from .heartbeat import DEFAULT_INTERVAL_S as _HEARTBEAT_S
 from .params import flatten as _flatten
 from .params import to_params as _params
 from . import run as _run_module
-from .run import InvalidPointWarning, Run
+from .run import ConsoleCapture, InvalidPointWarning, Run
 from .errors import SendError, SpoolFullError
 from .sender import Sender
 from .validate import check_id, check_key, check_map, check_name, check_strings, check_text
 
-__all__ = ["init", "Run", "SendError", "SpoolFullError", "InvalidPointWarning", "__version__"]
+__all__ = ["init", "Run", "ConsoleCapture", "SendError", "SpoolFullError", "InvalidPointWarning", "__version__"]
 __version__ = "0.1.0"
 
 _senders: Dict[tuple, Sender] = {}
@@ -83,6 +83,7 @@ def init(
     rank: Optional[int] = None,
     primary: Optional[bool] = None,
     on_invalid: str = "raise",
+    capture_console: bool = False,
     system_metrics: bool = False,
     system_metrics_interval_s: Optional[float] = None,
     heartbeat_s: Optional[float] = None,
@@ -102,6 +103,9 @@ def init(
     RunFinished; the others send points and heartbeats only.
 
     ``on_invalid="warn"``: log() drops a bad point with one warning per key instead of raising.
+    ``capture_console=True``: what the script prints to sys.stdout and sys.stderr is also
+    recorded as the run's console lines until it finishes (``run.capture_console()`` does it for
+    a block; console.py tells what is captured and how).
     ``system_metrics=True``: CPU, memory, process and GPU figures under ``system/…`` every
     ``system_metrics_interval_s`` (RUNLENS_SYSTEM_METRICS_SECONDS, 10 s); needs
     ``pip install 'runlens[system]'``. A heartbeat goes out every ``heartbeat_s``
@@ -157,6 +161,8 @@ def init(
     if event is not None:
         sender.emit("RunStarted", event)
     run._start_clocks(heartbeat_s, system)
+    if capture_console:
+        run.capture_console()  # held by the run: it stops when the run finishes
     return run
 
 

@@ -9,21 +9,28 @@ ceiling is reached. It must never block on anything else.
 In distributed training one run has several processes (ranks): only the primary one (rank 0 by
 default) sends RunStarted, params after start and RunFinished; every rank sends its points
 (with its workerRank) and heartbeats.
+
+Artifacts to compare across runs: small tables (a confusion matrix, PR and ROC curves, per-class
+metrics, any table: TableLogged), generated samples per input id (SamplesLogged) and console
+lines (LogLines, console.py). Their arguments are checked before anything is sent (artifacts.py).
 """
 from __future__ import annotations
 
 import atexit
+import itertools
 import sys
 import threading
 import time
 import warnings
-from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from . import artifacts as _artifacts
 from . import heartbeat as _heartbeat
 from . import system_metrics as _system
 from .config import RunConfig, params_event
+from .console import Console, Line, explicit_lines, line_chunks
 from .periodic import Periodic
-from .validate import MAX_STEP, check_key, check_map, check_step, check_text, check_value
+from .validate import MAX_STEP, check_key, check_lines_event, check_map, check_samples_event, check_step, check_table_event, check_text, check_value
 
 ARTIFACT_KINDS = ("checkpoint", "confusion_matrix", "curve", "sample", "log", "image", "other")
 STATUSES = ("finished", "failed", "killed")
@@ -86,6 +93,12 @@ class Run:
         self._clocks: List[Periodic] = []
         self._clock_errors: List[str] = []
         self.config = RunConfig(config, self._send_params if primary else None)
+        # Console lines: the numbers per stream, shared by run.log_lines and the capture (a
+        # count's next() is atomic: no lock on the path of every captured line).
+        self._line_seq = {"stdout": itertools.count(), "stderr": itertools.count()}
+        self._line_lock = threading.Lock()
+        self._console: Optional[Console] = None
+        self._console_holders = 0
         _track(self)
 
     # -- logging -------------------------------------------------------------------------------
@@ -189,6 +202,115 @@ class Run:
         }
         self._sender.emit("ArtifactLogged", event)
 
+    # -- tables and samples, to compare across runs -----------------------------------------------
+
+    def log_confusion_matrix(self, name: str, labels: Sequence[Any], counts: Any, step: Optional[int] = None) -> None:
+        """A confusion matrix: ``counts[actual][predicted]`` over the classes in ``labels`` (a
+        list of rows, or a 2-D numpy array; non-negative). POST /v1/artifacts/confusion compares
+        runs' matrices: per-class precision, recall and F1, and which changes are beyond noise."""
+        self._log_table(_artifacts.confusion_matrix(name, labels, counts), step)
+
+    def log_pr_curve(self, name: str, precision: Any, recall: Any, thresholds: Any, step: Optional[int] = None) -> None:
+        """A precision-recall curve, one point per threshold — or as scikit-learn's
+        ``precision_recall_curve`` returns it (one threshold fewer; its closing point, precision
+        1 at recall 0, is left out). POST /v1/artifacts/curves gives each run's average precision."""
+        self._log_table(_artifacts.pr_curve(name, precision, recall, thresholds), step)
+
+    def log_roc_curve(self, name: str, fpr: Any, tpr: Any, thresholds: Any, step: Optional[int] = None) -> None:
+        """A ROC curve, one point per threshold; scikit-learn's ``roc_curve`` output as it is
+        (its opening point (0, 0) at an infinite threshold is left out). POST
+        /v1/artifacts/curves gives each run's AUC."""
+        self._log_table(_artifacts.roc_curve(name, fpr, tpr, thresholds), step)
+
+    def log_per_class(self, name: str, labels: Sequence[Any], columns: Sequence[Any], values: Any, step: Optional[int] = None) -> None:
+        """Per-class metrics: ``values[class][metric]``, one row per label, one value per column."""
+        self._log_table(_artifacts.per_class(name, labels, columns, values), step)
+
+    def log_table(self, name: str, columns: Sequence[Any], rows: Any, step: Optional[int] = None) -> None:
+        """A small table: column names, and rows of numbers, strings, booleans or None (up to
+        100,000 cells, each at most 1,000 characters as JSON)."""
+        self._log_table(_artifacts.table(name, columns, rows), step)
+
+    def log_samples(self, name: str, samples: Any, step: Optional[int] = None) -> None:
+        """Generated outputs to compare side by side per input: a list of dicts ``{"input_id":
+        ..., "text": ..., "uri": ..., "digest": ..., "scores": {name: number}}`` with text or
+        uri (runlens stores no media: an uri and its digest). Any number of samples: they are
+        sent in events of up to 1,000. POST /v1/artifacts/samples reads them back."""
+        self._check_open()
+        at = None if step is None else check_step(step)
+        for chunk in _artifacts.samples(name, samples):
+            event = {"project": self.project, "runId": self.id, "name": name, "step": at, "loggedAt": _now_ms(), "samples": chunk}
+            check_samples_event(event)
+            self._sender.emit("SamplesLogged", event)
+
+    def _log_table(self, table: Dict[str, Any], step: Optional[int]) -> None:
+        self._check_open()
+        event = {"project": self.project, "runId": self.id, "step": None if step is None else check_step(step), "loggedAt": _now_ms(), **table}
+        check_table_event(event)
+        self._sender.emit("TableLogged", event)
+
+    def _check_open(self) -> None:
+        if self._finished:
+            raise RuntimeError(f"run {self.id} is finished; start another with runlens.init")
+
+    # -- console lines ---------------------------------------------------------------------------
+
+    def log_lines(self, lines: Any, stream: str = "stdout") -> None:
+        """Console lines the script chooses to record: strings, or dicts ``{"text": ...,
+        "level": "debug" | "info" | "warning" | "error", "at": epoch ms}`` (default level info
+        on stdout, warning on stderr). Numbered after the stream's earlier lines (captured ones
+        included). GET /v1/runs/:id/logs reads them back."""
+        self._check_open()
+        checked = explicit_lines(lines, stream)
+        if not checked:
+            return
+        numbers = self._line_seq[stream]
+        for line in checked:
+            line["seq"] = next(numbers)  # increasing; consecutive unless captured lines come between
+        for chunk in line_chunks(checked):
+            self._ship_lines(stream, chunk)
+
+    def capture_console(self) -> "ConsoleCapture":
+        """Tees sys.stdout and sys.stderr into the run's console lines (console.py) until the
+        returned capture stops: at the end of its ``with`` block, at ``stop()``, or at the
+        latest when the run finishes. The output still reaches the terminal. Calls while a
+        capture is on share it: it stops when the last one does."""
+        self._check_open()
+        with self._line_lock:
+            if self._console is None:
+                self._console = Console(self._next_line_seq, self._ship_lines).start()
+            self._console_holders += 1
+            return ConsoleCapture(self, self._console)
+
+    def _release_console(self, console: Console) -> None:
+        with self._line_lock:
+            if self._console is not console:
+                return  # stopped already (the run finished)
+            self._console_holders -= 1
+            if self._console_holders > 0:
+                return
+            self._console = None
+        console.stop()
+
+    def _stop_console(self, exc: Optional[BaseException] = None) -> None:
+        with self._line_lock:
+            console, self._console, self._console_holders = self._console, None, 0
+        if console is not None:
+            try:
+                if exc is not None:
+                    console.record_exception(exc)
+                console.stop()
+            except Exception as err:  # the run's end matters more than its last lines
+                warnings.warn(f"runlens: run {self.id}: console capture did not stop cleanly: {err}", RuntimeWarning)
+
+    def _next_line_seq(self, stream: str) -> int:
+        return next(self._line_seq[stream])
+
+    def _ship_lines(self, stream: str, lines: List[Line]) -> None:
+        event = {"project": self.project, "runId": self.id, "workerRank": self.worker_rank, "stream": stream, "lines": lines}
+        check_lines_event(event)
+        self._sender.emit("LogLines", event)
+
     # -- background clocks ---------------------------------------------------------------------
 
     def _start_clocks(self, heartbeat_s: Optional[float], system: Optional[Tuple[List[Any], float]]) -> None:
@@ -238,6 +360,7 @@ class Run:
         if status not in STATUSES:
             raise ValueError(f"status {status!r}: use one of {', '.join(STATUSES)}")
         values = check_map("summary", dict(summary or {}), check_value)
+        self._stop_console()  # its last lines go before the run's end
         self._stop_clocks()
         ended = _now_ms()
         self._finished = True
@@ -267,7 +390,49 @@ class Run:
         if exc_type is None:
             self.finish(status="finished")
         else:
+            if _traceback_worthy(exc) and not self._finished:
+                self._stop_console(exc)  # a captured console records why the run failed
             self.finish(status="killed" if issubclass(exc_type, KeyboardInterrupt) else "failed")
+
+
+class ConsoleCapture:
+    """What ``run.capture_console()`` returns: a context manager; ``stop()`` ends it early.
+    ``shipped_lines`` and ``dropped_lines`` count the run's captured lines."""
+
+    def __init__(self, run: Run, console: Console) -> None:
+        self._run = run
+        self._console = console
+        self._open = True
+
+    def stop(self) -> None:
+        """Stops capturing (once every capture of the run stopped) and ships the lines left."""
+        if self._open:
+            self._open = False
+            self._run._release_console(self._console)
+
+    @property
+    def shipped_lines(self) -> int:
+        return self._console.shipped_lines
+
+    @property
+    def dropped_lines(self) -> int:
+        return self._console.dropped_lines
+
+    def __enter__(self) -> "ConsoleCapture":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if _traceback_worthy(exc) and self._open:
+            try:
+                self._console.record_exception(exc)  # why the block ended, in the run's stderr lines
+            except Exception:
+                pass
+        self.stop()
+
+
+def _traceback_worthy(exc: Any) -> bool:
+    """An exception Python would print a traceback for (not SystemExit or GeneratorExit)."""
+    return isinstance(exc, (Exception, KeyboardInterrupt))
 
 
 # -- runs still open at exit -------------------------------------------------------------------

@@ -4,7 +4,7 @@ id), or the HTTP gateway (gateway.py) when a gateway URL is set.
 
 ``log()`` only appends to a buffer and returns; a buffer leaves as one ``MetricBatch`` when it
 holds ``max_batch_points`` points or is ``flush_interval_s`` old. Every MetricBatch,
-ArtifactLogged and ParamsLogged gets its identity (this sender's random ``producerId`` and the
+ArtifactLogged, ParamsLogged, TableLogged and SamplesLogged gets its identity (this sender's random ``producerId`` and the
 next ``sequence``) when it is created, so any re-send of it is byte for byte the same message and
 is stored once. The ``producerId`` is a new random id per process and client (per Sender): never
 reuse one elsewhere, and never send different content under a (producerId, sequence) already
@@ -58,8 +58,9 @@ from .spool import DEFAULT_MAX_BYTES, RESERVE_BYTES, Budget, Record, RunSpool, d
 
 __all__ = ["Sender", "KafkaSender", "MetricBuffer", "SendError", "SpoolFullError", "IDENTIFIED", "producer_config", "transient"]
 
-# Event types that carry producerId + sequence (schemas: MetricBatch v2, ArtifactLogged v2, ParamsLogged v1).
-IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged"))
+# Event types that carry producerId + sequence (schemas: MetricBatch v2, ArtifactLogged v2, ParamsLogged v1,
+# TableLogged v1, SamplesLogged v1). LogLines need none: a re-sent line collapses by its number in the stream.
+IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged", "TableLogged", "SamplesLogged"))
 MAX_INFLIGHT = 512  # messages handed to the delivery and not yet answered, over all runs
 KEEP_IN_MEMORY = 64  # a run's waiting messages kept in memory too (the rest are read back from disk)
 RETRY_S = (0.5, 1.0, 2.0, 4.0)  # wait before re-sending after a failed delivery, then every 4 s
