@@ -229,6 +229,8 @@ function checkTable(e: TableLogged): string | null {
     return null;
   }
   if (cells.length > 0) return `a ${e.kind} holds numbers in values, not cells`;
+  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (twice !== undefined) return `label "${twice.slice(0, 40)}" appears twice: each row is one class`;
   if (e.kind === 'confusionMatrix') {
     const n = labels.length;
     if (n === 0) return 'a confusion matrix names its classes in labels';
@@ -258,7 +260,7 @@ function checkSamples(e: SamplesLogged): string | null {
     const s = e.samples[i]!;
     const r = checkKey(`sample ${i} inputId`, s.inputId) ??
       ((s.text === null || s.text === undefined) && !s.uri ? `sample ${i} (${s.inputId}) has neither text nor uri` : null) ??
-      checkText(`sample ${i} text`, s.text ?? '', LIMITS.sampleTextLength) ?? checkText(`sample ${i} uri`, s.uri ?? '') ??
+      checkText(`sample ${i} text`, s.text ?? '', LIMITS.sampleTextLength) ?? checkText(`sample ${i} uri`, s.uri ?? '') ?? checkText(`sample ${i} digest`, s.digest ?? '', LIMITS.keyLength) ??
       (Object.keys(s.scores ?? {}).length > LIMITS.scoresPerSample ? `sample ${i} has more than ${LIMITS.scoresPerSample} scores` : null) ??
       checkMap(`sample ${i} scores`, s.scores ?? {}, (k, v) => (Number.isFinite(v) ? null : `sample ${i} score "${k}" is not a finite number`));
     if (r) return r;

@@ -108,7 +108,7 @@ export interface LinesQuery {
   limit: number;
 }
 
-/** A run's console lines in stream order (worker, stream, number), filtered; FINAL collapses re-sends. */
+/** A run's console lines in time order (then worker, stream, number), filtered; FINAL collapses re-sends. */
 export function linesSql(project: string, runId: string, q: LinesQuery): string {
   const where = [`project = ${quoteString(project)}`, `run_id = ${quoteString(runId)}`];
   if (q.stream) where.push(`stream = ${quoteString(q.stream)}`);
@@ -117,7 +117,7 @@ export function linesSql(project: string, runId: string, q: LinesQuery): string 
   if (q.search) where.push(`positionCaseInsensitiveUTF8(text, ${quoteString(q.search)}) > 0`);
   const base = `SELECT worker_rank, stream, seq, at_ms, level, text FROM log_lines FINAL WHERE ${where.join(' AND ')}`;
   if (q.tail !== undefined) return `SELECT * FROM (${base} ORDER BY at_ms DESC, worker_rank DESC, stream DESC, seq DESC LIMIT ${quoteInteger(q.tail)}) ORDER BY at_ms, worker_rank, stream, seq`;
-  return `${base} ORDER BY worker_rank, stream, seq LIMIT ${quoteInteger(q.limit)}`;
+  return `${base} ORDER BY at_ms, worker_rank, stream, seq LIMIT ${quoteInteger(q.limit)}`;
 }
 
 export async function getLines(ch: ClickHouseClient, project: string, runId: string, q: LinesQuery): Promise<StoredLine[]> {

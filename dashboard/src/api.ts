@@ -302,3 +302,118 @@ export interface MarginalsAnswer {
 
 export const marginals = (selection: Selection, target: string): Promise<MarginalsAnswer> =>
   request('POST', '/v1/sweeps/marginals', { selection: selectionOf(selection), target });
+
+// Artifacts side by side (/v1/artifacts/…, /v1/runs/:id/logs, /v1/logs/diff): a run without the
+// artifact asked for is a 404 naming it, shown as the API's text.
+
+/** POST /v1/artifacts/confusion: each run's matrix on the union of classes, and against the baseline. */
+export interface ConfusionAnswer {
+  name: string;
+  baseline: string;
+  normalized: boolean;
+  labels: string[];
+  runs: {
+    runId: string;
+    step: number | null;
+    /** [actual][predicted]: counts, or rates by row when normalised. */
+    matrix: number[][];
+    accuracy: number | null;
+    classes: { label: string; support: number; precision: number | null; recall: number | null; f1: number | null }[];
+    vsBaseline: {
+      cells: number[][];
+      classes: { label: string; precision: number | null; recall: number | null; f1: number | null; pValue: number | null; withinNoise: boolean | null }[];
+      mostChanged: { actual: string; predicted: string; rate: number; baselineRate: number; delta: number }[];
+      sentence: string;
+    } | null;
+  }[];
+}
+
+export const confusion = (runIds: string[], name: string, normalize: boolean): Promise<ConfusionAnswer> =>
+  request('POST', '/v1/artifacts/confusion', { runIds, name, ...(normalize ? { normalize } : {}) });
+
+/** POST /v1/artifacts/curves: PR or ROC curves on one grid of x = 0, 0.01, …, 1, with each run's area and its delta. */
+export interface ArtifactCurvesAnswer {
+  name: string;
+  kind: 'prCurve' | 'rocCurve';
+  baseline: string;
+  measure: 'averagePrecision' | 'auc';
+  sentence: string;
+  x: number[];
+  runs: { runId: string; step: number | null; area: number; delta: number | null; grid: (number | null)[] }[];
+}
+
+export const artifactCurves = (runIds: string[], name: string): Promise<ArtifactCurvesAnswer> => request('POST', '/v1/artifacts/curves', { runIds, name });
+
+export interface SampleOutput {
+  text: string | null;
+  uri: string | null;
+  digest: string | null;
+  scores: Record<string, number>;
+}
+
+/** POST /v1/artifacts/samples: one row per input id with each run's output (null: none), filtered and paged. */
+export interface SamplesAnswer {
+  name: string;
+  runIds: string[];
+  total: number;
+  offset: number;
+  rows: { inputId: string; outputs: (SampleOutput | null)[]; scoreSpread?: number }[];
+}
+
+export interface SamplesQuery {
+  search?: string;
+  scoreDiff?: { score: string; min: number };
+  mode: 'common' | 'all';
+  offset: number;
+  limit: number;
+}
+
+export const samples = (runIds: string[], name: string, q: SamplesQuery): Promise<SamplesAnswer> =>
+  request('POST', '/v1/artifacts/samples', { runIds, name, ...q }); // unset keys are left out by JSON
+
+export interface LogLine {
+  workerRank: number | null;
+  stream: string;
+  seq: number;
+  at: string;
+  level: string;
+  text: string;
+}
+
+/** GET /v1/runs/:id/logs: the last `tail` console lines of the levels named (none: every level), holding `search`. */
+export const runLogs = (id: string, q: { tail: number; levels: string[]; search?: string }): Promise<{ runId: string; lines: LogLine[] }> => {
+  const p = new URLSearchParams({ tail: String(q.tail) });
+  if (q.levels.length > 0) p.set('level', q.levels.join(','));
+  if (q.search) p.set('search', q.search);
+  return request('GET', `/v1/runs/${encodeURIComponent(id)}/logs?${p}`);
+};
+
+export interface AlignedLine {
+  seq: number;
+  a: string | null;
+  b: string | null;
+  same: boolean;
+}
+
+/** POST /v1/logs/diff: two runs' lines aligned by number, the first divergence and the lines around it, in a sentence. */
+export interface LogDiffAnswer {
+  a: string;
+  b: string;
+  stream: string;
+  lines: { a: number; b: number };
+  differing: number;
+  firstDivergence: AlignedLine | null;
+  rows: AlignedLine[];
+  sentence: string;
+}
+
+export const logDiff = (a: string, b: string, ignoreDigits: boolean): Promise<LogDiffAnswer> =>
+  request('POST', '/v1/logs/diff', { a, b, ...(ignoreDigits ? { ignoreDigits } : {}) });
+
+/** POST /v1/artifacts/checkpoints: each run's checkpoints, and the digests several runs share. */
+export interface CheckpointsAnswer {
+  runs: { runId: string; checkpoints: { name: string; uri: string; digest: string; sizeBytes: number; step: number | null }[] }[];
+  shared: { digest: string; runIds: string[] }[];
+}
+
+export const checkpoints = (runIds: string[]): Promise<CheckpointsAnswer> => request('POST', '/v1/artifacts/checkpoints', { runIds });

@@ -62,7 +62,7 @@ function App() {
           sign out
         </button>
       </header>
-      {runPath ? <RunPage id={decodeURIComponent(runPath[1]!)} /> : <SweepView state={state} onChange={change} />}
+      {runPath ? <RunPage id={decodeURIComponent(runPath[1]!)} logs={state.logs} onLogs={(logs) => change({ ...state, logs })} /> : <SweepView state={state} onChange={change} />}
     </>
   );
 }

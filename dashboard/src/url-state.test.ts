@@ -9,9 +9,23 @@ describe('the view as a link', () => {
       sort: { field: 'metrics.val/acc.max', desc: true }, selected: ['r-1', 'r-2'], sideA: ['r-1'], sideB: ['r-3', 'r-4'],
       curve: { metric: 'loss[split=val]', x: 'relative_time', ema: 0.3, logY: true, zoom: [-1500, 250000], bands: true }, analytics: true, scatter: { x: 'params.lr', y: 'metrics.loss[split=val].min' }, group: 'lr,batch_size', minimize: true,
       columns: ['params.lr', 'metrics.loss[split=val,fold=2].min'],
+      artifacts: {
+        open: true, confusion: 'confusion/val&test', normalize: true, curve: 'roc/val', samples: 'gen:v2', search: 'a cat, "dog"', scoreDiff: { score: 'bleu:4', min: 0.25 },
+        offset: 40, allInputs: true, logWith: 'r-2', ignoreDigits: true,
+      },
+      logs: { tail: 500, levels: ['warning', 'error'], search: 'loss is NaN' },
     };
     expect(decodeState(`?${encodeState(state)}`)).toEqual(state);
-    expect(decodeState('')).toEqual({ brushes: [], selected: [], sideA: [], sideB: [], curve: { x: 'step', logY: false }, analytics: false, scatter: null, minimize: false, columns: [] });
+    expect(decodeState('')).toEqual({ brushes: [], selected: [], sideA: [], sideB: [], curve: { x: 'step', logY: false }, analytics: false, scatter: null, minimize: false, columns: [],
+      artifacts: { open: false, normalize: false, offset: 0, allInputs: false, ignoreDigits: false }, logs: { tail: 100, levels: [] } });
+  });
+
+  it('drops artifact and console settings it cannot read', () => {
+    const s = decodeState('?sdiff=lots:quality&soff=-3&tail=0&level=&art=yes');
+    expect(s.artifacts).toEqual({ open: false, normalize: false, offset: 0, allInputs: false, ignoreDigits: false });
+    expect(s.logs).toEqual({ tail: 100, levels: [] });
+    // The defaults are not written into the link.
+    expect(encodeState(decodeState(''))).toBe('');
   });
 
   it("takes a curve's metric from a target summary", () => {

@@ -32,7 +32,31 @@ export interface ViewState {
   minimize: boolean;
   /** The chart's axes and the table's columns (params.<name>, metrics.<key>[<segment>].<aggregate>); none: every param that varies. */
   columns: string[];
+  /** The compare view's artifacts, asked for only when open. */
+  artifacts: ArtifactsState;
+  /** A run page's console: the last `tail` lines, of these levels (none: every level), holding `search`. */
+  logs: { tail: number; levels: string[]; search?: string };
 }
+
+/** The names the runs logged them under (unset: the defaults below) and each part's settings. */
+export interface ArtifactsState {
+  open: boolean;
+  confusion?: string;
+  normalize: boolean;
+  curve?: string;
+  samples?: string;
+  /** Samples: rows where some run's text holds this; where a score differs by at least min; from offset; every input (gaps marked) or only those all runs answered. */
+  search?: string;
+  scoreDiff?: { score: string; min: number };
+  offset: number;
+  allInputs: boolean;
+  /** The run whose console is diffed with the first ticked run's (default the second ticked); numbers ignored. */
+  logWith?: string;
+  ignoreDigits: boolean;
+}
+
+export const ARTIFACT_DEFAULTS = { confusion: 'confusion/val', curve: 'pr/val', samples: 'gen' } as const;
+export const DEFAULT_TAIL = 100;
 
 const X_AXES = ['step', 'wall_time', 'relative_time'] as const;
 
@@ -76,7 +100,40 @@ export function encodeState(s: ViewState): string {
   if (s.minimize) q.set('dir', 'min');
   // Field names may hold commas (a segment's value): the list is joined by newlines.
   if (s.columns.length > 0) q.set('cols', s.columns.join('\n'));
+  const a = s.artifacts;
+  if (a.open) q.set('art', '1');
+  if (a.confusion) q.set('cm', a.confusion);
+  if (a.normalize) q.set('norm', '1');
+  if (a.curve) q.set('pr', a.curve);
+  if (a.samples) q.set('samples', a.samples);
+  if (a.search) q.set('find', a.search);
+  // The min first: a score's name may hold a colon.
+  if (a.scoreDiff) q.set('sdiff', `${a.scoreDiff.min}:${a.scoreDiff.score}`);
+  if (a.offset > 0) q.set('soff', String(a.offset));
+  if (a.allInputs) q.set('sall', '1');
+  if (a.logWith) q.set('logb', a.logWith);
+  if (a.ignoreDigits) q.set('nodigits', '1');
+  if (s.logs.tail !== DEFAULT_TAIL) q.set('tail', String(s.logs.tail));
+  if (s.logs.levels.length > 0) q.set('level', s.logs.levels.join(','));
+  if (s.logs.search) q.set('lsearch', s.logs.search);
   return q.toString();
+}
+
+function artifactsOf(q: URLSearchParams): ArtifactsState {
+  const sdiff = /^([\d.e+-]+):(.+)$/is.exec(q.get('sdiff') ?? '');
+  const min = Number(sdiff?.[1]);
+  const offset = Number(q.get('soff'));
+  const named = (key: string, field: 'confusion' | 'curve' | 'samples' | 'search' | 'logWith') => (q.get(key) ? { [field]: q.get(key)! } : {});
+  return {
+    open: q.get('art') === '1', normalize: q.get('norm') === '1', offset: Number.isInteger(offset) && offset > 0 ? offset : 0, allInputs: q.get('sall') === '1', ignoreDigits: q.get('nodigits') === '1',
+    ...named('cm', 'confusion'), ...named('pr', 'curve'), ...named('samples', 'samples'), ...named('find', 'search'), ...named('logb', 'logWith'),
+    ...(sdiff && Number.isFinite(min) && min >= 0 ? { scoreDiff: { score: sdiff[2]!, min } } : {}),
+  };
+}
+
+function logsOf(q: URLSearchParams): ViewState['logs'] {
+  const tail = Number(q.get('tail'));
+  return { tail: Number.isInteger(tail) && tail >= 1 && tail <= 10_000 ? tail : DEFAULT_TAIL, levels: (q.get('level') ?? '').split(',').filter((l) => l !== ''), ...(q.get('lsearch') ? { search: q.get('lsearch')! } : {}) };
 }
 
 export function decodeState(search: string): ViewState {
@@ -91,7 +148,7 @@ export function decodeState(search: string): ViewState {
     ...(q.get('bands') === '1' ? { bands: true } : {}),
   };
   const s: ViewState = { brushes: [], selected: ids('sel'), sideA: ids('a'), sideB: ids('b'), curve, analytics: q.get('analytics') === '1', scatter: scatterOf(q.get('scatter')), minimize: q.get('dir') === 'min',
-    columns: (q.get('cols') ?? '').split('\n').filter((c) => c !== '') };
+    columns: (q.get('cols') ?? '').split('\n').filter((c) => c !== ''), artifacts: artifactsOf(q), logs: logsOf(q) };
   if (q.get('group')) s.group = q.get('group')!;
   for (const key of ['sweep', 'experiment', 'filter', 'target'] as const) {
     const v = q.get(key);

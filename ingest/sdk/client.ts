@@ -13,12 +13,15 @@ import { createIdempotentProducer, createKafka, ensureTopics } from '../../commo
 import { topicsFor } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { loadCatalogue, type SchemaCatalogue } from '../../schemas/catalogue.ts';
-import { eventKey, type ArtifactKind, type EventIdentity, type EventMap, type EventType, type Lineage, type LogLevel, type ParamValue, type RunStatus, type Sample, type TableLogged } from '../../schemas/events.ts';
+import { eventKey, type ArtifactKind, type EventIdentity, type EventMap, type EventType, type Lineage, type LogLevel, type LogLines, type ParamValue, type RunStatus, type Sample, type TableLogged } from '../../schemas/events.ts';
 import { checkKey, checkPoint, validateEvent } from '../../schemas/validate.ts';
 import { MetricBuffer } from './metric-buffer.ts';
 import { Sender, SendError } from './sender.ts';
 
 export { SendError };
+
+/** The largest event the SDK sends: the gateway's limit (4 MiB), well under the events topic's 8 MiB. */
+export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
 /** Events that carry the client's identity, so a re-send is stored once (log lines collapse by their numbers). */
 const IDENTIFIED: ReadonlySet<EventType> = new Set(['MetricBatch', 'ArtifactLogged', 'ParamsLogged', 'TableLogged', 'SamplesLogged']);
@@ -181,6 +184,8 @@ export class RunlensClient {
     } catch (err) {
       return Promise.reject(new TypeError(`${type} does not match its schema: ${(err as Error).message}`));
     }
+    // Kafka would refuse it for good (the topic takes 8 MiB): said here, with the size.
+    if (value.length > MAX_EVENT_BYTES) return Promise.reject(new TypeError(`${type}: ${value.length.toLocaleString('en-US')} bytes encoded, more than ${MAX_EVENT_BYTES.toLocaleString('en-US')}; log it in smaller parts`));
     return this.sender.send(eventKey(event), value);
   }
 
@@ -327,11 +332,17 @@ export class Run {
   async logLines(lines: (string | { text: string; level?: LogLevel; at?: number })[], stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
     this.throwIfFailed();
     if (lines.length === 0) return;
-    const numbered = lines.map((l) => {
+    const first = this.lineSeq[stream];
+    const numbered = lines.map((l, i) => {
       const line = typeof l === 'string' ? { text: l } : l;
-      return { seq: this.lineSeq[stream]++, at: line.at ?? Date.now(), level: line.level ?? (stream === 'stderr' ? 'warning' : 'info'), text: line.text };
+      return { seq: first + i, at: line.at ?? Date.now(), level: line.level ?? (stream === 'stderr' ? 'warning' : 'info'), text: line.text };
     });
-    await this.client.emit('LogLines', { project: this.project, runId: this.id, workerRank: this.workerRank, stream, lines: numbered });
+    const event: LogLines = { project: this.project, runId: this.id, workerRank: this.workerRank, stream, lines: numbered };
+    // Numbers are taken only by lines that will be sent: a refused call leaves no gap.
+    const invalid = validateEvent({ type: 'LogLines', value: event });
+    if (invalid) throw new TypeError(`LogLines: ${invalid}`);
+    this.lineSeq[stream] = first + lines.length;
+    await this.client.emit('LogLines', event);
   }
 
   private async logCurve(name: string, kind: 'prCurve' | 'rocCurve', thresholds: number[], y: number[], z: number[], step: number | null): Promise<void> {

@@ -2,7 +2,10 @@
 // API, processor, Kafka and ClickHouse, on a simulated 240-run sweep: what the page shows is
 // what the API answers for the same question — the run count for a filter, the filter's error
 // and its position, the runs a brush keeps (as a filter), the order of a sorted column — a
-// link reproduces the view, and no view logs an error. Screenshots: .runlens/screenshots/.
+// link reproduces the view, and no view logs an error. Artifacts too (a small sweep of three
+// classifiers, one planted to take dogs for cats, with PR curves, samples, console lines and
+// checkpoints): the compare view shows what the API answers for the same request.
+// Screenshots: .runlens/screenshots/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../bin/build-dashboard.js';
@@ -20,6 +23,11 @@ const N = 240;
 const TARGET = 'val/acc.max';
 const LOSS_RUNS = 5;
 const LOSS_STEPS = 5_000;
+/** The classifiers' sweep: cls-confused takes dogs for cats, has one bad sample (p17) and its console parts at line 7. */
+const CLS = ['cls-a', 'cls-b', 'cls-confused'];
+const LABELS = ['cat', 'dog', 'fox'];
+const SAMPLES = 30;
+const LINES = 12;
 
 let ns: Namespace;
 let processor: Processor;
@@ -61,8 +69,27 @@ beforeAll(async () => {
     for (let step = 0; step < 100; step++) run.log({ loss: 1 / (step + 1) + 0.1 * seed }, step);
     await run.finish();
   }));
+  await Promise.all(CLS.map(async (runId, k) => {
+    const run = await sdk.startRun({ project: PROJECT, experiment: 'cls', sweepId: 'cls', runId, params: { lr: 0.001 * (k + 1) }, lineage: { environment: { language: 'python', languageVersion: '3.11', libraries: {} } } });
+    [0.85, 0.9].forEach((v, step) => run.log({ 'val/acc': v - 0.01 * k }, step));
+    const dogAsCat = runId === 'cls-confused' ? 40 : 5 + k;
+    await run.logConfusionMatrix('confusion/val', LABELS, LABELS.map((_, a) => LABELS.map((__, p) => (a === 1 ? (p === 1 ? 95 - dogAsCat : p === 0 ? dogAsCat : 5) : a === p ? 90 - 2 * k : 5 + k))), 2);
+    await run.logPrCurve('pr/val', { thresholds: [0.9, 0.1], precision: [[1, 0.5], [0.8, 0.4], [0.6, 0.3]][k]!, recall: [0.5, 1] }, 2);
+    await run.logSamples('gen', Array.from({ length: SAMPLES }, (_, i) => {
+      const inputId = `p${String(i).padStart(2, '0')}`;
+      const bad = runId === 'cls-confused' && inputId === 'p17';
+      return { inputId, text: bad ? 'dog dog dog dog' : `a caption for ${inputId}`, scores: { quality: bad ? 0.05 : 0.9 - 0.02 * k } };
+    }), 2);
+    // cls-b's lines differ from cls-a's in their timings only; cls-confused's in what line 7 says.
+    await run.logLines(Array.from({ length: LINES }, (_, i) => (runId === 'cls-confused' && i === 7 ? { text: 'step 7 loss is NaN', level: 'error' as const } : { text: `step ${i} loss ${(1 / (i + 1)).toFixed(3)} took ${(runId === 'cls-b' ? 20 : 10) + i} ms` })));
+    if (runId !== 'cls-confused') await run.logArtifact({ name: 'init', kind: 'checkpoint', uri: 's3://ckpt/init.pt', digest: 'sha256:init0', sizeBytes: 1000, step: 0 });
+    await run.logArtifact({ name: 'final', kind: 'checkpoint', uri: `s3://ckpt/${runId}.pt`, digest: `sha256:${runId}`, sizeBytes: 1000, step: 2 });
+    await run.finish();
+  }));
   await sdk.close();
-  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N + 2 && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS + 4 + 200 ? true : undefined), 90_000, 'sweep stored');
+  const stored = async () => (await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N + 2 + CLS.length && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS + 4 + 200 + 2 * CLS.length &&
+    (await count(ns, 'SELECT count() AS n FROM artifact_tables')) === 2 * CLS.length && (await count(ns, 'SELECT count() AS n FROM samples')) === SAMPLES * CLS.length && (await count(ns, 'SELECT count() AS n FROM log_lines')) === LINES * CLS.length;
+  await eventually(async () => ((await stored()) ? true : undefined), 90_000, 'sweep stored');
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -78,6 +105,13 @@ async function apiIds(filter?: string): Promise<string[]> {
   const r = await app.inject({ method: 'GET', url: `/v1/runs?${q}`, headers: bearer(token) });
   expect(r.statusCode, r.body).toBe(200);
   return r.json().runs.map((run: { id: string }) => run.id);
+}
+
+/** The API's answer to a POST (200 expected). */
+async function apiPost(url: string, payload: object) {
+  const r = await app.inject({ method: 'POST', url, headers: bearer(token), payload });
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json();
 }
 
 const apiCount = async (filter?: string): Promise<number> => (await apiIds(filter)).length;
@@ -417,6 +451,126 @@ describe('the dashboard', () => {
     await expect.poll(() => page.getByText('sha256:4f2a').count()).toBe(1);
     expect(await page.getByText('50.0 MiB').count()).toBe(1);
     await screenshot(page, 'run-page');
+  });
+
+  it("puts the ticked runs' artifacts side by side as the API answers them: confusions, PR curves, samples, console, checkpoints", async () => {
+    const page = await open(`/ui/?sweep=cls&target=${encodeURIComponent(TARGET)}&sort=run:asc`);
+    await shownCount(page);
+    for (const id of CLS) await page.getByLabel(`tick ${id}`).check();
+    await page.getByRole('button', { name: 'show artifacts' }).click();
+    await page.waitForURL(/art=1/);
+
+    // Confusion matrices: the API's sentence for the planted run, its classes marked where recall moved beyond noise.
+    const cm = await apiPost('/v1/artifacts/confusion', { runIds: CLS, name: 'confusion/val' });
+    const confused = cm.runs[2].vsBaseline;
+    expect(confused.sentence).toMatch(/^cls-confused takes dog for cat 40\.0% of the time/);
+    const sentence = page.locator('[data-testid=confusion-sentence][data-run=cls-confused]');
+    await sentence.waitFor();
+    expect(await sentence.textContent()).toBe(confused.sentence);
+    expect(await page.locator('[data-testid=confusion-sentence][data-run=cls-b]').textContent()).toBe(cm.runs[1].vsBaseline.sentence);
+    const classes = page.locator('[data-testid=confusion-classes][data-run=cls-confused] tr[data-class]');
+    expect(await classes.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-class'), tr.getAttribute('data-beyond-noise') === '1']))).toEqual(
+      confused.classes.map((c: { label: string; withinNoise: boolean | null }) => [c.label, c.withinNoise === false]),
+    );
+    expect(await classes.evaluateAll((trs) => trs.filter((tr) => tr.querySelector('.noise-mark')).map((tr) => tr.getAttribute('data-class')))).toContain('dog');
+    // The dog row's recall delta as the API computes it.
+    const dog = confused.classes.find((c: { label: string }) => c.label === 'dog');
+    expect(await classes.filter({ has: page.locator('td', { hasText: /^dog$/ }) }).locator('td').nth(5).textContent()).toBe(`−${Math.abs(dog.recall).toFixed(3)} ●`);
+    const drawn = (testId: string) => page.getByTestId(testId).filter({ has: page.locator('canvas') }).count();
+    await expect.poll(() => drawn('confusion-heatmap')).toBe(3);
+    await expect.poll(() => drawn('confusion-delta')).toBe(2);
+
+    // PR curves: the sentence, and each run's average precision and delta in the legend (known: 0.75, 0.6, 0.45).
+    const pr = await apiPost('/v1/artifacts/curves', { runIds: CLS, name: 'pr/val' });
+    await page.getByTestId('pr-legend').waitFor();
+    expect(await page.getByTestId('pr-sentence').textContent()).toBe(pr.sentence);
+    const legend = await page.getByTestId('pr-legend').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-run'), Number(tr.getAttribute('data-area')), tr.querySelector('.area')!.textContent]));
+    expect(legend).toEqual(pr.runs.map((r: { runId: string; area: number }) => [r.runId, r.area, r.area.toFixed(3)]));
+    expect(legend.map((l) => l[2])).toEqual(['0.750', '0.600', '0.450']);
+    expect(await page.getByTestId('pr-chart').locator('canvas').count()).toBeGreaterThan(0);
+
+    // Samples: paged, then the planted bad answer found by the score filter, as the API finds it.
+    const samples = page.getByTestId('samples');
+    const pager = samples.getByTestId('samples-count');
+    await expect.poll(() => pager.getAttribute('data-total')).toBe(String(SAMPLES));
+    await samples.getByRole('button', { name: 'next' }).click();
+    await page.waitForURL(/soff=20/);
+    await expect.poll(() => samples.locator('tr[data-input]').first().getAttribute('data-input')).toBe('p20');
+    await samples.getByLabel('differs by score at least').fill('0.5');
+    await samples.getByLabel('differs by score at least').press('Enter');
+    await page.waitForURL(/sdiff=0.5%3Aquality/);
+    expect(new URL(page.url()).searchParams.get('soff')).toBe(null);
+    const found = await apiPost('/v1/artifacts/samples', { runIds: CLS, name: 'gen', scoreDiff: { score: 'quality', min: 0.5 }, offset: 0, limit: 20, mode: 'common' });
+    expect(found.rows.map((r: { inputId: string }) => r.inputId)).toEqual(['p17']);
+    await expect.poll(() => samples.locator('tr[data-input]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-input')))).toEqual(['p17']);
+    expect(await samples.locator('tr[data-input] .sample-text').allTextContents()).toEqual(found.rows[0].outputs.map((o: { text: string }) => o.text));
+    expect(await samples.locator('td.sample.differs .sample-text').textContent()).toBe('dog dog dog dog');
+
+    // The console: cls-a against cls-b differ only in numbers; against cls-confused they part at line 7.
+    const diff = page.getByTestId('log-diff');
+    const diffSentence = diff.getByTestId('log-diff-sentence');
+    expect(await diffSentence.textContent()).toBe((await apiPost('/v1/logs/diff', { a: 'cls-a', b: 'cls-b' })).sentence);
+    await diff.getByLabel('ignore numbers').check();
+    await page.waitForURL(/nodigits=1/);
+    const blind = await apiPost('/v1/logs/diff', { a: 'cls-a', b: 'cls-b', ignoreDigits: true });
+    expect(blind.firstDivergence).toBe(null);
+    await expect.poll(() => diffSentence.textContent()).toBe(blind.sentence);
+    await diff.getByLabel('diff the console with').selectOption('cls-confused');
+    await page.waitForURL(/logb=cls-confused/);
+    const parted = await apiPost('/v1/logs/diff', { a: 'cls-a', b: 'cls-confused', ignoreDigits: true });
+    expect(parted.firstDivergence).toMatchObject({ seq: 7, b: 'step 7 loss is NaN' });
+    await expect.poll(() => diffSentence.textContent()).toBe(parted.sentence);
+    const first = diff.getByTestId('first-divergence');
+    expect(await first.locator('td').allTextContents()).toEqual([String(parted.firstDivergence.seq), parted.firstDivergence.a, parted.firstDivergence.b]);
+
+    // Checkpoints: the digest cls-a and cls-b share.
+    const ckpt = await apiPost('/v1/artifacts/checkpoints', { runIds: CLS });
+    expect(ckpt.shared).toEqual([{ digest: 'sha256:init0', runIds: ['cls-a', 'cls-b'] }]);
+    const shared = page.getByTestId('shared-checkpoints').locator('li');
+    expect(await shared.evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-digest'), li.textContent]))).toEqual([['sha256:init0', 'sha256:init0 is the same in cls-a, cls-b']]);
+
+    // The whole view is in the link.
+    expect(decodeState(new URL(page.url()).search).artifacts).toEqual({ open: true, normalize: false, offset: 0, allInputs: false, scoreDiff: { score: 'quality', min: 0.5 }, logWith: 'cls-confused', ignoreDigits: true });
+    await page.getByTestId('artifacts').scrollIntoViewIfNeeded();
+    await screenshot(page, 'artifacts');
+  });
+
+  it("shows a run's last console lines on its page, by level and text as the API answers", async () => {
+    const page = await open('/ui/runs/cls-confused?tail=20');
+    const lines = page.getByTestId('log-lines').locator('tr');
+    const texts = async (q: string) => (await (await app.inject({ method: 'GET', url: `/v1/runs/cls-confused/logs?${q}`, headers: bearer(token) })).json()).lines.map((l: { text: string }) => l.text);
+    const all = await texts('tail=20');
+    expect(all).toHaveLength(LINES);
+    await expect.poll(() => lines.locator('.log-text').allTextContents()).toEqual(all);
+    await page.getByTestId('run-logs').getByLabel('error').check();
+    await page.waitForURL(/level=error/);
+    await expect.poll(() => lines.locator('.log-text').allTextContents()).toEqual(await texts('tail=20&level=error'));
+    expect(await lines.locator('.log-text').allTextContents()).toEqual(['step 7 loss is NaN']);
+    await page.getByTestId('run-logs').getByLabel('error').uncheck();
+    await page.getByLabel('holding').fill('took 1');
+    await page.getByLabel('holding').press('Enter');
+    await page.waitForURL(/lsearch=took/);
+    const held = await texts('tail=20&search=took+1');
+    expect(held.length).toBeGreaterThan(0);
+    await expect.poll(() => lines.locator('.log-text').allTextContents()).toEqual(held);
+    await page.getByTestId('run-logs').scrollIntoViewIfNeeded();
+    await screenshot(page, 'run-logs');
+  });
+
+  it("shows an artifact the runs lack in the API's words, and logs nothing but the browser's own 404", async () => {
+    const watched = await openPage(browser);
+    const page = watched.page;
+    await page.goto(`${url}/ui/?sweep=cls&sel=cls-a,cls-b&art=1&cm=confusion%2Ftest#token=${encodeURIComponent(token)}`);
+    const r = await app.inject({ method: 'POST', url: '/v1/artifacts/confusion', headers: bearer(token), payload: { runIds: ['cls-a', 'cls-b'], name: 'confusion/test' } });
+    expect(r.statusCode).toBe(404);
+    const error = page.getByTestId('confusion').getByTestId('artifact-error');
+    await error.waitFor();
+    expect(await error.textContent()).toBe(`confusion matrix "confusion/test": ${r.json().error}`);
+    // The other parts answered.
+    await page.getByTestId('pr-legend').waitFor();
+    await page.close();
+    expect(watched.problems).toHaveLength(1);
+    expect(watched.problems[0]).toMatch(/status of 404 \(Not Found\)/);
   });
 
   it('logged no error in any view', () => {

@@ -1,9 +1,10 @@
 // One run (/ui/runs/<id>, GET /v1/runs/:id): status and times, params (those set after start
 // marked), lineage, metric summaries per segment, artifacts with their digests, tags; each
-// metric links to its curve in the sweep view.
+// metric links to its curve in the sweep view; the run's last console lines (run-logs-panel.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import { getRun, type RunDetail } from '../api.ts';
-import { encodeState, decodeState } from '../url-state.ts';
+import { encodeState, decodeState, type ViewState } from '../url-state.ts';
+import { RunLogsPanel } from './run-logs-panel.tsx';
 
 const num = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(5))));
 const bytes = (n: number) => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
@@ -23,7 +24,7 @@ function Rows({ rows }: { rows: [string, string][] }) {
   );
 }
 
-export function RunPage({ id }: { id: string }) {
+export function RunPage({ id, logs, onLogs }: { id: string; logs: ViewState['logs']; onLogs: (l: ViewState['logs']) => void }) {
   const [run, setRun] = useState<RunDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -131,6 +132,7 @@ export function RunPage({ id }: { id: string }) {
           </table>
         </section>
       )}
+      <RunLogsPanel runId={run.id} logs={logs} onChange={onLogs} />
       {Object.keys(run.tags).length > 0 && (
         <section class="panel">
           <h2>Tags</h2>

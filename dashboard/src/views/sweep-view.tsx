@@ -1,6 +1,6 @@
 // The sweep view: which runs (sweep, experiment, filter), the target metric, parallel
 // coordinates of them with brushing, the table of the runs the brushes keep; the runs ticked
-// there compared side by side, and two sets of them (A and B) tested on the target. Everything
+// there compared side by side (numbers, and artifacts: artifacts-part.tsx), and two sets of them (A and B) tested on the target. Everything
 // that makes the view is in the link (url-state.ts).
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, parallel, type ParallelAnswer } from '../api.ts';
@@ -10,6 +10,7 @@ import { FilterBox } from './filter-box.tsx';
 import { ParallelChart } from './parallel-chart.tsx';
 import { RunsTable } from './runs-table.tsx';
 import { ComparePanel } from './compare-panel.tsx';
+import { ArtifactsPart } from './artifacts-part.tsx';
 import { StatsPanel } from './stats-panel.tsx';
 import { CurvesPanel } from './curves-panel.tsx';
 import { curveMetricOf } from '../url-state.ts';
@@ -158,7 +159,12 @@ export function SweepView({ state, onChange }: Props) {
       {state.selected.length >= 1 && state.selected.length <= MAX_CURVES && (state.curve.metric ?? state.target) && (
         <CurvesPanel runIds={state.selected} metric={state.curve.metric ?? curveMetricOf(state.target!)} curve={state.curve} onChange={(curve) => onChange({ ...state, curve })} />
       )}
-      {state.selected.length >= 2 && state.selected.length <= MAX_COMPARED && <ComparePanel runIds={state.selected} />}
+      {state.selected.length >= 2 && state.selected.length <= MAX_COMPARED && (
+        <>
+          <ComparePanel runIds={state.selected} />
+          <ArtifactsPart runIds={state.selected} state={state.artifacts} onChange={(artifacts) => onChange({ ...state, artifacts })} />
+        </>
+      )}
       {state.selected.length > MAX_COMPARED && <div class="muted">tick at most {MAX_COMPARED} runs to compare them side by side (or use them as a side A or B)</div>}
       {state.sideA.length > 0 && state.sideB.length > 0 && (state.target ? <StatsPanel a={state.sideA} b={state.sideB} metric={state.target} /> : <div class="muted">name a target metric to test A against B</div>)}
     </main>
