@@ -125,3 +125,40 @@ export async function getLines(ch: ClickHouseClient, project: string, runId: str
     workerRank: Number(r.worker_rank) < 0 ? null : Number(r.worker_rank), stream: r.stream as 'stdout' | 'stderr', seq: Number(r.seq), at: Number(r.at_ms), level: String(r.level), text: String(r.text),
   }));
 }
+
+export interface ArtifactNames {
+  tables: { name: string; kind: TableKind; runIds: string[] }[];
+  samples: { name: string; runIds: string[]; scores: string[] }[];
+  /** Console lines per run (runs with none absent). */
+  logs: { runId: string; lines: number }[];
+}
+
+export function artifactNamesSql(project: string, runIds: readonly string[]): string {
+  const p = quoteString(project);
+  const ids = quoteStringList([...runIds]);
+  return `
+SELECT 'table' AS what, name, kind, arraySort(groupUniqArray(run_id)) AS runs, emptyArrayString() AS scores, toUInt64(0) AS n
+FROM artifact_tables WHERE project = ${p} AND run_id IN (${ids}) GROUP BY name, kind
+UNION ALL
+SELECT 'samples' AS what, name, '' AS kind, arraySort(groupUniqArray(run_id)) AS runs, arraySort(groupUniqArrayArray(score_keys)) AS scores, toUInt64(0) AS n
+FROM samples WHERE project = ${p} AND run_id IN (${ids}) GROUP BY name
+UNION ALL
+SELECT 'logs' AS what, '' AS name, '' AS kind, [run_id] AS runs, emptyArrayString() AS scores, uniqExact(worker_rank, stream, seq) AS n
+FROM log_lines WHERE project = ${p} AND run_id IN (${ids}) GROUP BY run_id`;
+}
+
+/** What the runs logged to look at, by name: for a picker. */
+export async function getArtifactNames(ch: ClickHouseClient, project: string, runIds: readonly string[]): Promise<ArtifactNames> {
+  const out: ArtifactNames = { tables: [], samples: [], logs: [] };
+  if (runIds.length === 0) return out;
+  for (const r of await rows<{ what: string; name: string; kind: string; runs: string[]; scores: string[]; n: number | string }>(ch, artifactNamesSql(project, runIds))) {
+    if (r.what === 'table') out.tables.push({ name: r.name, kind: r.kind as TableKind, runIds: r.runs });
+    else if (r.what === 'samples') out.samples.push({ name: r.name, runIds: r.runs, scores: r.scores });
+    else out.logs.push({ runId: r.runs[0]!, lines: Number(r.n) });
+  }
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  out.tables.sort(byName);
+  out.samples.sort(byName);
+  out.logs.sort((a, b) => (a.runId < b.runId ? -1 : 1));
+  return out;
+}

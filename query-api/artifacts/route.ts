@@ -8,7 +8,7 @@ import { projectOf } from '../../common/http/auth.ts';
 import { badRequest, notFound } from '../../common/http/errors.ts';
 import { LOG_LEVELS, type TableKind } from '../../schemas/events.ts';
 import { getArtifacts } from '../../storage/artifacts.ts';
-import { getLines, getSamples, getTables, type StoredTable } from '../../storage/run-artifacts.ts';
+import { getArtifactNames, getLines, getSamples, getTables, type StoredTable } from '../../storage/run-artifacts.ts';
 import { getRuns } from '../../storage/runs.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { AuthErrors, ErrorBody } from '../http/schemas.ts';
@@ -99,6 +99,27 @@ export async function artifactRoutes(app: App, deps: AppDeps): Promise<void> {
     if (i < 0) throw badRequest(`baseline ${baseline} is not one of runIds`);
     return i;
   };
+
+  app.post('/v1/artifacts/names', {
+    config: { scope: 'read' },
+    schema: {
+      summary: 'What the runs logged to look at, by name: tables (with their kind), samples (with their scores), console lines per run',
+      body: Type.Object({ runIds: RunIds }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          tables: Type.Array(Type.Object({ name: Type.String(), kind: Type.String(), runIds: Type.Array(Type.String()) })),
+          samples: Type.Array(Type.Object({ name: Type.String(), runIds: Type.Array(Type.String()), scores: Type.Array(Type.String()) })),
+          logs: Type.Array(Type.Object({ runId: Type.String(), lines: Type.Integer() })),
+        }),
+        ...errors,
+      },
+    },
+  }, async (req) => {
+    const project = projectOf(req);
+    const runs = await getRuns(deps.clickhouse, runScope(project, deps), req.body.runIds);
+    requireRuns(req.body.runIds, runs.map((r) => r.id), false);
+    return getArtifactNames(deps.clickhouse, project, req.body.runIds);
+  });
 
   app.post('/v1/artifacts/confusion', {
     config: { scope: 'read' },

@@ -37,6 +37,7 @@ import { runSourceSql } from '../../storage/runs.ts';
 import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, ParamsLogged, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
+import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -388,6 +389,11 @@ function queryStatements(database: string): Statement[] {
   // The registry's log in Kafka order (the replayed rows read twice: the replay skips a seen event id), and saved evidence (FINAL collapses the replay).
   out.push(q('registryChangesSql', registryChangesSql(PROJECT), { rows: 6 }));
   out.push(q('registryEventSeenSql', registryEventSeenSql(PROJECT, 'c-2'), { column: { name: 'n', values: [2] } }));
+  // The artifacts' reads (no rows in the fixture: the SQL must run).
+  out.push(q('tablesSql', tablesSql(PROJECT, ['r-a'], 'confusion/val', null), { rows: 0 }));
+  out.push(q('samplesSql', samplesSql(PROJECT, ['r-a'], 'gen', null), { rows: 0 }));
+  out.push(q('linesSql (tail, search)', linesSql(PROJECT, 'r-a', { tail: 5, search: 'nan', levels: ['error'], limit: 10 }), { rows: 0 }));
+  out.push(q('artifactNamesSql', artifactNamesSql(PROJECT, ['r-a', 'r-b']), { rows: 0 }));
   out.push(q('evidenceSql', evidenceSql(PROJECT, ['ev-1', 'ev-nope']), { rows: 1, column: { name: 'evidence_id', values: ['ev-1'] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));

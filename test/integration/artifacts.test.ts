@@ -128,6 +128,16 @@ describe('artifacts compared', () => {
     expect(r.body.runs[2].checkpoints).toEqual([{ name: 'final', uri: 's3://ckpt/cls-confused.pt', digest: 'sha256:cls-confused', sizeBytes: 100, step: 2 }]);
   });
 
+  it('lists what the runs logged, by name', async () => {
+    const r = await post('/v1/artifacts/names', { runIds: ['cls-a', 'cls-b', 'cls-confused'] });
+    const all = ['cls-a', 'cls-b', 'cls-confused'];
+    expect(r.body).toEqual({
+      tables: [{ name: 'confusion/val', kind: 'confusionMatrix', runIds: all }, { name: 'errors', kind: 'table', runIds: all }, { name: 'per-class/val', kind: 'perClass', runIds: all }, { name: 'pr/val', kind: 'prCurve', runIds: all }],
+      samples: [{ name: 'gen', runIds: all, scores: ['quality'] }],
+      logs: [{ runId: 'cls-a', lines: 10 }, { runId: 'cls-confused', lines: 10 }],
+    });
+  });
+
   it('names the runs without the artifact asked for', async () => {
     const r = await post('/v1/artifacts/confusion', { runIds: ['cls-a', 'cls-b'], name: 'confusion/test' });
     expect(r).toEqual({ status: 404, body: { error: 'run(s) without a table "confusion/test": cls-a, cls-b' } });
