@@ -26,6 +26,8 @@ export interface RouteDocs {
   body?: { description?: string; content: Record<string, JsonSchema> };
   /** Media types the 200 answer may also have (e.g. text/csv) → schema; application/json stays the route's own schema. */
   alsoProduces?: Record<string, JsonSchema>;
+  /** The only media types the 200 answer has (a route that never answers JSON, e.g. a file export) → schema. */
+  produces?: { description: string; content: Record<string, JsonSchema> };
   /** The name and description of a trailing `*` wildcard in the document (a path parameter needs a name). */
   wildcard?: { name: string; description: string };
 }
@@ -96,6 +98,7 @@ const transform: NonNullable<FastifyDynamicSwaggerOptions['transform']> = ({ sch
     // The route's own schema wins; the shared description and headers still apply.
     response[code] = mine ? { ...mine, description: mine.description ?? shared.description, ...(shared.headers ? { headers: shared.headers } : {}) } : shared;
   }
+  if (docs?.produces) response[200] = { description: docs.produces.description, content: Object.fromEntries(Object.entries(docs.produces.content).map(([type, s]) => [type, { schema: s }])) };
   if (docs?.alsoProduces && response[200]) {
     const json = response[200] as JsonSchema;
     response[200] = {
