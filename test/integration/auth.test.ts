@@ -139,6 +139,7 @@ const routes: (Req & { scope: 'read' | 'ingest' | 'registry'; ok?: number; again
   { scope: 'read', method: 'POST', url: '/v1/artifacts/samples', payload: { runIds: ['a-1'], name: 'generations' }, ok: 404 },
   { scope: 'read', method: 'POST', url: '/v1/artifacts/checkpoints', payload: { runIds: ['a-1', 'shared-id'] } },
   { scope: 'read', method: 'POST', url: '/v1/artifacts/names', payload: { runIds: ['a-1'] } },
+  { scope: 'read', method: 'POST', url: '/v1/export/points', payload: { selection: sel, metrics: ['loss'] } },
   { scope: 'read', method: 'GET', url: '/v1/runs/a-1/logs' },
   { scope: 'read', method: 'POST', url: '/v1/logs/diff', payload: { a: 'a-1', b: 'shared-id' } },
   { scope: 'read', method: 'POST', url: '/v1/reproducibility', payload: { selection: sel } },
@@ -154,7 +155,7 @@ describe('auth matrix', () => {
       Object.keys(methods).filter((m) => !isPublic(methods[m])).map((m) => ({ method: m.toUpperCase(), pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/?]+')}(\\?|$)`) })),
     );
     for (const d of documented) expect(routes.some((r) => r.method === d.method && d.pattern.test(r.url)), `${d.method} ${d.pattern}`).toBe(true);
-    expect(documented.length).toBeGreaterThanOrEqual(46);
+    expect(documented.length).toBeGreaterThanOrEqual(47);
   });
 
   it('lets the right token through on every route (so the refusals below mean something)', async () => {
