@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, logLineRows, registryRow, sampleRows, tableRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
+import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, logChunkRow, registryRow, sampleRows, tableRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
   offset: string;
@@ -98,14 +98,9 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         active(event.value, event.value.loggedAt);
         break;
       case 'LogLines': {
-        let first = Infinity;
-        let last = -Infinity;
-        for (const row of logLineRows(event.value)) {
-          rows.log_lines.push(row);
-          first = Math.min(first, row.at_ms);
-          last = Math.max(last, row.at_ms);
-        }
-        active(event.value, first, last);
+        const chunk = logChunkRow(event.value);
+        rows.log_chunks.push(chunk);
+        active(event.value, chunk.first_at_ms, chunk.last_at_ms);
         break;
       }
       case 'RunHeartbeat':

@@ -3,7 +3,7 @@
 import type { ArtifactLogged, EventIdentity, ExperimentDeclared, MetricBatch, ParamsLogged, ParamValue, EvidenceSaved, LogLines, RegistryChanged, SamplesLogged, TableLogged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../schemas/events.ts';
 import { rabinFingerprint } from '../schemas/fingerprint.ts';
 import {
-  LOD_STEPS, type ArtifactsRow, type ExperimentsRow, type MetricChunkStatsRow, type RunTagUpdatesRow, type RunFinishesRow, type ArtifactTablesRow, type EvidenceRow, type LogLinesRow, type RegistryEventsRow, type SamplesRow, type RunLifecycleRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
+  LOD_STEPS, type ArtifactsRow, type ExperimentsRow, type MetricChunkStatsRow, type RunTagUpdatesRow, type RunFinishesRow, type ArtifactTablesRow, type EvidenceRow, type LogChunksRow, type RegistryEventsRow, type SamplesRow, type RunLifecycleRow, type RunLivenessRow, type RunParamUpdatesRow, type RunSightingsRow, type RunsRow, type Source, type TableRows,
 } from '../storage/tables.ts';
 
 /**
@@ -108,8 +108,18 @@ export function sampleRows(e: SamplesLogged, src: Source): SamplesRow[] {
   });
 }
 
-export function logLineRows(e: LogLines): LogLinesRow[] {
-  return e.lines.map((l) => ({ project: e.project, run_id: e.runId, worker_rank: e.workerRank ?? -1, stream: e.stream, seq: l.seq, at_ms: l.at, level: l.level, text: l.text }));
+export function logChunkRow(e: LogLines): LogChunksRow {
+  const ats = e.lines.map((l) => l.at);
+  let first = Infinity;
+  let last = -Infinity;
+  for (const at of ats) {
+    if (at < first) first = at;
+    if (at > last) last = at;
+  }
+  return {
+    project: e.project, run_id: e.runId, worker_rank: e.workerRank ?? -1, stream: e.stream, first_seq: e.lines[0]!.seq, seqs: e.lines.map((l) => l.seq), ats_ms: ats,
+    levels: e.lines.map((l) => l.level), texts: e.lines.map((l) => l.text), first_at_ms: first, last_at_ms: last,
+  };
 }
 
 export function evidenceRow(e: EvidenceSaved, src: Source): EvidenceRow {

@@ -1,5 +1,5 @@
 // What runs logged to compare side by side, as stored: tables (artifact_tables, 0025), samples
-// (samples, 0026) and console lines (log_lines, 0027). Written only by the processor; this
+// (samples, 0026) and console lines (log_chunks, 0027: a row per event). Written only by the processor; this
 // module reads them. A table or sample logged again (same name, step and input) reads as its
 // latest source; a replayed one collapses.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
@@ -108,14 +108,27 @@ export interface LinesQuery {
   limit: number;
 }
 
-/** A run's console lines in time order (then worker, stream, number), filtered; FINAL collapses re-sends. */
+/**
+ * A run's console lines in time order (then worker, stream, number), filtered: the chunks'
+ * arrays joined out, one line per (worker, stream, number) — lines re-sent in other batches
+ * count once.
+ */
 export function linesSql(project: string, runId: string, q: LinesQuery): string {
-  const where = [`project = ${quoteString(project)}`, `run_id = ${quoteString(runId)}`];
-  if (q.stream) where.push(`stream = ${quoteString(q.stream)}`);
-  if (q.levels && q.levels.length > 0) where.push(`level IN (${quoteStringList([...q.levels])})`);
+  const chunkWhere = [`project = ${quoteString(project)}`, `run_id = ${quoteString(runId)}`];
+  if (q.stream) chunkWhere.push(`stream = ${quoteString(q.stream)}`);
+  const lineWhere: string[] = [];
+  if (q.levels && q.levels.length > 0) lineWhere.push(`level IN (${quoteStringList([...q.levels])})`);
   // positionCaseInsensitiveUTF8: a substring, not a pattern (no escaping of % or _ needed).
-  if (q.search) where.push(`positionCaseInsensitiveUTF8(text, ${quoteString(q.search)}) > 0`);
-  const base = `SELECT worker_rank, stream, seq, at_ms, level, text FROM log_lines FINAL WHERE ${where.join(' AND ')}`;
+  if (q.search) lineWhere.push(`positionCaseInsensitiveUTF8(text, ${quoteString(q.search)}) > 0`);
+  const lines = `
+SELECT worker_rank, stream, seq, at_ms, level, text FROM
+(
+  SELECT worker_rank, stream, seqs, ats_ms, levels, texts FROM log_chunks PREWHERE ${chunkWhere.join(' AND ')}
+)
+ARRAY JOIN seqs AS seq, ats_ms AS at_ms, levels AS level, texts AS text
+${lineWhere.length > 0 ? `WHERE ${lineWhere.join(' AND ')}` : ''}
+LIMIT 1 BY worker_rank, stream, seq`;
+  const base = `SELECT worker_rank, stream, seq, at_ms, level, text FROM (${lines})`;
   if (q.tail !== undefined) return `SELECT * FROM (${base} ORDER BY at_ms DESC, worker_rank DESC, stream DESC, seq DESC LIMIT ${quoteInteger(q.tail)}) ORDER BY at_ms, worker_rank, stream, seq`;
   return `${base} ORDER BY at_ms, worker_rank, stream, seq LIMIT ${quoteInteger(q.limit)}`;
 }
@@ -144,7 +157,7 @@ SELECT 'samples' AS what, name, '' AS kind, arraySort(groupUniqArray(run_id)) AS
 FROM samples WHERE project = ${p} AND run_id IN (${ids}) GROUP BY name
 UNION ALL
 SELECT 'logs' AS what, '' AS name, '' AS kind, [run_id] AS runs, emptyArrayString() AS scores, uniqExact(worker_rank, stream, seq) AS n
-FROM log_lines WHERE project = ${p} AND run_id IN (${ids}) GROUP BY run_id`;
+FROM (SELECT run_id, worker_rank, stream, seqs FROM log_chunks WHERE project = ${p} AND run_id IN (${ids})) ARRAY JOIN seqs AS seq GROUP BY run_id`;
 }
 
 /** What the runs logged to look at, by name: for a picker. */

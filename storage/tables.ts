@@ -234,16 +234,19 @@ export interface SamplesRow {
   src_offset: number;
 }
 
-/** log_lines (0027): one row per console line; worker_rank -1 when none. */
-export interface LogLinesRow {
+/** log_chunks (0027): one row per LogLines event, its lines as parallel arrays; worker_rank -1 when none. */
+export interface LogChunksRow {
   project: string;
   run_id: string;
   worker_rank: number;
   stream: string;
-  seq: number;
-  at_ms: number;
-  level: string;
-  text: string;
+  first_seq: number;
+  seqs: number[];
+  ats_ms: number[];
+  levels: string[];
+  texts: string[];
+  first_at_ms: number;
+  last_at_ms: number;
 }
 
 /** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */
@@ -289,10 +292,10 @@ export interface TableRows {
   artifact_tables: ArtifactTablesRow[];
   /** Generated samples (SamplesLogged). */
   samples: SamplesRow[];
-  /** Console lines (LogLines). */
-  log_lines: LogLinesRow[];
+  /** Console lines (LogLines), a row per event. */
+  log_chunks: LogChunksRow[];
 }
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_lines: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_chunks: [] };
 }

@@ -3,7 +3,7 @@
 // Three measurements in one scratch database and topic prefix (./scratch.ts):
 //   (a) metrics alone: a simulated sweep (cli/simulate.ts), first send → every point queryable;
 //   (b) lines alone: runs sending LogLines of 1,000 lines as fast as the SDK's send queue allows,
-//       first send → every line counted in log_lines;
+//       first send → every line counted in log_chunks;
 //   (c) both: the same sweep while lines are paced at a fixed rate, begun a lead-in before the
 //       sweep and kept up until it is queryable: its points/s against (a), and whether the line
 //       rate held (sent on schedule, stored about as fast as sent, little left behind at the end).
@@ -411,12 +411,12 @@ class CpuTally {
 // Counting stored lines.
 
 async function countLines(ch: ClickHouseClient, project: string, final = false): Promise<number> {
-  const [row] = await rows<{ n: number }>(ch, `SELECT count() AS n FROM log_lines ${final ? 'FINAL ' : ''}WHERE project = ${quoteString(project)}`);
+  const [row] = await rows<{ n: number }>(ch, `SELECT sum(length(seqs)) AS n FROM log_chunks ${final ? 'FINAL ' : ''}WHERE project = ${quoteString(project)}`);
   return Number(row?.n ?? 0);
 }
 
 /**
- * Waits until `expected` lines of a project are in log_lines, counting without FINAL (cheap;
+ * Waits until `expected` lines of a project are in log_chunks, counting without FINAL (cheap;
  * exact unless a range was replayed), then checks the count with FINAL. Returns when the plain
  * count first reached it (Date.now()), and the two counts.
  */
@@ -438,7 +438,7 @@ async function waitForLines(ch: ClickHouseClient, project: string, expected: num
     }
     await sleep(100);
   }
-  throw new Error(`${project}: ${plain.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} lines in log_lines after ${timeoutMs / 1000} s`);
+  throw new Error(`${project}: ${plain.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} lines in log_chunks after ${timeoutMs / 1000} s`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,7 +615,7 @@ runlens log-lines benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'u
   log lines (b, c):           ${o.linesPerEvent.toLocaleString('en-US')} lines per LogLines event over ${o.logRuns} runs, from a process of their own; ${Math.min(...pool.map((l) => l.text.length))}–${Math.max(...pool.map((l) => l.text.length))} chars (mean ${meanChars.toFixed(0)}); ${LEVELS.map(([lv]) => share(lv)).join(', ')}; every 10th event on stderr
 (a) metrics alone:            ${rate(aRate, 1)} points/s end to end, median (rounds: ${alone.map((f) => rate(f.points, f.seconds)).join(', ')}); last send → queryable, median ${median(alone.map((f) => f.lastSendToQueryable)).toFixed(2)} s
 (b) lines alone:              ${count(lines.lines)} lines (${(lines.sender.chars / 2 ** 20).toFixed(0)} MiB of text), SDK send ${rate(lines.lines, (lines.sender.lastAckAt - lines.sender.firstSendAt) / 1000)} lines/s
-                              end to end ${rate(lines.lines, lines.seconds)} lines/s (first send → all in log_lines, ${lines.seconds.toFixed(1)} s); last send → all stored ${lines.lastSendToStored.toFixed(2)} s
+                              end to end ${rate(lines.lines, lines.seconds)} lines/s (first send → all in log_chunks, ${lines.seconds.toFixed(1)} s); last send → all stored ${lines.lastSendToStored.toFixed(2)} s
 (c) both, lines paced at ${count(o.rate)}/s (from ${(o.leadInMs / 1000).toFixed(0)} s before each sweep until it is queryable):
     metrics:                  ${rate(cRate, 1)} points/s end to end, median (rounds: ${mixed.map((f) => rate(f.points, f.seconds)).join(', ')}); last send → queryable, median ${median(mixed.map((f) => f.lastSendToQueryable)).toFixed(2)} s
     change against (a):       ${signed(change)}, median of each round's (c) against its (a) (${mixed.map((m, i) => signed(m.points / m.seconds / (alone[i]!.points / alone[i]!.seconds) - 1)).join(', ')}); medians against medians ${signed(cRate / aRate - 1)}

@@ -55,7 +55,7 @@ beforeAll(async () => {
     await run.finish();
   }
   await sdk.flush();
-  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes')) === 3 && (await count(ns, 'SELECT count() AS n FROM log_lines')) === 20 && (await count(ns, 'SELECT count() AS n FROM samples')) === 12 ? true : undefined), 60_000, 'artifacts stored');
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes')) === 3 && (await count(ns, 'SELECT sum(length(seqs)) AS n FROM log_chunks')) === 20 && (await count(ns, 'SELECT count() AS n FROM samples')) === 12 ? true : undefined), 60_000, 'artifacts stored');
 }, 120_000);
 
 afterAll(async () => {

@@ -88,7 +88,7 @@ beforeAll(async () => {
   }));
   await sdk.close();
   const stored = async () => (await count(ns, 'SELECT count() AS n FROM run_finishes FINAL')) === N + 2 + CLS.length && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks FINAL')) === 2 * N + LOSS_RUNS * LOSS_STEPS + 4 + 200 + 2 * CLS.length &&
-    (await count(ns, 'SELECT count() AS n FROM artifact_tables')) === 2 * CLS.length && (await count(ns, 'SELECT count() AS n FROM samples')) === SAMPLES * CLS.length && (await count(ns, 'SELECT count() AS n FROM log_lines')) === LINES * CLS.length;
+    (await count(ns, 'SELECT count() AS n FROM artifact_tables')) === 2 * CLS.length && (await count(ns, 'SELECT count() AS n FROM samples')) === SAMPLES * CLS.length && (await count(ns, 'SELECT sum(length(seqs)) AS n FROM log_chunks')) === LINES * CLS.length;
   await eventually(async () => ((await stored()) ? true : undefined), 90_000, 'sweep stored');
 }, 15 * 60_000);
 
