@@ -389,6 +389,15 @@ function queryStatements(database: string): Statement[] {
   // The registry's log in Kafka order (the replayed rows read twice: the replay skips a seen event id), and saved evidence (FINAL collapses the replay).
   out.push(q('registryChangesSql', registryChangesSql(PROJECT), { rows: 6 }));
   out.push(q('registryEventSeenSql', registryEventSeenSql(PROJECT, 'c-2'), { column: { name: 'n', values: [2] } }));
+  // The BI contract's views (0028–0034) over the fixture.
+  out.push(q('bi_v1_runs', `SELECT run_id, deleted FROM bi_v1_runs WHERE project = '${PROJECT}' ORDER BY run_id`, { column: { name: 'run_id', values: [...ALL, 'r-gone'].sort() } }));
+  out.push(q('bi_v1_runs deleted', `SELECT run_id FROM bi_v1_runs WHERE project = '${PROJECT}' AND deleted = 1`, { column: { name: 'run_id', values: ['r-gone'] } }));
+  out.push(q('bi_v1_tags after updates (owner set then removed, stage set twice)', `SELECT tag, value FROM bi_v1_tags WHERE project = '${PROJECT}' AND run_id = 'r-c' ORDER BY tag`, { column: { name: 'value', values: ['prod'] } }));
+  out.push(q('bi_v1_params', `SELECT param FROM bi_v1_params WHERE project = '${PROJECT}' AND run_id = 'r-a' ORDER BY param`, { rows: 4 }));
+  out.push(q('bi_v1_metric_summaries', `SELECT metric FROM bi_v1_metric_summaries WHERE project = '${PROJECT}'`, { rows: 6 }));
+  out.push(q('bi_v1_metric_points', `SELECT count() AS n FROM bi_v1_metric_points WHERE project = '${PROJECT}'`, { rows: 1 }));
+  out.push(q('bi_v1_lineage', `SELECT field FROM bi_v1_lineage WHERE project = '${PROJECT}' AND run_id = 'r-a' AND field LIKE 'libraries.%' ORDER BY field`, { column: { name: 'field', values: ['libraries.numpy', 'libraries.torch'] } }));
+  out.push(q('bi_v1_artifacts', `SELECT name FROM bi_v1_artifacts WHERE project = '${PROJECT}'`, { columnSet: { name: 'name', values: artifacts.map((a) => a.name) } }));
   // The artifacts' reads (no rows in the fixture: the SQL must run).
   out.push(q('tablesSql', tablesSql(PROJECT, ['r-a'], 'confusion/val', null), { rows: 0 }));
   out.push(q('samplesSql', samplesSql(PROJECT, ['r-a'], 'gen', null), { rows: 0 }));
