@@ -114,7 +114,7 @@ token
 program
   .command('bench')
   .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
-  .option('--only <part>', 'run one part: pipeline, logs, queries, python, mlflow or dashboard')
+  .option('--only <part>', 'run one part: pipeline, logs, queries, export, python, mlflow or dashboard')
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
@@ -122,7 +122,7 @@ program
   .option('--mlflow-runs <n>', 'mlflow: runs searched by search_runs', positiveInt, 10_000)
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
   .action(async (o: { configs: number; seeds: number; steps: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
-    if (o.only !== undefined && !['pipeline', 'logs', 'queries', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, logs, queries, python, mlflow or dashboard, not "${o.only}"`);
+    if (o.only !== undefined && !['pipeline', 'logs', 'queries', 'export', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, logs, queries, export, python, mlflow or dashboard, not "${o.only}"`);
     if (o.only === undefined || o.only === 'pipeline') {
       const { benchPipeline } = await import('./bench/pipeline.ts');
       await benchPipeline(config(), o);
@@ -145,6 +145,11 @@ program
     if (o.only === undefined || o.only === 'mlflow') {
       const { benchMlflow } = await import('./bench/mlflow.ts');
       await benchMlflow(config(), { points: o.mlflowPoints, runs: o.mlflowRuns, loadBudgetS: o.mlflowLoadBudget });
+    }
+    if (o.only === undefined || o.only === 'export') {
+      await stack('up', config());
+      const { benchExport } = await import('./bench/export.ts');
+      await benchExport(config());
     }
     if (o.only === undefined || o.only === 'dashboard') {
       const { benchDashboard } = await import('./bench/dashboard.ts');

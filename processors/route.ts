@@ -98,7 +98,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         active(event.value, event.value.loggedAt);
         break;
       case 'LogLines': {
-        const chunk = logChunkRow(event.value);
+        const chunk = logChunkRow(event.value, originOf(event.value, src));
         rows.log_chunks.push(chunk);
         active(event.value, chunk.first_at_ms, chunk.last_at_ms);
         break;

@@ -108,7 +108,7 @@ export function sampleRows(e: SamplesLogged, src: Source): SamplesRow[] {
   });
 }
 
-export function logChunkRow(e: LogLines): LogChunksRow {
+export function logChunkRow(e: LogLines, src: Source): LogChunksRow {
   const ats = e.lines.map((l) => l.at);
   let first = Infinity;
   let last = -Infinity;
@@ -118,7 +118,7 @@ export function logChunkRow(e: LogLines): LogChunksRow {
   }
   return {
     project: e.project, run_id: e.runId, worker_rank: e.workerRank ?? -1, stream: e.stream, first_seq: e.lines[0]!.seq, seqs: e.lines.map((l) => l.seq), ats_ms: ats,
-    levels: e.lines.map((l) => l.level), texts: e.lines.map((l) => l.text), first_at_ms: first, last_at_ms: last,
+    levels: e.lines.map((l) => l.level), texts: e.lines.map((l) => l.text), first_at_ms: first, last_at_ms: last, src_partition: src.partition, src_offset: src.offset,
   };
 }
 

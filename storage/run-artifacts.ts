@@ -26,8 +26,8 @@ export interface StoredTable {
 export function tablesSql(project: string, runIds: readonly string[], name: string, step: number | null): string {
   const stepWhere = step === null ? '' : ` AND step = ${quoteInteger(step)}`;
   return `
-SELECT run_id, kind, step, argMax(logged_at_ms, (src_partition, src_offset)) AS logged_at, argMax(labels, (src_partition, src_offset)) AS labels,
-  argMax(columns, (src_partition, src_offset)) AS columns, argMax(values, (src_partition, src_offset)) AS values, argMax(cells, (src_partition, src_offset)) AS cells
+SELECT run_id, kind, step, argMax(logged_at_ms, (logged_at_ms, src_partition, src_offset)) AS logged_at, argMax(labels, (logged_at_ms, src_partition, src_offset)) AS labels,
+  argMax(columns, (logged_at_ms, src_partition, src_offset)) AS columns, argMax(values, (logged_at_ms, src_partition, src_offset)) AS values, argMax(cells, (logged_at_ms, src_partition, src_offset)) AS cells
 FROM artifact_tables
 WHERE project = ${quoteString(project)} AND name = ${quoteString(name)} AND run_id IN (${quoteStringList([...runIds])})${stepWhere}
 GROUP BY run_id, kind, step
@@ -67,9 +67,9 @@ export function samplesSql(project: string, runIds: readonly string[], name: str
     ? `(run_id, step) IN (SELECT run_id, max(step) FROM samples WHERE project = ${p} AND name = ${n} AND run_id IN (${ids}) GROUP BY run_id)`
     : `step = ${quoteInteger(step)}`;
   return `
-SELECT run_id, input_id, step, argMax(text, (src_partition, src_offset)) AS text, argMax(has_text, (src_partition, src_offset)) AS has_text,
-  argMax(uri, (src_partition, src_offset)) AS uri, argMax(digest, (src_partition, src_offset)) AS digest,
-  argMax(score_keys, (src_partition, src_offset)) AS score_keys, argMax(score_values, (src_partition, src_offset)) AS score_values
+SELECT run_id, input_id, step, argMax(text, (logged_at_ms, src_partition, src_offset)) AS text, argMax(has_text, (logged_at_ms, src_partition, src_offset)) AS has_text,
+  argMax(uri, (logged_at_ms, src_partition, src_offset)) AS uri, argMax(digest, (logged_at_ms, src_partition, src_offset)) AS digest,
+  argMax(score_keys, (logged_at_ms, src_partition, src_offset)) AS score_keys, argMax(score_values, (logged_at_ms, src_partition, src_offset)) AS score_values
 FROM samples
 WHERE project = ${p} AND name = ${n} AND run_id IN (${ids}) AND ${at}
 GROUP BY run_id, input_id, step
@@ -103,15 +103,14 @@ export interface LinesQuery {
   levels?: readonly string[];
   /** Only lines whose text contains this (case-insensitive). */
   search?: string;
-  /** The last `tail` lines (by stream number) instead of the first `limit`. */
+  /** The last `tail` lines (by time) instead of the first `limit`. */
   tail?: number;
   limit: number;
 }
 
 /**
- * A run's console lines in time order (then worker, stream, number), filtered: the chunks'
- * arrays joined out, one line per (worker, stream, number) — lines re-sent in other batches
- * count once.
+ * A run's console lines in time order (then worker, stream, number), filtered: the chunks
+ * (FINAL: a replayed or re-sent event collapses by its origin) with their arrays joined out.
  */
 export function linesSql(project: string, runId: string, q: LinesQuery): string {
   const chunkWhere = [`project = ${quoteString(project)}`, `run_id = ${quoteString(runId)}`];
@@ -123,11 +122,10 @@ export function linesSql(project: string, runId: string, q: LinesQuery): string 
   const lines = `
 SELECT worker_rank, stream, seq, at_ms, level, text FROM
 (
-  SELECT worker_rank, stream, seqs, ats_ms, levels, texts FROM log_chunks PREWHERE ${chunkWhere.join(' AND ')}
+  SELECT worker_rank, stream, seqs, ats_ms, levels, texts FROM log_chunks FINAL PREWHERE ${chunkWhere.join(' AND ')}
 )
 ARRAY JOIN seqs AS seq, ats_ms AS at_ms, levels AS level, texts AS text
-${lineWhere.length > 0 ? `WHERE ${lineWhere.join(' AND ')}` : ''}
-LIMIT 1 BY worker_rank, stream, seq`;
+${lineWhere.length > 0 ? `WHERE ${lineWhere.join(' AND ')}` : ''}`;
   const base = `SELECT worker_rank, stream, seq, at_ms, level, text FROM (${lines})`;
   if (q.tail !== undefined) return `SELECT * FROM (${base} ORDER BY at_ms DESC, worker_rank DESC, stream DESC, seq DESC LIMIT ${quoteInteger(q.tail)}) ORDER BY at_ms, worker_rank, stream, seq`;
   return `${base} ORDER BY at_ms, worker_rank, stream, seq LIMIT ${quoteInteger(q.limit)}`;
@@ -156,8 +154,8 @@ UNION ALL
 SELECT 'samples' AS what, name, '' AS kind, arraySort(groupUniqArray(run_id)) AS runs, arraySort(groupUniqArrayArray(score_keys)) AS scores, toUInt64(0) AS n
 FROM samples WHERE project = ${p} AND run_id IN (${ids}) GROUP BY name
 UNION ALL
-SELECT 'logs' AS what, '' AS name, '' AS kind, [run_id] AS runs, emptyArrayString() AS scores, uniqExact(worker_rank, stream, seq) AS n
-FROM (SELECT run_id, worker_rank, stream, seqs FROM log_chunks WHERE project = ${p} AND run_id IN (${ids})) ARRAY JOIN seqs AS seq GROUP BY run_id`;
+SELECT 'logs' AS what, '' AS name, '' AS kind, [run_id] AS runs, emptyArrayString() AS scores, count() AS n
+FROM (SELECT run_id, worker_rank, stream, seqs FROM log_chunks FINAL WHERE project = ${p} AND run_id IN (${ids})) ARRAY JOIN seqs AS seq GROUP BY run_id`;
 }
 
 /** What the runs logged to look at, by name: for a picker. */

@@ -247,6 +247,8 @@ export interface LogChunksRow {
   texts: string[];
   first_at_ms: number;
   last_at_ms: number;
+  src_partition: number;
+  src_offset: number;
 }
 
 /** run_liveness (0018): a run's latest event time in a batch (points, artifact, params, heartbeat). */

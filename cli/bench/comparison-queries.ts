@@ -17,7 +17,7 @@ import { buildApp } from '../../query-api/app.ts';
 import type { RunStarted } from '../../schemas/events.ts';
 import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
 
-const PROJECT = 'bench';
+export const PROJECT = 'bench';
 
 function started(i: number, rng: Rng): RunStarted {
   return {
@@ -65,6 +65,32 @@ async function median(label: string, times: number, fn: () => Promise<{ statusCo
   return `  ${label.padEnd(58)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(0).padStart(6)} ms  (min ${ms[0]!.toFixed(0)}, max ${ms[ms.length - 1]!.toFixed(0)}, n=${times})`;
 }
 
+/**
+ * The runs of the comparison benchmarks, written straight into ClickHouse as the processor
+ * writes them: `count` runs with val/acc and loss over 2,000 steps each (10 chunks a metric).
+ */
+export async function seedRuns(ch: ClickHouseClient, count: number, rng: Rng): Promise<{ runs: RunStarted[]; offset: number }> {
+  const runs = Array.from({ length: count }, (_, i) => started(i, rng));
+  await insert(ch, 'runs', runs.map((r, i) => runRow(r, { partition: 0, offset: i })));
+  await insert(ch, 'run_finishes', runs.map((r, i) => finishRow({ project: PROJECT, runId: r.runId, status: 'finished', endedAt: r.startedAt + 1000, durationMs: 1000, summary: {} }, { partition: 0, offset: count + i })));
+  // As the processor writes them: a sighting per run (the run source looks for orphaned runs there).
+  await insert(ch, 'run_sightings', runs.map((r) => ({ project: PROJECT, run_id: r.runId, first_seen_ms: r.startedAt })));
+  let chunks = noChunks();
+  let offset = 10 * count;
+  for (let i = 0; i < count; i++) {
+    series(runs[i]!.runId, 'val/acc', 2_000, 200, offset, rng, chunks);
+    offset += 10;
+    series(runs[i]!.runId, 'loss', 2_000, 200, offset, rng, chunks);
+    offset += 10;
+    if (chunks.metric_chunks.length >= 20_000) {
+      await insertChunks(ch, chunks);
+      chunks = noChunks();
+    }
+  }
+  await insertChunks(ch, chunks);
+  return { runs, offset };
+}
+
 export async function benchComparisonQueries(base: Config, o: { runs?: number; curveRuns?: number; curveSteps?: number } = {}): Promise<void> {
   const RUNS = o.runs ?? 10_000;
   const CURVE_RUNS = o.curveRuns ?? 100;
@@ -76,24 +102,10 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
   try {
     const rng = new Rng(3);
     const t0 = performance.now();
-    const runs = Array.from({ length: RUNS }, (_, i) => started(i, rng));
-    await insert(ch, 'runs', runs.map((r, i) => runRow(r, { partition: 0, offset: i })));
-    await insert(ch, 'run_finishes', runs.map((r, i) => finishRow({ project: PROJECT, runId: r.runId, status: 'finished', endedAt: r.startedAt + 1000, durationMs: 1000, summary: {} }, { partition: 0, offset: RUNS + i })));
-    // As the processor writes them: a sighting per run (the run source looks for orphaned runs there).
-    await insert(ch, 'run_sightings', runs.map((r) => ({ project: PROJECT, run_id: r.runId, first_seen_ms: r.startedAt })));
+    const seeded = await seedRuns(ch, RUNS, rng);
+    const runs = seeded.runs;
     let chunks = noChunks();
-    let offset = 10 * RUNS;
-    for (let i = 0; i < RUNS; i++) {
-      // Summaries over 10 chunks per run and metric: val/acc and loss with 2,000 points each.
-      series(runs[i]!.runId, 'val/acc', 2_000, 200, offset, rng, chunks);
-      offset += 10;
-      series(runs[i]!.runId, 'loss', 2_000, 200, offset, rng, chunks);
-      offset += 10;
-      if (chunks.metric_chunks.length >= 20_000) {
-        await insertChunks(ch, chunks);
-        chunks = noChunks();
-      }
-    }
+    let offset = seeded.offset;
     for (let i = 0; i < CURVE_RUNS; i++) {
       series(runs[i]!.runId, 'train/loss', CURVE_STEPS, 1_000, offset, rng, chunks);
       offset += CURVE_STEPS / 1_000 + 1;

@@ -4,7 +4,7 @@
 // acks=-1. A failed send is never dropped: it rejects flush()/finish() and the next log() call
 // throws it, and onError (if given) hears it at once. Every MetricBatch, ArtifactLogged and
 // ParamsLogged carries the client's identity (producerId, sequence), so a re-send is stored once
-// (so do tables and samples; console lines collapse by their numbers in the stream);
+// (so do tables, samples and console lines);
 // while a run is open the client sends a RunHeartbeat every heartbeatIntervalMs.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -23,8 +23,8 @@ export { SendError };
 /** The largest event the SDK sends: the gateway's limit (4 MiB), well under the events topic's 8 MiB. */
 export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
-/** Events that carry the client's identity, so a re-send is stored once (log lines collapse by their numbers). */
-const IDENTIFIED: ReadonlySet<EventType> = new Set(['MetricBatch', 'ArtifactLogged', 'ParamsLogged', 'TableLogged', 'SamplesLogged']);
+/** Events that carry the client's identity, so a re-send is stored once. */
+const IDENTIFIED: ReadonlySet<EventType> = new Set(['MetricBatch', 'ArtifactLogged', 'ParamsLogged', 'TableLogged', 'SamplesLogged', 'LogLines']);
 
 /** A generic table: column names and rows of numbers, strings, booleans or nulls. */
 export interface TableSpec {

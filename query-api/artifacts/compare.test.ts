@@ -29,6 +29,12 @@ describe('confusion matrices compared', () => {
     expect(v.cells[1]![0]).toBe(35);
   });
 
+  it('tests nothing on matrices logged as rates', () => {
+    const rates = { runId: 'r', step: 1, matrix: { labels, counts: [[0.9, 0.05, 0.05], [0.4, 0.55, 0.05], [0.05, 0.05, 0.9]] } };
+    const v = compareConfusion([base, rates], 0).runs[1]!.vsBaseline!;
+    expect(v.classes.every((c) => c.pValue === null && c.withinNoise === null)).toBe(true);
+  });
+
   it('aligns runs on the union of their classes and normalises by row when asked', () => {
     const c = { runId: 'c', step: null, matrix: { labels: ['dog', 'cat', 'owl'], counts: [[9, 1, 0], [0, 10, 0], [0, 0, 5]] } };
     const r = compareConfusion([base, c], 0, { normalize: true });
@@ -76,11 +82,15 @@ describe('samples and lines side by side', () => {
     const a = [line(0, 'epoch 1 loss 0.91'), line(1, 'epoch 2 loss 0.52'), line(2, 'saving'), line(3, 'done')];
     const b = [line(0, 'epoch 1 loss 0.93'), line(1, 'epoch 2 loss 0.50'), line(2, 'NaN detected'), line(3, 'done'), line(4, 'extra')];
     const exact = diffLines(a, b);
-    expect(exact.firstDivergence).toEqual({ seq: 0, a: 'epoch 1 loss 0.91', b: 'epoch 1 loss 0.93', same: false });
+    expect(exact.firstDivergence).toEqual({ workerRank: null, seq: 0, a: 'epoch 1 loss 0.91', b: 'epoch 1 loss 0.93', same: false });
     const blind = diffLines(a, b, { ignoreDigits: true, before: 1, after: 3 });
-    expect(blind.firstDivergence).toEqual({ seq: 2, a: 'saving', b: 'NaN detected', same: false });
+    expect(blind.firstDivergence).toEqual({ workerRank: null, seq: 2, a: 'saving', b: 'NaN detected', same: false });
     expect(blind.differing).toBe(2);
     expect(blind.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect(diffLines(a, a).firstDivergence).toBeNull();
+    // Two workers' streams, each numbered from 0, align worker by worker.
+    const w = (rank: number, seq: number, text: string): StoredLine => ({ ...line(seq, text), workerRank: rank });
+    const two = diffLines([w(0, 0, 'x'), w(1, 0, 'y')], [w(0, 0, 'x'), w(1, 0, 'z')]);
+    expect(two).toMatchObject({ lines: { a: 2, b: 2 }, differing: 1, firstDivergence: { workerRank: 1, seq: 0, a: 'y', b: 'z' } });
   });
 });

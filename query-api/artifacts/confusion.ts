@@ -2,7 +2,8 @@
 // classes (the union, in the baseline's order first), each class's precision, recall and F1 and
 // their deltas, the cells that moved most (which class is now taken for which), and per class
 // whether the change in recall is more than sampling noise (a two-proportion z-test on the
-// class's correct counts). Optionally normalised by row (each actual class sums to 1). Pure.
+// class's correct counts; none when a matrix holds rates, not counts). Optionally normalised by
+// row (each actual class sums to 1). Pure.
 import { twoProportionZTest } from '../engines/statistics/index.ts';
 
 export interface Matrix {
@@ -86,8 +87,10 @@ export function compareConfusion(runs: { runId: string; step: number | null; mat
     if (i === baseline) return { ...common, vsBaseline: null };
     const baseShown = opts.normalize ? baseRates : baseCounts;
     const runRates = rates(c);
+    // A test on counts: a matrix of rates (already normalised when logged) gets none.
+    const counted = [...c, ...baseCounts].every((row) => row.every((x) => Number.isInteger(x)));
     const classes = labels.map((label, k) => {
-      const test = twoProportionZTest(c[k]![k]!, stats[i]![k]!.support, baseCounts[k]![k]!, stats[baseline]![k]!.support);
+      const test = counted ? twoProportionZTest(c[k]![k]!, stats[i]![k]!.support, baseCounts[k]![k]!, stats[baseline]![k]!.support) : { pValue: null };
       return {
         label, precision: minus(stats[i]![k]!.precision, stats[baseline]![k]!.precision), recall: minus(stats[i]![k]!.recall, stats[baseline]![k]!.recall),
         f1: minus(stats[i]![k]!.f1, stats[baseline]![k]!.f1), pValue: test.pValue, withinNoise: test.pValue === null ? null : test.pValue > alpha,
@@ -102,7 +105,7 @@ export function compareConfusion(runs: { runId: string; step: number | null; mat
     const real = classes.filter((k) => k.withinNoise === false && k.recall !== null);
     const sentence = worst
       ? `${r.runId} takes ${worst.actual} for ${worst.predicted} ${pct(worst.rate)} of the time (baseline ${base.runId}: ${pct(worst.baselineRate)}); ` +
-        (real.length > 0 ? `recall differs beyond sampling noise for ${real.map((k) => `${k.label} (${signedPct(k.recall!)})`).join(', ')}` : 'no class\'s recall differs beyond sampling noise')
+        (!counted ? 'no test of recall: the matrices hold rates, not counts' : real.length > 0 ? `recall differs beyond sampling noise for ${real.map((k) => `${k.label} (${signedPct(k.recall!)})`).join(', ')}` : 'no class\'s recall differs beyond sampling noise')
       : `${r.runId} confuses no pair of classes more often than the baseline ${base.runId}`;
     return { ...common, vsBaseline: { cells: shown.map((row, x) => row.map((v, y) => v - baseShown[x]![y]!)), classes, mostChanged, sentence } };
   });

@@ -220,8 +220,8 @@ export async function artifactRoutes(app: App, deps: AppDeps): Promise<void> {
       response: {
         200: Type.Object({
           a: Type.String(), b: Type.String(), stream: Type.String(), lines: Type.Object({ a: Type.Integer(), b: Type.Integer() }), differing: Type.Integer(),
-          firstDivergence: Type.Union([Type.Object({ seq: Type.Integer(), a: Type.Union([Type.String(), Type.Null()]), b: Type.Union([Type.String(), Type.Null()]), same: Type.Boolean() }), Type.Null()]),
-          rows: Type.Array(Type.Object({ seq: Type.Integer(), a: Type.Union([Type.String(), Type.Null()]), b: Type.Union([Type.String(), Type.Null()]), same: Type.Boolean() })),
+          firstDivergence: Type.Union([Type.Object({ workerRank: Num, seq: Type.Integer(), a: Type.Union([Type.String(), Type.Null()]), b: Type.Union([Type.String(), Type.Null()]), same: Type.Boolean() }), Type.Null()]),
+          rows: Type.Array(Type.Object({ workerRank: Num, seq: Type.Integer(), a: Type.Union([Type.String(), Type.Null()]), b: Type.Union([Type.String(), Type.Null()]), same: Type.Boolean() })),
           sentence: Type.String(),
         }),
         ...errors,
@@ -263,7 +263,8 @@ export async function artifactRoutes(app: App, deps: AppDeps): Promise<void> {
     const artifacts = await getArtifacts(deps.clickhouse, project, runIds);
     const per = runIds.map((runId) => ({ runId, checkpoints: (artifacts.get(runId) ?? []).filter((a) => a.kind === 'checkpoint').map((a) => ({ name: a.name, uri: a.uri, digest: a.digest, sizeBytes: a.sizeBytes, step: a.step })) }));
     const holders = new Map<string, Set<string>>();
-    for (const r of per) for (const c of r.checkpoints) holders.set(c.digest, (holders.get(c.digest) ?? new Set()).add(r.runId));
+    // An empty digest says nothing about the weights: never shared.
+    for (const r of per) for (const c of r.checkpoints) if (c.digest !== '') holders.set(c.digest, (holders.get(c.digest) ?? new Set()).add(r.runId));
     return { runs: per, shared: [...holders].filter(([, ids]) => ids.size > 1).map(([digest, ids]) => ({ digest, runIds: [...ids] })) };
   });
 }

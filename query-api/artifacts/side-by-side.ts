@@ -53,6 +53,8 @@ export function sampleRows(samples: readonly StoredSample[], runIds: readonly st
 }
 
 export interface AlignedLine {
+  /** The worker the line came from (null for a single process): each worker's stream is numbered on its own. */
+  workerRank: number | null;
   seq: number;
   a: string | null;
   b: string | null;
@@ -67,13 +69,16 @@ const blind = (text: string) => text.replace(/\d+(\.\d+)?([eE][-+]?\d+)?/g, '#')
  */
 export function diffLines(a: readonly StoredLine[], b: readonly StoredLine[], opts: { ignoreDigits?: boolean; before?: number; after?: number } = {}) {
   const norm = opts.ignoreDigits ? blind : (t: string) => t;
-  const byA = new Map(a.map((l) => [l.seq, l.text]));
-  const byB = new Map(b.map((l) => [l.seq, l.text]));
-  const seqs = [...new Set([...byA.keys(), ...byB.keys()])].sort((x, y) => x - y);
-  const rows: AlignedLine[] = seqs.map((seq) => {
-    const x = byA.get(seq) ?? null;
-    const y = byB.get(seq) ?? null;
-    return { seq, a: x, b: y, same: x !== null && y !== null && norm(x) === norm(y) };
+  // Aligned by (worker, number): each worker's stream is numbered from 0 on its own.
+  const key = (l: { workerRank: number | null; seq: number }) => `${l.workerRank ?? -1}:${l.seq}`;
+  const byA = new Map(a.map((l) => [key(l), l]));
+  const byB = new Map(b.map((l) => [key(l), l]));
+  const places = [...new Map([...a, ...b].map((l) => [key(l), { workerRank: l.workerRank, seq: l.seq }])).values()]
+    .sort((x, y) => (x.workerRank ?? -1) - (y.workerRank ?? -1) || x.seq - y.seq);
+  const rows: AlignedLine[] = places.map((p) => {
+    const x = byA.get(key(p))?.text ?? null;
+    const y = byB.get(key(p))?.text ?? null;
+    return { workerRank: p.workerRank, seq: p.seq, a: x, b: y, same: x !== null && y !== null && norm(x) === norm(y) };
   });
   const first = rows.findIndex((r) => !r.same);
   const from = first < 0 ? 0 : Math.max(0, first - (opts.before ?? 5));

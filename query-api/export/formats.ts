@@ -29,8 +29,8 @@ interface Batch {
 }
 
 /** The points regrouped into batches of up to BATCH_ROWS (the last one shorter). */
-async function* batches(chunks: AsyncIterable<PointChunk>): AsyncGenerator<Batch> {
-  let b = empty();
+async function* batches(chunks: AsyncIterable<PointChunk>, size: number): AsyncGenerator<Batch> {
+  let b = empty(size);
   for await (const c of chunks) {
     for (let i = 0; i < c.steps.length; i++) {
       const n = b.length++;
@@ -40,17 +40,17 @@ async function* batches(chunks: AsyncIterable<PointChunk>): AsyncGenerator<Batch
       b.steps[n] = BigInt(c.steps[i]!);
       b.walls[n] = BigInt(c.wallTimesMs[i]!);
       b.values[n] = c.values[i]!;
-      if (b.length === BATCH_ROWS) {
+      if (b.length === size) {
         yield b;
-        b = empty();
+        b = empty(size);
       }
     }
   }
   if (b.length > 0) yield b;
 }
 
-function empty(): Batch {
-  return { runIds: [], keys: [], segments: [], steps: new BigInt64Array(BATCH_ROWS), walls: new BigInt64Array(BATCH_ROWS), values: new Float64Array(BATCH_ROWS), length: 0 };
+function empty(size: number): Batch {
+  return { runIds: [], keys: [], segments: [], steps: new BigInt64Array(size), walls: new BigInt64Array(size), values: new Float64Array(size), length: 0 };
 }
 
 function arrowTable(b: Batch): Table {
@@ -93,35 +93,41 @@ const ARROW_EOS = Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
  * batch is serialised as a stream of its own (schema, batch, end) and the shared schema prefix
  * and end marker cut off — the columns have no dictionaries, so the messages stand alone.
  */
-async function* arrow(chunks: AsyncIterable<PointChunk>): AsyncGenerator<Uint8Array> {
-  let schemaLength = -1;
-  for await (const b of batches(chunks)) {
+async function* arrow(chunks: AsyncIterable<PointChunk>, size: number): AsyncGenerator<Uint8Array> {
+  let schema: Buffer | null = null;
+  for await (const b of batches(chunks, size)) {
     const table = arrowTable(b);
-    if (schemaLength < 0) {
+    if (schema === null) {
       const schemaOnly = tableToIPC(new Table(table.schema), 'stream');
-      schemaLength = schemaOnly.length - ARROW_EOS.length;
-      yield schemaOnly.subarray(0, schemaLength);
+      schema = Buffer.from(schemaOnly.subarray(0, schemaOnly.length - ARROW_EOS.length));
+      yield schema;
     }
     const bytes = tableToIPC(table, 'stream');
-    yield bytes.subarray(schemaLength, bytes.length - ARROW_EOS.length);
+    // The trick holds only while every batch has the same schema message: checked, not assumed.
+    if (!schema.equals(bytes.subarray(0, schema.length))) throw new Error('an Arrow batch has another schema than the first; the stream would be corrupt');
+    yield bytes.subarray(schema.length, bytes.length - ARROW_EOS.length);
   }
-  if (schemaLength < 0) yield tableToIPC(arrowTable(empty()), 'stream').subarray(0, -ARROW_EOS.length);
+  if (schema === null) yield tableToIPC(arrowTable(empty(0)), 'stream').subarray(0, -ARROW_EOS.length);
   yield ARROW_EOS;
 }
 
 /** Parquet through parquet-wasm: a row group per batch, written as the batches are pulled. */
-async function* parquet(chunks: AsyncIterable<PointChunk>): AsyncGenerator<Uint8Array> {
+async function* parquet(chunks: AsyncIterable<PointChunk>, size: number): AsyncGenerator<Uint8Array> {
   const wasm = await import('parquet-wasm');
-  const source = batches(chunks);
+  const source = batches(chunks, size);
   let any = false;
   const input = new ReadableStream({
     async pull(controller) {
       const next = await source.next();
       if (next.done && any) return controller.close();
       any = true;
-      const table = wasm.Table.fromIPCStream(tableToIPC(arrowTable(next.done ? empty() : next.value), 'stream'));
+      const table = wasm.Table.fromIPCStream(tableToIPC(arrowTable(next.done ? empty(0) : next.value), 'stream'));
       for (let i = 0; i < table.numBatches; i++) controller.enqueue(table.recordBatch(i));
       if (next.done) controller.close();
+    },
+    // The client went away: end the ClickHouse read too.
+    async cancel() {
+      await source.return(undefined);
     },
   });
   const props = new wasm.WriterPropertiesBuilder().setCompression(wasm.Compression.SNAPPY).build();
@@ -129,15 +135,16 @@ async function* parquet(chunks: AsyncIterable<PointChunk>): AsyncGenerator<Uint8
   for await (const bytes of out as unknown as AsyncIterable<Uint8Array>) yield bytes;
 }
 
-export function writePoints(format: ExportFormat, chunks: AsyncIterable<PointChunk>): AsyncGenerator<Uint8Array> {
+/** The points in `format`; `batchRows` is the Arrow batch and Parquet row group size. */
+export function writePoints(format: ExportFormat, chunks: AsyncIterable<PointChunk>, batchRows = BATCH_ROWS): AsyncGenerator<Uint8Array> {
   switch (format) {
     case 'ndjson':
       return ndjson(chunks);
     case 'csv':
       return csv(chunks);
     case 'arrow':
-      return arrow(chunks);
+      return arrow(chunks, batchRows);
     case 'parquet':
-      return parquet(chunks);
+      return parquet(chunks, batchRows);
   }
 }

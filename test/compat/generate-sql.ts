@@ -38,6 +38,7 @@ import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, Pa
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
 import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
+import { exportChunksSql, exportRunIdsSql } from '../../storage/point-export.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -398,6 +399,9 @@ function queryStatements(database: string): Statement[] {
   out.push(q('bi_v1_metric_points', `SELECT count() AS n FROM bi_v1_metric_points WHERE project = '${PROJECT}'`, { rows: 1 }));
   out.push(q('bi_v1_lineage', `SELECT field FROM bi_v1_lineage WHERE project = '${PROJECT}' AND run_id = 'r-a' AND field LIKE 'libraries.%' ORDER BY field`, { column: { name: 'field', values: ['libraries.numpy', 'libraries.torch'] } }));
   out.push(q('bi_v1_artifacts', `SELECT name FROM bi_v1_artifacts WHERE project = '${PROJECT}'`, { columnSet: { name: 'name', values: artifacts.map((a) => a.name) } }));
+  // Bulk export: the selection's runs, then their chunks.
+  out.push(q('exportRunIdsSql', exportRunIdsSql(selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS })), { column: { name: 'run_id', values: ['r-a', 'r-b'] } }));
+  out.push(q('exportChunksSql', exportChunksSql(PROJECT, ['r-a', 'r-b'], ['loss', 'val/acc'], 'all')));
   // The artifacts' reads (no rows in the fixture: the SQL must run).
   out.push(q('tablesSql', tablesSql(PROJECT, ['r-a'], 'confusion/val', null), { rows: 0 }));
   out.push(q('samplesSql', samplesSql(PROJECT, ['r-a'], 'gen', null), { rows: 0 }));

@@ -60,7 +60,7 @@ __all__ = ["Sender", "KafkaSender", "MetricBuffer", "SendError", "SpoolFullError
 
 # Event types that carry producerId + sequence (schemas: MetricBatch v2, ArtifactLogged v2, ParamsLogged v1,
 # TableLogged v1, SamplesLogged v1). LogLines need none: a re-sent line collapses by its number in the stream.
-IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged", "TableLogged", "SamplesLogged"))
+IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged", "TableLogged", "SamplesLogged", "LogLines"))
 MAX_INFLIGHT = 512  # messages handed to the delivery and not yet answered, over all runs
 KEEP_IN_MEMORY = 64  # a run's waiting messages kept in memory too (the rest are read back from disk)
 RETRY_S = (0.5, 1.0, 2.0, 4.0)  # wait before re-sending after a failed delivery, then every 4 s
