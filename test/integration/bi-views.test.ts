@@ -42,7 +42,7 @@ beforeAll(async () => {
   await sdk.emit('RunLifecycleSet', { project: PROJECT, runId: 'gone', lifecycleStage: 'deleted', setAt: T0 + 10 });
   await sdk.flush();
   void live;
-  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM run_finishes')) === 2 && (await count(ns, 'SELECT count() AS n FROM run_lifecycle')) === 1 && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks')) === 3 ? true : undefined), 60_000, 'stored');
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM runs')) === 4 && (await count(ns, 'SELECT count() AS n FROM run_finishes')) === 2 && (await count(ns, 'SELECT count() AS n FROM run_lifecycle')) === 1 && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks')) === 3 ? true : undefined), 60_000, 'stored');
 }, 120_000);
 
 afterAll(async () => {
