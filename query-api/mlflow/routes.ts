@@ -134,6 +134,9 @@ export function mlflowRoutes(writer: EventWriter, options: MlflowOptions) {
     // Datasets are not tracked by runlens: accepted and not stored (documented).
     route('POST', 'runs/log-inputs', 'ingest', async () => ({}));
     route('POST', 'runs/search', 'read', (d, req) => searchRuns(d, scopeOf(req), body(req)));
+    // MLflow 3's logged models are not kept by runlens (a model is a run's artifact): none is ever
+    // found, so register_model of a runs:/ uri without model files says so instead of failing.
+    route('POST', 'logged-models/search', 'read', async () => ({ models: [] }));
     route('GET', 'metrics/get-history', 'read', (d, req) => metricHistory(d, scopeOf(req), query(req)));
 
     // The model registry: reads need scope read, changes scope registry (query-api/registry/).

@@ -100,7 +100,10 @@ async function runOf(deps: RunDeps, scope: RunScope, id: string): Promise<RunRec
   const deadline = Date.now() + wait;
   for (;;) {
     const [run] = await getRuns(deps.clickhouse, scope, [id], { paramTexts: true });
-    if (run) {
+    // A run's points can reach ClickHouse before its RunStarted: until the wait is over, an
+    // orphaned sighting is not the run (its experiment, hence its artifact_uri, is not known yet:
+    // a client would write artifacts under one uri and read them under another).
+    if (run && (run.status !== 'orphaned' || Date.now() >= deadline)) {
       deps.runIds.noteKnown(scope.project, id);
       return deps.runIds.withEnd(scope.project, run);
     }

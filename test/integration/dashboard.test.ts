@@ -547,6 +547,7 @@ describe('the dashboard', () => {
     await expect.poll(() => lines.locator('.log-text').allTextContents()).toEqual(await texts('tail=20&level=error'));
     expect(await lines.locator('.log-text').allTextContents()).toEqual(['step 7 loss is NaN']);
     await page.getByTestId('run-logs').getByLabel('error').uncheck();
+    await expect.poll(() => page.url()).not.toMatch(/level=error/);
     await page.getByLabel('holding').fill('took 1');
     await page.getByLabel('holding').press('Enter');
     await page.waitForURL(/lsearch=took/);

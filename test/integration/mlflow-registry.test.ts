@@ -33,6 +33,7 @@ interface Report {
   search_by_tag: string[];
   download_uri: string;
   errors: Record<string, string | null>;
+  no_model_files: string | null;
   aliases_after_delete: Record<string, string>;
   renamed_versions: string[];
   after_version_delete: string[];
@@ -102,6 +103,7 @@ describe("MLflow's registry client against runlens", () => {
 
   it("answers with MLflow's error codes", () => {
     expect(report.errors).toEqual({ duplicate: 'RESOURCE_ALREADY_EXISTS', missing_version: 'RESOURCE_DOES_NOT_EXIST', missing_model: 'RESOURCE_DOES_NOT_EXIST', bad_stage: 'INVALID_PARAMETER_VALUE' });
+    expect(report.no_model_files).toBe(`Unable to find a logged_model with artifact_path nothing under run ${report.runs[0]}`);
   });
 
   it('renames and deletes versions; the numbers stay', () => {
@@ -117,7 +119,8 @@ describe("MLflow's registry client against runlens", () => {
     expect(audit.filter((e) => e.accepted).map((e) => e.action)).toEqual([
       'createModel', 'createVersion', 'createVersion', 'setAlias', 'transitionStage', 'transitionStage', 'setModelTags', 'setVersionTags', 'updateModel', 'updateVersion', 'deleteAlias', 'renameModel', 'deleteVersion',
     ]);
-    // The second register_model's createModel, and the client's own duplicate, were refused and logged.
-    expect(audit.filter((e) => !e.accepted).map((e) => e.action)).toEqual(['createModel', 'createModel']);
+    // The createModel of the later register_model calls (the second, the one without model
+    // files), and the client's own duplicate, were refused and logged.
+    expect(audit.filter((e) => !e.accepted).map((e) => e.action)).toEqual(['createModel', 'createModel', 'createModel']);
   });
 });

@@ -34,13 +34,20 @@ export function Status({ asked, what }: { asked: Asked<unknown>; what: string })
   return null;
 }
 
-/** A text box applied on Enter or when it loses focus; empty means the default. */
+/**
+ * A text box applied on Enter or when it loses focus; empty means the default. What is typed is
+ * kept as a draft until then, so a re-render (an answer arriving, another control changing the
+ * state) never wipes it; a new applied value from outside (a link, back) replaces the draft.
+ */
 export function NameBox({ label, value, placeholder, onChange, wide }: { label: string; value: string | undefined; placeholder: string; onChange: (v: string | undefined) => void; wide?: boolean }) {
+  const [draft, setDraft] = useState(value ?? '');
+  useEffect(() => setDraft(value ?? ''), [value]);
   return (
     <label>
       {label}{' '}
       <input
-        class={wide ? 'wide' : 'name'} value={value ?? ''} placeholder={placeholder} aria-label={label}
+        class={wide ? 'wide' : 'name'} value={draft} placeholder={placeholder} aria-label={label}
+        onInput={(e) => setDraft((e.currentTarget as HTMLInputElement).value)}
         onChange={(e) => {
           const v = (e.currentTarget as HTMLInputElement).value.trim();
           onChange(v === '' ? undefined : v);

@@ -72,6 +72,13 @@ report["errors"]["duplicate"] = error_code(lambda: client.create_registered_mode
 report["errors"]["missing_version"] = error_code(lambda: client.get_model_version(name, "99"))
 report["errors"]["missing_model"] = error_code(lambda: client.get_registered_model("no-such-model"))
 report["errors"]["bad_stage"] = error_code(lambda: client.transition_model_version_stage(name, v1.version, "Live"))
+# No model files under that path: MLflow 3 then looks for a logged model, and runlens has none
+# (the client's own error; its code reads INTERNAL_ERROR, the message says what is missing).
+try:
+    mlflow.register_model(f"runs:/{runs[0]}/nothing", name)
+    report["no_model_files"] = None
+except MlflowException as e:
+    report["no_model_files"] = e.message
 
 client.delete_registered_model_alias(name, "champion")
 report["aliases_after_delete"] = client.get_registered_model(name).aliases
