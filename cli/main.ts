@@ -9,6 +9,7 @@ import { runApi, runProcessor } from './services.ts';
 import { simulate } from './simulate.ts';
 import { stack } from './stack.ts';
 import { TokenCommandError, tokenCreate, tokenList, tokenRevoke } from './token.ts';
+import { BiUserCommandError, biUserCreate, biUserRevoke } from './bi-user.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -111,6 +112,20 @@ token
   .argument('<token-id>', 'id from `token list`')
   .action((id: string) => tokenRevoke(config(), id));
 
+const biUser = program.command('bi-user').description('create and revoke ClickHouse users for BI tools, each reading one project (docs/bi.md)');
+biUser
+  .command('create')
+  .description("create a user that reads the project's bi_v1_* views and nothing else; prints its password once")
+  .requiredOption('--project <name>', 'the project it reads')
+  .option('--name <name>', "the user's name, also its database's (default bi_<project>)")
+  .option('--network <ip-or-subnet>', 'where it may connect from (repeat for more; default loopback)', (v: string, all: string[] = []) => [...all, v])
+  .action((o: { project: string; name?: string; network?: string[] }) => biUserCreate(config(), o));
+biUser
+  .command('revoke')
+  .description('remove a BI user, its database and its views')
+  .argument('<name>', 'the name given at create')
+  .action((name: string) => biUserRevoke(config(), name));
+
 program
   .command('bench')
   .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
@@ -160,6 +175,7 @@ program
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);
   else if (err instanceof TokenCommandError) console.error(`runlens token: ${err.message}`);
+  else if (err instanceof BiUserCommandError) console.error(`runlens bi-user: ${err.message}`);
   else console.error(err);
   process.exit(1);
 });

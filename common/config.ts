@@ -21,6 +21,8 @@ export interface Config {
   crashAfterMs: number;
   /** RUNLENS_MLFLOW_ARTIFACT_ROOT (default ./mlruns): the prefix of MLflow runs' artifact_uri; MLflow clients upload there themselves. */
   mlflowArtifactRoot: string;
+  /** RUNLENS_CLICKHOUSE_USERS_DIR: the users.d directory of a ClickHouse that keeps users in XML files (before 24.4), where `runlens bi-user` writes; unset = the local stack's. */
+  clickhouseUsersDir: string | undefined;
   /** Limits every API query runs under (ClickHouse settings), so one request cannot hog the server. */
   queryLimits: { timeoutSeconds: number; maxResultRows: number; maxMemoryBytes: number };
   /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authCacheMs: authCacheMs(env.RUNLENS_AUTH_CACHE_MS),
     crashAfterMs: positiveInt(env, 'RUNLENS_CRASH_AFTER_S', 300) * 1000,
     mlflowArtifactRoot: isSet(env.RUNLENS_MLFLOW_ARTIFACT_ROOT) ? env.RUNLENS_MLFLOW_ARTIFACT_ROOT : './mlruns',
+    clickhouseUsersDir: isSet(env.RUNLENS_CLICKHOUSE_USERS_DIR) ? env.RUNLENS_CLICKHOUSE_USERS_DIR : undefined,
     queryLimits: {
       timeoutSeconds: positiveInt(env, 'RUNLENS_QUERY_TIMEOUT_S', 15),
       maxResultRows: positiveInt(env, 'RUNLENS_QUERY_MAX_RESULT_ROWS', 2_000_000),

@@ -39,6 +39,7 @@ import { registryChangesSql, registryEventSeenSql } from '../../storage/registry
 import { evidenceSql } from '../../storage/evidence.ts';
 import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
 import { exportChunksSql, exportRunIdsSql } from '../../storage/point-export.ts';
+import { sqlBiUser } from '../../storage/bi-users.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -390,7 +391,7 @@ function queryStatements(database: string): Statement[] {
   // The registry's log in Kafka order (the replayed rows read twice: the replay skips a seen event id), and saved evidence (FINAL collapses the replay).
   out.push(q('registryChangesSql', registryChangesSql(PROJECT), { rows: 6 }));
   out.push(q('registryEventSeenSql', registryEventSeenSql(PROJECT, 'c-2'), { column: { name: 'n', values: [2] } }));
-  // The BI contract's views (0028–0034) over the fixture.
+  // The BI contract's views (0028–0035) over the fixture.
   out.push(q('bi_v1_runs', `SELECT run_id, deleted FROM bi_v1_runs WHERE project = '${PROJECT}' ORDER BY run_id`, { column: { name: 'run_id', values: [...ALL, 'r-gone'].sort() } }));
   out.push(q('bi_v1_runs deleted', `SELECT run_id FROM bi_v1_runs WHERE project = '${PROJECT}' AND deleted = 1`, { column: { name: 'run_id', values: ['r-gone'] } }));
   out.push(q('bi_v1_tags after updates (owner set then removed, stage set twice)', `SELECT tag, value FROM bi_v1_tags WHERE project = '${PROJECT}' AND run_id = 'r-c' ORDER BY tag`, { column: { name: 'value', values: ['prod'] } }));
@@ -399,6 +400,24 @@ function queryStatements(database: string): Statement[] {
   out.push(q('bi_v1_metric_points', `SELECT count() AS n FROM bi_v1_metric_points WHERE project = '${PROJECT}'`, { rows: 1 }));
   out.push(q('bi_v1_lineage', `SELECT field FROM bi_v1_lineage WHERE project = '${PROJECT}' AND run_id = 'r-a' AND field LIKE 'libraries.%' ORDER BY field`, { column: { name: 'field', values: ['libraries.numpy', 'libraries.torch'] } }));
   out.push(q('bi_v1_artifacts', `SELECT name FROM bi_v1_artifacts WHERE project = '${PROJECT}'`, { columnSet: { name: 'name', values: artifacts.map((a) => a.name) } }));
+  // Per-project BI users as current ClickHouse makes them (storage/bi-users.ts): chdb keeps no
+  // users, so the access statements are parsed only (EXPLAIN AST); the user's database and its
+  // definer-rights views are made and read: the project's rows, and none for another project.
+  for (const [name, project] of [['bi_compat', PROJECT], ['bi_compat_other', 'other']] as const) {
+    for (const [i, sql] of sqlBiUser(database, { name, project, passwordSha256: '0'.repeat(64), networks: [] }).entries()) {
+      if (/^(CREATE (SETTINGS PROFILE|USER)|GRANT) /.test(sql)) out.push(q(`sqlBiUser ${name} ${i} parses`, `EXPLAIN AST ${sql}`));
+      else out.push({ id: `sqlBiUser ${name} ${i}`, kind: 'setup', database: null, sql });
+    }
+  }
+  out.push(q('BI user of the project: bi_v1_runs', 'SELECT run_id FROM bi_compat.bi_v1_runs ORDER BY run_id', { column: { name: 'run_id', values: [...ALL, 'r-gone'].sort() } }));
+  out.push(q('BI user of the project: bi_v1_artifacts', 'SELECT name FROM bi_compat.bi_v1_artifacts', { columnSet: { name: 'name', values: artifacts.map((a) => a.name) } }));
+  out.push(q('BI user of another project: bi_v1_runs', 'SELECT run_id FROM bi_compat_other.bi_v1_runs', { rows: 0 }));
+  out.push(q('BI user of another project: bi_v1_metric_points', 'SELECT count() AS n FROM bi_compat_other.bi_v1_metric_points', { column: { name: 'n', values: [0] } }));
+  // r-a's loss (2 1 1.5 0.5 at steps 1..4, over two messages): one bucket of steps 0–63 merging both chunks.
+  const lod = `FROM bi_v1_metric_points_lod WHERE project = '${PROJECT}' AND run_id = 'r-a' AND metric = 'loss' AND segment IS NULL`;
+  out.push(q('bi_v1_metric_points_lod (points)', `SELECT step_from, points ${lod}`, { rows: 1, column: { name: 'points', values: [4] } }));
+  out.push(q('bi_v1_metric_points_lod (min)', `SELECT min_value ${lod}`, { column: { name: 'min_value', values: [0.5] } }));
+  out.push(q('bi_v1_metric_points_lod (max, mean)', `SELECT max_value, mean_value ${lod}`, { column: { name: 'mean_value', values: [1.25] } }));
   // Bulk export: the selection's runs, then their chunks.
   out.push(q('exportRunIdsSql', exportRunIdsSql(selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS })), { column: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('exportChunksSql', exportChunksSql(PROJECT, ['r-a', 'r-b'], ['loss', 'val/acc'], 'all')));

@@ -93,6 +93,21 @@ describe('bi_v1 views', () => {
     ]);
   });
 
+  it('bi_v1_metric_points_lod: 64-step buckets, equal to the points grouped the same way, across chunks', async () => {
+    const run = await sdk.startRun({ project: 'bilod', experiment: 'e', runId: 'long', startedAt: T0, params: {}, lineage: { environment: { language: 'python', languageVersion: '', libraries: {} } } });
+    // Two messages, the second starting inside the bucket of steps 128–191.
+    for (let step = 0; step < 150; step++) run.log({ loss: Math.sin(step) }, step, { wallTime: T0 + step });
+    await sdk.flush();
+    for (let step = 150; step < 300; step++) run.log({ loss: Math.sin(step) }, step, { wallTime: T0 + step });
+    await sdk.flush();
+    await eventually(async () => ((await count(ns, "SELECT sum(point_count) AS n FROM metric_chunks WHERE project = 'bilod'")) === 300 ? true : undefined), 60_000, 'long series stored');
+    const lod = await view("SELECT segment, worker_rank, step_from, step_to, points, round(mean_value, 9) AS mean, min_value, max_value FROM bi_v1_metric_points_lod WHERE project = 'bilod' AND run_id = 'long' AND metric = 'loss' ORDER BY step_from");
+    const grouped = await view(`SELECT segment, worker_rank, intDiv(step, 64) * 64 AS step_from, intDiv(step, 64) * 64 + 63 AS step_to, count() AS points, round(avg(value), 9) AS mean, min(value) AS min_value, max(value) AS max_value
+      FROM bi_v1_metric_points WHERE project = 'bilod' AND run_id = 'long' AND metric = 'loss' GROUP BY segment, worker_rank, step_from, step_to ORDER BY step_from`);
+    expect(lod).toEqual(grouped);
+    expect(lod.map((b) => [b.step_from, b.points])).toEqual([[0, 64], [64, 64], [128, 64], [192, 64], [256, 44]]);
+  });
+
   it('bi_v1_artifacts: every artifact, step NULL when none', async () => {
     expect(await view("SELECT name, kind, uri, digest, size_bytes, step FROM bi_v1_artifacts WHERE project = 'bi'")).toEqual([{ name: 'model', kind: 'checkpoint', uri: 's3://m', digest: 'sha256:1', size_bytes: 10, step: 2 }]);
   });

@@ -1,0 +1,137 @@
+// Per-project BI users (runlens bi-user, storage/bi-users.ts) on the ClickHouse 18.16 that
+// deploy/local/stack.sh runs, queried over HTTP as a BI tool does: each reads its project's rows
+// of every bi_v1 view and nothing else — no raw table, no token, no other project, no table
+// function — sends the settings connectors send within the profile, cannot lift a limit, and is
+// gone once revoked. Users are files in the stack's users.d, which services from elsewhere
+// (RUNLENS_* variables, testcontainers) do not have: there this file checks nothing and says so.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig, type Config } from '../../common/config.ts';
+import type { RunlensClient } from '../../ingest/sdk/client.ts';
+import type { Processor } from '../../processors/processor.ts';
+import { BiUserCommandError, canSignIn, createBiUser, revokeBiUser, usersDirOf, type CreatedBiUser } from '../../cli/bi-user.ts';
+import { BI_VIEWS, projectViewName } from '../../storage/bi-users.ts';
+import { rows } from '../../storage/read.ts';
+import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
+import { connectSdk, count, startProcessor } from '../helpers/pipeline.ts';
+
+const services = inject('services');
+const local = services.source === 'local-stack';
+const T0 = Date.UTC(2026, 0, 1);
+let ns: Namespace;
+let processor: Processor;
+let sdk: RunlensClient;
+let config: Config;
+const users: Record<'alpha' | 'beta', CreatedBiUser | undefined> = { alpha: undefined, beta: undefined };
+
+async function ingest(project: string, runIds: string[]) {
+  const env = { language: 'python', languageVersion: '3.11', libraries: { torch: '2.5.1' } };
+  for (const [i, runId] of runIds.entries()) {
+    const run = await sdk.startRun({ project, experiment: 'e', sweepId: 'sw', runId, startedAt: T0, params: { lr: 0.1 * (i + 1), opt: 'adam' }, tags: { team: project }, lineage: { gitCommit: `c-${project}`, seed: i, environment: env } });
+    run.log({ loss: 0.5 / (i + 1) }, 1, { wallTime: T0 + 1000 });
+    run.log({ loss: 0.25 / (i + 1) }, 2, { wallTime: T0 + 2000 });
+    await run.logArtifact({ name: 'model', kind: 'checkpoint', uri: `s3://${project}/${runId}`, digest: `sha256:${runId}`, sizeBytes: 10, step: 2 });
+    await run.finish({ status: 'finished', endedAt: T0 + 5000 });
+  }
+}
+
+beforeAll(async () => {
+  if (!local) {
+    console.warn(`[bi-users] not checked: services come from ${services.source}, whose ClickHouse has none of the local stack's users files`);
+    return;
+  }
+  ns = await freshNamespace('biusers');
+  config = { ...ns.config, clickhouseUsersDir: usersDirOf(loadConfig(process.env)) };
+  processor = await startProcessor(ns);
+  sdk = await connectSdk(ns);
+  await ingest('alpha', ['a-1', 'a-2']);
+  await ingest('beta', ['b-1']);
+  await sdk.flush();
+  await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM runs')) === 3 && (await count(ns, 'SELECT count() AS n FROM run_finishes')) === 3 && (await count(ns, 'SELECT count() AS n FROM artifacts')) === 3 && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks')) === 6 ? true : undefined), 60_000, 'stored');
+  const tag = ns.config.clickhouseDatabase.slice(-8);
+  users.alpha = await createBiUser(config, { project: 'alpha', name: `bi_alpha_${tag}` });
+  users.beta = await createBiUser(config, { project: 'beta', name: `bi_beta_${tag}` });
+}, 120_000);
+
+afterAll(async () => {
+  for (const u of Object.values(users)) if (u) await revokeBiUser(config, u.name).catch(() => undefined);
+  await sdk?.close();
+  await processor?.stop();
+  await ns?.drop();
+});
+
+/** A query over HTTP as the BI user, settings in the URL as connectors send them. */
+async function asUser(u: CreatedBiUser, sql: string, settings: Record<string, string> = {}): Promise<{ ok: boolean; text: string }> {
+  const url = new URL(services.clickhouseUrl);
+  url.searchParams.set('database', u.database);
+  for (const [k, v] of Object.entries(settings)) url.searchParams.set(k, v);
+  const r = await fetch(url, { method: 'POST', body: sql, headers: { authorization: `Basic ${Buffer.from(`${u.name}:${u.password}`).toString('base64')}` } });
+  return { ok: r.ok, text: await r.text() };
+}
+const lines = (text: string) => text.trim().split('\n').filter(Boolean).sort();
+
+describe.runIf(local)('per-project BI users on ClickHouse 18.16', () => {
+  it("reads its project's rows of every bi_v1 view, exactly as the view holds them", async () => {
+    for (const [project, u] of [['alpha', users.alpha!], ['beta', users.beta!]] as const) {
+      for (const view of BI_VIEWS) {
+        const seen = await asUser(u, `SELECT * FROM ${view} FORMAT JSONEachRow`);
+        expect(seen.ok, `${u.name} ${view}: ${seen.text}`).toBe(true);
+        const expected = await (await ns.clickhouse.query({ query: `SELECT * FROM ${view} WHERE project = '${project}'`, format: 'JSONEachRow' })).text();
+        expect(lines(seen.text), `${u.name} ${view}`).toEqual(lines(expected));
+        expect(lines(seen.text).length, `${u.name} ${view} has rows`).toBeGreaterThan(0);
+        expect(lines(seen.text).every((l) => JSON.parse(l).project === project)).toBe(true);
+      }
+    }
+    const runs = await asUser(users.alpha!, 'SELECT run_id FROM bi_v1_runs ORDER BY run_id FORMAT TSV');
+    expect(runs.text).toBe('a-1\na-2\n');
+  });
+
+  it("sees no raw table, token, other database, other user's views or table function", async () => {
+    const db = ns.config.clickhouseDatabase;
+    const alpha = users.alpha!;
+    for (const sql of [
+      `SELECT count() FROM ${db}.runs`, `SELECT count() FROM ${db}.api_tokens`, `SELECT count() FROM ${db}.bi_v1_runs`,
+      `SELECT count() FROM ${db}.${projectViewName('bi_v1_runs', users.beta!.name)}`, `SELECT count() FROM ${users.beta!.database}.bi_v1_runs`,
+    ]) {
+      const r = await asUser(alpha, sql);
+      expect(r.ok, sql).toBe(false);
+      expect(r.text, sql).toMatch(/Code: 291.*Access denied to database/);
+    }
+    const remote = await asUser(alpha, `SELECT count() FROM remote('127.0.0.1:9000', ${db}.runs)`);
+    expect(remote.text).toMatch(/Code: 164.*Table functions are forbidden in readonly mode/);
+    expect(lines((await asUser(alpha, 'SELECT name FROM system.databases FORMAT TSV')).text)).toEqual([alpha.database, 'system'].sort());
+    for (const sql of [`INSERT INTO bi_v1_runs (project) VALUES ('alpha')`, 'DROP TABLE bi_v1_runs', 'CREATE TABLE x (a UInt8) ENGINE = Memory']) {
+      expect((await asUser(alpha, sql)).text, sql).toMatch(/Code: 164.*readonly/);
+    }
+  });
+
+  it("takes the settings connectors send at the profile's values, refuses lifting a limit, and fails a query past one naming it", async () => {
+    const alpha = users.alpha!;
+    // Grafana's plugin with its query timeout set to 30 s, Metabase's overflow mode, the Altinity plugin's number format.
+    for (const settings of [{ max_execution_time: '30' }, { result_overflow_mode: 'throw' }, { output_format_json_quote_64bit_integers: '0' }] as Record<string, string>[]) {
+      const r = await asUser(alpha, 'SELECT count() FROM bi_v1_runs', settings);
+      expect(r, JSON.stringify(settings)).toEqual({ ok: true, text: '2\n' });
+    }
+    for (const [setting, value] of [['max_result_rows', '0'], ['max_execution_time', '600'], ['readonly', '0'], ['max_rows_to_read', '0']]) {
+      const r = await asUser(alpha, 'SELECT count() FROM bi_v1_runs', { [setting!]: value! });
+      expect(r.ok).toBe(false);
+      expect(r.text).toMatch(new RegExp(`Code: 164.*(Cannot override setting \\(${setting}\\) in readonly mode|readonly)`));
+    }
+    const tooMany = await asUser(alpha, 'SELECT number FROM system.numbers LIMIT 3000000');
+    expect(tooMany.text).toMatch(/Code: 396.*Limit for result exceeded, max rows: 1\.00 million/);
+  });
+
+  it('refuses a second user of the same name, and is gone once revoked', async () => {
+    await expect(createBiUser(config, { project: 'alpha', name: users.alpha!.name })).rejects.toThrow(BiUserCommandError);
+    await expect(createBiUser(config, { project: 'alpha', name: users.alpha!.name })).rejects.toThrow(/exists already/);
+    const beta = users.beta!;
+    expect(await canSignIn(config, beta.name, beta.password)).toBe(true);
+    expect(await revokeBiUser(config, beta.name)).toEqual({ project: 'beta' });
+    users.beta = undefined;
+    expect(await canSignIn(config, beta.name, beta.password)).toBe(false);
+    expect(await rows(ns.clickhouse, `SELECT name FROM system.tables WHERE database = '${ns.config.clickhouseDatabase}' AND name LIKE '%${beta.name}'`)).toEqual([]);
+    expect(await rows(ns.clickhouse, `SELECT name FROM system.databases WHERE name = '${beta.database}'`)).toEqual([]);
+    await expect(revokeBiUser(config, beta.name)).rejects.toThrow(`no BI user ${beta.name}`);
+    // The other project's user is untouched.
+    expect((await asUser(users.alpha!, 'SELECT count() FROM bi_v1_runs')).text).toBe('2\n');
+  });
+});
