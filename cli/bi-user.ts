@@ -14,12 +14,13 @@ import { checkId } from '../schemas/validate.ts';
 import {
   BI_CLUSTER, biUserNameError, legacyBiUser, legacyBiUserDrop, projectOfUsersXml, sqlBiUser, sqlBiUserDrop, usesSqlAccess,
 } from '../storage/bi-users.ts';
+import { wideParamsForUserSql, wideViewsOfProjectSql } from '../storage/bi-wide-params.ts';
 import { rows } from '../storage/read.ts';
 import { quoteString } from '../storage/sql-quote.ts';
 import { REPO_ROOT } from './stack.ts';
 
-export class BiUserCommandError extends Error {
-  override name = 'BiUserCommandError';
+export class BiCommandError extends Error {
+  override name = 'BiCommandError';
 }
 
 export interface BiUserCreateOptions {
@@ -49,7 +50,7 @@ export function usersDirOf(config: Config): string {
 }
 const usersFile = (config: Config, name: string) => join(usersDirOf(config), `runlens-bi-${name}.xml`);
 
-async function withAdmin<T>(config: Config, fn: (ch: ClickHouseClient, version: string) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(config: Config, fn: (ch: ClickHouseClient, version: string) => Promise<T>): Promise<T> {
   const ch = createClickHouse(config, { database: 'system', requestTimeoutMs: 30_000 });
   try {
     const [{ version } = { version: '' }] = await rows<{ version: string }>(ch, 'SELECT version() AS version');
@@ -80,43 +81,47 @@ async function serverKnowsUser(config: Config, name: string): Promise<boolean> {
 async function waitFor(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new BiUserCommandError(what);
+    if (Date.now() > deadline) throw new BiCommandError(what);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 export async function createBiUser(config: Config, o: BiUserCreateOptions): Promise<CreatedBiUser> {
   const invalid = checkId('project', o.project);
-  if (invalid) throw new BiUserCommandError(invalid);
+  if (invalid) throw new BiCommandError(invalid);
   const name = o.name ?? defaultName(o.project);
   const database = config.clickhouseDatabase;
   const nameError = biUserNameError(name, database);
-  if (nameError) throw new BiUserCommandError(nameError);
+  if (nameError) throw new BiCommandError(nameError);
   const password = randomBytes(18).toString('base64url');
   const user = { name, project: o.project, passwordSha256: createHash('sha256').update(password).digest('hex'), networks: o.networks ?? [] };
 
   return withAdmin(config, async (ch, version) => {
     if ((await one(ch, `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(database)} AND name = 'bi_v1_runs'`)) === 0) {
-      throw new BiUserCommandError(`database ${database} has no bi_v1 views; run \`runlens migrate\` first`);
+      throw new BiCommandError(`database ${database} has no bi_v1 views; run \`runlens migrate\` first`);
     }
     if ((await one(ch, `SELECT count() AS n FROM system.databases WHERE name = ${quoteString(name)}`)) > 0) {
-      throw new BiUserCommandError(`a database named ${name} exists: BI user ${name} exists already (revoke it first) or pick another --name`);
+      throw new BiCommandError(`a database named ${name} exists: BI user ${name} exists already (revoke it first) or pick another --name`);
     }
+    // The project's wide params views (bi-wide-params) made before the user: its copies too.
+    const wide = (await rows<{ wide_name: string }>(ch, wideViewsOfProjectSql(database, o.project))).map((w) => String(w.wide_name));
     if (usesSqlAccess(version)) {
       for (const sql of sqlBiUser(database, user)) await ch.command({ query: sql });
+      for (const w of wide) await ch.command({ query: wideParamsForUserSql(database, w, name, true) });
       return { name, password, database: name, project: o.project, mode: 'sql' as const };
     }
     const dir = usersDirOf(config);
     if (!existsSync(dir)) {
-      throw new BiUserCommandError(`ClickHouse ${version} keeps users in XML files, and ${dir} does not exist: set RUNLENS_CLICKHOUSE_USERS_DIR to the users.d directory beside the server's users.xml`);
+      throw new BiCommandError(`ClickHouse ${version} keeps users in XML files, and ${dir} does not exist: set RUNLENS_CLICKHOUSE_USERS_DIR to the users.d directory beside the server's users.xml`);
     }
     if ((await one(ch, `SELECT count() AS n FROM system.clusters WHERE cluster = ${quoteString(BI_CLUSTER)}`)) === 0) {
-      throw new BiUserCommandError(`the server has no cluster ${BI_CLUSTER}, through which BI users read: restart the local stack (npm run stack:down, then npm run stack:up), which writes it, or add it to your server as docs/bi.md shows`);
+      throw new BiCommandError(`the server has no cluster ${BI_CLUSTER}, through which BI users read: restart the local stack (npm run stack:down, then npm run stack:up), which writes it, or add it to your server as docs/bi.md shows`);
     }
     const file = usersFile(config, name);
-    if (existsSync(file)) throw new BiUserCommandError(`BI user ${name} exists already (${file}); revoke it first`);
+    if (existsSync(file)) throw new BiCommandError(`BI user ${name} exists already (${file}); revoke it first`);
     const { statements, usersXml } = legacyBiUser(database, user);
     for (const sql of statements) await ch.command({ query: sql });
+    for (const w of wide) await ch.command({ query: wideParamsForUserSql(database, w, name, false) });
     // Written whole, then renamed: the server never reads half a file.
     await writeFile(`${file}.tmp`, usersXml, { mode: 0o600 });
     await rename(`${file}.tmp`, file);
@@ -128,15 +133,15 @@ export async function createBiUser(config: Config, o: BiUserCreateOptions): Prom
 /** Removes the user (waiting until the server no longer knows it), its database and its views. */
 export async function revokeBiUser(config: Config, name: string): Promise<{ project: string | null }> {
   const nameError = biUserNameError(name, config.clickhouseDatabase);
-  if (nameError) throw new BiUserCommandError(nameError);
+  if (nameError) throw new BiCommandError(nameError);
   return withAdmin(config, async (ch, version) => {
     if (usesSqlAccess(version)) {
-      if ((await one(ch, `SELECT count() AS n FROM system.users WHERE name = ${quoteString(name)}`)) === 0) throw new BiUserCommandError(`no BI user ${name}`);
+      if ((await one(ch, `SELECT count() AS n FROM system.users WHERE name = ${quoteString(name)}`)) === 0) throw new BiCommandError(`no BI user ${name}`);
       for (const sql of sqlBiUserDrop(name)) await ch.command({ query: sql });
       return { project: null };
     }
     const file = usersFile(config, name);
-    if (!existsSync(file)) throw new BiUserCommandError(`no BI user ${name} (no ${file})`);
+    if (!existsSync(file)) throw new BiCommandError(`no BI user ${name} (no ${file})`);
     const project = projectOfUsersXml(await readFile(file, 'utf8'));
     await rm(file);
     await waitFor(`ClickHouse still knows user ${name} ${30} s after ${file} was removed`, async () => !(await serverKnowsUser(config, name)), 30_000);

@@ -9,7 +9,8 @@ import { runApi, runProcessor } from './services.ts';
 import { simulate } from './simulate.ts';
 import { stack } from './stack.ts';
 import { TokenCommandError, tokenCreate, tokenList, tokenRevoke } from './token.ts';
-import { BiUserCommandError, biUserCreate, biUserRevoke } from './bi-user.ts';
+import { BiCommandError, biUserCreate, biUserRevoke } from './bi-user.ts';
+import { biWideParams } from './bi-wide-params.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -127,6 +128,14 @@ biUser
   .action((name: string) => biUserRevoke(config(), name));
 
 program
+  .command('bi-wide-params')
+  .description("make a sweep's wide params view bi_v1_params_wide__<name> (one row per run, a column per param) for BI tools; run again to take up new params")
+  .requiredOption('--project <name>', 'the project of the sweep')
+  .requiredOption('--sweep <id>', 'the sweep')
+  .option('--name <name>', 'the view name after bi_v1_params_wide__ (default: the sweep id in lower case)')
+  .action((o: { project: string; sweep: string; name?: string }) => biWideParams(config(), o));
+
+program
   .command('bench')
   .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable), console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
   .option('--only <part>', 'run one part: pipeline, logs, queries, export, python, mlflow or dashboard')
@@ -175,7 +184,7 @@ program
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);
   else if (err instanceof TokenCommandError) console.error(`runlens token: ${err.message}`);
-  else if (err instanceof BiUserCommandError) console.error(`runlens bi-user: ${err.message}`);
+  else if (err instanceof BiCommandError) console.error(`runlens: ${err.message}`);
   else console.error(err);
   process.exit(1);
 });

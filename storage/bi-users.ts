@@ -127,3 +127,11 @@ export function projectOfUsersXml(text: string): string | null {
     return null;
   }
 }
+
+/** The BI users of a project (column `user`): found by the project filter of their views. */
+export function biUsersOfProjectSql(database: string, project: string, sqlAccess: boolean): string {
+  const filter = quoteString(`project = ${quoteString(project)}`);
+  return sqlAccess
+    ? `SELECT database AS user FROM system.tables WHERE name = 'bi_v1_runs' AND position(create_table_query, ${quoteString(`FROM ${database}.bi_v1_runs `)}) > 0 AND position(create_table_query, ${filter}) > 0 ORDER BY user`
+    : `SELECT substring(name, ${'bi_v1_runs__'.length + 1}) AS user FROM system.tables WHERE database = ${quoteString(database)} AND substring(name, 1, ${'bi_v1_runs__'.length}) = 'bi_v1_runs__' AND position(create_table_query, ${filter}) > 0 ORDER BY user`;
+}

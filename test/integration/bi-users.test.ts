@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type Config } from '../../common/config.ts';
 import type { RunlensClient } from '../../ingest/sdk/client.ts';
 import type { Processor } from '../../processors/processor.ts';
-import { BiUserCommandError, canSignIn, createBiUser, revokeBiUser, usersDirOf, type CreatedBiUser } from '../../cli/bi-user.ts';
+import { BiCommandError, canSignIn, createBiUser, revokeBiUser, usersDirOf, type CreatedBiUser } from '../../cli/bi-user.ts';
+import { createWideParams } from '../../cli/bi-wide-params.ts';
 import { BI_VIEWS, projectViewName } from '../../storage/bi-users.ts';
 import { rows } from '../../storage/read.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
@@ -120,8 +121,34 @@ describe.runIf(local)('per-project BI users on ClickHouse 18.16', () => {
     expect(tooMany.text).toMatch(/Code: 396.*Limit for result exceeded, max rows: 1\.00 million/);
   });
 
+  it("gets a sweep's wide params view: made for its project's users, remade with new params, given to users made later", async () => {
+    const tag = ns.config.clickhouseDatabase.slice(-8);
+    const name = `sw_${tag}`;
+    const view = `bi_v1_params_wide__${name}`;
+    const made = await createWideParams(config, { project: 'alpha', sweep: 'sw', name });
+    expect(made).toEqual({ view, params: ['lr', 'opt'], users: [users.alpha!.name] });
+    const wide = [{ run_id: 'a-1', sweep_id: 'sw', lr: 0.1, opt: 'adam' }, { run_id: 'a-2', sweep_id: 'sw', lr: 0.2, opt: 'adam' }];
+    expect(await rows(ns.clickhouse, `SELECT run_id, sweep_id, lr, opt FROM ${view} ORDER BY run_id`)).toEqual(wide);
+    expect((await asUser(users.alpha!, `SELECT run_id, sweep_id, lr, opt FROM ${view} ORDER BY run_id FORMAT JSONEachRow`)).text).toBe(wide.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    expect((await asUser(users.beta!, `SELECT count() FROM ${view}`)).text).toMatch(/Code: 60.*doesn't exist/);
+    // A param logged since: remade, a column more, NULL for the run without it.
+    await sdk.emit('ParamsLogged', { project: 'alpha', runId: 'a-1', params: { warmup: 5 }, loggedAt: T0 + 6000, step: null });
+    await sdk.flush();
+    await eventually(async () => ((await count(ns, "SELECT count() AS n FROM bi_v1_params WHERE project = 'alpha' AND param = 'warmup'")) === 1 ? true : undefined), 30_000, 'warmup stored');
+    expect((await createWideParams(config, { project: 'alpha', sweep: 'sw', name })).params).toEqual(['lr', 'opt', 'warmup']);
+    expect((await asUser(users.alpha!, `SELECT run_id, warmup FROM ${view} ORDER BY run_id FORMAT JSONEachRow`)).text).toBe('{"run_id":"a-1","warmup":5}\n{"run_id":"a-2","warmup":null}\n');
+    // A user of the project made afterwards reads it too.
+    const later = await createBiUser(config, { project: 'alpha', name: `bi_alpha_later_${tag}` });
+    try {
+      expect((await asUser(later, `SELECT count() FROM ${view}`)).text).toBe('2\n');
+    } finally {
+      await revokeBiUser(config, later.name);
+    }
+    await expect(createWideParams(config, { project: 'alpha', sweep: 'no-such-sweep' })).rejects.toThrow('sweep no-such-sweep of project alpha has no runs with params (is the sweep id right?)');
+  });
+
   it('refuses a second user of the same name, and is gone once revoked', async () => {
-    await expect(createBiUser(config, { project: 'alpha', name: users.alpha!.name })).rejects.toThrow(BiUserCommandError);
+    await expect(createBiUser(config, { project: 'alpha', name: users.alpha!.name })).rejects.toThrow(BiCommandError);
     await expect(createBiUser(config, { project: 'alpha', name: users.alpha!.name })).rejects.toThrow(/exists already/);
     const beta = users.beta!;
     expect(await canSignIn(config, beta.name, beta.password)).toBe(true);

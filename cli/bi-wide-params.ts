@@ -1,0 +1,46 @@
+// `runlens bi-wide-params`: makes (or remakes, to take up params added since) a sweep's wide
+// params view, bi_v1_params_wide__<name> (storage/bi-wide-params.ts), in the runlens database
+// and in the database of every BI user of its project, so they read it as the other views.
+import type { Config } from '../common/config.ts';
+import { checkId } from '../schemas/validate.ts';
+import { biUsersOfProjectSql, usesSqlAccess } from '../storage/bi-users.ts';
+import { sweepParamsSql, WIDE_PARAMS_PREFIX, wideNameError, wideNameOf, wideParamsForUserSql, wideParamsViewSql, type WideParam } from '../storage/bi-wide-params.ts';
+import { rows } from '../storage/read.ts';
+import { BiCommandError, withAdmin } from './bi-user.ts';
+
+export interface WideParamsResult {
+  view: string;
+  params: string[];
+  /** The BI users whose database got the view. */
+  users: string[];
+}
+
+export async function createWideParams(config: Config, o: { project: string; sweep: string; name?: string }): Promise<WideParamsResult> {
+  for (const [what, value] of [['project', o.project], ['sweep', o.sweep]] as const) {
+    const invalid = checkId(what, value);
+    if (invalid) throw new BiCommandError(invalid);
+  }
+  const name = o.name ?? wideNameOf(o.sweep);
+  const nameError = wideNameError(name);
+  if (nameError) throw new BiCommandError(nameError);
+  const database = config.clickhouseDatabase;
+  const view = `${WIDE_PARAMS_PREFIX}${name}`;
+  return withAdmin(config, async (ch, version) => {
+    const sqlAccess = usesSqlAccess(version);
+    const params = (await rows<WideParam>(ch, sweepParamsSql(database, o.project, o.sweep))).map((p) => ({ name: String(p.name), types: p.types.map(String) }));
+    if (params.length === 0) throw new BiCommandError(`sweep ${o.sweep} of project ${o.project} has no runs with params (is the sweep id right?)`);
+    const users = (await rows<{ user: string }>(ch, biUsersOfProjectSql(database, o.project, sqlAccess))).map((u) => String(u.user));
+    // Made again from the params the sweep holds now: the users' copies first (they depend on its columns).
+    for (const user of users) await ch.command({ query: `DROP TABLE IF EXISTS ${user}.${view}` });
+    await ch.command({ query: `DROP TABLE IF EXISTS ${database}.${view}` });
+    await ch.command({ query: wideParamsViewSql(database, name, o.project, o.sweep, params) });
+    for (const user of users) await ch.command({ query: wideParamsForUserSql(database, name, user, sqlAccess) });
+    return { view, params: params.map((p) => p.name), users };
+  });
+}
+
+export async function biWideParams(config: Config, o: { project: string; sweep: string; name?: string }): Promise<void> {
+  const r = await createWideParams(config, o);
+  console.error(`${r.view}: one row per run of sweep ${o.sweep} (project ${o.project}), columns ${r.params.join(', ')}`);
+  console.error(r.users.length > 0 ? `also in the databases of BI users ${r.users.join(', ')}` : `no BI user of project ${o.project} yet (bi-user create adds it to theirs)`);
+}
