@@ -12,7 +12,9 @@ import { BiCommandError, canSignIn, createBiUser, revokeBiUser, usersDirOf, type
 import { createWideParams } from '../../cli/bi-wide-params.ts';
 import { BI_VIEWS, projectViewName } from '../../storage/bi-users.ts';
 import { rows } from '../../storage/read.ts';
+import { join } from 'node:path';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
+import { ensureVirtualenv, MINUTE, REPO, runReportingScript } from '../helpers/python.ts';
 import { connectSdk, count, startProcessor } from '../helpers/pipeline.ts';
 
 const services = inject('services');
@@ -23,6 +25,14 @@ let processor: Processor;
 let sdk: RunlensClient;
 let config: Config;
 const users: Record<'alpha' | 'beta', CreatedBiUser | undefined> = { alpha: undefined, beta: undefined };
+/** Superset's ClickHouse drivers, from PyPI: its SQLAlchemy dialect for ClickHouse, and its default driver. */
+const CONNECTORS = ['clickhouse-sqlalchemy==0.3.2', 'SQLAlchemy==2.0.58', 'clickhouse-connect==1.12.0'];
+let connectorsPython: string;
+interface ConnectorReport {
+  native: { tables: string[]; run_columns: string[]; chart: [string, number][]; projects: string[] };
+  http: ConnectorReport['native'];
+  clickhouse_connect: { ok: boolean; error?: string };
+}
 
 async function ingest(project: string, runIds: string[]) {
   const env = { language: 'python', languageVersion: '3.11', libraries: { torch: '2.5.1' } };
@@ -49,9 +59,10 @@ beforeAll(async () => {
   await sdk.flush();
   await eventually(async () => ((await count(ns, 'SELECT count() AS n FROM runs')) === 3 && (await count(ns, 'SELECT count() AS n FROM run_finishes')) === 3 && (await count(ns, 'SELECT count() AS n FROM artifacts')) === 3 && (await count(ns, 'SELECT sum(point_count) AS n FROM metric_chunks')) === 6 ? true : undefined), 60_000, 'stored');
   const tag = ns.config.clickhouseDatabase.slice(-8);
+  connectorsPython = (await ensureVirtualenv('bi-connectors', CONNECTORS)).python;
   users.alpha = await createBiUser(config, { project: 'alpha', name: `bi_alpha_${tag}` });
   users.beta = await createBiUser(config, { project: 'beta', name: `bi_beta_${tag}` });
-}, 120_000);
+}, 10 * MINUTE);
 
 afterAll(async () => {
   for (const u of Object.values(users)) if (u) await revokeBiUser(config, u.name).catch(() => undefined);
@@ -145,6 +156,21 @@ describe.runIf(local)('per-project BI users on ClickHouse 18.16', () => {
       await revokeBiUser(config, later.name);
     }
     await expect(createWideParams(config, { project: 'alpha', sweep: 'no-such-sweep' })).rejects.toThrow('sweep no-such-sweep of project alpha has no runs with params (is the sweep id right?)');
+  });
+
+  it("serves Superset's clickhouse-sqlalchemy (native and HTTP): tables, columns, a chart query; clickhouse-connect cannot connect to 18.16", async () => {
+    const chUrl = new URL(services.clickhouseUrl);
+    const native = loadConfig(process.env).local.clickhouseTcpPort; // the local stack's native port
+    const alpha = users.alpha!;
+    const report = await runReportingScript<ConnectorReport>(connectorsPython, join(REPO, 'test', 'integration', 'python', 'bi_connectors.py'), [chUrl.hostname, chUrl.port || '8123', String(native), alpha.name, alpha.password], 2 * MINUTE, {});
+    for (const dialect of ['native', 'http'] as const) {
+      const seen = report[dialect];
+      expect(seen.tables, dialect).toEqual(expect.arrayContaining([...BI_VIEWS].sort()));
+      expect(seen.run_columns.slice(0, 3), dialect).toEqual(['project', 'run_id', 'name']);
+      expect(seen.chart, dialect).toEqual([['finished', 2]]);
+      expect(seen.projects, dialect).toEqual(['alpha']);
+    }
+    expect(report.clickhouse_connect).toEqual({ ok: false, error: expect.stringContaining('Unknown identifier: readonly') });
   });
 
   it('refuses a second user of the same name, and is gone once revoked', async () => {
