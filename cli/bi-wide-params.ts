@@ -3,10 +3,33 @@
 // and in the database of every BI user of its project, so they read it as the other views.
 import type { Config } from '../common/config.ts';
 import { checkId } from '../schemas/validate.ts';
-import { biUsersOfProjectSql, usesSqlAccess } from '../storage/bi-users.ts';
-import { sweepParamsSql, WIDE_PARAMS_PREFIX, wideNameError, wideNameOf, wideParamsForUserSql, wideParamsViewSql, type WideParam } from '../storage/bi-wide-params.ts';
+import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { apiOfLegacyEngine, legacyBiTableSql, legacyUserEngineSql, projectOfUsersXml, sqlBiUsersOfProjectSql, usesSqlAccess } from '../storage/bi-users.ts';
+import { sqlWideParamsForUserSql, sweepParamsSql, WIDE_PARAMS_PREFIX, wideNameError, wideNameOf, wideParamsViewSql, type WideParam } from '../storage/bi-wide-params.ts';
 import { rows } from '../storage/read.ts';
-import { BiCommandError, withAdmin } from './bi-user.ts';
+import { BiCommandError, usersDirOf, withAdmin } from './bi-user.ts';
+
+/** Before 24.4: the BI users of a project, from their users.d files (bi-user writes the project in each). */
+async function legacyUsersOf(config: Config, project: string): Promise<string[]> {
+  const dir = usersDirOf(config);
+  if (!existsSync(dir)) return [];
+  const users: string[] = [];
+  for (const f of (await readdir(dir)).sort()) {
+    const m = /^runlens-bi-([a-z][a-z0-9_]*)\.xml$/.exec(f);
+    if (m && projectOfUsersXml(await readFile(join(dir, f), 'utf8')) === project) users.push(m[1]!);
+  }
+  return users;
+}
+
+/** Before 24.4: a table of the wide view in a BI user's database, reading from the API as its other tables do. */
+async function legacyWideTableSql(ch: ClickHouseClient, database: string, view: string, user: string): Promise<string | null> {
+  const [t] = await rows<{ engine_full: string }>(ch, legacyUserEngineSql(user));
+  const api = t ? apiOfLegacyEngine(String(t.engine_full)) : null;
+  return api ? legacyBiTableSql(database, user, view, api.apiUrl, api.token) : null;
+}
 
 export interface WideParamsResult {
   view: string;
@@ -29,13 +52,19 @@ export async function createWideParams(config: Config, o: { project: string; swe
     const sqlAccess = usesSqlAccess(version);
     const params = (await rows<WideParam>(ch, sweepParamsSql(database, o.project, o.sweep))).map((p) => ({ name: String(p.name), types: p.types.map(String) }));
     if (params.length === 0) throw new BiCommandError(`sweep ${o.sweep} of project ${o.project} has no runs with params (is the sweep id right?)`);
-    const users = (await rows<{ user: string }>(ch, biUsersOfProjectSql(database, o.project, sqlAccess))).map((u) => String(u.user));
+    const users = sqlAccess ? (await rows<{ user: string }>(ch, sqlBiUsersOfProjectSql(database, o.project))).map((u) => String(u.user)) : await legacyUsersOf(config, o.project);
     // Made again from the params the sweep holds now: the users' copies first (they depend on its columns).
     for (const user of users) await ch.command({ query: `DROP TABLE IF EXISTS ${user}.${view}` });
     await ch.command({ query: `DROP TABLE IF EXISTS ${database}.${view}` });
     await ch.command({ query: wideParamsViewSql(database, name, o.project, o.sweep, params) });
-    for (const user of users) await ch.command({ query: wideParamsForUserSql(database, name, user, sqlAccess) });
-    return { view, params: params.map((p) => p.name), users };
+    const given: string[] = [];
+    for (const user of users) {
+      const sql = sqlAccess ? sqlWideParamsForUserSql(database, view, user) : await legacyWideTableSql(ch, database, view, user);
+      if (sql === null) continue; // a half-made user (no tables): revoke removes it
+      await ch.command({ query: sql });
+      given.push(user);
+    }
+    return { view, params: params.map((p) => p.name), users: given };
   });
 }
 

@@ -120,7 +120,8 @@ biUser
   .requiredOption('--project <name>', 'the project it reads')
   .option('--name <name>', "the user's name, also its database's (default bi_<project>)")
   .option('--network <ip-or-subnet>', 'where it may connect from (repeat for more; default loopback)', (v: string, all: string[] = []) => [...all, v])
-  .action((o: { project: string; name?: string; network?: string[] }) => biUserCreate(config(), o));
+  .option('--api-url <url>', 'before ClickHouse 24.4: the runlens API as the ClickHouse server reaches it, which the user\'s tables read from (default RUNLENS_BI_API_URL, else the local API)')
+  .action((o: { project: string; name?: string; network?: string[]; apiUrl?: string }) => biUserCreate(config(), o));
 biUser
   .command('revoke')
   .description('remove a BI user, its database and its views')

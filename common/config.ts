@@ -23,6 +23,8 @@ export interface Config {
   mlflowArtifactRoot: string;
   /** RUNLENS_CLICKHOUSE_USERS_DIR: the users.d directory of a ClickHouse that keeps users in XML files (before 24.4), where `runlens bi-user` writes; unset = the local stack's. */
   clickhouseUsersDir: string | undefined;
+  /** RUNLENS_BI_API_URL: the runlens API as ClickHouse reaches it, which BI users' tables read from before 24.4 (`runlens bi-user`); unset = the local API. */
+  biApiUrl: string | undefined;
   /** Limits every API query runs under (ClickHouse settings), so one request cannot hog the server. */
   queryLimits: { timeoutSeconds: number; maxResultRows: number; maxMemoryBytes: number };
   /** True when both the broker list and ClickHouse URL came from the environment: nothing local is started. */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     crashAfterMs: positiveInt(env, 'RUNLENS_CRASH_AFTER_S', 300) * 1000,
     mlflowArtifactRoot: isSet(env.RUNLENS_MLFLOW_ARTIFACT_ROOT) ? env.RUNLENS_MLFLOW_ARTIFACT_ROOT : './mlruns',
     clickhouseUsersDir: isSet(env.RUNLENS_CLICKHOUSE_USERS_DIR) ? env.RUNLENS_CLICKHOUSE_USERS_DIR : undefined,
+    biApiUrl: isSet(env.RUNLENS_BI_API_URL) ? env.RUNLENS_BI_API_URL : undefined,
     queryLimits: {
       timeoutSeconds: positiveInt(env, 'RUNLENS_QUERY_TIMEOUT_S', 15),
       maxResultRows: positiveInt(env, 'RUNLENS_QUERY_MAX_RESULT_ROWS', 2_000_000),

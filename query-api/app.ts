@@ -32,6 +32,7 @@ import { registryRoutes } from './registry/route.ts';
 import { evidenceRoutes } from './evidence/route.ts';
 import { reproducibilityRoutes } from './reproducibility/route.ts';
 import { artifactRoutes } from './artifacts/route.ts';
+import { biRoutes } from './bi/route.ts';
 import { exportRoutes } from './export/route.ts';
 import { dashboardRoutes } from './http/dashboard.ts';
 import { fieldRoutes } from './fields/route.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(reproducibilityRoutes, deps);
   await app.register(artifactRoutes, deps);
   await app.register(exportRoutes, deps);
+  await app.register(biRoutes, deps);
   if (deps.writer) await app.register(registryRoutes(deps.writer), deps);
   if (deps.writer) await app.register(evidenceRoutes(deps.writer), deps);
   if (deps.writer && deps.mlflow) await app.register(mlflowRoutes(deps.writer, deps.mlflow), deps);

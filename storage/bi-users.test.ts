@@ -1,5 +1,10 @@
+// What storage/bi-users.ts renders for per-project BI users: names, the users file and URL
+// tables before 24.4, the SQL access statements from 24.4 (run for real in bi-users.test.ts and
+// the compat suite).
 import { describe, expect, it } from 'vitest';
-import { BI_VIEWS, biUserNameError, legacyBiUser, legacyBiUserDrop, projectOfUsersXml, projectViewName, sqlBiUser, usesSqlAccess } from './bi-users.ts';
+import {
+  apiOfLegacyEngine, BI_VIEWS, biUserNameError, isBiView, legacyBiUser, legacyBiUserDrop, legacyNetworks, networkError, projectOfUsersXml, projectRowsSql, sqlBiUser, tokenIdOfUsersXml, usesSqlAccess,
+} from './bi-users.ts';
 
 const user = { name: 'bi_acme', project: 'acme--x:1.b', passwordSha256: 'ab'.repeat(32), networks: [] };
 
@@ -20,13 +25,23 @@ describe('BI user names', () => {
 });
 
 describe('a BI user on ClickHouse before 24.4', () => {
-  const { statements, usersXml } = legacyBiUser('runlens', user);
+  const { statements, usersXml } = legacyBiUser('runlens', user, 'http://127.0.0.1:8080', 'rl_secret', 'tok-1');
 
-  it("filters each view to the project and reaches it only through the loopback cluster", () => {
-    expect(statements).toContain("CREATE VIEW IF NOT EXISTS runlens.bi_v1_runs__bi_acme AS SELECT * FROM runlens.bi_v1_runs WHERE project = 'acme--x:1.b'");
-    expect(statements).toContain('CREATE TABLE IF NOT EXISTS bi_acme.bi_v1_runs AS runlens.bi_v1_runs__bi_acme ENGINE = Distributed(runlens_bi_loopback, runlens, bi_v1_runs__bi_acme)');
-    expect(statements.filter((s) => s.includes('ENGINE = Distributed'))).toHaveLength(BI_VIEWS.length);
-    expect(legacyBiUserDrop('runlens', 'bi_acme')).toEqual(['DROP DATABASE IF EXISTS bi_acme', ...BI_VIEWS.map((v) => `DROP TABLE IF EXISTS runlens.${projectViewName(v, 'bi_acme')}`)]);
+  it("has URL tables reading the project's rows from the API, and nothing else", () => {
+    expect(statements[0]).toBe('CREATE DATABASE IF NOT EXISTS bi_acme');
+    expect(statements).toContain("CREATE TABLE IF NOT EXISTS bi_acme.bi_v1_runs AS runlens.bi_v1_runs ENGINE = URL('http://127.0.0.1:8080/v1/bi/bi_v1_runs?token=rl_secret', TabSeparated)");
+    expect(statements).toHaveLength(BI_VIEWS.length + 1);
+    expect(legacyBiUserDrop('bi_acme')).toEqual(['DROP DATABASE IF EXISTS bi_acme']);
+    expect(apiOfLegacyEngine("URL('http://127.0.0.1:8080/v1/bi/bi_v1_runs?token=rl_secret', TabSeparated)")).toEqual({ apiUrl: 'http://127.0.0.1:8080', token: 'rl_secret' });
+  });
+
+  it('serves only the known views, each filtered to the project', () => {
+    expect(projectRowsSql('bi_v1_params', "a'b")).toBe("SELECT * FROM bi_v1_params WHERE project = 'a\\'b'");
+    expect(isBiView('bi_v1_params_wide__sweep_1')).toBe(true);
+    for (const bad of ['runs', 'api_tokens', 'bi_v1_runs WHERE 1', 'bi_v1_params_wide__X', 'bi_v1_params_wide__a;DROP']) {
+      expect(isBiView(bad), bad).toBe(false);
+      expect(() => projectRowsSql(bad, 'p')).toThrow('not a BI view');
+    }
   });
 
   it('may read its own database only, with the read-only profile, from loopback unless told', () => {
@@ -34,13 +49,20 @@ describe('a BI user on ClickHouse before 24.4', () => {
     expect(usersXml).toContain('<profile>bi_readonly</profile>');
     expect(usersXml).toContain('<networks><ip>127.0.0.1</ip><ip>::1</ip></networks>');
     expect(usersXml).toContain(`<password_sha256_hex>${user.passwordSha256}</password_sha256_hex>`);
-    expect(legacyBiUser('runlens', { ...user, networks: ['10.0.0.0/8'] }).usersXml).toContain('<networks><ip>10.0.0.0/8</ip></networks>');
   });
 
-  it('names its project in a comment that is valid XML, and reads it back', () => {
+  it('writes IPv4 subnets as 18.16 matches them, and refuses what is no address', () => {
+    expect(legacyNetworks(['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8'])).toEqual(['::ffff:10.0.0.0/104', '192.168.1.7', '::1', 'fd00::/8']);
+    expect(legacyBiUser('runlens', { ...user, networks: ['10.0.0.0/8'] }, 'http://a', 't', 'i').usersXml).toContain('<networks><ip>::ffff:10.0.0.0/104</ip></networks>');
+    expect(['10.0.0.0/8', '10.1.2.3', '::1', 'fd00::/8'].map(networkError)).toEqual([null, null, null, null]);
+    for (const bad of ['not-an-ip', '10.0.0.0/33', '300.0.0.1', '10.0.0.0/8</ip>', '']) expect(networkError(bad), bad).toMatch(/is not an IPv4/);
+  });
+
+  it('names its project and token in a comment that is valid XML, and reads them back', () => {
     const comment = /<!--(.*?)-->/s.exec(usersXml)![1]!;
     expect(comment).not.toContain('--');
     expect(projectOfUsersXml(usersXml)).toBe('acme--x:1.b');
+    expect(tokenIdOfUsersXml(usersXml)).toBe('tok-1');
     expect(projectOfUsersXml('<yandex/>')).toBeNull();
   });
 });
@@ -49,9 +71,10 @@ describe('a BI user on ClickHouse 24.4 and later', () => {
   const statements = sqlBiUser('runlens', user);
 
   it('is a user of the bounded profile, reading definer-rights views filtered to the project', () => {
-    expect(statements[0]).toMatch(/^CREATE SETTINGS PROFILE IF NOT EXISTS bi_readonly SETTINGS readonly = 1, max_execution_time = 30 MIN 1 MAX 30 CHANGEABLE_IN_READONLY/);
+    expect(statements[0]).toMatch(/^CREATE SETTINGS PROFILE OR REPLACE runlens_bi_profile SETTINGS readonly = 1, max_execution_time = 30 MIN 1 MAX 30 CHANGEABLE_IN_READONLY/);
+    expect(statements[0]).toContain("result_overflow_mode = 'throw' CONST");
     expect(statements[0]).toContain('max_result_rows = 1000000 MIN 1 MAX 1000000 CHANGEABLE_IN_READONLY');
-    expect(statements[1]).toBe(`CREATE USER IF NOT EXISTS bi_acme IDENTIFIED WITH sha256_hash BY '${user.passwordSha256}' HOST IP '127.0.0.1', IP '::1' DEFAULT DATABASE bi_acme SETTINGS PROFILE 'bi_readonly'`);
+    expect(statements[1]).toBe(`CREATE USER bi_acme IDENTIFIED WITH sha256_hash BY '${user.passwordSha256}' HOST IP '127.0.0.1', IP '::1' DEFAULT DATABASE bi_acme SETTINGS PROFILE 'runlens_bi_profile'`);
     expect(statements).toContain("CREATE VIEW IF NOT EXISTS bi_acme.bi_v1_metric_points DEFINER = CURRENT_USER SQL SECURITY DEFINER AS SELECT * FROM runlens.bi_v1_metric_points WHERE project = 'acme--x:1.b'");
     expect(statements.at(-1)).toBe('GRANT SELECT ON bi_acme.* TO bi_acme');
   });

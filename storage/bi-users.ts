@@ -1,13 +1,15 @@
 // Per-project BI users: a ClickHouse user that reads its project's rows of the BI contract's
 // views (bi_v1_*, docs/bi.md) and nothing else — no raw table, no API token, no other project.
-// Owns the names (a user's database is named after it), the per-project views, and how each
-// ClickHouse is told, chosen by its version:
-//  - up to 24.3, e.g. Debian's 18.16 (no row policies or table grants; users come from XML
-//    files, reloaded by the server): the user may read only its own database. That database
-//    holds Distributed tables over the loopback cluster `runlens_bi_loopback`, which read, as the
-//    internal reader deploy/local/stack.sh sets up, views of the runlens database filtered to the
-//    project. readonly=1 (profile bi_readonly) forbids table functions, writes and changing a
-//    setting to another value than the profile's.
+// Owns the names (a user's database is named after it) and how each ClickHouse is told, chosen
+// by its version:
+//  - up to 24.3, e.g. Debian's 18.16 (no row policies, no table grants; users come from XML
+//    files the server reads again by itself): the user may read only its own database, whose
+//    tables are URL tables reading their rows from the runlens API (GET /v1/bi/<view>, a read
+//    token of the project in the URL: query-api/bi/), which filters them to the project. The
+//    user's own query runs on its own server, where a subquery on any other table is refused;
+//    the API runs only its fixed query. (Distributed tables over a loopback reader would not do:
+//    their IN subqueries run on the remote side with the reader's rights.) readonly=1 (profile
+//    bi_readonly) forbids table functions, writes and changing a setting to another value.
 //  - 24.4 and later (SQL access control): the user's database holds views filtered to the
 //    project that run with their definer's rights (SQL SECURITY DEFINER); a settings profile
 //    with constraints lets connectors send the settings they send, within bounds
@@ -18,10 +20,10 @@ import { quoteString } from './sql-quote.ts';
 /** The BI contract's views, each of which a BI user gets its project's rows of. */
 export const BI_VIEWS = ['bi_v1_runs', 'bi_v1_params', 'bi_v1_metric_summaries', 'bi_v1_metric_points', 'bi_v1_tags', 'bi_v1_lineage', 'bi_v1_artifacts', 'bi_v1_metric_points_lod'] as const;
 
-/** The loopback cluster legacy BI users' tables read through (deploy/local/stack.sh writes it). */
-export const BI_CLUSTER = 'runlens_bi_loopback';
-/** The settings profile of BI users: readonly, every query bounded (deploy/local/clickhouse/users.xml on 18.16; created by SQL from 24.4). */
+/** The settings profile of BI users before 24.4: readonly, every query bounded (deploy/local/clickhouse/users.xml). */
 export const BI_PROFILE = 'bi_readonly';
+/** The settings profile bi-user makes from 24.4 (its own name: never an XML profile of the server's). */
+export const SQL_BI_PROFILE = 'runlens_bi_profile';
 
 /** The bounds a BI user's queries run within; connectors may lower them, never raise them (24.4+). */
 export const BI_LIMITS = { maxExecutionTimeS: 30, maxResultRows: 1_000_000, maxRowsToRead: 2_000_000_000, maxMemoryBytes: 4_000_000_000 } as const;
@@ -36,8 +38,28 @@ export function biUserNameError(name: string, database: string): string | null {
   return null;
 }
 
-/** The view of the runlens database that holds one project's rows of a bi_v1 view for one BI user. */
-export const projectViewName = (view: string, user: string) => `${view}__${user}`;
+const WIDE_VIEW = /^bi_v1_params_wide__[a-z][a-z0-9_]{0,47}$/;
+
+/** Whether a BI user may be given this view: one of the contract's, or a sweep's wide params view. */
+export const isBiView = (view: string): boolean => (BI_VIEWS as readonly string[]).includes(view) || WIDE_VIEW.test(view);
+
+/** The API's fixed query behind a legacy BI user's URL table: the view's rows of one project. */
+export function projectRowsSql(view: string, project: string): string {
+  if (!isBiView(view)) throw new Error(`not a BI view: ${view}`);
+  return `SELECT * FROM ${view} WHERE project = ${quoteString(project)}`;
+}
+
+/** The URL a legacy BI user's table reads: the API's /v1/bi/<view>, with a read token of the project. */
+export function biViewUrl(apiUrl: string, view: string, token: string): string {
+  const url = new URL(`/v1/bi/${view}`, apiUrl);
+  url.searchParams.set('token', token);
+  return url.toString();
+}
+
+/** A legacy BI user's table of a view: its columns, its rows from the API as TabSeparated. */
+export function legacyBiTableSql(database: string, user: string, view: string, apiUrl: string, token: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${user}.${view} AS ${database}.${view} ENGINE = URL(${quoteString(biViewUrl(apiUrl, view, token))}, TabSeparated)`;
+}
 
 /** 24.4 brought SQL SECURITY DEFINER views: from there on, SQL access control; before, XML users. */
 export function usesSqlAccess(version: string): boolean {
@@ -60,21 +82,29 @@ const LOOPBACK = ['127.0.0.1', '::1'];
 const commentSafe = (project: string) => encodeURIComponent(project).replace(/-/g, '%2D');
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The networks of a users file: IPv4 subnets as 18.16 matches them (IPv6-mapped), others as given. */
+export function legacyNetworks(networks: string[]): string[] {
+  return (networks.length > 0 ? networks : LOOPBACK).map((n) => {
+    const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(n);
+    return v4 ? `::ffff:${v4[1]}/${96 + Number(v4[2])}` : n;
+  });
+}
+
+/** Why a network cannot be used, or null: an IPv4 or IPv6 address, optionally /prefix. */
+export function networkError(n: string): string | null {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(n);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && (v4[5] === undefined || Number(v4[5]) <= 32) ? null : `network "${n}" is not an IPv4 address or subnet`;
+  const v6 = /^([0-9a-fA-F:]+)(?:\/(\d{1,3}))?$/.exec(n);
+  if (v6 && v6[1]!.includes(':') && (v6[2] === undefined || Number(v6[2]) <= 128)) return null;
+  return `network "${n}" is not an IPv4 or IPv6 address or subnet (e.g. 10.0.0.0/8)`;
+}
+
 /** Up to 24.3: the statements (run as the admin user) and the users.d file that make the user. */
-export function legacyBiUser(database: string, u: BiUser): { statements: string[]; usersXml: string } {
-  const statements: string[] = [];
-  for (const view of BI_VIEWS) {
-    const filtered = projectViewName(view, u.name);
-    statements.push(`CREATE VIEW IF NOT EXISTS ${database}.${filtered} AS SELECT * FROM ${database}.${view} WHERE project = ${quoteString(u.project)}`);
-  }
-  statements.push(`CREATE DATABASE IF NOT EXISTS ${u.name}`);
-  for (const view of BI_VIEWS) {
-    const filtered = projectViewName(view, u.name);
-    statements.push(`CREATE TABLE IF NOT EXISTS ${u.name}.${view} AS ${database}.${filtered} ENGINE = Distributed(${BI_CLUSTER}, ${database}, ${filtered})`);
-  }
-  const networks = (u.networks.length > 0 ? u.networks : LOOPBACK).map((n) => `<ip>${xml(n)}</ip>`).join('');
+export function legacyBiUser(database: string, u: BiUser, apiUrl: string, token: string, tokenId: string): { statements: string[]; usersXml: string } {
+  const statements = [`CREATE DATABASE IF NOT EXISTS ${u.name}`, ...BI_VIEWS.map((view) => legacyBiTableSql(database, u.name, view, apiUrl, token))];
+  const networks = legacyNetworks(u.networks).map((n) => `<ip>${xml(n)}</ip>`).join('');
   const usersXml = `<?xml version="1.0"?>
-<!-- runlens bi-user of project ${commentSafe(u.project)} (written by runlens bi-user create; removed by revoke) -->
+<!-- runlens bi-user of project ${commentSafe(u.project)} (written by runlens bi-user create; removed by revoke) reading with token ${commentSafe(tokenId)} -->
 <yandex><users><${u.name}>
     <password_sha256_hex>${u.passwordSha256}</password_sha256_hex>
     <networks>${networks}</networks>
@@ -87,8 +117,8 @@ export function legacyBiUser(database: string, u: BiUser): { statements: string[
 }
 
 /** Up to 24.3: what revoke drops once the user's file is gone. */
-export function legacyBiUserDrop(database: string, name: string): string[] {
-  return [`DROP DATABASE IF EXISTS ${name}`, ...BI_VIEWS.map((view) => `DROP TABLE IF EXISTS ${database}.${projectViewName(view, name)}`)];
+export function legacyBiUserDrop(name: string): string[] {
+  return [`DROP DATABASE IF EXISTS ${name}`];
 }
 
 /** 24.4 and later: the statements (run by an admin with access management) that make the user. */
@@ -96,20 +126,26 @@ export function sqlBiUser(database: string, u: BiUser): string[] {
   const l = BI_LIMITS;
   const hosts = (u.networks.length > 0 ? u.networks : LOOPBACK).map((n) => `IP ${quoteString(n)}`).join(', ');
   return [
-    // Connectors send these (Grafana max_execution_time, Metabase result_overflow_mode, the
-    // Altinity plugin output_format_json_quote_64bit_integers): allowed, never past the bounds.
-    `CREATE SETTINGS PROFILE IF NOT EXISTS ${BI_PROFILE} SETTINGS readonly = 1,` +
+    // Connectors send these (Grafana max_execution_time, the Altinity plugin
+    // output_format_json_quote_64bit_integers): allowed, never past the bounds. An overflow
+    // stays an error (CONST), never a truncated answer.
+    `CREATE SETTINGS PROFILE OR REPLACE ${SQL_BI_PROFILE} SETTINGS readonly = 1,` +
       ` max_execution_time = ${l.maxExecutionTimeS} MIN 1 MAX ${l.maxExecutionTimeS} CHANGEABLE_IN_READONLY,` +
       ` max_result_rows = ${l.maxResultRows} MIN 1 MAX ${l.maxResultRows} CHANGEABLE_IN_READONLY,` +
-      ` result_overflow_mode = 'throw' CHANGEABLE_IN_READONLY,` +
+      ` result_overflow_mode = 'throw' CONST,` +
       ` max_rows_to_read = ${l.maxRowsToRead} MIN 1 MAX ${l.maxRowsToRead} CHANGEABLE_IN_READONLY,` +
       ` max_memory_usage = ${l.maxMemoryBytes} MIN 1 MAX ${l.maxMemoryBytes} CHANGEABLE_IN_READONLY,` +
       ` output_format_json_quote_64bit_integers = 0 CHANGEABLE_IN_READONLY`,
-    `CREATE USER IF NOT EXISTS ${u.name} IDENTIFIED WITH sha256_hash BY ${quoteString(u.passwordSha256)} HOST ${hosts} DEFAULT DATABASE ${u.name} SETTINGS PROFILE ${quoteString(BI_PROFILE)}`,
+    `CREATE USER ${u.name} IDENTIFIED WITH sha256_hash BY ${quoteString(u.passwordSha256)} HOST ${hosts} DEFAULT DATABASE ${u.name} SETTINGS PROFILE ${quoteString(SQL_BI_PROFILE)}`,
     `CREATE DATABASE IF NOT EXISTS ${u.name}`,
     ...BI_VIEWS.map((view) => `CREATE VIEW IF NOT EXISTS ${u.name}.${view} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS SELECT * FROM ${database}.${view} WHERE project = ${quoteString(u.project)}`),
     `GRANT SELECT ON ${u.name}.* TO ${u.name}`,
   ];
+}
+
+/** 24.4 and later: whether a user's database is one bi-user made (column `n` > 0): revoke touches no other user. */
+export function sqlIsBiUserSql(database: string, name: string): string {
+  return `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(name)} AND name = 'bi_v1_runs' AND position(create_table_query, ${quoteString(`FROM ${database}.bi_v1_runs WHERE project = `)}) > 0`;
 }
 
 /** 24.4 and later: what revoke runs. */
@@ -128,10 +164,26 @@ export function projectOfUsersXml(text: string): string | null {
   }
 }
 
-/** The BI users of a project (column `user`): found by the project filter of their views. */
-export function biUsersOfProjectSql(database: string, project: string, sqlAccess: boolean): string {
+/** 24.4 and later: the BI users of a project (column `user`), found by the project filter of their views. */
+export function sqlBiUsersOfProjectSql(database: string, project: string): string {
   const filter = quoteString(`project = ${quoteString(project)}`);
-  return sqlAccess
-    ? `SELECT database AS user FROM system.tables WHERE name = 'bi_v1_runs' AND position(create_table_query, ${quoteString(`FROM ${database}.bi_v1_runs `)}) > 0 AND position(create_table_query, ${filter}) > 0 ORDER BY user`
-    : `SELECT substring(name, ${'bi_v1_runs__'.length + 1}) AS user FROM system.tables WHERE database = ${quoteString(database)} AND substring(name, 1, ${'bi_v1_runs__'.length}) = 'bi_v1_runs__' AND position(create_table_query, ${filter}) > 0 ORDER BY user`;
+  return `SELECT database AS user FROM system.tables WHERE name = 'bi_v1_runs' AND position(create_table_query, ${quoteString(`FROM ${database}.bi_v1_runs `)}) > 0 AND position(create_table_query, ${filter}) > 0 ORDER BY user`;
+}
+
+/** The id of the API token a legacy users.d file's tables read with, or null. */
+export function tokenIdOfUsersXml(text: string): string | null {
+  const m = / reading with token (\S+) -->/.exec(text);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
+/** Before 24.4: the engine of a BI user's table of bi_v1_runs (column `engine_full`), whose URL names the API and token. */
+export const legacyUserEngineSql = (user: string) => `SELECT engine_full FROM system.tables WHERE database = ${quoteString(user)} AND name = 'bi_v1_runs'`;
+
+/** The API and token a legacy BI user's URL table reads with, from its engine (URL('<api>/v1/bi/<view>?token=…', TabSeparated)). */
+export function apiOfLegacyEngine(engineFull: string): { apiUrl: string; token: string } | null {
+  const m = /URL\('([^']+)'/.exec(engineFull);
+  if (!m) return null;
+  const url = new URL(m[1]!.replace(/\\'/g, "'"));
+  const token = url.searchParams.get('token');
+  return token ? { apiUrl: url.origin, token } : null;
 }

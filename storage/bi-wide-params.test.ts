@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { wideNameError, wideNameOf, wideParamsForUserSql, wideParamsViewSql } from './bi-wide-params.ts';
+// What storage/bi-wide-params.ts renders for a sweep's wide params view.
+import { sqlWideParamsForUserSql, wideNameError, wideNameOf, wideParamsViewSql } from './bi-wide-params.ts';
 
 describe("a sweep's wide params view", () => {
   it('has a column per param: numbers and bools as Nullable(Float64), anything else as its text', () => {
@@ -22,7 +23,6 @@ describe("a sweep's wide params view", () => {
     expect(wideNameOf('17')).toBe('s_17');
     expect(wideNameError('sweep_17')).toBeNull();
     expect(wideNameError('Sweep')).toMatch(/a-z, 0-9 and _/);
-    expect(wideParamsForUserSql('runlens', 'sw', 'bi_v', false)).toBe('CREATE TABLE IF NOT EXISTS bi_v.bi_v1_params_wide__sw AS runlens.bi_v1_params_wide__sw ENGINE = Distributed(runlens_bi_loopback, runlens, bi_v1_params_wide__sw)');
-    expect(wideParamsForUserSql('runlens', 'sw', 'bi_v', true)).toBe('CREATE VIEW IF NOT EXISTS bi_v.bi_v1_params_wide__sw DEFINER = CURRENT_USER SQL SECURITY DEFINER AS SELECT * FROM runlens.bi_v1_params_wide__sw');
+    expect(sqlWideParamsForUserSql('runlens', 'bi_v1_params_wide__sw', 'bi_v')).toBe('CREATE VIEW IF NOT EXISTS bi_v.bi_v1_params_wide__sw DEFINER = CURRENT_USER SQL SECURITY DEFINER AS SELECT * FROM runlens.bi_v1_params_wide__sw');
   });
 });

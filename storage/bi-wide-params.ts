@@ -4,7 +4,6 @@
 // holds when run (run it again to add new ones). Named bi_v1_params_wide__<name>, filtered to
 // its project and sweep, in the runlens database and in the database of each BI user of the
 // project (storage/bi-users.ts). Pure: statements here, running them in cli/bi-wide-params.ts.
-import { BI_CLUSTER } from './bi-users.ts';
 import { quoteString } from './sql-quote.ts';
 
 export const WIDE_PARAMS_PREFIX = 'bi_v1_params_wide__';
@@ -65,12 +64,9 @@ FROM
 GROUP BY project, run_id`;
 }
 
-/** The wide view in a BI user's database, as that user reads the others (bi-users.ts). */
-export function wideParamsForUserSql(database: string, name: string, user: string, sqlAccess: boolean): string {
-  const view = `${WIDE_PARAMS_PREFIX}${name}`;
-  return sqlAccess
-    ? `CREATE VIEW IF NOT EXISTS ${user}.${view} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS SELECT * FROM ${database}.${view}`
-    : `CREATE TABLE IF NOT EXISTS ${user}.${view} AS ${database}.${view} ENGINE = Distributed(${BI_CLUSTER}, ${database}, ${view})`;
+/** 24.4 and later: the wide view in a BI user's database, as that user reads the others (bi-users.ts; before 24.4, legacyBiTableSql). */
+export function sqlWideParamsForUserSql(database: string, view: string, user: string): string {
+  return `CREATE VIEW IF NOT EXISTS ${user}.${view} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS SELECT * FROM ${database}.${view}`;
 }
 
 /** The wide views of a project (column `wide_name`: the name without the prefix): found by their project filter. */

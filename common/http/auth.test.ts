@@ -17,6 +17,7 @@ describe('auth plugin', () => {
     app.get('/read', { config: { scope: 'read' } }, async (req) => ({ project: projectOf(req) }));
     app.post('/read', { config: { scope: 'read' } }, async (req) => ({ project: projectOf(req) }));
     app.get('/undeclared', async () => ({ leaked: true }));
+    app.get('/feed', { config: { scope: 'read', tokenInQuery: true } }, async (req) => ({ project: projectOf(req) }));
     // Routes in a child plugin are covered too.
     await app.register(async (child) => {
       child.post('/ingest', { config: { scope: 'ingest' } }, async (req) => ({ project: projectOf(req) }));
@@ -41,6 +42,14 @@ describe('auth plugin', () => {
     // Unknown paths, too, are a 401 for strangers and a 404 for token holders.
     expect((await app.inject({ url: '/nope' })).statusCode).toBe(401);
     expect((await app.inject({ url: '/nope', headers: as('reader') })).statusCode).toBe(404);
+  });
+
+  it('takes the token from ?token= only on routes that declare it, the header first', async () => {
+    expect((await app.inject({ url: '/read?token=reader' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/feed?token=reader' })).json()).toEqual({ project: 'a' });
+    expect((await app.inject({ url: '/feed?token=unknown' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/feed?token=ingester' })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/feed?token=reader', headers: as('ingester') })).statusCode).toBe(403);
   });
 
   it('accepts the scheme case-insensitively and sets the principal', async () => {

@@ -28,6 +28,12 @@ declare module 'fastify' {
      * OpenAPI document marks such operations `security: []`.
      */
     public?: boolean;
+    /**
+     * Also takes the token as `?token=` (the header wins): for clients that cannot send a header,
+     * i.e. ClickHouse 18.16's URL tables of per-project BI users (query-api/bi/). The token is then
+     * in the URL: only routes that serve what the token's own project may read anyway.
+     */
+    tokenInQuery?: boolean;
   }
 }
 
@@ -60,7 +66,8 @@ async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if (route !== undefined && req.routeOptions.config.public === true) return;
-    const match = BEARER.exec(req.headers.authorization ?? '');
+    const inQuery = req.routeOptions.config.tokenInQuery === true ? (req.query as Record<string, unknown> | undefined)?.token : undefined;
+    const match = BEARER.exec(req.headers.authorization ?? (typeof inQuery === 'string' ? `Bearer ${inQuery}` : ''));
     if (!match) return deny(reply, 401, 'missing API token: send "Authorization: Bearer <token>" (create one with `runlens token create`)', 'Bearer');
     let principal: Principal | null;
     try {

@@ -76,37 +76,6 @@ install_kafka() {
 
 clickhouse_ready() { curl -fsS "http://127.0.0.1:$CH_HTTP_PORT/ping" >/dev/null 2>&1; }
 
-# Per-project BI users (`runlens bi-user`, storage/bi-users.ts) read their project's views
-# through a loopback cluster, as an internal reader whose password is made here once, kept in
-# $CH_DIR/etc (never in the repo) and given to no one: on 18.16 a user that may read only its
-# own database reaches the views no other way. bi-user writes its users next to this one.
-write_bi_reader() {
-  mkdir -p "$CH_DIR/etc/users.d" "$CH_DIR/etc/config.d"
-  local secret_file="$CH_DIR/etc/bi_reader.secret"
-  [ -s "$secret_file" ] || (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret_file")
-  local secret hash
-  secret="$(cat "$secret_file")"
-  hash="$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)"
-  cat >"$CH_DIR/etc/users.d/runlens_bi_reader.xml" <<XML
-<?xml version="1.0"?>
-<!-- Written by stack.sh: the internal reader behind per-project BI users (loopback only). -->
-<yandex><users><runlens_bi_reader>
-    <password_sha256_hex>$hash</password_sha256_hex>
-    <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-    <profile>bi_readonly</profile>
-    <quota>default</quota>
-</runlens_bi_reader></users></yandex>
-XML
-  (umask 077 && cat >"$CH_DIR/etc/config.d/runlens_bi_cluster.xml" <<XML
-<?xml version="1.0"?>
-<!-- Written by stack.sh: the loopback cluster per-project BI users' tables read through. -->
-<yandex><remote_servers><runlens_bi_loopback><shard><replica>
-    <host>127.0.0.1</host><port>$CH_TCP_PORT</port><user>runlens_bi_reader</user><password>$secret</password>
-</replica></shard></runlens_bi_loopback></remote_servers></yandex>
-XML
-  )
-}
-
 start_clickhouse() {
   if clickhouse_ready; then log "clickhouse already answers on :$CH_HTTP_PORT"; return 0; fi
   not_running_elsewhere clickhouse "$CH_DIR" "$CH_HTTP_PORT"
@@ -115,7 +84,8 @@ start_clickhouse() {
   sed -e "s#@DATA@#$CH_DIR#g" -e "s#@HTTP_PORT@#$CH_HTTP_PORT#g" -e "s#@TCP_PORT@#$CH_TCP_PORT#g" \
     "$HERE/clickhouse/config.xml.template" >"$CH_DIR/etc/config.xml"
   cp "$HERE/clickhouse/users.xml" "$CH_DIR/etc/users.xml"
-  write_bi_reader
+  # Per-project BI users (`runlens bi-user`) are files here, which the server reads by itself.
+  mkdir -p "$CH_DIR/etc/users.d"
   log "starting clickhouse on 127.0.0.1:$CH_HTTP_PORT"
   # Started directly (no subshell) so $! is the server's own pid and stack down can stop it.
   nohup clickhouse-server --config-file="$CH_DIR/etc/config.xml" >"$CH_DIR/log/stdout.log" 2>&1 &

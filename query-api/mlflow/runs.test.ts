@@ -53,4 +53,15 @@ describe('runs/get of a run whose points arrived before its start', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
     expect(got.info.experiment_id).toBe('0');
   });
+
+  it('does not wait again for a run it found orphaned after a whole wait', async () => {
+    const d = deps(false);
+    for (let i = 0; i < 40; i++) reads.push([orphan]);
+    await getRun(d, scope, { run_id: ID });
+    reads.length = 0;
+    reads.push([orphan]);
+    const started = Date.now();
+    expect((await getRun(d, scope, { run_id: ID })).run.info.experiment_id).toBe('0');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
 });

@@ -46,6 +46,7 @@ const RUN_VIEW_TYPES: Record<string, RunLifecycle> = { ACTIVE_ONLY: 'active', DE
 export class RunIds {
   private readonly created = new Map<string, number>();
   private readonly known = new Set<string>();
+  private readonly orphans = new Set<string>();
   /** Ends this process wrote, with when: they only bridge the ingest lag, so they expire after ENDED_HOLD_MS. */
   private readonly ended = new Map<string, { end: { status: RunRecord['status']; endedAt: string; durationMs: number }; at: number }>();
   private key = (project: string, id: string) => `${project}\u0000${id}`;
@@ -59,6 +60,14 @@ export class RunIds {
   noteKnown(project: string, id: string): void {
     if (this.known.size > 1_000_000) this.known.clear();
     this.known.add(this.key(project, id));
+  }
+  /** A run found orphaned after a whole wait for its start: later reads take it as it is. */
+  noteOrphan(project: string, id: string): void {
+    if (this.orphans.size > 100_000) this.orphans.clear();
+    this.orphans.add(this.key(project, id));
+  }
+  isOrphan(project: string, id: string): boolean {
+    return this.orphans.has(this.key(project, id));
   }
   isKnown(project: string, id: string): boolean {
     return this.known.has(this.key(project, id)) || this.createdHere(project, id);
@@ -102,8 +111,11 @@ async function runOf(deps: RunDeps, scope: RunScope, id: string): Promise<RunRec
     const [run] = await getRuns(deps.clickhouse, scope, [id], { paramTexts: true });
     // A run's points can reach ClickHouse before its RunStarted: until the wait is over, an
     // orphaned sighting is not the run (its experiment, hence its artifact_uri, is not known yet:
-    // a client would write artifacts under one uri and read them under another).
-    if (run && (run.status !== 'orphaned' || Date.now() >= deadline)) {
+    // a client would write artifacts under one uri and read them under another). A run already
+    // found orphaned after a whole wait is not waited for again.
+    const orphanWait = run?.status === 'orphaned' && Date.now() < deadline && !deps.runIds.isOrphan(scope.project, id);
+    if (run && !orphanWait) {
+      if (run.status === 'orphaned') deps.runIds.noteOrphan(scope.project, id);
       deps.runIds.noteKnown(scope.project, id);
       return deps.runIds.withEnd(scope.project, run);
     }

@@ -39,8 +39,8 @@ import { registryChangesSql, registryEventSeenSql } from '../../storage/registry
 import { evidenceSql } from '../../storage/evidence.ts';
 import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
 import { exportChunksSql, exportRunIdsSql } from '../../storage/point-export.ts';
-import { biUsersOfProjectSql, sqlBiUser } from '../../storage/bi-users.ts';
-import { sweepParamsSql, wideParamsForUserSql, wideParamsViewSql, wideViewsOfProjectSql } from '../../storage/bi-wide-params.ts';
+import { projectRowsSql, sqlBiUser, sqlBiUsersOfProjectSql, sqlIsBiUserSql } from '../../storage/bi-users.ts';
+import { sqlWideParamsForUserSql, sweepParamsSql, wideParamsViewSql, wideViewsOfProjectSql } from '../../storage/bi-wide-params.ts';
 
 /** What the checker verifies beyond "ran without error". Values compare as numbers when both parse as numbers. */
 export interface Expectation {
@@ -423,11 +423,14 @@ function queryStatements(database: string): Statement[] {
   out.push(q('sweepParamsSql (sw1)', sweepParamsSql(database, PROJECT, 'sw1'), { column: { name: 'name', values: ['amp', 'batch_size', 'lr', 'optimizer'] } }));
   const sw1Params = [{ name: 'amp', types: ['bool'] }, { name: 'batch_size', types: ['number'] }, { name: 'lr', types: ['number'] }, { name: 'optimizer', types: ['string'] }];
   out.push({ id: 'wideParamsViewSql (sw1)', kind: 'setup', database: null, sql: wideParamsViewSql(database, 'sw1', PROJECT, 'sw1', sw1Params) });
-  out.push({ id: 'wideParamsForUserSql (sw1, bi_compat)', kind: 'setup', database: null, sql: wideParamsForUserSql(database, 'sw1', 'bi_compat', true) });
+  out.push({ id: 'wideParamsForUserSql (sw1, bi_compat)', kind: 'setup', database: null, sql: sqlWideParamsForUserSql(database, 'bi_v1_params_wide__sw1', 'bi_compat') });
   out.push(q('bi_v1_params_wide__sw1 (lr)', 'SELECT run_id, lr, optimizer, amp FROM bi_v1_params_wide__sw1 ORDER BY run_id', { column: { name: 'lr', values: [0.1, 0.01] } }));
   out.push(q('bi_v1_params_wide__sw1 (optimizer)', 'SELECT optimizer FROM bi_v1_params_wide__sw1 ORDER BY run_id', { column: { name: 'optimizer', values: ['adamw', 'sgd'] } }));
   out.push(q("a BI user's bi_v1_params_wide__sw1", 'SELECT amp FROM bi_compat.bi_v1_params_wide__sw1 ORDER BY run_id', { column: { name: 'amp', values: [1, 0] } }));
-  out.push(q('biUsersOfProjectSql (SQL access)', biUsersOfProjectSql(database, PROJECT, true), { column: { name: 'user', values: ['bi_compat'] } }));
+  out.push(q('sqlBiUsersOfProjectSql', sqlBiUsersOfProjectSql(database, PROJECT), { column: { name: 'user', values: ['bi_compat'] } }));
+  out.push(q('sqlIsBiUserSql (a BI user)', sqlIsBiUserSql(database, 'bi_compat'), { column: { name: 'n', values: [1] } }));
+  out.push(q('sqlIsBiUserSql (another database)', sqlIsBiUserSql(database, database), { column: { name: 'n', values: [0] } }));
+  out.push(q('projectRowsSql (the API feed of URL tables)', projectRowsSql('bi_v1_runs', PROJECT), { rows: ALL.length + 1 }));
   out.push(q('wideViewsOfProjectSql', wideViewsOfProjectSql(database, PROJECT), { column: { name: 'wide_name', values: ['sw1'] } }));
   // Bulk export: the selection's runs, then their chunks.
   out.push(q('exportRunIdsSql', exportRunIdsSql(selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS })), { column: { name: 'run_id', values: ['r-a', 'r-b'] } }));

@@ -1,0 +1,32 @@
+// GET /v1/bi/<view>: one project's rows of a BI view (storage/bi-users.ts: the contract's views
+// and the sweeps' wide params views), as TabSeparated in the view's column order — what the URL
+// tables of per-project BI users on ClickHouse before 24.4 read (runlens bi-user). Scope `read`,
+// the token's project only; the token may come as `?token=` since a URL table sends no header.
+// The query is fixed (the view, the project): nothing of the request but the view name reaches
+// SQL, and that only from the known names. Not in the OpenAPI document: a ClickHouse feed.
+import { projectOf } from '../../common/http/auth.ts';
+import { notFound } from '../../common/http/errors.ts';
+import { BI_LIMITS, isBiView, projectRowsSql } from '../../storage/bi-users.ts';
+import type { App, AppDeps } from '../deps.ts';
+
+export async function biRoutes(app: App, deps: AppDeps): Promise<void> {
+  app.get<{ Params: { view: string } }>('/v1/bi/:view', {
+    config: { scope: 'read', tokenInQuery: true },
+    schema: { hide: true },
+  }, async (req, reply) => {
+    const { view } = req.params;
+    if (!isBiView(view)) throw notFound(`no BI view ${view}: the views are bi_v1_* (docs/bi.md)`);
+    try {
+      const { stream } = await deps.clickhouse.exec({
+        query: `${projectRowsSql(view, projectOf(req))} FORMAT TabSeparated`,
+        // The BI user's own limits hold on its side; here only the time, and no result cap.
+        clickhouse_settings: { max_execution_time: BI_LIMITS.maxExecutionTimeS, max_result_rows: '0', wait_end_of_query: 0 },
+      });
+      return reply.type('text/tab-separated-values; charset=utf-8').send(stream);
+    } catch (err) {
+      // 60: UNKNOWN_TABLE — a wide params view not made (or dropped).
+      if (/^Code: 60[,.]/.test((err as Error).message ?? '') || String((err as { code?: unknown }).code) === '60') throw notFound(`no BI view ${view}`);
+      throw err;
+    }
+  });
+}
