@@ -9,10 +9,15 @@ import { notFound } from '../../common/http/errors.ts';
 import { BI_LIMITS, isBiView, projectRowsSql } from '../../storage/bi-users.ts';
 import type { App, AppDeps } from '../deps.ts';
 
+/** A URL with its token query parameter replaced (for logs). */
+export const redactToken = (url: string) => url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
+
 export async function biRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get<{ Params: { view: string } }>('/v1/bi/:view', {
     config: { scope: 'read', tokenInQuery: true },
     schema: { hide: true },
+    // The token is in the URL: never in the logs.
+    logSerializers: { req: (req) => ({ method: req.method, url: redactToken(req.url) }) },
   }, async (req, reply) => {
     const { view } = req.params;
     if (!isBiView(view)) throw notFound(`no BI view ${view}: the views are bi_v1_* (docs/bi.md)`);

@@ -1,0 +1,31 @@
+// GET /v1/bi/<view> over a fake ClickHouse client (unit): the fixed query it runs, the token in
+// the URL accepted here and never written to the logs. Run for real in bi-users.test.ts.
+import { Readable, Writable } from 'node:stream';
+import Fastify from 'fastify';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { authPlugin } from '../../common/http/auth.ts';
+import { verifier } from '../../common/http/test-principals.ts';
+import type { AppDeps } from '../deps.ts';
+import { biRoutes, redactToken } from './route.ts';
+
+describe('the BI feed', () => {
+  it("runs the view's fixed query for the token's project, and logs no token", async () => {
+    const logs: string[] = [];
+    const queries: string[] = [];
+    const app = Fastify({ loggerInstance: pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => { logs.push(String(chunk)); done(); } })) });
+    await app.register(authPlugin, { verifier });
+    const clickhouse = { exec: async ({ query }: { query: string }) => (queries.push(query), { stream: Readable.from(['a\tr-1\n']) }) };
+    await app.register(biRoutes, { clickhouse } as unknown as AppDeps);
+    const r = await app.inject({ url: '/v1/bi/bi_v1_runs?token=reader' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toBe('a\tr-1\n');
+    expect(queries).toEqual(["SELECT * FROM bi_v1_runs WHERE project = 'a' FORMAT TabSeparated"]);
+    expect((await app.inject({ url: '/v1/bi/api_tokens?token=reader' })).statusCode).toBe(404);
+    expect(queries).toHaveLength(1);
+    await app.close();
+    expect(logs.join('')).toContain('/v1/bi/bi_v1_runs?token=[redacted]');
+    expect(logs.join('')).not.toContain('token=reader');
+    expect(redactToken('/v1/bi/x?a=1&token=s3cret&b=2')).toBe('/v1/bi/x?a=1&token=[redacted]&b=2');
+  });
+});
