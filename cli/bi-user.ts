@@ -4,18 +4,21 @@
 // is stored. Before 24.4 the user is a file in the server's users.d directory
 // (RUNLENS_CLICKHOUSE_USERS_DIR, the local stack's by default), which the server reads by itself
 // within seconds: create waits until the server knows the user, revoke until it does not; its
-// tables read from the runlens API (RUNLENS_BI_API_URL, the local API by default) with a read
-// token of the project that create makes and revoke revokes.
+// tables read from the runlens API (RUNLENS_BI_API_URL, the local API by default) with a token
+// of scope `bi` that create makes and revoke revokes, and are written as metadata files into
+// the server's data directory, then attached: before 24.4 bi-user runs on the ClickHouse host.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClickHouse, type ClickHouseClient } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import { checkId } from '../schemas/validate.ts';
+import { tokenIdOf } from '../common/tokens/format.ts';
 import { createToken, revokeToken } from '../storage/api-tokens.ts';
 import {
-  biUserNameError, legacyBiTableSql, legacyBiUser, legacyBiUserDrop, networkError, projectOfUsersXml, sqlBiUser, sqlBiUserDrop, sqlIsBiUserSql, tokenIdOfUsersXml, usesSqlAccess,
+  apiOfLegacyTable, BI_VIEWS, biUserNameError, legacyBiTableFile, legacyBiUser, legacyBiUserDrop, metadataPathSql, networkError, projectOfUsersXml, sqlBiUser, sqlBiUserDrop, sqlIsBiUserSql,
+  tokenIdOfUsersXml, usesSqlAccess, viewColumnsSql, type Column,
 } from '../storage/bi-users.ts';
 import { WIDE_PARAMS_PREFIX, wideViewsOfProjectSql, sqlWideParamsForUserSql } from '../storage/bi-wide-params.ts';
 import { rows } from '../storage/read.ts';
@@ -89,6 +92,35 @@ async function serverKnowsUser(config: Config, name: string): Promise<boolean> {
   return !(await r.text()).includes('Code: 192');
 }
 
+/** Before 24.4: the server's metadata directory (<path>/metadata), where a database's tables are files. */
+export async function legacyMetadataDir(ch: ClickHouseClient): Promise<string> {
+  const [r] = await rows<{ metadata_path: string }>(ch, metadataPathSql);
+  const path = String(r?.metadata_path ?? '');
+  const at = path.lastIndexOf('/metadata/');
+  if (at < 0) throw new BiCommandError(`cannot tell where the server keeps its metadata (system.tables says "${path}")`);
+  const dir = path.slice(0, at + '/metadata'.length);
+  if (!existsSync(dir)) throw new BiCommandError(`${dir} is not reachable from here: before ClickHouse 24.4, run bi-user on the ClickHouse host`);
+  return dir;
+}
+
+/** The columns of views of the runlens database, in order, by view. */
+export async function viewColumns(ch: ClickHouseClient, database: string, views: readonly string[]): Promise<Record<string, Column[]>> {
+  const out: Record<string, Column[]> = {};
+  for (const c of await rows<{ table: string; name: string; type: string }>(ch, viewColumnsSql(database, views))) (out[String(c.table)] ??= []).push({ name: String(c.name), type: String(c.type) });
+  return out;
+}
+
+/** Before 24.4: the API and token a BI user's tables read with (from its metadata files, never from SQL text). */
+export async function legacyUserApi(metadata: string, user: string): Promise<{ apiUrl: string; token: string } | null> {
+  const file = join(metadata, user, 'bi_v1_runs.sql');
+  return existsSync(file) ? apiOfLegacyTable(await readFile(file, 'utf8')) : null;
+}
+
+/** Before 24.4: writes the metadata file of a table of a BI user's database. */
+export async function writeLegacyTable(metadata: string, user: string, view: string, columns: Column[], api: { apiUrl: string; token: string }): Promise<void> {
+  await writeFile(join(metadata, user, `${view}.sql`), legacyBiTableFile(view, columns, api.apiUrl, api.token), { mode: 0o600, flag: 'wx' });
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -133,20 +165,41 @@ export async function createBiUser(config: Config, o: BiUserCreateOptions): Prom
       throw new BiCommandError(`ClickHouse ${version} keeps users in XML files, and ${dir} does not exist: set RUNLENS_CLICKHOUSE_USERS_DIR to the users.d directory beside the server's users.xml`);
     }
     if (await serverKnowsUser(config, name)) throw new BiCommandError(`a ClickHouse user named ${name} exists; pick another --name`);
-    const file = usersFile(config, name);
+    const metadata = await legacyMetadataDir(ch);
     const apiUrl = apiUrlOf(config, o.apiUrl);
-    const { token, record } = await createToken(ch, { project: o.project, scopes: ['read'], name: `bi-user ${name}` });
-    const { statements, usersXml } = legacyBiUser(database, user, apiUrl, token, record.id);
-    // The file first, claimed (wx: two creates of one name cannot both go on), so that a failure
-    // after it leaves something revoke finds and removes.
     try {
-      await writeFile(file, usersXml, { mode: 0o644, flag: 'wx' });
-    } catch (err) {
-      await revokeToken(ch, record.id);
-      throw new BiCommandError((err as NodeJS.ErrnoException).code === 'EEXIST' ? `BI user ${name} exists already (${file}); revoke it first` : `cannot write ${file}: ${(err as Error).message}`);
+      new URL(apiUrl);
+    } catch {
+      throw new BiCommandError(`API URL "${apiUrl}" is not a URL`);
     }
-    for (const sql of statements) await ch.command({ query: sql });
-    for (const view of wide) await ch.command({ query: legacyBiTableSql(database, name, view, apiUrl, token) });
+    const columns = await viewColumns(ch, database, [...BI_VIEWS, ...wide]);
+    const file = usersFile(config, name);
+    const userDir = join(metadata, name);
+    const { token, record } = await createToken(ch, { project: o.project, scopes: ['bi'], name: `bi-user ${name}` });
+    const { usersXml, tables } = legacyBiUser(user, columns, apiUrl, token, record.id);
+    let attached = false;
+    try {
+      // The database: its tables as files, then attached — the token is in no SQL text.
+      await mkdir(userDir);
+      for (const t of tables) await writeFile(join(userDir, t.file), t.text, { mode: 0o600, flag: 'wx' });
+      for (const view of wide) await writeLegacyTable(metadata, name, view, columns[view] ?? [], { apiUrl, token });
+      await ch.command({ query: `ATTACH DATABASE ${name}` });
+      attached = true;
+      // The users file, written whole then linked into place (fails if one of that name exists).
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, usersXml, { mode: 0o644, flag: 'wx' });
+      try {
+        await link(tmp, file);
+      } finally {
+        await unlink(tmp);
+      }
+    } catch (err) {
+      if (attached) await ch.command({ query: `DROP DATABASE IF EXISTS ${name}` });
+      else await rm(userDir, { recursive: true, force: true });
+      await revokeToken(ch, record.id);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new BiCommandError(code === 'EEXIST' ? `BI user ${name} exists already; revoke it first` : `cannot create BI user ${name}: ${(err as Error).message}`);
+    }
     await waitFor(`ClickHouse did not take up ${file} within ${waitMs / 1000} s; is ${dir} the users.d of the server at ${config.clickhouseUrl}, and can the server read it? (revoke ${name} to remove it)`, () => serverKnowsUser(config, name), waitMs);
     return { name, password, database: name, project: o.project, mode: 'users-file' as const };
   });
@@ -163,16 +216,20 @@ export async function revokeBiUser(config: Config, name: string): Promise<{ proj
       return { project: null };
     }
     const file = usersFile(config, name);
-    if (!existsSync(file)) throw new BiCommandError(`no BI user ${name} (no ${file})`);
-    const text = await readFile(file, 'utf8');
-    const project = projectOfUsersXml(text);
-    if (project === null) throw new BiCommandError(`${file} was not written by bi-user; left as it is`);
+    const metadata = await legacyMetadataDir(ch);
+    const text = existsSync(file) ? await readFile(file, 'utf8') : null;
+    const api = await legacyUserApi(metadata, name);
+    if (text === null && api === null) throw new BiCommandError(`no BI user ${name} (no ${file}, no tables of one)`);
+    const project = text === null ? null : projectOfUsersXml(text);
+    if (text !== null && project === null) throw new BiCommandError(`${file} was not written by bi-user; left as it is`);
     // Its tables and token first: whatever happens next, the user reads nothing more.
     for (const sql of legacyBiUserDrop(name)) await ch.command({ query: sql });
-    const tokenId = tokenIdOfUsersXml(text);
+    const tokenId = (text === null ? null : tokenIdOfUsersXml(text)) ?? (api ? tokenIdOf(api.token) : null);
     if (tokenId) await revokeToken(ch, tokenId);
-    await rm(file);
-    await waitFor(`ClickHouse still knows user ${name} ${USERS_RELOAD_WAIT_MS / 1000} s after ${file} was removed`, async () => !(await serverKnowsUser(config, name)), USERS_RELOAD_WAIT_MS);
+    if (text !== null) {
+      await rm(file);
+      await waitFor(`ClickHouse still knows user ${name} ${USERS_RELOAD_WAIT_MS / 1000} s after ${file} was removed`, async () => !(await serverKnowsUser(config, name)), USERS_RELOAD_WAIT_MS);
+    }
     return { project };
   });
 }

@@ -1,16 +1,15 @@
 // `runlens bi-wide-params`: makes (or remakes, to take up params added since) a sweep's wide
 // params view, bi_v1_params_wide__<name> (storage/bi-wide-params.ts), in the runlens database
 // and in the database of every BI user of its project, so they read it as the other views.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Config } from '../common/config.ts';
 import { checkId } from '../schemas/validate.ts';
-import { readdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { apiOfLegacyEngine, legacyBiTableSql, legacyUserEngineSql, projectOfUsersXml, sqlBiUsersOfProjectSql, usesSqlAccess } from '../storage/bi-users.ts';
+import { projectOfUsersXml, sqlBiUsersOfProjectSql, usesSqlAccess } from '../storage/bi-users.ts';
 import { sqlWideParamsForUserSql, sweepParamsSql, WIDE_PARAMS_PREFIX, wideNameError, wideNameOf, wideParamsViewSql, type WideParam } from '../storage/bi-wide-params.ts';
 import { rows } from '../storage/read.ts';
-import { BiCommandError, usersDirOf, withAdmin } from './bi-user.ts';
+import { BiCommandError, legacyMetadataDir, legacyUserApi, usersDirOf, viewColumns, withAdmin, writeLegacyTable } from './bi-user.ts';
 
 /** Before 24.4: the BI users of a project, from their users.d files (bi-user writes the project in each). */
 async function legacyUsersOf(config: Config, project: string): Promise<string[]> {
@@ -22,13 +21,6 @@ async function legacyUsersOf(config: Config, project: string): Promise<string[]>
     if (m && projectOfUsersXml(await readFile(join(dir, f), 'utf8')) === project) users.push(m[1]!);
   }
   return users;
-}
-
-/** Before 24.4: a table of the wide view in a BI user's database, reading from the API as its other tables do. */
-async function legacyWideTableSql(ch: ClickHouseClient, database: string, view: string, user: string): Promise<string | null> {
-  const [t] = await rows<{ engine_full: string }>(ch, legacyUserEngineSql(user));
-  const api = t ? apiOfLegacyEngine(String(t.engine_full)) : null;
-  return api ? legacyBiTableSql(database, user, view, api.apiUrl, api.token) : null;
 }
 
 export interface WideParamsResult {
@@ -58,11 +50,20 @@ export async function createWideParams(config: Config, o: { project: string; swe
     await ch.command({ query: `DROP TABLE IF EXISTS ${database}.${view}` });
     await ch.command({ query: wideParamsViewSql(database, name, o.project, o.sweep, params) });
     const given: string[] = [];
-    for (const user of users) {
-      const sql = sqlAccess ? sqlWideParamsForUserSql(database, view, user) : await legacyWideTableSql(ch, database, view, user);
-      if (sql === null) continue; // a half-made user (no tables): revoke removes it
-      await ch.command({ query: sql });
-      given.push(user);
+    if (sqlAccess) {
+      for (const user of users) await ch.command({ query: sqlWideParamsForUserSql(database, view, user) });
+      given.push(...users);
+    } else if (users.length > 0) {
+      // A table like the user's others: its metadata file (the token in no SQL text), attached.
+      const metadata = await legacyMetadataDir(ch);
+      const columns = (await viewColumns(ch, database, [view]))[view] ?? [];
+      for (const user of users) {
+        const api = await legacyUserApi(metadata, user);
+        if (api === null) continue; // a half-made user (no tables): revoke removes it
+        await writeLegacyTable(metadata, user, view, columns, api);
+        await ch.command({ query: `ATTACH TABLE ${user}.${view}` });
+        given.push(user);
+      }
     }
     return { view, params: params.map((p) => p.name), users: given };
   });

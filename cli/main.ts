@@ -93,7 +93,7 @@ token
   .command('create')
   .description('create a token and print it once')
   .requiredOption('--project <name>', 'the project the token is confined to')
-  .requiredOption('--scopes <list>', 'comma-separated: read, ingest, admin', (v: string) => {
+  .requiredOption('--scopes <list>', 'comma-separated: read, ingest, registry, admin, bi', (v: string) => {
     try {
       return parseScopes(v);
     } catch (err) {

@@ -3,7 +3,7 @@
 // the compat suite).
 import { describe, expect, it } from 'vitest';
 import {
-  apiOfLegacyEngine, BI_VIEWS, biUserNameError, isBiView, legacyBiUser, legacyBiUserDrop, legacyNetworks, networkError, projectOfUsersXml, projectRowsSql, sqlBiUser, tokenIdOfUsersXml, usesSqlAccess,
+  apiOfLegacyTable, BI_VIEWS, biUserNameError, biViewUrl, isBiView, legacyBiUser, legacyBiUserDrop, legacyNetworks, networkError, projectOfUsersXml, projectRowsSql, sqlBiUser, tokenIdOfUsersXml, usesSqlAccess,
 } from './bi-users.ts';
 
 const user = { name: 'bi_acme', project: 'acme--x:1.b', passwordSha256: 'ab'.repeat(32), networks: [] };
@@ -25,14 +25,18 @@ describe('BI user names', () => {
 });
 
 describe('a BI user on ClickHouse before 24.4', () => {
-  const { statements, usersXml } = legacyBiUser('runlens', user, 'http://127.0.0.1:8080', 'rl_secret', 'tok-1');
+  const columns = Object.fromEntries(BI_VIEWS.map((v) => [v, [{ name: 'project', type: 'String' }, { name: 'run_id', type: 'String' }, { name: 'step', type: 'Nullable(UInt64)' }]]));
+  const { tables, usersXml } = legacyBiUser(user, columns, 'http://127.0.0.1:8080', 'rl_secret', 'tok-1');
 
-  it("has URL tables reading the project's rows from the API, and nothing else", () => {
-    expect(statements[0]).toBe('CREATE DATABASE IF NOT EXISTS bi_acme');
-    expect(statements).toContain("CREATE TABLE IF NOT EXISTS bi_acme.bi_v1_runs AS runlens.bi_v1_runs ENGINE = URL('http://127.0.0.1:8080/v1/bi/bi_v1_runs?token=rl_secret', TabSeparated)");
-    expect(statements).toHaveLength(BI_VIEWS.length + 1);
+  it("has URL tables, as metadata files, reading the project's rows from the API, and nothing else", () => {
+    expect(tables.map((t) => t.file)).toEqual(BI_VIEWS.map((v) => `${v}.sql`));
+    expect(tables[0]!.text).toBe("ATTACH TABLE bi_v1_runs\n(\n    `project` String,\n    `run_id` String,\n    `step` Nullable(UInt64)\n)\nENGINE = URL('http://127.0.0.1:8080/v1/bi/bi_v1_runs?token=rl_secret', TabSeparated)\n");
     expect(legacyBiUserDrop('bi_acme')).toEqual(['DROP DATABASE IF EXISTS bi_acme']);
-    expect(apiOfLegacyEngine("URL('http://127.0.0.1:8080/v1/bi/bi_v1_runs?token=rl_secret', TabSeparated)")).toEqual({ apiUrl: 'http://127.0.0.1:8080', token: 'rl_secret' });
+    expect(apiOfLegacyTable(tables[0]!.text)).toEqual({ apiUrl: 'http://127.0.0.1:8080', token: 'rl_secret' });
+    // An API under a path keeps it.
+    expect(biViewUrl('http://h:1/runlens/', 'bi_v1_runs', 't')).toBe('http://h:1/runlens/v1/bi/bi_v1_runs?token=t');
+    expect(apiOfLegacyTable(`URL('${biViewUrl('http://h:1/runlens', 'bi_v1_runs', 't')}', TabSeparated)`)).toEqual({ apiUrl: 'http://h:1/runlens', token: 't' });
+    expect(() => legacyBiUser(user, {}, 'http://a', 't', 'i')).toThrow('no columns for bi_v1_runs');
   });
 
   it('serves only the known views, each filtered to the project', () => {
@@ -53,9 +57,9 @@ describe('a BI user on ClickHouse before 24.4', () => {
 
   it('writes IPv4 subnets as 18.16 matches them, and refuses what is no address', () => {
     expect(legacyNetworks(['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8'])).toEqual(['::ffff:10.0.0.0/104', '192.168.1.7', '::1', 'fd00::/8']);
-    expect(legacyBiUser('runlens', { ...user, networks: ['10.0.0.0/8'] }, 'http://a', 't', 'i').usersXml).toContain('<networks><ip>::ffff:10.0.0.0/104</ip></networks>');
+    expect(legacyBiUser({ ...user, networks: ['10.0.0.0/8'] }, columns, 'http://a', 't', 'i').usersXml).toContain('<networks><ip>::ffff:10.0.0.0/104</ip></networks>');
     expect(['10.0.0.0/8', '10.1.2.3', '::1', 'fd00::/8'].map(networkError)).toEqual([null, null, null, null]);
-    for (const bad of ['not-an-ip', '10.0.0.0/33', '300.0.0.1', '10.0.0.0/8</ip>', '']) expect(networkError(bad), bad).toMatch(/is not an IPv4/);
+    for (const bad of ['not-an-ip', '10.0.0.0/33', '300.0.0.1', '10.0.0.0/8</ip>', '', '1::2::3', ':', '::::', 'fd00::/129', '10.0.0.0/8/8']) expect(networkError(bad), bad).toMatch(/is not an IPv4/);
   });
 
   it('names its project and token in a comment that is valid XML, and reads them back', () => {

@@ -4,17 +4,20 @@
 // by its version:
 //  - up to 24.3, e.g. Debian's 18.16 (no row policies, no table grants; users come from XML
 //    files the server reads again by itself): the user may read only its own database, whose
-//    tables are URL tables reading their rows from the runlens API (GET /v1/bi/<view>, a read
-//    token of the project in the URL: query-api/bi/), which filters them to the project. The
-//    user's own query runs on its own server, where a subquery on any other table is refused;
-//    the API runs only its fixed query. (Distributed tables over a loopback reader would not do:
-//    their IN subqueries run on the remote side with the reader's rights.) readonly=1 (profile
+//    tables are URL tables reading their rows from the runlens API (GET /v1/bi/<view>: a token
+//    of scope `bi` — which opens that feed only — in the URL; query-api/bi/), which filters them
+//    to the project. The user's own query runs on its own server, where a subquery on any other
+//    table is refused; the API runs only its fixed query. The tables are written as metadata
+//    files and attached (ATTACH DATABASE), so the token is in no SQL text that other users could
+//    see in system.processes. (Distributed tables over a loopback reader would not do: their IN
+//    subqueries run on the remote side with the reader's rights.) readonly=1 (profile
 //    bi_readonly) forbids table functions, writes and changing a setting to another value.
 //  - 24.4 and later (SQL access control): the user's database holds views filtered to the
 //    project that run with their definer's rights (SQL SECURITY DEFINER); a settings profile
 //    with constraints lets connectors send the settings they send, within bounds
 //    (CHANGEABLE_IN_READONLY; the server needs settings_constraints_replace_previous).
 // Pure: statements and file contents here, running them in cli/bi-user.ts.
+import { isIP } from 'node:net';
 import { quoteString } from './sql-quote.ts';
 
 /** The BI contract's views, each of which a BI user gets its project's rows of. */
@@ -49,18 +52,6 @@ export function projectRowsSql(view: string, project: string): string {
   return `SELECT * FROM ${view} WHERE project = ${quoteString(project)}`;
 }
 
-/** The URL a legacy BI user's table reads: the API's /v1/bi/<view>, with a read token of the project. */
-export function biViewUrl(apiUrl: string, view: string, token: string): string {
-  const url = new URL(`/v1/bi/${view}`, apiUrl);
-  url.searchParams.set('token', token);
-  return url.toString();
-}
-
-/** A legacy BI user's table of a view: its columns, its rows from the API as TabSeparated. */
-export function legacyBiTableSql(database: string, user: string, view: string, apiUrl: string, token: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${user}.${view} AS ${database}.${view} ENGINE = URL(${quoteString(biViewUrl(apiUrl, view, token))}, TabSeparated)`;
-}
-
 /** 24.4 brought SQL SECURITY DEFINER views: from there on, SQL access control; before, XML users. */
 export function usesSqlAccess(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
@@ -82,6 +73,33 @@ const LOOPBACK = ['127.0.0.1', '::1'];
 const commentSafe = (project: string) => encodeURIComponent(project).replace(/-/g, '%2D');
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The URL a legacy BI user's table reads: the API's /v1/bi/<view> (under the API URL's own path), with a `bi` token of the project. */
+export function biViewUrl(apiUrl: string, view: string, token: string): string {
+  const url = new URL(apiUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/bi/${view}`;
+  url.search = '';
+  url.searchParams.set('token', token);
+  return url.toString();
+}
+
+export interface Column {
+  name: string;
+  type: string;
+}
+
+/** A legacy BI user's table of a view, as the metadata file ClickHouse attaches: the view's columns, its rows from the API as TabSeparated. */
+export function legacyBiTableFile(view: string, columns: Column[], apiUrl: string, token: string): string {
+  const cols = columns.map((c) => `    \`${c.name}\` ${c.type}`).join(',\n');
+  return `ATTACH TABLE ${view}\n(\n${cols}\n)\nENGINE = URL(${quoteString(biViewUrl(apiUrl, view, token))}, TabSeparated)\n`;
+}
+
+/** The columns of the runlens database's views, in order (columns `table`, `name`, `type`). */
+export const viewColumnsSql = (database: string, views: readonly string[]) =>
+  `SELECT table, name, type FROM system.columns WHERE database = ${quoteString(database)} AND table IN (${views.map(quoteString).join(', ')})`;
+
+/** Where the server keeps its databases' metadata (column `metadata_path` of a system table: <path>/metadata/system/<table>.sql). */
+export const metadataPathSql = "SELECT metadata_path FROM system.tables WHERE database = 'system' LIMIT 1";
+
 /** The networks of a users file: IPv4 subnets as 18.16 matches them (IPv6-mapped), others as given. */
 export function legacyNetworks(networks: string[]): string[] {
   return (networks.length > 0 ? networks : LOOPBACK).map((n) => {
@@ -92,16 +110,20 @@ export function legacyNetworks(networks: string[]): string[] {
 
 /** Why a network cannot be used, or null: an IPv4 or IPv6 address, optionally /prefix. */
 export function networkError(n: string): string | null {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(n);
-  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && (v4[5] === undefined || Number(v4[5]) <= 32) ? null : `network "${n}" is not an IPv4 address or subnet`;
-  const v6 = /^([0-9a-fA-F:]+)(?:\/(\d{1,3}))?$/.exec(n);
-  if (v6 && v6[1]!.includes(':') && (v6[2] === undefined || Number(v6[2]) <= 128)) return null;
+  const [address = '', prefix, ...more] = n.split('/');
+  const family = isIP(address);
+  const max = family === 4 ? 32 : 128;
+  if (family !== 0 && more.length === 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max))) return null;
   return `network "${n}" is not an IPv4 or IPv6 address or subnet (e.g. 10.0.0.0/8)`;
 }
 
-/** Up to 24.3: the statements (run as the admin user) and the users.d file that make the user. */
-export function legacyBiUser(database: string, u: BiUser, apiUrl: string, token: string, tokenId: string): { statements: string[]; usersXml: string } {
-  const statements = [`CREATE DATABASE IF NOT EXISTS ${u.name}`, ...BI_VIEWS.map((view) => legacyBiTableSql(database, u.name, view, apiUrl, token))];
+/** Up to 24.3: the users.d file and the metadata files of its tables (attached with ATTACH DATABASE <name>). */
+export function legacyBiUser(u: BiUser, columns: Record<string, Column[]>, apiUrl: string, token: string, tokenId: string): { usersXml: string; tables: { file: string; text: string }[] } {
+  const tables = BI_VIEWS.map((view) => {
+    const cols = columns[view];
+    if (!cols || cols.length === 0) throw new Error(`no columns for ${view}: is the database migrated?`);
+    return { file: `${view}.sql`, text: legacyBiTableFile(view, cols, apiUrl, token) };
+  });
   const networks = legacyNetworks(u.networks).map((n) => `<ip>${xml(n)}</ip>`).join('');
   const usersXml = `<?xml version="1.0"?>
 <!-- runlens bi-user of project ${commentSafe(u.project)} (written by runlens bi-user create; removed by revoke) reading with token ${commentSafe(tokenId)} -->
@@ -113,7 +135,7 @@ export function legacyBiUser(database: string, u: BiUser, apiUrl: string, token:
     <allow_databases><database>${u.name}</database></allow_databases>
 </${u.name}></users></yandex>
 `;
-  return { statements, usersXml };
+  return { usersXml, tables };
 }
 
 /** Up to 24.3: what revoke drops once the user's file is gone. */
@@ -176,14 +198,13 @@ export function tokenIdOfUsersXml(text: string): string | null {
   return m ? decodeURIComponent(m[1]!) : null;
 }
 
-/** Before 24.4: the engine of a BI user's table of bi_v1_runs (column `engine_full`), whose URL names the API and token. */
-export const legacyUserEngineSql = (user: string) => `SELECT engine_full FROM system.tables WHERE database = ${quoteString(user)} AND name = 'bi_v1_runs'`;
-
-/** The API and token a legacy BI user's URL table reads with, from its engine (URL('<api>/v1/bi/<view>?token=…', TabSeparated)). */
-export function apiOfLegacyEngine(engineFull: string): { apiUrl: string; token: string } | null {
-  const m = /URL\('([^']+)'/.exec(engineFull);
+/** The API and token a legacy BI user's table reads with, from its metadata file (URL('<api>/v1/bi/<view>?token=…', TabSeparated)). */
+export function apiOfLegacyTable(text: string): { apiUrl: string; token: string } | null {
+  const m = /URL\('([^']+)'/.exec(text);
   if (!m) return null;
   const url = new URL(m[1]!.replace(/\\'/g, "'"));
   const token = url.searchParams.get('token');
-  return token ? { apiUrl: url.origin, token } : null;
+  url.pathname = url.pathname.replace(/\/v1\/bi\/[^/]*$/, '');
+  url.search = '';
+  return token ? { apiUrl: url.toString().replace(/\/$/, ''), token } : null;
 }

@@ -31,7 +31,7 @@ declare module 'fastify' {
     /**
      * Also takes the token as `?token=` (the header wins): for clients that cannot send a header,
      * i.e. ClickHouse 18.16's URL tables of per-project BI users (query-api/bi/). The token is then
-     * in the URL: only routes that serve what the token's own project may read anyway.
+     * in the URL: only for the `bi` feed, whose tokens open nothing else (scope `bi`).
      */
     tokenInQuery?: boolean;
   }

@@ -8,6 +8,7 @@ export const principals: Record<string, Principal> = {
   ingester: { tokenId: 'i', project: 'a', scopes: ['ingest'] },
   admin: { tokenId: 'x', project: 'a', scopes: ['admin'] },
   nothing: { tokenId: 'n', project: 'a', scopes: [] },
+  feeder: { tokenId: 'b', project: 'a', scopes: ['bi'] },
 };
 
 export const verifier = {

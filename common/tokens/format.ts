@@ -9,7 +9,8 @@
 // Nothing here may log or return the plaintext beyond generateToken's caller.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const SCOPES = ['ingest', 'read', 'registry', 'admin'] as const;
+/** `bi`: only the BI feed (GET /v1/bi/<view>) that per-project BI users' tables read before ClickHouse 24.4. */
+export const SCOPES = ['ingest', 'read', 'registry', 'admin', 'bi'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const PREFIX = 'runlens_';

@@ -1,7 +1,8 @@
 // GET /v1/bi/<view>: one project's rows of a BI view (storage/bi-users.ts: the contract's views
 // and the sweeps' wide params views), as TabSeparated in the view's column order — what the URL
-// tables of per-project BI users on ClickHouse before 24.4 read (runlens bi-user). Scope `read`,
-// the token's project only; the token may come as `?token=` since a URL table sends no header.
+// tables of per-project BI users on ClickHouse before 24.4 read (runlens bi-user). Scope `bi`
+// (a token of that scope opens this route only), the token's project only; the token may come as
+// `?token=` since a URL table sends no header, and never reaches the logs.
 // The query is fixed (the view, the project): nothing of the request but the view name reaches
 // SQL, and that only from the known names. Not in the OpenAPI document: a ClickHouse feed.
 import { projectOf } from '../../common/http/auth.ts';
@@ -14,7 +15,7 @@ export const redactToken = (url: string) => url.replace(/([?&]token=)[^&]*/g, '$
 
 export async function biRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get<{ Params: { view: string } }>('/v1/bi/:view', {
-    config: { scope: 'read', tokenInQuery: true },
+    config: { scope: 'bi', tokenInQuery: true },
     schema: { hide: true },
     // The token is in the URL: never in the logs.
     logSerializers: { req: (req) => ({ method: req.method, url: redactToken(req.url) }) },
@@ -24,8 +25,8 @@ export async function biRoutes(app: App, deps: AppDeps): Promise<void> {
     try {
       const { stream } = await deps.clickhouse.exec({
         query: `${projectRowsSql(view, projectOf(req))} FORMAT TabSeparated`,
-        // The BI user's own limits hold on its side; here only the time, and no result cap.
-        clickhouse_settings: { max_execution_time: BI_LIMITS.maxExecutionTimeS, max_result_rows: '0', wait_end_of_query: 0 },
+        // The BI user's limits, as its own query has them: the feed reads no more than it may.
+        clickhouse_settings: { max_execution_time: BI_LIMITS.maxExecutionTimeS, max_rows_to_read: String(BI_LIMITS.maxRowsToRead), max_result_rows: String(BI_LIMITS.maxRowsToRead), max_memory_usage: String(BI_LIMITS.maxMemoryBytes), wait_end_of_query: 0 },
       });
       return reply.type('text/tab-separated-values; charset=utf-8').send(stream);
     } catch (err) {

@@ -128,13 +128,27 @@ describe.runIf(local)('per-project BI users on ClickHouse 18.16', () => {
     for (const sql of [`INSERT INTO bi_v1_runs (project) VALUES ('alpha')`, 'DROP TABLE bi_v1_runs', 'CREATE TABLE x (a UInt8) ENGINE = Memory']) {
       expect((await asUser(alpha, sql)).text, sql).toMatch(/Code: 164.*readonly/);
     }
-    // The API feed its tables read: the token's project only, known views only.
+    // The API feed its tables read: a `bi` token's project only, known views only.
     const feed = async (path: string, token: string) => (await fetch(`${apiUrl}${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`));
-    const betaToken = await createTestToken(ns, 'beta', ['read']);
-    expect((await (await feed('/v1/bi/bi_v1_runs', betaToken)).text()).split('\n').filter(Boolean).map((l) => l.split('\t')[1])).toEqual(['b-1']);
-    expect((await feed('/v1/bi/runs', betaToken)).status).toBe(404);
-    expect((await feed('/v1/bi/bi_v1_params_wide__nothing', betaToken)).status).toBe(404);
+    const betaFeed = await createTestToken(ns, 'beta', ['bi']);
+    expect((await (await feed('/v1/bi/bi_v1_runs', betaFeed)).text()).split('\n').filter(Boolean).map((l) => l.split('\t')[1])).toEqual(['b-1']);
+    expect((await feed('/v1/bi/runs', betaFeed)).status).toBe(404);
+    expect((await feed('/v1/bi/bi_v1_params_wide__nothing', betaFeed)).status).toBe(404);
     expect((await feed('/v1/bi/bi_v1_runs', 'rl_not_a_token')).status).toBe(401);
+    expect((await feed('/v1/bi/bi_v1_runs', await createTestToken(ns, 'beta', ['read']))).status).toBe(403);
+    expect((await feed('/v1/runs', betaFeed)).status).toBe(401); // ?token= is taken by the feed only
+  });
+
+  it('sees its own feed token in its tables, which opens nothing but its project\'s feed', async () => {
+    const alpha = users.alpha!;
+    const shown = (await asUser(alpha, 'SHOW CREATE TABLE bi_v1_runs')).text;
+    const token = decodeURIComponent(/token=([^'\\&]+)/.exec(shown)![1]!);
+    expect(token).toMatch(/^runlens_/);
+    const bearer = { authorization: `Bearer ${token}` };
+    for (const path of ['/v1/runs', '/v1/runs/a-1', '/v1/fields']) expect((await fetch(`${apiUrl}${path}`, { headers: bearer })).status, path).toBe(403);
+    expect((await fetch(`${apiUrl}/v1/export/points`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ metrics: ['loss'] }) })).status).toBe(403);
+    const own = await fetch(`${apiUrl}/v1/bi/bi_v1_runs`, { headers: bearer });
+    expect((await own.text()).split('\n').filter(Boolean).map((l) => l.split('\t')[1]).sort()).toEqual(['a-1', 'a-2']);
   });
 
   it("takes the settings connectors send at the profile's values, refuses lifting a limit, and fails a query past one naming it", async () => {
