@@ -39,6 +39,8 @@ describe('the real app', () => {
       expect((await app.inject({ ...r, headers: as('nothing') })).statusCode, `${r.method} ${r.url}`).toBe(403);
       const right = r.url.startsWith('/v1/ingest') ? 'reader' : 'ingester'; // the other scope
       expect((await app.inject({ ...r, headers: as(right) })).statusCode, `${r.method} ${r.url}`).toBe(403);
+      // A token of scope bi opens the BI feed only (not in the document).
+      expect((await app.inject({ ...r, headers: as('feeder') })).statusCode, `${r.method} ${r.url}`).toBe(403);
     }
   });
 

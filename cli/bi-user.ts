@@ -177,14 +177,14 @@ export async function createBiUser(config: Config, o: BiUserCreateOptions): Prom
     const userDir = join(metadata, name);
     const { token, record } = await createToken(ch, { project: o.project, scopes: ['bi'], name: `bi-user ${name}` });
     const { usersXml, tables } = legacyBiUser(user, columns, apiUrl, token, record.id);
-    let attached = false;
+    let madeDir = false;
     try {
       // The database: its tables as files, then attached — the token is in no SQL text.
       await mkdir(userDir);
+      madeDir = true;
       for (const t of tables) await writeFile(join(userDir, t.file), t.text, { mode: 0o600, flag: 'wx' });
       for (const view of wide) await writeLegacyTable(metadata, name, view, columns[view] ?? [], { apiUrl, token });
       await ch.command({ query: `ATTACH DATABASE ${name}` });
-      attached = true;
       // The users file, written whole then linked into place (fails if one of that name exists).
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, usersXml, { mode: 0o644, flag: 'wx' });
@@ -194,9 +194,15 @@ export async function createBiUser(config: Config, o: BiUserCreateOptions): Prom
         await unlink(tmp);
       }
     } catch (err) {
-      if (attached) await ch.command({ query: `DROP DATABASE IF EXISTS ${name}` });
-      else await rm(userDir, { recursive: true, force: true });
-      await revokeToken(ch, record.id);
+      // Undo what this run made, and only that; the token in any case.
+      try {
+        if (madeDir) {
+          await ch.command({ query: `DROP DATABASE IF EXISTS ${name}` }).catch(() => undefined);
+          await rm(userDir, { recursive: true, force: true });
+        }
+      } finally {
+        await revokeToken(ch, record.id);
+      }
       const code = (err as NodeJS.ErrnoException).code;
       throw new BiCommandError(code === 'EEXIST' ? `BI user ${name} exists already; revoke it first` : `cannot create BI user ${name}: ${(err as Error).message}`);
     }
@@ -222,8 +228,10 @@ export async function revokeBiUser(config: Config, name: string): Promise<{ proj
     if (text === null && api === null) throw new BiCommandError(`no BI user ${name} (no ${file}, no tables of one)`);
     const project = text === null ? null : projectOfUsersXml(text);
     if (text !== null && project === null) throw new BiCommandError(`${file} was not written by bi-user; left as it is`);
-    // Its tables and token first: whatever happens next, the user reads nothing more.
+    // Its tables and token first: whatever happens next, the user reads nothing more. (Files of
+    // a database never attached — a create that died — go too.)
     for (const sql of legacyBiUserDrop(name)) await ch.command({ query: sql });
+    await rm(join(metadata, name), { recursive: true, force: true });
     const tokenId = (text === null ? null : tokenIdOfUsersXml(text)) ?? (api ? tokenIdOf(api.token) : null);
     if (tokenId) await revokeToken(ch, tokenId);
     if (text !== null) {

@@ -32,7 +32,7 @@ import { registryRoutes } from './registry/route.ts';
 import { evidenceRoutes } from './evidence/route.ts';
 import { reproducibilityRoutes } from './reproducibility/route.ts';
 import { artifactRoutes } from './artifacts/route.ts';
-import { biRoutes } from './bi/route.ts';
+import { biRoutes, withRedactedRequests } from './bi/route.ts';
 import { exportRoutes } from './export/route.ts';
 import { dashboardRoutes } from './http/dashboard.ts';
 import { fieldRoutes } from './fields/route.ts';
@@ -47,7 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Run ids are up to 128 characters; percent-encoded that is more than fastify's default of 100.
   const routerOptions = { maxParamLength: MAX_PARAM_LENGTH };
   const app = Fastify({
-    loggerInstance: deps.logger,
+    // A token may be in a URL (the BI feed's ?token=): no request log shows it, whatever the route.
+    loggerInstance: withRedactedRequests(deps.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions,
     http: { maxHeaderSize: MAX_HEADER_BYTES },

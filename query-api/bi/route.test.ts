@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { authPlugin } from '../../common/http/auth.ts';
 import { verifier } from '../../common/http/test-principals.ts';
 import type { AppDeps } from '../deps.ts';
-import { biRoutes, redactToken } from './route.ts';
+import { biRoutes, redactToken, withRedactedRequests } from './route.ts';
 
 describe('the BI feed', () => {
   it("runs the view's fixed query for the token's project, and logs no token", async () => {
     const logs: string[] = [];
     const queries: string[] = [];
-    const app = Fastify({ loggerInstance: pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => { logs.push(String(chunk)); done(); } })) });
+    const app = Fastify({ loggerInstance: withRedactedRequests(pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => { logs.push(String(chunk)); done(); } }))) });
     await app.register(authPlugin, { verifier });
     const clickhouse = { exec: async ({ query }: { query: string }) => (queries.push(query), { stream: Readable.from(['a\tr-1\n']) }) };
     await app.register(biRoutes, { clickhouse } as unknown as AppDeps);
@@ -23,6 +23,7 @@ describe('the BI feed', () => {
     expect(r.body).toBe('a\tr-1\n');
     expect(queries).toEqual(["SELECT * FROM bi_v1_runs WHERE project = 'a' FORMAT TabSeparated"]);
     expect((await app.inject({ url: '/v1/bi/api_tokens?token=feeder' })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/v1/nowhere?token=feeder' })).statusCode).toBe(401); // logged too, redacted
     expect(queries).toHaveLength(1);
     await app.close();
     expect(logs.join('')).toContain('/v1/bi/bi_v1_runs?token=[redacted]');

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type Config } from '../../common/config.ts';
 import type { RunlensClient } from '../../ingest/sdk/client.ts';
 import type { Processor } from '../../processors/processor.ts';
-import { BiCommandError, canSignIn, createBiUser, revokeBiUser, usersDirOf, type CreatedBiUser } from '../../cli/bi-user.ts';
+import { rm, writeFile } from 'node:fs/promises';
+import { BiCommandError, canSignIn, createBiUser, revokeBiUser, usersDirOf, usersFile, type CreatedBiUser } from '../../cli/bi-user.ts';
 import { createWideParams } from '../../cli/bi-wide-params.ts';
 import { BI_VIEWS } from '../../storage/bi-users.ts';
 import type { App } from '../../query-api/deps.ts';
@@ -120,10 +121,14 @@ describe.runIf(local)('per-project BI users on ClickHouse 18.16', () => {
       expect(r.ok, sql).toBe(false);
       expect(r.text, sql).toMatch(/^Code: 291, e\.displayText\(\) = DB::Exception: Access denied to database/);
       expect(r.text, sql).not.toContain('b-1'); // no row of another project, in any message
+      expect(r.text, sql).not.toMatch(/runlens_[0-9a-f]{16}_/); // nor any token
     }
     const remote = await asUser(alpha, `SELECT count() FROM remote('127.0.0.1:9000', ${db}.runs)`);
     expect(remote.text).toMatch(/Code: 164.*Table functions are forbidden in readonly mode/);
     expect(lines((await asUser(alpha, 'SELECT name FROM system.databases FORMAT TSV')).text)).toEqual([alpha.database, 'system'].sort());
+    // Its queries are not logged: a failed read of its tables names their URL (its token) in the
+    // error, and system.query_log is readable by every user of 18.16.
+    expect((await asUser(alpha, "SELECT value FROM system.settings WHERE name = 'log_queries'")).text).toBe('0\n');
     expect((await asUser(alpha, `SELECT count() FROM system.tables WHERE database IN ('${db}', '${users.beta!.database}')`)).text).toBe('0\n');
     for (const sql of [`INSERT INTO bi_v1_runs (project) VALUES ('alpha')`, 'DROP TABLE bi_v1_runs', 'CREATE TABLE x (a UInt8) ENGINE = Memory']) {
       expect((await asUser(alpha, sql)).text, sql).toMatch(/Code: 164.*readonly/);
@@ -212,6 +217,16 @@ describe.runIf(local)('per-project BI users on ClickHouse 18.16', () => {
     await expect(createBiUser(config, { project: 'alpha', name: users.alpha!.name, apiUrl })).rejects.toThrow(BiCommandError);
     await expect(createBiUser(config, { project: 'alpha', name: users.alpha!.name, apiUrl })).rejects.toThrow(/exists already/);
     await expect(createBiUser(config, { project: 'alpha', name: `bi_net_${ns.config.clickhouseDatabase.slice(-8)}`, networks: ['not-an-ip'], apiUrl })).rejects.toThrow('network "not-an-ip" is not an IPv4 or IPv6 address or subnet');
+    // A users file of that name appears while create runs: it undoes what it made, its token too.
+    const raced = `bi_race_${ns.config.clickhouseDatabase.slice(-8)}`;
+    await writeFile(usersFile(config, raced), '<?xml version="1.0"?>\n<yandex/>\n');
+    try {
+      await expect(createBiUser(config, { project: 'alpha', name: raced, apiUrl })).rejects.toThrow(`BI user ${raced} exists already; revoke it first`);
+      expect(await rows(ns.clickhouse, `SELECT name FROM system.databases WHERE name = '${raced}'`)).toEqual([]);
+      expect((await listTokens(ns.clickhouse, { project: 'alpha' })).filter((t) => t.name === `bi-user ${raced}`).map((t) => t.revokedAtMs !== null)).toEqual([true]);
+    } finally {
+      await rm(usersFile(config, raced), { force: true });
+    }
     const beta = users.beta!;
     expect(await canSignIn(config, beta.name, beta.password)).toBe(true);
     expect(await revokeBiUser(config, beta.name)).toEqual({ project: 'beta' });
