@@ -22,7 +22,8 @@ export async function openScratch(base: Config, tag: string, overrides: Partial<
   // A DROP of a large database on a busy 18.16 can take longer than the default minute.
   const admin = createClickHouse(config, { database: 'default', requestTimeoutMs: 300_000 });
   await migrate(admin, config.clickhouseDatabase);
-  const processor = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'runlens.js'), 'processor'], {
+  // With this process's Node flags: `node --cpu-prof bin/runlens.js bench` profiles the processor too.
+  const processor = spawn(process.execPath, [...process.execArgv, join(REPO_ROOT, 'bin', 'runlens.js'), 'processor'], {
     env: { ...process.env, RUNLENS_CLICKHOUSE_DATABASE: config.clickhouseDatabase, RUNLENS_TOPIC_PREFIX: config.topicPrefix, RUNLENS_LOG_LEVEL: 'warn', RUNLENS_PROCESSOR_METRICS_PORT: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
