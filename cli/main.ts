@@ -143,10 +143,11 @@ program
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
+  .option('--repeats <n>', 'pipeline: times the sweep is sent (medians printed)', positiveInt, 3)
   .option('--mlflow-points <n>', 'mlflow: log_batch points (1,000 per call)', positiveInt, 200_000)
   .option('--mlflow-runs <n>', 'mlflow: runs searched by search_runs', positiveInt, 10_000)
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
-  .action(async (o: { configs: number; seeds: number; steps: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
+  .action(async (o: { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
     if (o.only !== undefined && !['pipeline', 'logs', 'queries', 'export', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, logs, queries, export, python, mlflow or dashboard, not "${o.only}"`);
     if (o.only === undefined || o.only === 'pipeline') {
       const { benchPipeline } = await import('./bench/pipeline.ts');

@@ -1,8 +1,10 @@
-// One typed definition per ClickHouse table: the columns as the processor writes them (JSONEachRow)
-// and as the readers in storage/ select them. The CREATE TABLE statements are in migrations/;
+// One typed definition per ClickHouse table: the columns as the processor writes them (JSONEachRow,
+// or RowBinary for the tables that carry points) and as the readers in storage/ select them. The CREATE TABLE statements are in migrations/;
 // a table's columns change only by a new migration, and then here. Every event table's sort key
 // ends in the source of its row (Source: the Kafka position, or the event's identity), so a
 // replayed range or a re-sent event collapses.
+
+import type { BinaryColumns } from './row-binary.ts';
 
 /**
  * Where a row came from, the last two columns of every event table's sort key: the Kafka
@@ -112,6 +114,21 @@ export interface MetricChunksRow extends MetricChunkStatsRow {
   lod_min: number[];
   lod_max: number[];
 }
+
+/** metric_chunk_stats' columns as the processor writes them in RowBinary, typed as migration 0005 creates them. */
+export const METRIC_CHUNK_STATS_COLUMNS = [
+  ['project', 'String'], ['key', 'String'], ['segment', 'String'], ['run_id', 'String'], ['worker_rank', 'Int32'],
+  ['src_partition', 'UInt32'], ['src_offset', 'UInt64'], ['point_count', 'UInt32'], ['value_sum', 'Float64'], ['value_min', 'Float64'],
+  ['value_max', 'Float64'], ['step_of_min', 'UInt64'], ['step_of_max', 'UInt64'], ['last_step', 'UInt64'], ['last_value', 'Float64'],
+  ['last_wall_time_ms', 'UInt64'],
+] as const satisfies BinaryColumns<MetricChunkStatsRow>;
+
+/** metric_chunks' columns as the processor writes them in RowBinary, typed as migration 0004 creates them (ingested_at takes its default). */
+export const METRIC_CHUNKS_COLUMNS = [
+  ...METRIC_CHUNK_STATS_COLUMNS, ['first_step', 'UInt64'], ['point_steps', 'Array(UInt64)'], ['point_values', 'Array(Float64)'],
+  ['point_wall_times_ms', 'Array(UInt64)'], ['lod_bucket', 'Array(UInt64)'], ['lod_count', 'Array(UInt32)'], ['lod_sum', 'Array(Float64)'],
+  ['lod_min', 'Array(Float64)'], ['lod_max', 'Array(Float64)'],
+] as const satisfies BinaryColumns<MetricChunksRow>;
 
 /** run_sightings (0013): a run seen in a batch through an event other than RunStarted, and when. */
 export interface RunSightingsRow {
@@ -297,6 +314,12 @@ export interface TableRows {
   /** Console lines (LogLines), a row per event. */
   log_chunks: LogChunksRow[];
 }
+
+/** The tables written in RowBinary (the rest in JSONEachRow): those that carry points, the bulk of every insert. */
+export const BINARY_TABLES: { [T in keyof TableRows]?: BinaryColumns<TableRows[T][number]> } = {
+  metric_chunks: METRIC_CHUNKS_COLUMNS,
+  metric_chunk_stats: METRIC_CHUNK_STATS_COLUMNS,
+};
 
 export function emptyTableRows(): TableRows {
   return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_chunks: [] };

@@ -1,13 +1,24 @@
-// Writes one batch's rows to ClickHouse: one INSERT per table, all awaited. Every INSERT holds
+// Writes one batch's rows to ClickHouse: one INSERT per table, all awaited — RowBinary for the
+// tables that carry points (storage/row-binary.ts), JSONEachRow for the rest. Every INSERT holds
 // rows of a single table partition and stays far below max_insert_block_size, so each is
 // atomic on its own; replays are made harmless by the tables' source-offset keys.
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { classifyStorageError } from '../common/clickhouse.ts';
-import type { TableRows } from './tables.ts';
+import { columnList, encodeRowBinary, type BinaryColumns } from './row-binary.ts';
+import { BINARY_TABLES, type TableRows } from './tables.ts';
 
 export interface InsertStats {
   rows: number;
   tables: number;
+}
+
+/** An INSERT of rows already encoded in RowBinary; resolves once ClickHouse has stored them. */
+async function insertBinary<Row>(client: ClickHouseClient, table: string, columns: BinaryColumns<Row>, rows: readonly Row[]): Promise<void> {
+  const body = encodeRowBinary(columns, rows);
+  const result = await client.exec({ query: `INSERT INTO ${table} (${columnList(columns)}) FORMAT RowBinary`, values: Readable.from([body]) });
+  // The answer to an INSERT is empty; reading it to the end returns the socket to the pool.
+  for await (const _ of result.stream) void _;
 }
 
 export async function insertRows(client: ClickHouseClient, rows: TableRows): Promise<InsertStats> {
@@ -16,7 +27,8 @@ export async function insertRows(client: ClickHouseClient, rows: TableRows): Pro
   for (const [table, values] of Object.entries(rows) as [keyof TableRows, TableRows[keyof TableRows]][]) {
     if (values.length === 0) continue;
     total += values.length;
-    pending.push(client.insert<object>({ table, values, format: 'JSONEachRow' }));
+    const binary = BINARY_TABLES[table] as BinaryColumns<object> | undefined;
+    pending.push(binary ? insertBinary<object>(client, table, binary, values) : client.insert<object>({ table, values, format: 'JSONEachRow' }));
   }
   const results = await Promise.allSettled(pending);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -14,7 +14,6 @@
 // (Linux /proc), to tell a slow processor from a saturated machine. Prints figures; asserts
 // nothing about time.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +28,7 @@ import { quoteString } from '../../storage/sql-quote.ts';
 import { simulate } from '../simulate.ts';
 import { REPO_ROOT } from '../stack.ts';
 import { waitForSweep } from '../wait.ts';
+import { CpuTally, cpuSnapshot, readPid } from './cpu.ts';
 import { closeScratch, openScratch } from './scratch.ts';
 
 export interface LogBenchOptions {
@@ -321,91 +321,7 @@ class LogSender {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// CPU per process (Linux /proc; elsewhere only this process and no machine total). ClickHouse and
-// Kafka are the whole local servers (other databases and topics on them included); "others" is
-// the machine's busy time less the processes named: on a shared host, how loud the neighbours were.
-
-interface CpuSnapshot {
-  at: number;
-  /** CPU seconds used so far, per process name; null where unknown. */
-  procs: Record<string, number | null>;
-  /** /proc/stat: busy and all jiffies of the machine. */
-  busy: number;
-  total: number;
-}
-
 const CPU_NAMES = ['processor', 'ClickHouse', 'Kafka', 'this process (simulator)', 'log sender'] as const;
-const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
-
-function processCpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
-}
-
-function machineJiffies(): { busy: number; total: number } {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = f.reduce((a, b) => a + b, 0);
-    return { busy: total - f[3]! - f[4]!, total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const n = Number(readFileSync(file, 'utf8').trim());
-    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function cpuSnapshot(pids: Record<string, number | undefined>): CpuSnapshot {
-  const self = process.cpuUsage();
-  const procs: Record<string, number | null> = { 'this process (simulator)': (self.user + self.system) / 1e6 };
-  for (const [name, pid] of Object.entries(pids)) procs[name] = processCpuSeconds(pid);
-  return { at: performance.now(), procs, ...machineJiffies() };
-}
-
-/** Accumulated CPU of one kind of measurement: seconds per process and wall seconds. */
-class CpuTally {
-  wall = 0;
-  busy = 0;
-  total = 0;
-  readonly seconds: Record<string, number | null> = {};
-  add(a: CpuSnapshot, b: CpuSnapshot): void {
-    this.wall += (b.at - a.at) / 1000;
-    this.busy += b.busy - a.busy;
-    this.total += b.total - a.total;
-    for (const name of CPU_NAMES) {
-      const x = a.procs[name];
-      const y = b.procs[name];
-      const prev = this.seconds[name];
-      this.seconds[name] = x == null || y == null || prev === null ? null : (prev ?? 0) + (y - x);
-    }
-  }
-  /** Cores kept busy by everything but the processes named (null without /proc/stat). */
-  others(): number | null {
-    if (this.total === 0 || this.wall === 0) return null;
-    const known = CPU_NAMES.reduce((a, n) => a + (this.seconds[n] ?? 0), 0) / this.wall;
-    return Math.max(0, (this.busy / this.total) * cpus().length - known);
-  }
-  /** Cores busy on average, per process and for the whole machine. */
-  line(): string {
-    const cores = (s: number | null | undefined) => (s == null || this.wall === 0 ? '–' : (s / this.wall).toFixed(2));
-    if (this.total === 0) return `${CPU_NAMES.map((n) => cores(this.seconds[n]).padStart(n.length)).join('  ')}`;
-    const machine = (this.busy / this.total) * cpus().length;
-    return `${CPU_NAMES.map((n) => cores(this.seconds[n]).padStart(n.length)).join('  ')}  ${(this.others() ?? 0).toFixed(2).padStart(6)}  ${`${machine.toFixed(2)} of ${cpus().length}`.padStart(9)}`;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Counting stored lines.
@@ -501,7 +417,7 @@ export async function benchLogs(base: Config, options: Partial<LogBenchOptions> 
       Kafka: home ? readPid(join(home, 'kafka', 'pid')) : undefined,
       'log sender': s.pid,
     };
-    const cpu = { a: new CpuTally(), b: new CpuTally(), c: new CpuTally() };
+    const cpu = { a: new CpuTally(CPU_NAMES), b: new CpuTally(CPU_NAMES), c: new CpuTally(CPU_NAMES) };
 
     const sweep = async (sweepId: string, configs = o.configs, seeds = o.seeds, steps = o.steps): Promise<SweepFigures> => {
       const started = performance.now();

@@ -1,34 +1,68 @@
 // `npm run bench`: SDK → Kafka → processor → ClickHouse, measured. The processor runs as its
 // own process (as in production) against a fresh database and topic prefix; the simulator
-// sends from this process. Prints figures; asserts nothing about time.
+// sends from this process. Each sweep is sent `repeats` times (a fresh sweep id each time, in
+// one scratch database); every round is printed with the CPU each process used, then medians.
+// Prints figures; asserts nothing about time.
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { simulate } from '../simulate.ts';
+import { REPO_ROOT } from '../stack.ts';
 import { waitForSweep } from '../wait.ts';
+import { CpuTally, cpuSnapshot, readPid } from './cpu.ts';
 import { closeScratch, openScratch } from './scratch.ts';
 
-export async function benchPipeline(base: Config, o: { configs: number; seeds: number; steps: number }): Promise<void> {
+const CPU_NAMES = ['this process (simulator)', 'processor', 'ClickHouse', 'Kafka'] as const;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function benchPipeline(base: Config, o: { configs: number; seeds: number; steps: number; repeats: number }): Promise<void> {
   const tag = `bench${Date.now()}`;
   const scratch = await openScratch(base, tag);
   const { config } = scratch;
-  try {
-    const started = performance.now();
-    const result = await simulate(config, { project: 'bench', experiment: 'bench', sweepId: tag, configs: o.configs, seeds: o.seeds, steps: o.steps });
-    const lastSend = performance.now();
-    const ch = createClickHouse(config);
-    const runs = result.runIds.length;
-    await waitForSweep(ch, 'bench', tag, { runs, finished: runs, points: result.points }, 600_000);
-    const done = performance.now();
-    await ch.close();
-    const total = (done - started) / 1000;
-    console.log(`
+  const home = config.external ? undefined : (config.local.home ?? join(REPO_ROOT, '.runlens'));
+  const pids = {
+    processor: scratch.processor.pid,
+    ClickHouse: home ? readPid(join(home, 'clickhouse', 'pid')) : undefined,
+    Kafka: home ? readPid(join(home, 'kafka', 'pid')) : undefined,
+  };
+  const ch = createClickHouse(config);
+  const rounds: { send: number; endToEnd: number; tail: number; cpu: CpuTally }[] = [];
+  let points = 0;
+  let runs = 0;
+  console.log(`
 runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}
-  sweep:                      ${o.configs} configs × ${o.seeds} seeds × ${o.steps} steps = ${runs} runs, ${result.points.toLocaleString('en-US')} points
-  SDK send rate:              ${Math.round(result.pointsPerSecond).toLocaleString('en-US')} points/s (${result.seconds.toFixed(1)} s)
-  end-to-end sustained:       ${Math.round(result.points / total).toLocaleString('en-US')} points/s (first send → all queryable, ${total.toFixed(1)} s)
-  last send → all queryable:  ${((done - lastSend) / 1000).toFixed(2)} s`);
+  sweep: ${o.configs} configs × ${o.seeds} seeds × ${o.steps} steps, sent ${o.repeats} times
+  round  SDK send rate     end to end (first send → all queryable)  last send → queryable   CPU s: ${CPU_NAMES.join(', ')}; machine cores busy`);
+  try {
+    for (let round = 1; round <= o.repeats; round++) {
+      const sweepId = `${tag}-${round}`;
+      const cpu = new CpuTally(CPU_NAMES);
+      const c0 = cpuSnapshot(pids);
+      const started = performance.now();
+      const result = await simulate(config, { project: 'bench', experiment: 'bench', sweepId, configs: o.configs, seeds: o.seeds, steps: o.steps }, { progress: false });
+      const lastSend = performance.now();
+      runs = result.runIds.length;
+      points = result.points;
+      await waitForSweep(ch, 'bench', sweepId, { runs, finished: runs, points }, 600_000);
+      const done = performance.now();
+      cpu.add(c0, cpuSnapshot(pids));
+      const r = { send: result.pointsPerSecond, endToEnd: points / ((done - started) / 1000), tail: (done - lastSend) / 1000, cpu };
+      rounds.push(r);
+      const cpuSeconds = CPU_NAMES.map((n) => (cpu.seconds[n] == null ? '–' : cpu.seconds[n]!.toFixed(1))).join(' / ');
+      const machine = cpu.total === 0 ? '–' : ((cpu.busy / cpu.total) * cpus().length).toFixed(2);
+      console.log(`  ${String(round).padStart(5)}  ${Math.round(r.send).toLocaleString('en-US').padStart(9)} points/s  ${Math.round(r.endToEnd).toLocaleString('en-US').padStart(9)} points/s (${((done - started) / 1000).toFixed(1)} s)${' '.repeat(20)}${r.tail.toFixed(2).padStart(6)} s              ${cpuSeconds}; ${machine}`);
+    }
   } finally {
+    await ch.close();
     await closeScratch(scratch);
   }
+  console.log(`  ${runs} runs, ${points.toLocaleString('en-US')} points a round
+  median SDK send rate:       ${Math.round(median(rounds.map((r) => r.send))).toLocaleString('en-US')} points/s
+  median end to end:          ${Math.round(median(rounds.map((r) => r.endToEnd))).toLocaleString('en-US')} points/s (first send → all queryable)
+  median last send → queryable: ${median(rounds.map((r) => r.tail)).toFixed(2)} s`);
 }

@@ -17,8 +17,10 @@ nothing about the product's SQL on a stock server.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import math
+import os
 import re
 import sys
 import tempfile
@@ -131,6 +133,15 @@ def main() -> int:
                         problems = check_expectation(st.get("expect") or {}, result)
                         if problems:
                             outcome.update(status="wrong result", error="; ".join(problems))
+                    elif st.get("body") is not None:
+                        # A binary INSERT: its data, as the product sends it after the SQL, from a file.
+                        data = os.path.join(path, "insert-body.bin")
+                        with open(data, "wb") as out:
+                            out.write(base64.b64decode(st["body"]))
+                        head, sep, fmt = st["sql"].rpartition(" FORMAT ")
+                        if not sep:
+                            raise ValueError("a statement with a body must end in FORMAT <name>")
+                        sess.query(f"{head} FROM INFILE '{data}' FORMAT {fmt}")
                     else:
                         sess.query(st["sql"])
                 except Exception as err:  # chdb raises ChdbError (a RuntimeError) with ClickHouse's message

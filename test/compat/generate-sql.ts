@@ -3,7 +3,8 @@
 // product code, so the check follows the code as it changes:
 //   - migrate.ts, driven through a recording client: its bootstrap SQL and every migration
 //     rendered for the database (default `runlens`);
-//   - INSERT … FORMAT JSONEachRow of rows built by processors/rows.ts from realistic events;
+//   - the INSERTs of storage/write.ts (RowBinary for the tables that carry points, JSONEachRow
+//     for the rest) of rows built by processors/rows.ts from realistic events;
 //   - every template of storage/ (summaries, artifacts, series, project names, the run
 //     source and the run list), and compiled filters (query-api/filter/) covering each field
 //     kind, over runs FINAL and over the run source as the API wraps them;
@@ -19,7 +20,8 @@ import { parseArgs } from 'node:util';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadMigrations, migrate, renderMigration } from '../../storage/migrate.ts';
 import { artifactRow, chunkRows, earliest, evidenceRow, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, registryRow, runRow, Sightings, tagUpdateRow } from '../../processors/rows.ts';
-import { emptyTableRows, type TableRows } from '../../storage/tables.ts';
+import { BINARY_TABLES, emptyTableRows, type TableRows } from '../../storage/tables.ts';
+import { columnList, encodeRowBinary, type BinaryColumns } from '../../storage/row-binary.ts';
 /** A row of any table, as inserted. */
 type Row = object;
 import { compileFilter } from '../../query-api/filter/compile.ts';
@@ -57,6 +59,8 @@ export interface Statement {
   /** Current database to select (USE) before running; null means any (the SQL is qualified). */
   database: string | null;
   sql: string;
+  /** The data sent after an INSERT's SQL in a binary format, base64: check_chdb.py reads it FROM INFILE. */
+  body?: string;
   expect?: Expectation;
 }
 
@@ -251,15 +255,15 @@ async function recordMigrate(database: string): Promise<Statement[]> {
 }
 
 function insertStatements(database: string, tables: TableRows, label: string): Statement[] {
-  return (Object.entries(tables) as Array<[string, Row[]]>)
+  return (Object.entries(tables) as Array<[keyof TableRows, Row[]]>)
     .filter(([, rows]) => rows.length > 0)
-    .map(([table, rows]) => ({
-      id: `insert ${table} (${label}, ${rows.length} rows)`,
-      kind: 'insert' as const,
-      database: null,
-      // What @clickhouse/client sends for insert({ table, values, format: 'JSONEachRow' }).
-      sql: `INSERT INTO ${database}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
-    }));
+    .map(([table, rows]) => {
+      const id = `insert ${table} (${label}, ${rows.length} rows)`;
+      const binary = BINARY_TABLES[table] as BinaryColumns<Row> | undefined;
+      // What storage/write.ts sends: the statement and body of its exec(), or of @clickhouse/client's insert({ format: 'JSONEachRow' }).
+      if (binary) return { id, kind: 'insert' as const, database: null, sql: `INSERT INTO ${database}.${table} (${columnList(binary)}) FORMAT RowBinary`, body: encodeRowBinary(binary, rows).toString('base64') };
+      return { id, kind: 'insert' as const, database: null, sql: `INSERT INTO ${database}.${table} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}` };
+    });
 }
 
 const ALL = ['r-a', 'r-b', 'r-c'];
