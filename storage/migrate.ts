@@ -1,7 +1,8 @@
 // Applies storage/migrations/NNNN_name.sql in order and records each in
 // {database}.schema_migrations with a checksum. Safe to re-run: applied files are skipped, and
-// every statement is idempotent on its own (IF NOT EXISTS), so a crash mid-way heals on the
-// next run. A shipped migration must never be edited: a changed checksum stops the run.
+// every statement is idempotent on its own (IF NOT EXISTS; a RENAME found already done is
+// recorded), so a crash mid-way heals on the next run. A shipped migration must never be edited:
+// a changed checksum stops the run.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -66,13 +67,33 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
       result.skipped.push(label);
       continue;
     }
-    await client.command({ query: renderMigration(m.sql, db) });
+    const sql = renderMigration(m.sql, db);
+    try {
+      await client.command({ query: sql });
+    } catch (err) {
+      if (!(await renameTookEffect(client, sql))) throw err;
+    }
     await client.command({
       query: `INSERT INTO ${db}.schema_migrations (version, name, checksum) VALUES (${m.version}, ${quoteString(m.name)}, ${quoteString(m.checksum)})`,
     });
     result.applied.push(label);
   }
   return result;
+}
+
+/**
+ * Whether `sql` is a `RENAME TABLE a TO b, …` that already took effect (every source gone, every
+ * target there): a run that stopped after the RENAME and before recording it.
+ */
+async function renameTookEffect(client: ClickHouseClient, sql: string): Promise<boolean> {
+  const m = /^RENAME TABLE (.+)$/s.exec(sql.replace(/^\s*(--[^\n]*\n\s*)*/, ''));
+  if (!m) return false;
+  const exists = async (table: string) => (await (await client.query({ query: `EXISTS TABLE ${table}`, format: 'TabSeparated' })).text()).trim() === '1';
+  for (const pair of m[1]!.split(',')) {
+    const [from, to] = pair.trim().split(/\s+TO\s+/);
+    if (!from || !to || (await exists(from)) || !(await exists(to))) return false;
+  }
+  return true;
 }
 
 /** Drops a database (the benchmarks' throwaway ones); `client` must not be bound to it. */

@@ -1,10 +1,13 @@
 // Migrations against the real ClickHouse: from zero, re-run as a no-op, edits refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, appendFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, appendFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
-import { loadMigrations, migrate } from '../../storage/migrate.ts';
+import { dropDatabase, loadMigrations, migrate } from '../../storage/migrate.ts';
+import { chunkRows } from '../../processors/rows.ts';
+import { emptyTableRows } from '../../storage/tables.ts';
+import { insertRows } from '../../storage/write.ts';
 import { freshNamespace, type Namespace } from '../helpers/namespace.ts';
 
 let ns: Namespace;
@@ -39,5 +42,53 @@ describe('migrate', () => {
     const first = readdirSync(dir).sort()[0]!;
     appendFileSync(join(dir, first), '\n-- edited after shipping\n');
     await expect(migrate(admin, ns.config.clickhouseDatabase, dir)).rejects.toThrow(/was edited after it was applied/);
+  });
+
+  it('records a RENAME that ran before a stop but was not recorded, and still fails one that cannot run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runlens-migrations-'));
+    const db = `${ns.config.clickhouseDatabase}_rename`;
+    try {
+      writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE IF NOT EXISTS {database}.a (x UInt8) ENGINE = MergeTree() ORDER BY x');
+      await migrate(admin, db, dir);
+      await admin.command({ query: `RENAME TABLE ${db}.a TO ${db}.b` }); // the RENAME ran, then the run stopped
+      writeFileSync(join(dir, '0002_swap.sql'), '-- a is now b\nRENAME TABLE {database}.a TO {database}.b');
+      expect((await migrate(admin, db, dir)).applied).toEqual(['0002_swap']);
+      writeFileSync(join(dir, '0003_missing.sql'), 'RENAME TABLE {database}.c TO {database}.d');
+      await expect(migrate(admin, db, dir)).rejects.toThrow(/\.c doesn't exist/);
+    } finally {
+      await dropDatabase(admin, db);
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('moves metric_chunks to 256-row granules (0036–0039) with every row it held', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runlens-migrations-'));
+    const db = `${ns.config.clickhouseDatabase}_granules`;
+    const ch = createClickHouse({ ...ns.config, clickhouseDatabase: db });
+    const source = join(import.meta.dirname, '../../storage/migrations');
+    try {
+      for (const f of readdirSync(source)) if (f < '0036') cpSync(join(source, f), join(dir, f));
+      await migrate(admin, db, dir);
+      const rows = emptyTableRows();
+      for (let run = 0; run < 3; run++) {
+        const steps = Array.from({ length: 500 }, (_, i) => i);
+        chunkRows({ project: 'p', runId: `r${run}`, workerRank: null, keys: ['loss', 'acc'], segments: [], keyIndex: steps.map((i) => i % 2), segmentIndex: steps.map(() => -1), steps, values: steps.map((i) => i / 7 + run), wallTimes: steps.map((i) => 1_790_000_000_000 + i) }, { partition: 0, offset: run }, rows);
+      }
+      await insertRows(ch, rows);
+      const content = async () => (await (await ch.query({ query: 'SELECT run_id, key, point_steps, point_values, lod_sum, ingested_at FROM metric_chunks FINAL ORDER BY run_id, key', format: 'JSONEachRow' })).json());
+      const before = await content();
+      expect(before).toHaveLength(6);
+      const r = await migrate(admin, db);
+      expect(r.applied).toEqual(['0036_metric_chunks_fine_granules', '0037_metric_chunks_fine_copy', '0038_metric_chunks_fine_swap', '0039_metric_chunks_0004_drop']);
+      expect(await content()).toEqual(before);
+      const ddl = await (await ch.query({ query: 'SHOW CREATE TABLE metric_chunks', format: 'TabSeparatedRaw' })).text();
+      expect(ddl).toMatch(/index_granularity = 256/);
+      const tables = await (await ch.query({ query: `SELECT name FROM system.tables WHERE database = '${db}' AND name LIKE 'metric_chunks%' ORDER BY name`, format: 'JSONEachRow' })).json<{ name: string }>();
+      expect(tables.map((t) => t.name)).toEqual(['metric_chunks']);
+    } finally {
+      await ch.close();
+      await dropDatabase(admin, db);
+      rmSync(dir, { recursive: true });
+    }
   });
 });
