@@ -1,10 +1,12 @@
 // The run list over the run source: any number of sort keys, a total and stable order, and
-// keyset pagination. Sort keys become fixed SQL per kind; every literal is quoted.
+// keyset pagination. Sort keys become fixed SQL per kind; every literal is quoted. A page is read
+// in two steps: the page's run ids and sort values (the only columns read of every run, so
+// ClickHouse leaves the rest of the run source's columns unread), then those runs' records.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
-import { runSourceSql, toRunRecord, type RunRecord, type RunSourceQuery } from './runs.ts';
+import { getRuns, runSourceSql, type RunRecord, type RunSourceQuery } from './runs.ts';
 import { quoteInteger, quoteNumber, quoteString } from './sql-quote.ts';
-import { SUMMARY_AGGREGATES, type SummaryAggregate } from './summaries.ts';
+import { chunkStatsFor, SUMMARY_AGGREGATES, type SummaryAggregate } from './summaries.ts';
 
 export type SortSpec =
   | { kind: 'attribute'; field: 'started_at' | 'name' | 'run_id'; direction: 'asc' | 'desc' }
@@ -37,28 +39,28 @@ const ATTRIBUTE_SORT = {
  * ties, so the order is total and pages never overlap or skip.
  */
 export function listRunsSql(q: ListRunsQuery): string {
-  let sql = runSourceSql(q);
-  q.sorts.forEach((sort, i) => {
+  // Each sort key wraps the source in a layer that adds its columns; the source gets only the
+  // parts the sort keys and the filter read (runSourceSql's reads).
+  const layers = q.sorts.map((sort, i) => {
     switch (sort.kind) {
       case 'attribute':
-        sql = `SELECT *, ${ATTRIBUTE_SORT[sort.field](i)} FROM (${sql})`;
-        break;
+        return (inner: string) => `SELECT *, ${ATTRIBUTE_SORT[sort.field](i)} FROM (${inner})`;
       case 'param': {
         const idx = `indexOf(param_keys, ${quoteString(sort.key)})`;
-        sql = `SELECT *, ${idx} > 0 AS h${i}, param_types[${idx}] = 'string' AS t${i},
-          if(t${i}, toFloat64(0), param_numbers[${idx}]) AS n${i}, if(t${i}, param_strings[${idx}], '') AS s${i} FROM (${sql})`;
-        break;
+        return (inner: string) => `SELECT *, ${idx} > 0 AS h${i}, param_types[${idx}] = 'string' AS t${i},
+          if(t${i}, toFloat64(0), param_numbers[${idx}]) AS n${i}, if(t${i}, param_strings[${idx}], '') AS s${i} FROM (${inner})`;
       }
       case 'metric':
-        sql = `SELECT * FROM (${sql}) AS sorted${i} ANY LEFT JOIN (
+        return (inner: string) => `SELECT * FROM (${inner}) AS sorted${i} ANY LEFT JOIN (
           SELECT run_id, toUInt8(1) AS h${i}, toUInt8(0) AS t${i}, toFloat64(${SUMMARY_AGGREGATES[sort.aggregate]}) AS n${i}, '' AS s${i}
-          FROM metric_chunk_stats FINAL
+          FROM ${chunkStatsFor(sort.aggregate)}
           WHERE project = ${quoteString(q.project)} AND key = ${quoteString(sort.key)} AND segment = ${quoteString(sort.segment)}
           GROUP BY run_id
         ) AS metric${i} USING run_id`;
-        break;
     }
   });
+  const reads = layers.map((layer) => layer('')).join('\n');
+  const sql = layers.reduce((inner, layer) => layer(inner), runSourceSql({ ...q, reads }));
   const components: { column: string; desc: boolean; value?: string }[] = [];
   q.sorts.forEach((sort, i) => {
     const desc = sort.direction === 'desc';
@@ -81,7 +83,7 @@ export function listRunsSql(q: ListRunsQuery): string {
     where = `WHERE ${ors.join(' OR ')}`;
   }
   const order = components.map((c) => `${c.column} ${c.desc ? 'DESC' : 'ASC'}`).join(', ');
-  return `SELECT * FROM (${sql}) ${where} ORDER BY ${order} LIMIT ${quoteInteger(q.limit + 1)}`;
+  return `SELECT ${components.map((c) => c.column).join(', ')} FROM (${sql}) ${where} ORDER BY ${order} LIMIT ${quoteInteger(q.limit + 1)}`;
 }
 
 export interface RunListItem extends RunRecord {
@@ -93,8 +95,9 @@ export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<
   const raw = await rows(ch, listRunsSql(q));
   const hasMore = raw.length > q.limit;
   const page = raw.slice(0, q.limit);
+  const records = new Map((await getRuns(ch, q, page.map((r) => String(r.run_id)), { paramTexts: q.paramTexts })).map((r) => [r.id, r]));
   const runs = page.map((r) => ({
-    ...toRunRecord(r, q.paramTexts),
+    ...records.get(String(r.run_id))!,
     sortValues: q.sorts.map((sort, i) => {
       if (Number(r[`h${i}`]) !== 1) return null;
       if (sort.kind === 'attribute') return sort.field === 'started_at' ? new Date(Number(r[`n${i}`])).toISOString() : String(r[`s${i}`]);

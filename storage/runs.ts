@@ -87,28 +87,41 @@ const STARTED_COLUMNS = RUN_FIELDS.map(([c]) => (base(c) === c ? c : `${c} AS ${
 const ORPHAN_RUN_COLUMNS = RUN_FIELDS.map(([c, orphan]) => (orphan === c ? c : `${orphan} AS ${base(c)}`)).join(', ');
 
 /**
- * Every run column, params merged (tags still base_): a key set after start (ParamsLogged)
+ * A run column with params merged (tags still base_): a key set after start (ParamsLogged)
  * replaces the started value. Key order: the untouched keys of RunStarted, then the updated ones.
  */
-const PARAMS_MERGED_COLUMNS = RUN_FIELDS.map(([c]) => {
+function paramsMergedColumn(c: string): string {
   if (!PARAM_COLUMNS.has(c)) return base(c);
   const kept = c === 'param_keys' ? 'arrayFilter(k -> NOT has(set_param_keys, k), base_param_keys)' : `arrayFilter((v, k) -> NOT has(set_param_keys, k), ${base(c)}, base_param_keys)`;
   return `arrayConcat(${kept}, set_${c}) AS ${c}`;
-}).join(', ');
+}
 
 /**
- * Every run column, tags merged too: a tag set or removed after start (TagsSet) decides, per
+ * A run column with tags merged too: a tag set or removed after start (TagsSet) decides, per
  * key, by its latest event. Key order: the untouched tags of RunStarted, then the set ones.
  */
-const MERGED_COLUMNS = RUN_FIELDS.map(([c]) => {
+function mergedColumn(c: string): string {
   if (!TAG_COLUMNS.has(c)) return c;
   const kept = c === 'tag_keys' ? 'arrayFilter(k -> NOT has(touched_tag_keys, k), base_tag_keys)' : 'arrayFilter((v, k) -> NOT has(touched_tag_keys, k), base_tag_values, base_tag_keys)';
   const set = c === 'tag_keys' ? 'arrayFilter((k, gone) -> gone = 0, touched_tag_keys, touched_tag_removed)' : 'arrayFilter((v, gone) -> gone = 0, touched_tag_values, touched_tag_removed)';
   return `arrayConcat(${kept}, ${set}) AS ${c}`;
-}).join(', ');
+}
 
-/** The columns after the run fields that every level of the run source carries up. */
-const CARRIED = 'set_param_keys, set_param_steps, set_param_times, start_partition, start_offset, orphaned';
+/**
+ * The run source's optional parts, and the columns that read each: a query that names its reads
+ * (RunSourceQuery.reads) gets only the parts they mention. A quoted literal that happens to
+ * spell a column only adds a part back; a part left out takes its columns with it, so a read
+ * this misses fails loudly instead of seeing unmerged values.
+ */
+const PART_COLUMNS = {
+  params: /\b(param_keys|param_types|param_strings|param_numbers|set_param_\w+)\b/,
+  tags: /\b(tag_keys|tag_values)\b/,
+  finish: /\b(status_value|has_finish|finish_\w+|ended_at_ms|duration_ms|summary_keys|summary_values)\b/,
+} as const;
+
+/** The columns after the run fields that every level of the run source carries up (set_param_* with the params part). */
+const CARRIED = 'start_partition, start_offset, orphaned';
+const CARRIED_SET_PARAMS = 'set_param_keys, set_param_steps, set_param_times';
 
 /** Per run, each tag key set or removed after start with its latest state (the latest set_at_ms, then the later origin). */
 function tagUpdatesSql(projectSql: string, idsSql: string): string {
@@ -180,6 +193,12 @@ export interface RunSourceQuery {
   filterSql?: string;
   /** Which runs by lifecycle stage (default 'active': deleted runs are left out); the `deleted` column says which a row is. */
   lifecycle?: RunLifecycle;
+  /**
+   * The SQL the caller will evaluate over the source, besides run_id, `deleted` and filterSql:
+   * given, the source leaves out the params, tags and finish parts (joins) it does not mention
+   * (PART_COLUMNS) — the run list's page keys over 100,000 runs. Absent, every part is there.
+   */
+  reads?: string;
   /** A run with no RunFinished and no sign of life (run_liveness, its start) for this long is crashed. */
   crashAfterMs: number;
 }
@@ -230,28 +249,53 @@ export function runSourceSql(q: RunSourceQuery): string {
   // only, so it needs no id list (which would lower how many ids fit a query).
   const cutoff = `(toInt64(toUnixTimestamp(now())) * 1000 - ${quoteInteger(q.crashAfterMs)})`;
   const alive = `toInt64(started_at_ms) >= ${cutoff} OR run_id IN (SELECT run_id FROM run_liveness WHERE project = ${p} AND toInt64(last_seen_ms) >= ${cutoff})`;
-  const source = `
-  SELECT *, toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value,
-    toUInt8(run_id IN (${deletedRunsSql(p)})) AS deleted FROM
-  (
-    SELECT ${MERGED_COLUMNS}, ${CARRIED} FROM
-    (
-      SELECT ${PARAMS_MERGED_COLUMNS}, ${CARRIED} FROM
+  const reads = q.reads === undefined ? undefined : `${q.reads}\n${q.filterSql ?? ''}`;
+  const has = (part: keyof typeof PART_COLUMNS) => reads === undefined || PART_COLUMNS[part].test(reads);
+  const withParams = has('params');
+  const withTags = has('tags');
+  const fields = RUN_FIELDS.map(([c]) => c).filter((c) => (withParams || !PARAM_COLUMNS.has(c)) && (withTags || !TAG_COLUMNS.has(c)));
+  const carried = withParams ? `${CARRIED_SET_PARAMS}, ${CARRIED}` : CARRIED;
+  const paramsMerged = withParams
+    ? `
+    SELECT ${[...RUN_FIELDS.map(([c]) => c).filter((c) => withTags || !TAG_COLUMNS.has(c)).map(paramsMergedColumn), carried].join(', ')} FROM
       (
         ${all}
       ) AS started
       ANY LEFT JOIN
       (${paramUpdatesSql(p, ids)}
-      ) AS param_updates USING run_id
+      ) AS param_updates USING run_id`
+    : `
+    SELECT ${[...fields.map(base), carried].join(', ')} FROM
+      (
+        ${all}
+      ) AS started`;
+  const merged = withTags
+    ? `
+    SELECT ${[...fields.map(mergedColumn), carried].join(', ')} FROM
+    (${paramsMerged}
     ) AS params_merged
     ANY LEFT JOIN
     (${tagUpdatesSql(p, ids)}
-    ) AS tag_updates USING run_id
+    ) AS tag_updates USING run_id`
+    : `
+    SELECT ${[...fields, carried].join(', ')} FROM
+    (${paramsMerged}
+    ) AS params_merged`;
+  const deleted = `toUInt8(run_id IN (${deletedRunsSql(p)})) AS deleted`;
+  const source = has('finish')
+    ? `
+  SELECT *, toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value,
+    ${deleted} FROM
+  (${merged}
   ) AS merged
   ANY LEFT JOIN
   (
     SELECT run_id, ${FINISH_COLUMNS} FROM run_finishes FINAL WHERE project = ${p}${ids}
-  ) AS finished USING run_id`;
+  ) AS finished USING run_id`
+    : `
+  SELECT *, ${deleted} FROM
+  (${merged}
+  ) AS merged`;
   const lifecycle = q.lifecycle ?? 'active';
   const conditions = [...(lifecycle === 'all' ? [] : [`deleted = ${lifecycle === 'deleted' ? 1 : 0}`]), ...(q.filterSql ? [q.filterSql] : [])];
   return conditions.length > 0 ? `SELECT * FROM (${source}) WHERE ${conditions.join(' AND ')}` : source;

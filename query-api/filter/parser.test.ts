@@ -126,9 +126,12 @@ describe('compileFilter', () => {
     expect(compile("name like 'ResNet%'")).toBe("(1 AND name LIKE 'ResNet%')");
   });
 
-  it('compiles metric conditions to subqueries over the summary rollup', () => {
+  it('compiles metric conditions to subqueries over the summary rollup, with FINAL where a replayed copy would count twice', () => {
     expect(compile('metrics.val/acc.max >= 0.9')).toBe(
-      "run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE project = 'p' AND key = 'val/acc' AND segment = '' GROUP BY run_id HAVING max(value_max) >= 0.9)",
+      "run_id IN (SELECT run_id FROM metric_chunk_stats WHERE project = 'p' AND key = 'val/acc' AND segment = '' GROUP BY run_id HAVING max(value_max) >= 0.9)",
+    );
+    expect(compile('metrics.val/acc.mean >= 0.9')).toBe(
+      "run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE project = 'p' AND key = 'val/acc' AND segment = '' GROUP BY run_id HAVING sum(value_sum) / sum(point_count) >= 0.9)",
     );
   });
 });

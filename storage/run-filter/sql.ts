@@ -6,7 +6,7 @@
 // 'not' negates that, so `not params.warmup = 0` keeps runs without warmup. Use
 // `exists params.warmup` to test presence.
 import { quoteNumber, quoteString } from '../sql-quote.ts';
-import { SUMMARY_AGGREGATES } from '../summaries.ts';
+import { chunkStatsFor, SUMMARY_AGGREGATES } from '../summaries.ts';
 import type { Expr, Field, Literal } from './ast.ts';
 import type { MetricNames, ParamNames } from '../project-names.ts';
 
@@ -78,7 +78,7 @@ export function runFieldSql(f: RunField): { value: string; present: string } {
 function metricSubquery(f: Extract<Field, { kind: 'metric' }>, ctx: RunFilterContext, having: string | null): string {
   const where = `project = ${quoteString(ctx.project)} AND key = ${quoteString(f.key)} AND segment = ${quoteString(f.segment)}`;
   if (having === null) return `run_id IN (SELECT run_id FROM metric_chunk_stats WHERE ${where})`;
-  return `run_id IN (SELECT run_id FROM metric_chunk_stats FINAL WHERE ${where} GROUP BY run_id HAVING ${SUMMARY_AGGREGATES[f.aggregate]} ${having})`;
+  return `run_id IN (SELECT run_id FROM ${chunkStatsFor(f.aggregate)} WHERE ${where} GROUP BY run_id HAVING ${SUMMARY_AGGREGATES[f.aggregate]} ${having})`;
 }
 
 /** The operands of a chain of one operator, in order: ((a or b) or c) → [a, b, c]. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
 import { dropDatabase, loadMigrations, migrate } from '../../storage/migrate.ts';
-import { chunkRows } from '../../processors/rows.ts';
+import { chunkRows, finishRow, paramUpdateRow, runRow, tagUpdateRow } from '../../processors/rows.ts';
 import { emptyTableRows } from '../../storage/tables.ts';
 import { insertRows } from '../../storage/write.ts';
 import { freshNamespace, type Namespace } from '../helpers/namespace.ts';
@@ -61,7 +61,7 @@ describe('migrate', () => {
     }
   });
 
-  it('moves metric_chunks to 256-row granules (0036–0039) with every row it held', async () => {
+  it('moves metric_chunks and the run tables to 256-row granules (0036–0055) with every row they held', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runlens-migrations-'));
     const db = `${ns.config.clickhouseDatabase}_granules`;
     const ch = createClickHouse({ ...ns.config, clickhouseDatabase: db });
@@ -73,18 +73,31 @@ describe('migrate', () => {
       for (let run = 0; run < 3; run++) {
         const steps = Array.from({ length: 500 }, (_, i) => i);
         chunkRows({ project: 'p', runId: `r${run}`, workerRank: null, keys: ['loss', 'acc'], segments: [], keyIndex: steps.map((i) => i % 2), segmentIndex: steps.map(() => -1), steps, values: steps.map((i) => i / 7 + run), wallTimes: steps.map((i) => 1_790_000_000_000 + i) }, { partition: 0, offset: run }, rows);
+        const runId = `r${run}`;
+        rows.runs.push(runRow({ project: 'p', runId, experiment: 'e', sweepId: null, name: runId, user: 'u', startedAt: 1_790_000_000_000 + run, params: { lr: run / 10 }, tags: { team: 'a' }, lineage: { gitCommit: null, gitDirty: false, dataVersion: null, environment: { language: 'python', languageVersion: '3.11', libraries: {}, hardware: null }, seed: run, host: null, parentRunId: null } }, { partition: 0, offset: 10 + run }));
+        rows.run_finishes.push(finishRow({ project: 'p', runId, status: 'finished', endedAt: 1_790_000_001_000, durationMs: 1000, summary: { acc: run } }, { partition: 0, offset: 20 + run }));
+        rows.run_param_updates.push(paramUpdateRow({ project: 'p', runId, loggedAt: 1_790_000_000_500, step: null, params: { epochs: run } }, { partition: 0, offset: 30 + run }));
+        rows.run_tag_updates.push(tagUpdateRow({ project: 'p', runId, setAt: 1_790_000_000_600, tags: { stage: 'b' } }, { partition: 0, offset: 40 + run }));
       }
       await insertRows(ch, rows);
-      const content = async () => (await (await ch.query({ query: 'SELECT run_id, key, point_steps, point_values, lod_sum, ingested_at FROM metric_chunks FINAL ORDER BY run_id, key', format: 'JSONEachRow' })).json());
+      const content = async () => ({
+        chunks: await (await ch.query({ query: 'SELECT run_id, key, point_steps, point_values, lod_sum, ingested_at FROM metric_chunks FINAL ORDER BY run_id, key', format: 'JSONEachRow' })).json(),
+        runs: await (await ch.query({ query: 'SELECT * FROM runs FINAL ORDER BY run_id', format: 'JSONEachRow' })).json(),
+        finishes: await (await ch.query({ query: 'SELECT * FROM run_finishes FINAL ORDER BY run_id', format: 'JSONEachRow' })).json(),
+        params: await (await ch.query({ query: 'SELECT * FROM run_param_updates FINAL ORDER BY run_id', format: 'JSONEachRow' })).json(),
+        tags: await (await ch.query({ query: 'SELECT * FROM run_tag_updates FINAL ORDER BY run_id', format: 'JSONEachRow' })).json(),
+      });
       const before = await content();
-      expect(before).toHaveLength(6);
+      expect(Object.values(before).map((r) => r.length)).toEqual([6, 3, 3, 3, 3]);
       const r = await migrate(admin, db);
-      expect(r.applied).toEqual(['0036_metric_chunks_fine_granules', '0037_metric_chunks_fine_copy', '0038_metric_chunks_fine_swap', '0039_metric_chunks_0004_drop']);
+      expect(r.applied.slice(0, 4)).toEqual(['0036_metric_chunks_fine_granules', '0037_metric_chunks_fine_copy', '0038_metric_chunks_fine_swap', '0039_metric_chunks_0004_drop']);
       expect(await content()).toEqual(before);
-      const ddl = await (await ch.query({ query: 'SHOW CREATE TABLE metric_chunks', format: 'TabSeparatedRaw' })).text();
-      expect(ddl).toMatch(/index_granularity = 256/);
-      const tables = await (await ch.query({ query: `SELECT name FROM system.tables WHERE database = '${db}' AND name LIKE 'metric_chunks%' ORDER BY name`, format: 'JSONEachRow' })).json<{ name: string }>();
-      expect(tables.map((t) => t.name)).toEqual(['metric_chunks']);
+      for (const table of ['metric_chunks', 'runs', 'run_finishes', 'run_param_updates', 'run_tag_updates']) {
+        const ddl = await (await ch.query({ query: `SHOW CREATE TABLE ${table}`, format: 'TabSeparatedRaw' })).text();
+        expect(ddl, table).toMatch(/index_granularity = 256/);
+      }
+      const tables = await (await ch.query({ query: `SELECT name FROM system.tables WHERE database = '${db}' AND (endsWith(name, '_fine') OR match(name, '_[0-9]{4}$')) ORDER BY name`, format: 'JSONEachRow' })).json<{ name: string }>();
+      expect(tables.map((t) => t.name)).toEqual([]);
     } finally {
       await ch.close();
       await dropDatabase(admin, db);
