@@ -82,12 +82,15 @@ export function findConfounds(units: RunRecord[][], variables: string[]): Confou
   const studied = new Set(variables.map(asField));
   const perUnit = units.map((runs) => {
     const m = new Map<string, Set<string>>();
+    const holders = new Map<string, number>();
     for (const run of runs) {
-      const f = fieldsOf(run);
-      for (const [k, v] of f) m.set(k, (m.get(k) ?? new Set()).add(v));
+      for (const [k, v] of fieldsOf(run)) {
+        m.set(k, (m.get(k) ?? new Set()).add(v));
+        holders.set(k, (holders.get(k) ?? 0) + 1);
+      }
     }
     // A field missing from some runs of the unit counts as its own value.
-    for (const [k, set] of m) if (runs.some((r) => !fieldsOf(r).has(k))) set.add('null');
+    for (const [k, set] of m) if (holders.get(k)! < runs.length) set.add('null');
     return m;
   });
   const fields = new Set(perUnit.flatMap((m) => [...m.keys()]));
