@@ -1,11 +1,12 @@
-// The runs a request selects, as SQL over the run source: explicit run ids (spelled once, as a
-// condition on top, so a long list fits one query) and/or a compiled filter, with optional
+// The runs a request selects, as SQL over the run source: explicit run ids (a short list spelled
+// into each part of the source, which then reads those runs by primary key; a long one once, as
+// a condition on top, so it fits one query) and/or a compiled filter, with optional
 // experiment and sweep; and the full records of such a selection. Runs named by id are taken
 // whatever their lifecycle (a deleted run too, as /v1/runs/:id shows it); a selection by filter,
 // experiment or sweep leaves deleted runs out.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
-import { runSourceSql, toRunRecord, type RunRecord } from './runs.ts';
+import { RUN_SOURCE_ID_COPIES, runSourceSql, toRunRecord, type RunRecord } from './runs.ts';
 import { quoteInteger, quoteStringList } from './sql-quote.ts';
 
 export interface SelectedRunsQuery {
@@ -19,14 +20,22 @@ export interface SelectedRunsQuery {
   crashAfterMs: number;
 }
 
+/**
+ * Run ids spelled into every part of the run source while all their copies stay this short: the
+ * source then reads 100 runs by primary key instead of computing every run of the project and
+ * keeping 100 (45 ms against 11 ms in a project of 1,000 runs, measured here; the gap grows with
+ * the project).
+ */
+const INLINE_ID_BYTES = 32 * 1024;
+
 /** The selection's run source: one row per selected run (see runSourceSql for its columns). */
 export function selectedRunsSql(q: SelectedRunsQuery): string {
-  let filterSql = q.filterSql;
-  if (q.runIds) {
-    const ids = `run_id IN (${quoteStringList(q.runIds)})`;
-    filterSql = filterSql ? `(${filterSql}) AND ${ids}` : ids;
-  }
-  return runSourceSql({ project: q.project, experiment: q.experiment, sweepId: q.sweepId, filterSql, crashAfterMs: q.crashAfterMs, lifecycle: q.runIds ? 'all' : 'active' });
+  const base = { project: q.project, experiment: q.experiment, sweepId: q.sweepId, crashAfterMs: q.crashAfterMs, lifecycle: q.runIds ? ('all' as const) : ('active' as const) };
+  if (!q.runIds) return runSourceSql({ ...base, filterSql: q.filterSql });
+  const list = quoteStringList(q.runIds);
+  if (Buffer.byteLength(list) * RUN_SOURCE_ID_COPIES <= INLINE_ID_BYTES) return runSourceSql({ ...base, runIds: q.runIds, filterSql: q.filterSql });
+  const ids = `run_id IN (${list})`;
+  return runSourceSql({ ...base, filterSql: q.filterSql ? `(${q.filterSql}) AND ${ids}` : ids });
 }
 
 /** Up to `limit` run records of a selection's SQL, by run id. */
