@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import { createToken, revokeToken } from '../storage/api-tokens.ts';
-import { migrate } from '../storage/migrate.ts';
+import { migrate, MIGRATION_TIMEOUT_MS } from '../storage/migrate.ts';
 import { simulate } from './simulate.ts';
 import { REPO_ROOT, stack } from './stack.ts';
 import { waitForSweep } from './wait.ts';
@@ -60,7 +60,7 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   const t0 = performance.now();
   const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
   await stack('up', config);
-  const admin = createClickHouse(config, { database: 'default' });
+  const admin = createClickHouse(config, { database: 'default', requestTimeoutMs: MIGRATION_TIMEOUT_MS });
   const m = await migrate(admin, config.clickhouseDatabase);
   await admin.close();
   say(`migrations: ${m.applied.length} applied, ${m.skipped.length} already there`);

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createClickHouse } from '../common/clickhouse.ts';
 import { ConfigError, loadConfig, type Config } from '../common/config.ts';
 import { parseScopes, type Scope } from '../common/tokens/format.ts';
-import { migrate } from '../storage/migrate.ts';
+import { migrate, MIGRATION_TIMEOUT_MS } from '../storage/migrate.ts';
 import { demo } from './demo.ts';
 import { runApi, runProcessor } from './services.ts';
 import { simulate } from './simulate.ts';
@@ -43,7 +43,7 @@ program
   .description('apply pending ClickHouse migrations (safe to re-run)')
   .action(async () => {
     const c = config();
-    const ch = createClickHouse(c, { database: 'default' });
+    const ch = createClickHouse(c, { database: 'default', requestTimeoutMs: MIGRATION_TIMEOUT_MS });
     try {
       const r = await migrate(ch, c.clickhouseDatabase);
       for (const m of r.applied) console.log(`applied ${m}`);

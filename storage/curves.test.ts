@@ -18,7 +18,8 @@ function fakeClickHouse(range: { lo: number | string; hi: number | string; chunk
 // 1,000 ids may take 130 KB: ClickHouse takes 256 KiB per query, so at most one copy.
 const IDS = ['a', 'b'];
 const SOURCE = "'a', 'b'";
-const query = (x: XAxis, maxPoints = 10) => ({ project: 'p', runIds: IDS, key: 'loss', segment: '', x, maxPoints });
+const SELECTION = "SELECT * FROM runs FINAL WHERE project = 'p'";
+const query = (x: XAxis, maxPoints = 10) => ({ project: 'p', runIds: IDS, sourceSql: SELECTION, key: 'loss', segment: '', x, maxPoints });
 
 describe('loadCurves', () => {
   it.each(['step', 'wall_time', 'relative_time'] as const)('spells the run ids out once per query (%s)', async (x) => {
@@ -26,6 +27,20 @@ describe('loadCurves', () => {
     await loadCurves(ch, query(x));
     expect(queries).toHaveLength(2);
     for (const q of queries) expect(q.split(SOURCE).length - 1).toBe(1);
+  });
+
+  it('reads nothing for no runs, and the selection once per query instead of an id list too long to spell out', async () => {
+    const none = fakeClickHouse({ lo: 0, hi: 1, chunks: 0 }, []);
+    expect(await loadCurves(none.ch, { ...query('step'), runIds: [] })).toEqual({ bucketWidth: 1, curves: [] });
+    expect(none.queries).toHaveLength(0);
+    const long = Array.from({ length: 1000 }, (_, i) => `${'é'.repeat(100)}${i}`);
+    const { ch, queries } = fakeClickHouse({ lo: 0, hi: 100_000, chunks: 3 }, []);
+    await loadCurves(ch, { ...query('step'), runIds: long });
+    expect(queries).toHaveLength(2);
+    for (const q of queries) {
+      expect(q.split(SELECTION).length - 1).toBe(1);
+      expect(q).not.toContain(long[0]);
+    }
   });
 
   it('reads the 64-step summaries only over steps: they say nothing about time', async () => {

@@ -23,8 +23,10 @@ export interface RunCurve {
 
 export interface CurveQuery {
   project: string;
-  /** The runs (the curves route's at most 1,000): named by id, read by primary key, once per query. */
+  /** The runs (the curves route's at most 1,000), named by id once per query while the list is short (read by primary key). */
   runIds: string[];
+  /** The selection's SQL, read instead of a longer id list (ids of multibyte characters). */
+  sourceSql: string;
   key: string;
   segment: string;
   x: XAxis;
@@ -37,9 +39,9 @@ export interface CurveQuery {
  * Each run's start (start_ms) for relative time: RunStarted's started_at_ms, or — for a run
  * without one (0: the schema refuses only negatives; or an orphaned run, whose RunStarted never
  * came) — the earliest wall time of the series being plotted. Over the project's runs rather than
- * the chosen ones: 1,000 ids may take 130 KB and ClickHouse takes 256 KiB per query, so they
- * appear once per query; the other side of the join already keeps only the chosen runs. The
- * fallback reads chunks only of runs without a start.
+ * the chosen ones: their ids or selection appear once per query (ClickHouse takes 256 KiB); the
+ * other side of the join already keeps only the chosen runs. The fallback reads chunks only of
+ * runs without a start.
  */
 function runStartsSql(q: CurveQuery): string {
   const p = quoteString(q.project);
@@ -51,10 +53,16 @@ function runStartsSql(q: CurveQuery): string {
     GROUP BY run_id`;
 }
 
+/** An id list spelled out up to this long (one copy per query); a longer one reads the selection instead. */
+const MAX_ID_LIST_BYTES = 64 * 1024;
+
 /** Per run, at most maxPoints buckets on a grid shared by every run of the query. */
 export async function loadCurves(ch: ClickHouseClient, q: CurveQuery): Promise<{ bucketWidth: number; curves: RunCurve[] }> {
+  if (q.runIds.length === 0) return { bucketWidth: 1, curves: [] };
+  const list = quoteStringList(q.runIds);
+  const runs = Buffer.byteLength(list) <= MAX_ID_LIST_BYTES ? list : `SELECT run_id FROM (${q.sourceSql})`;
   const where = `project = ${quoteString(q.project)} AND key = ${quoteString(q.key)} AND segment = ${quoteString(q.segment)}
-    AND run_id IN (${quoteStringList(q.runIds)})`;
+    AND run_id IN (${runs})`;
   // Time ranges take the largest wall time, not the last step's: a rewound (resumed) run logs
   // earlier steps later, and a short range would put points past the last bucket.
   const rangeSql =

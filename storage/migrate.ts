@@ -96,6 +96,12 @@ async function renameTookEffect(client: ClickHouseClient, sql: string): Promise<
   return true;
 }
 
+/**
+ * How long `runlens migrate` waits for one statement: a migration may copy a table (0038: about
+ * 10M points/s here), and an INSERT … SELECT sends nothing back until it ends.
+ */
+export const MIGRATION_TIMEOUT_MS = 24 * 3_600_000;
+
 /** Drops a database (the benchmarks' throwaway ones); `client` must not be bound to it. */
 export async function dropDatabase(client: ClickHouseClient, database: string): Promise<void> {
   await client.command({ query: `DROP DATABASE IF EXISTS ${configIdentifier(database)}` });

@@ -1,11 +1,14 @@
 // The run list over the run source: any number of sort keys, a total and stable order, and
-// keyset pagination. Sort keys become fixed SQL per kind; every literal is quoted. A page is read
-// in two steps: the page's run ids and sort values (the only columns read of every run, so
-// ClickHouse leaves the rest of the run source's columns unread), then those runs' records.
+// keyset pagination. Sort keys become fixed SQL per kind; every literal is quoted. A page of up
+// to TWO_STEP_MAX_RUNS runs is read in two steps: the page's run ids and sort values (the only
+// columns read of every run, so ClickHouse leaves the rest of the run source unread), then those
+// runs' records by id. The steps are two reads: a run whose status or lifecycle changes between
+// them is listed by the first and shown as the second finds it. Longer pages (exports, MLflow's
+// searches of up to 50,000) are one query with every column: their id lists would not fit one.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
-import { getRuns, runSourceSql, type RunRecord, type RunSourceQuery } from './runs.ts';
-import { quoteInteger, quoteNumber, quoteString } from './sql-quote.ts';
+import { getRuns, RUN_SOURCE_ID_COPIES_WITH_ORPHANS, runSourceSql, toRunRecord, type RunRecord, type RunSourceQuery } from './runs.ts';
+import { quoteInteger, quoteNumber, quoteString, quoteStringList } from './sql-quote.ts';
 import { chunkStatsFor, SUMMARY_AGGREGATES, type SummaryAggregate } from './summaries.ts';
 
 export type SortSpec =
@@ -38,9 +41,16 @@ const ATTRIBUTE_SORT = {
  * direction), t (text sorts after numbers), n (the number) and s (the text); run_id breaks
  * ties, so the order is total and pages never overlap or skip.
  */
-export function listRunsSql(q: ListRunsQuery): string {
-  // Each sort key wraps the source in a layer that adds its columns; the source gets only the
-  // parts the sort keys and the filter read (runSourceSql's reads).
+/** Pages up to this many runs are read in two steps (see above). */
+export const TWO_STEP_MAX_RUNS = 200;
+
+/** The longest id list (all its copies) a page's second step spells out; a longer one (ids of multibyte characters) is read in one step. */
+const TWO_STEP_MAX_ID_BYTES = 128 * 1024;
+
+/** `records`: every column of the run source (one step); else the page's keys only (the first of two). */
+export function listRunsSql(q: ListRunsQuery, opts: { records?: boolean } = {}): string {
+  // Each sort key wraps the source in a layer that adds its columns; for the keys alone the
+  // source gets only the parts the sort keys and the filter read (runSourceSql's reads).
   const layers = q.sorts.map((sort, i) => {
     switch (sort.kind) {
       case 'attribute':
@@ -59,7 +69,7 @@ export function listRunsSql(q: ListRunsQuery): string {
         ) AS metric${i} USING run_id`;
     }
   });
-  const reads = layers.map((layer) => layer('')).join('\n');
+  const reads = opts.records ? undefined : layers.map((layer) => layer('')).join('\n');
   const sql = layers.reduce((inner, layer) => layer(inner), runSourceSql({ ...q, reads }));
   const components: { column: string; desc: boolean; value?: string }[] = [];
   q.sorts.forEach((sort, i) => {
@@ -83,7 +93,8 @@ export function listRunsSql(q: ListRunsQuery): string {
     where = `WHERE ${ors.join(' OR ')}`;
   }
   const order = components.map((c) => `${c.column} ${c.desc ? 'DESC' : 'ASC'}`).join(', ');
-  return `SELECT ${components.map((c) => c.column).join(', ')} FROM (${sql}) ${where} ORDER BY ${order} LIMIT ${quoteInteger(q.limit + 1)}`;
+  const columns = opts.records ? '*' : components.map((c) => c.column).join(', ');
+  return `SELECT ${columns} FROM (${sql}) ${where} ORDER BY ${order} LIMIT ${quoteInteger(q.limit + 1)}`;
 }
 
 export interface RunListItem extends RunRecord {
@@ -91,13 +102,41 @@ export interface RunListItem extends RunRecord {
   sortValues: (number | string | null)[];
 }
 
-export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<{ runs: RunListItem[]; last: Keyset | null; hasMore: boolean }> {
+interface PageRows {
+  /** The sorted rows with their sort columns, up to limit + 1 (one more says there is more). */
+  raw: Record<string, unknown>[];
+  /** The records of the first `limit` of them, in the same order. */
+  records: RunRecord[];
+}
+
+/** The page in one query with every column. */
+async function oneStep(ch: ClickHouseClient, q: ListRunsQuery): Promise<PageRows> {
+  const raw = await rows(ch, listRunsSql(q, { records: true }));
+  return { raw, records: raw.slice(0, q.limit).map((r) => toRunRecord(r, q.paramTexts)) };
+}
+
+/** The page's keys, then its runs by id; in one step after all if their ids are too long to spell out. */
+async function twoSteps(ch: ClickHouseClient, q: ListRunsQuery): Promise<PageRows> {
   const raw = await rows(ch, listRunsSql(q));
+  const ids = raw.slice(0, q.limit).map((r) => String(r.run_id));
+  if (ids.length === 0) return { raw, records: [] };
+  if (Buffer.byteLength(quoteStringList(ids)) * RUN_SOURCE_ID_COPIES_WITH_ORPHANS > TWO_STEP_MAX_ID_BYTES) return oneStep(ch, q);
+  const byId = new Map((await getRuns(ch, q, ids, { paramTexts: q.paramTexts })).map((r) => [r.id, r]));
+  // Runs are never removed (a deleted one is marked), so each listed id finds its record.
+  const records = ids.map((id) => {
+    const record = byId.get(id);
+    if (!record) throw new Error(`run ${id} was listed but not found by id`);
+    return record;
+  });
+  return { raw, records };
+}
+
+export async function listRuns(ch: ClickHouseClient, q: ListRunsQuery): Promise<{ runs: RunListItem[]; last: Keyset | null; hasMore: boolean }> {
+  const { raw, records } = q.limit <= TWO_STEP_MAX_RUNS ? await twoSteps(ch, q) : await oneStep(ch, q);
   const hasMore = raw.length > q.limit;
   const page = raw.slice(0, q.limit);
-  const records = new Map((await getRuns(ch, q, page.map((r) => String(r.run_id)), { paramTexts: q.paramTexts })).map((r) => [r.id, r]));
-  const runs = page.map((r) => ({
-    ...records.get(String(r.run_id))!,
+  const runs = page.map((r, k) => ({
+    ...records[k]!,
     sortValues: q.sorts.map((sort, i) => {
       if (Number(r[`h${i}`]) !== 1) return null;
       if (sort.kind === 'attribute') return sort.field === 'started_at' ? new Date(Number(r[`n${i}`])).toISOString() : String(r[`s${i}`]);

@@ -206,6 +206,9 @@ export interface RunSourceQuery {
 /** How many times runSourceSql spells out a runIds list without orphans (for refuseLongIdList). */
 export const RUN_SOURCE_ID_COPIES = 4;
 
+/** How many times it spells them out with orphans (their lookup holds the list twice more). */
+export const RUN_SOURCE_ID_COPIES_WITH_ORPHANS = 6;
+
 /** Runs by lifecycle stage, as MLflow's run_view_type: ACTIVE_ONLY, DELETED_ONLY, ALL. */
 export type RunLifecycle = 'active' | 'deleted' | 'all';
 

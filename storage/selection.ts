@@ -6,7 +6,7 @@
 // experiment or sweep leaves deleted runs out.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
-import { RUN_SOURCE_ID_COPIES, runSourceSql, toRunRecord, type RunRecord } from './runs.ts';
+import { RUN_SOURCE_ID_COPIES_WITH_ORPHANS, runSourceSql, toRunRecord, type RunRecord } from './runs.ts';
 import { quoteInteger, quoteStringList } from './sql-quote.ts';
 
 export interface SelectedRunsQuery {
@@ -33,7 +33,7 @@ export function selectedRunsSql(q: SelectedRunsQuery): string {
   const base = { project: q.project, experiment: q.experiment, sweepId: q.sweepId, crashAfterMs: q.crashAfterMs, lifecycle: q.runIds ? ('all' as const) : ('active' as const) };
   if (!q.runIds) return runSourceSql({ ...base, filterSql: q.filterSql });
   const list = quoteStringList(q.runIds);
-  if (Buffer.byteLength(list) * RUN_SOURCE_ID_COPIES <= INLINE_ID_BYTES) return runSourceSql({ ...base, runIds: q.runIds, filterSql: q.filterSql });
+  if (Buffer.byteLength(list) * RUN_SOURCE_ID_COPIES_WITH_ORPHANS <= INLINE_ID_BYTES) return runSourceSql({ ...base, runIds: q.runIds, filterSql: q.filterSql });
   const ids = `run_id IN (${list})`;
   return runSourceSql({ ...base, filterSql: q.filterSql ? `(${q.filterSql}) AND ${ids}` : ids });
 }

@@ -13,9 +13,8 @@ export interface InsertStats {
   tables: number;
 }
 
-/** An INSERT of rows already encoded in RowBinary; resolves once ClickHouse has stored them. */
-async function insertBinary<Row>(client: ClickHouseClient, table: string, columns: BinaryColumns<Row>, rows: readonly Row[]): Promise<void> {
-  const body = encodeRowBinary(columns, rows);
+/** An INSERT of rows already encoded in RowBinary (`body`); resolves once ClickHouse has stored them. */
+export async function sendRowBinary<Row>(client: ClickHouseClient, table: string, columns: BinaryColumns<Row>, body: Buffer): Promise<void> {
   const result = await client.exec({ query: `INSERT INTO ${table} (${columnList(columns)}) FORMAT RowBinary`, values: Readable.from([body]) });
   // The answer to an INSERT is empty; reading it to the end returns the socket to the pool.
   for await (const _ of result.stream) void _;
@@ -28,7 +27,7 @@ export async function insertRows(client: ClickHouseClient, rows: TableRows): Pro
     if (values.length === 0) continue;
     total += values.length;
     const binary = BINARY_TABLES[table] as BinaryColumns<object> | undefined;
-    pending.push(binary ? insertBinary<object>(client, table, binary, values) : client.insert<object>({ table, values, format: 'JSONEachRow' }));
+    pending.push(binary ? sendRowBinary<object>(client, table, binary, encodeRowBinary(binary, values)) : client.insert<object>({ table, values, format: 'JSONEachRow' }));
   }
   const results = await Promise.allSettled(pending);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,8 +1,9 @@
 // `npm run bench`: SDK → Kafka → processor → ClickHouse, measured. The processor runs as its
 // own process (as in production) against a fresh database and topic prefix; the simulator
 // sends from this process. Each sweep is sent `repeats` times (a fresh sweep id each time, in
-// one scratch database); every round is printed with the CPU each process used, then medians.
-// Prints figures; asserts nothing about time.
+// one scratch database); every round is printed with the CPU each process used, then medians,
+// then ClickHouse alone inserting the last round's chunk rows (./clickhouse-alone.ts): the
+// ceiling the end-to-end figure is set against. Prints figures; asserts nothing about time.
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
@@ -10,10 +11,14 @@ import type { Config } from '../../common/config.ts';
 import { simulate } from '../simulate.ts';
 import { REPO_ROOT } from '../stack.ts';
 import { waitForSweep } from '../wait.ts';
+import { clickhouseAlone } from './clickhouse-alone.ts';
 import { CpuTally, cpuSnapshot, readPid } from './cpu.ts';
 import { closeScratch, openScratch } from './scratch.ts';
 
 const CPU_NAMES = ['this process (simulator)', 'processor', 'ClickHouse', 'Kafka'] as const;
+
+/** Points per insert when ClickHouse alone re-inserts a round: about the processor's batches here (18 for 4.35M points). */
+const ALONE_POINTS_PER_INSERT = 250_000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,6 +39,7 @@ export async function benchPipeline(base: Config, o: { configs: number; seeds: n
   const rounds: { send: number; endToEnd: number; tail: number; cpu: CpuTally }[] = [];
   let points = 0;
   let runs = 0;
+  let alone: { rate: number; inserts: number; clickhouseCpu: number | null } | undefined;
   console.log(`
 runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}
   sweep: ${o.configs} configs × ${o.seeds} seeds × ${o.steps} steps, sent ${o.repeats} times
@@ -55,6 +61,10 @@ runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'un
       rounds.push(r);
       const cpuSeconds = CPU_NAMES.map((n) => (cpu.seconds[n] == null ? '–' : cpu.seconds[n]!.toFixed(1))).join(' / ');
       const machine = cpu.total === 0 ? '–' : ((cpu.busy / cpu.total) * cpus().length).toFixed(2);
+      if (round === o.repeats) {
+        const a = await clickhouseAlone(ch, 'bench', sweepId, ALONE_POINTS_PER_INSERT, pids.ClickHouse);
+        alone = { rate: a.points / a.seconds, inserts: a.inserts, clickhouseCpu: a.clickhouseCpu };
+      }
       console.log(`  ${String(round).padStart(5)}  ${Math.round(r.send).toLocaleString('en-US').padStart(9)} points/s  ${Math.round(r.endToEnd).toLocaleString('en-US').padStart(9)} points/s (${((done - started) / 1000).toFixed(1)} s)${' '.repeat(20)}${r.tail.toFixed(2).padStart(6)} s              ${cpuSeconds}; ${machine}`);
     }
   } finally {
@@ -65,4 +75,9 @@ runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'un
   median SDK send rate:       ${Math.round(median(rounds.map((r) => r.send))).toLocaleString('en-US')} points/s
   median end to end:          ${Math.round(median(rounds.map((r) => r.endToEnd))).toLocaleString('en-US')} points/s (first send → all queryable)
   median last send → queryable: ${median(rounds.map((r) => r.tail)).toFixed(2)} s`);
+  if (alone) {
+    const e2e = median(rounds.map((r) => r.endToEnd));
+    console.log(`  ClickHouse alone:           ${Math.round(alone.rate).toLocaleString('en-US')} points/s (the last round's chunk rows in ${alone.inserts} RowBinary inserts of ~${ALONE_POINTS_PER_INSERT.toLocaleString('en-US')} points, both tables in parallel; ClickHouse CPU ${alone.clickhouseCpu === null ? '–' : `${alone.clickhouseCpu.toFixed(1)} s`})
+  end to end / ClickHouse alone: ${((100 * e2e) / alone.rate).toFixed(0)}%`);
+  }
 }

@@ -85,7 +85,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
         if (why) throw badRequest(`metrics: ${why}`);
       }
       const selection = body.selection ?? {};
-      const { runs } = await selectRuns(deps.clickhouse, runScope(project, deps), selection, MAX_CURVE_RUNS);
+      const { runs, sourceSql } = await selectRuns(deps.clickhouse, runScope(project, deps), selection, MAX_CURVE_RUNS);
       const runIds = runs.map((r) => r.id);
       let groups = null;
       if (body.groupBy) {
@@ -95,7 +95,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
       }
       const series = [];
       for (const { metric, key, segment } of wanted) {
-        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, runIds, key, segment, x: body.x, maxPoints: body.maxPoints, range: body.range });
+        const { bucketWidth, curves } = await loadCurves(deps.clickhouse, { project, runIds, sourceSql, key, segment, x: body.x, maxPoints: body.maxPoints, range: body.range });
         if (body.smoothing) for (const c of curves) c.mean = ema(c.mean, body.smoothing.ema);
         const byRun = new Map(curves.map((c) => [c.runId, c]));
         series.push({

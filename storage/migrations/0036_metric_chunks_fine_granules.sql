@@ -3,10 +3,14 @@
 -- points of other series, and ClickHouse 18.16 (adaptive granularity came in 19.6) reads whole
 -- granules: one run's 10,000-point history took 175 ms in a 40M-point table, 11 ms with 256-row
 -- granules (measured here; 64 rows: 7 ms). The primary index grows by as much: an entry per 256
--- chunk rows. On current ClickHouse the granule is cut at 10 MB as well (index_granularity_bytes).
--- 0037 copies the rows (about 10M points/s here), 0038 swaps the names, 0039 drops the old
--- table. As with every migration, run it with the processors stopped: rows written to the old
--- table between 0037 and 0038 would be dropped with it, and their offsets are marked stored.
+-- chunk rows. On current ClickHouse a granule is cut at 10 MB as well (index_granularity_bytes).
+-- The next three migrations swap the names, copy the old table's rows in and drop it. Inserts
+-- reach the new table from the swap on, and until the copy ends readers see only the rows
+-- written since. On 18.16 (Ordinary databases) the RENAME waits for inserts in flight, so the
+-- processors may keep running (a RENAME run during a 3 s INSERT finished after it, here); on
+-- current ClickHouse (Atomic databases) it does not, and an insert in flight could land in the
+-- old table after the copy read it: stop the processors while these run there. The copy needs free disk of about the table's size and
+-- takes time (about 10M points/s here); `runlens migrate` waits for it.
 CREATE TABLE IF NOT EXISTS {database}.metric_chunks_fine
 (
     project String,
@@ -35,7 +39,6 @@ CREATE TABLE IF NOT EXISTS {database}.metric_chunks_fine
     lod_min Array(Float64),
     lod_max Array(Float64),
     ingested_at DateTime DEFAULT now()
-)
-ENGINE = ReplacingMergeTree()
+)ENGINE = ReplacingMergeTree()
 ORDER BY (project, run_id, key, segment, worker_rank, src_partition, src_offset)
 SETTINGS index_granularity = 256

@@ -90,7 +90,7 @@ describe('migrate', () => {
       const before = await content();
       expect(Object.values(before).map((r) => r.length)).toEqual([6, 3, 3, 3, 3]);
       const r = await migrate(admin, db);
-      expect(r.applied.slice(0, 4)).toEqual(['0036_metric_chunks_fine_granules', '0037_metric_chunks_fine_copy', '0038_metric_chunks_fine_swap', '0039_metric_chunks_0004_drop']);
+      expect(r.applied.slice(0, 4)).toEqual(['0036_metric_chunks_fine_granules', '0037_metric_chunks_fine_swap', '0038_metric_chunks_0004_copy', '0039_metric_chunks_0004_drop']);
       expect(await content()).toEqual(before);
       for (const table of ['metric_chunks', 'runs', 'run_finishes', 'run_param_updates', 'run_tag_updates']) {
         const ddl = await (await ch.query({ query: `SHOW CREATE TABLE ${table}`, format: 'TabSeparatedRaw' })).text();

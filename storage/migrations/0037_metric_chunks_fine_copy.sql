@@ -1,3 +1,0 @@
--- The chunk rows into the table of 0036. Run again after a crash, it copies them twice: their
--- sort keys are equal, so ReplacingMergeTree collapses them (readers use FINAL).
-INSERT INTO {database}.metric_chunks_fine SELECT * FROM {database}.metric_chunks

@@ -1,3 +1,0 @@
--- The table of 0040 takes the name runs. If it ran and the run stopped before recording it,
--- migrate.ts sees the names already swapped and records it.
-RENAME TABLE {database}.runs TO {database}.runs_0001, {database}.runs_fine TO {database}.runs

@@ -1,3 +1,0 @@
--- The table of 0052 takes the name run_tag_updates. If it ran and the run stopped before recording it,
--- migrate.ts sees the names already swapped and records it.
-RENAME TABLE {database}.run_tag_updates TO {database}.run_tag_updates_0020, {database}.run_tag_updates_fine TO {database}.run_tag_updates
