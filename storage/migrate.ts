@@ -82,16 +82,21 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
 }
 
 /**
- * Whether `sql` is a `RENAME TABLE a TO b, …` that already took effect (every source gone, every
- * target there): a run that stopped after the RENAME and before recording it.
+ * Whether `sql` is a `RENAME TABLE a TO b, …` that already took effect: a run that stopped after
+ * the RENAME and before recording it. Done means every target exists and every source that is
+ * not also a target is gone (in a swap, `t TO t_old, t_new TO t`, the name t exists before and
+ * after: t_old tells them apart).
  */
 async function renameTookEffect(client: ClickHouseClient, sql: string): Promise<boolean> {
   const m = /^RENAME TABLE (.+)$/s.exec(sql.replace(/^\s*(--[^\n]*\n\s*)*/, ''));
   if (!m) return false;
+  const pairs = m[1]!.split(',').map((pair) => pair.trim().split(/\s+TO\s+/));
+  if (pairs.some((p) => p.length !== 2)) return false;
+  const targets = new Set(pairs.map(([, to]) => to));
   const exists = async (table: string) => (await (await client.query({ query: `EXISTS TABLE ${table}`, format: 'TabSeparated' })).text()).trim() === '1';
-  for (const pair of m[1]!.split(',')) {
-    const [from, to] = pair.trim().split(/\s+TO\s+/);
-    if (!from || !to || (await exists(from)) || !(await exists(to))) return false;
+  for (const [from, to] of pairs) {
+    if (!(await exists(to!))) return false;
+    if (!targets.has(from) && (await exists(from!))) return false;
   }
   return true;
 }

@@ -36,18 +36,18 @@ const ATTRIBUTE_SORT = {
   run_id: (i: number) => `1 AS h${i}, 0 AS t${i}, toFloat64(0) AS n${i}, run_id AS s${i}`,
 } as const;
 
-/**
- * Each sort key becomes four columns: h (has a value; runs without come last in either
- * direction), t (text sorts after numbers), n (the number) and s (the text); run_id breaks
- * ties, so the order is total and pages never overlap or skip.
- */
 /** Pages up to this many runs are read in two steps (see above). */
 export const TWO_STEP_MAX_RUNS = 200;
 
 /** The longest id list (all its copies) a page's second step spells out; a longer one (ids of multibyte characters) is read in one step. */
 const TWO_STEP_MAX_ID_BYTES = 128 * 1024;
 
-/** `records`: every column of the run source (one step); else the page's keys only (the first of two). */
+/**
+ * Each sort key becomes four columns: h (has a value; runs without come last in either
+ * direction), t (text sorts after numbers), n (the number) and s (the text); run_id breaks
+ * ties, so the order is total and pages never overlap or skip.
+ * `records`: every column of the run source (one step); else the page's keys only (the first of two).
+ */
 export function listRunsSql(q: ListRunsQuery, opts: { records?: boolean } = {}): string {
   // Each sort key wraps the source in a layer that adds its columns; for the keys alone the
   // source gets only the parts the sort keys and the filter read (runSourceSql's reads).

@@ -123,7 +123,7 @@ export const METRIC_CHUNK_STATS_COLUMNS = [
   ['last_wall_time_ms', 'UInt64'],
 ] as const satisfies BinaryColumns<MetricChunkStatsRow>;
 
-/** metric_chunks' columns as the processor writes them in RowBinary, typed as migration 0036 creates them (ingested_at takes its default). */
+/** metric_chunks' columns as the processor writes them in RowBinary, typed as migration 0004 creates them (0036 rebuilds the table with its columns; ingested_at takes its default). */
 export const METRIC_CHUNKS_COLUMNS = [
   ...METRIC_CHUNK_STATS_COLUMNS, ['first_step', 'UInt64'], ['point_steps', 'Array(UInt64)'], ['point_values', 'Array(Float64)'],
   ['point_wall_times_ms', 'Array(UInt64)'], ['lod_bucket', 'Array(UInt64)'], ['lod_count', 'Array(UInt32)'], ['lod_sum', 'Array(Float64)'],

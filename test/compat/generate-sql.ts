@@ -482,6 +482,8 @@ function queryStatements(database: string): Statement[] {
   list('sort=metrics.val/acc.last:desc', [metric('last', desc)], ['r-b', 'r-a', 'r-c']);
   list('sort=metrics.val/acc.min:asc', [metric('min', asc)], ['r-c', 'r-a', 'r-b']);
   list('sort=metrics.val/acc.max:desc', [metric('max', desc)], ['r-b', 'r-a', 'r-c']);
+  // Pages above TWO_STEP_MAX_RUNS: one query with every column of the run source.
+  out.push(q('listRunsSql sort=metrics.val/acc.max:desc (one step, every column)', listRunsSql({ project: PROJECT, sorts: [metric('max', desc)], limit: 10, crashAfterMs: NEVER_CRASHED_MS }, { records: true }), { column: { name: 'run_id', values: ['r-b', 'r-a', 'r-c'] } }));
   list('sort=metrics.val/acc.mean:desc', [metric('mean', desc)], ['r-b', 'r-a', 'r-c']);
   list('sort=metrics.val/acc.count:asc', [metric('count', asc)], ['r-c', 'r-a', 'r-b']);
   list('sort=metrics.val/acc[class=cat].last:desc (missing values last)', [metric('last', desc, 'class=cat')], ['r-a', 'r-b', 'r-c']);

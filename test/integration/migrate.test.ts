@@ -44,7 +44,7 @@ describe('migrate', () => {
     await expect(migrate(admin, ns.config.clickhouseDatabase, dir)).rejects.toThrow(/was edited after it was applied/);
   });
 
-  it('records a RENAME that ran before a stop but was not recorded, and still fails one that cannot run', async () => {
+  it('records a RENAME or a swap that ran before a stop but was not recorded, and still fails one that cannot run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runlens-migrations-'));
     const db = `${ns.config.clickhouseDatabase}_rename`;
     try {
@@ -53,7 +53,13 @@ describe('migrate', () => {
       await admin.command({ query: `RENAME TABLE ${db}.a TO ${db}.b` }); // the RENAME ran, then the run stopped
       writeFileSync(join(dir, '0002_swap.sql'), '-- a is now b\nRENAME TABLE {database}.a TO {database}.b');
       expect((await migrate(admin, db, dir)).applied).toEqual(['0002_swap']);
-      writeFileSync(join(dir, '0003_missing.sql'), 'RENAME TABLE {database}.c TO {database}.d');
+      // A swap (as 0038): the name b exists before and after; it ran, then the run stopped.
+      writeFileSync(join(dir, '0003_b_new.sql'), 'CREATE TABLE IF NOT EXISTS {database}.b_new (x UInt8) ENGINE = MergeTree() ORDER BY x');
+      await migrate(admin, db, dir);
+      await admin.command({ query: `RENAME TABLE ${db}.b TO ${db}.b_old, ${db}.b_new TO ${db}.b` });
+      writeFileSync(join(dir, '0004_swap.sql'), 'RENAME TABLE {database}.b TO {database}.b_old, {database}.b_new TO {database}.b');
+      expect((await migrate(admin, db, dir)).applied).toEqual(['0004_swap']);
+      writeFileSync(join(dir, '0005_missing.sql'), 'RENAME TABLE {database}.c TO {database}.d');
       await expect(migrate(admin, db, dir)).rejects.toThrow(/\.c doesn't exist/);
     } finally {
       await dropDatabase(admin, db);
@@ -90,7 +96,7 @@ describe('migrate', () => {
       const before = await content();
       expect(Object.values(before).map((r) => r.length)).toEqual([6, 3, 3, 3, 3]);
       const r = await migrate(admin, db);
-      expect(r.applied.slice(0, 4)).toEqual(['0036_metric_chunks_fine_granules', '0037_metric_chunks_fine_swap', '0038_metric_chunks_0004_copy', '0039_metric_chunks_0004_drop']);
+      expect(r.applied.slice(0, 4)).toEqual(['0036_metric_chunks_fine_granules', '0037_metric_chunks_fine_copy', '0038_metric_chunks_fine_swap', '0039_metric_chunks_0004_drop']);
       expect(await content()).toEqual(before);
       for (const table of ['metric_chunks', 'runs', 'run_finishes', 'run_param_updates', 'run_tag_updates']) {
         const ddl = await (await ch.query({ query: `SHOW CREATE TABLE ${table}`, format: 'TabSeparatedRaw' })).text();

@@ -1,0 +1,3 @@
+-- The rows of run_param_updates into the table of 0048. Run again after a stop, it copies them twice:
+-- their sort keys are equal, so ReplacingMergeTree collapses them (readers use FINAL).
+INSERT INTO {database}.run_param_updates_fine SELECT * FROM {database}.run_param_updates

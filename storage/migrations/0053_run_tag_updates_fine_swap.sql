@@ -1,4 +1,0 @@
--- The table of 0052 takes the name run_tag_updates (views read it by name); the old one keeps its rows
--- for 0054. If this ran and the run stopped before recording it, migrate.ts sees the names
--- already swapped and records it.
-RENAME TABLE {database}.run_tag_updates TO {database}.run_tag_updates_0020, {database}.run_tag_updates_fine TO {database}.run_tag_updates
