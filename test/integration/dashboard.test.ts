@@ -6,7 +6,7 @@
 // classifiers, one planted to take dogs for cats, with PR curves, samples, console lines and
 // checkpoints): the compare view shows what the API answers for the same request.
 // Screenshots: .runlens/screenshots/.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../bin/build-dashboard.js';
 import { plantedRun, uniform } from '../../query-api/engines/sweep-analytics/planted-sweep.ts';
@@ -124,6 +124,23 @@ async function open(path: string): Promise<Page> {
 }
 
 /** The count the page shows: runs kept by the brushes, and runs loaded. */
+/**
+ * Where an element sits once the page has settled: panels that load after it (the runs table,
+ * the parallel coordinates) push it down or narrow it, so a box read too early sends the mouse
+ * elsewhere. Read until two reads 150 ms apart agree.
+ */
+async function settledBox(target: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await target.boundingBox();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    await target.scrollIntoViewIfNeeded();
+    const box = await target.boundingBox();
+    if (box && last && box.x === last.x && box.y === last.y && box.width === last.width && box.height === last.height) return box;
+    last = box;
+  }
+  throw new Error('the element kept moving for 6 s');
+}
+
 async function shownCount(page: Page): Promise<{ kept: number; total: number }> {
   const el = page.getByTestId('count');
   await el.waitFor();
@@ -260,12 +277,14 @@ describe('the dashboard', () => {
     await plot.locator('canvas').waitFor();
     await expect.poll(async () => Number(await plot.getAttribute('data-runs'))).toBe(ticked.length);
     // Sweep the cursor down the middle of the plot until a line is under it.
-    await plot.scrollIntoViewIfNeeded();
-    const box = (await plot.locator('.u-over').boundingBox())!;
+    const box = await settledBox(plot.locator('.u-over'));
     const hover = page.getByTestId('curve-hover');
     let named = '';
     for (let y = box.y + 2; y < box.y + box.height && !named.startsWith('run '); y += 3) {
       await page.mouse.move(box.x + box.width / 2, y);
+      // The name is React state set by uPlot's cursor hook: read it after the next frame has
+      // rendered, or a busy machine shows the previous position's (a flake seen in CI).
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       named = (await hover.textContent()) ?? '';
     }
     await screenshot(page, 'curves');
@@ -276,8 +295,7 @@ describe('the dashboard', () => {
     const page = await open(`/ui/?sweep=${SWEEP}&target=${encodeURIComponent(TARGET)}&sel=run-000,run-001&curve=loss`);
     const plot = page.getByTestId('curves').locator('.curve');
     await expect.poll(async () => Number(await plot.getAttribute('data-runs'))).toBe(2);
-    await plot.scrollIntoViewIfNeeded();
-    const box = (await plot.locator('.u-over').boundingBox())!;
+    const box = await settledBox(plot.locator('.u-over'));
     // Drag across a fifth of the plot around the spike at step 1234 (x from 0 to 4,999).
     const at = (step: number) => box.x + (box.width * step) / (LOSS_STEPS - 1);
     await page.mouse.move(at(1000), box.y + box.height / 2);

@@ -1,0 +1,91 @@
+// `npm run bench -- --only latency`: how long one point takes from run.log() until the API
+// returns it, at a trickle (a point every 200 ms from one run, nothing else sent). Two routes are
+// watched — GET /v1/runs/:id (its metric summary's lastStep) and GET /v1/runs/:id/metrics/<key>
+// (the series' last point) — each by a poller asking every 10 ms; a point's latency is the
+// first poll that returns it, less the moment log() was called. Twice: with the SDK's flush
+// timer alone, and with run.flush() right after each log(). The processor runs as its own
+// process (./scratch.ts), the API in this process (fastify inject). Prints p50/p90/p99; asserts
+// nothing about time.
+import { cpus } from 'node:os';
+import type { Config } from '../../common/config.ts';
+import { createClickHouse } from '../../common/clickhouse.ts';
+import { createLogger } from '../../common/logger.ts';
+import { RunlensClient } from '../../ingest/sdk/client.ts';
+import { buildApp } from '../../query-api/app.ts';
+import { createToken } from '../../storage/api-tokens.ts';
+import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
+import { closeScratch, openScratch } from './scratch.ts';
+
+const PROJECT = 'latency';
+const POINTS = 100;
+const EVERY_MS = 200;
+const POLL_MS = 10;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export async function benchLatency(base: Config): Promise<void> {
+  const tag = `latency${Date.now()}`;
+  const scratch = await openScratch(base, tag);
+  const { config } = scratch;
+  const ch = createClickHouse(config);
+  const client = await RunlensClient.connect({ brokers: config.kafkaBrokers, topicPrefix: config.topicPrefix, flushOnExit: false });
+  const app = await buildApp({ clickhouse: ch, logger: createLogger('bench-api', 'silent'), tokenCacheMs: 60_000, crashAfterMs: DEFAULT_CRASH_AFTER_MS });
+  console.log(`\nrunlens latency benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.versions.node}; a point every ${EVERY_MS} ms from one run, ${POINTS} points, polled every ${POLL_MS} ms`);
+  try {
+    const headers = { authorization: `Bearer ${(await createToken(ch, { project: PROJECT, scopes: ['read'], name: 'bench' })).token}` };
+    const routes = {
+      'GET /v1/runs/:id': async (runId: string) => {
+        const r = await app.inject({ method: 'GET', url: `/v1/runs/${runId}`, headers });
+        if (r.statusCode === 404) return -1;
+        const m = (r.json() as { metrics: { key: string; lastStep: number }[] }).metrics.find((s) => s.key === 'loss');
+        return m ? m.lastStep : -1;
+      },
+      'GET /v1/runs/:id/metrics/loss': async (runId: string) => {
+        const r = await app.inject({ method: 'GET', url: `/v1/runs/${runId}/metrics/loss?maxPoints=20000`, headers });
+        if (r.statusCode === 404) return -1;
+        const points = (r.json() as { points: { step: number }[] }).points;
+        return points.length === 0 ? -1 : points[points.length - 1]!.step;
+      },
+    };
+    for (const flush of [false, true]) {
+      const run = await client.startRun({ project: PROJECT, experiment: 'latency', name: flush ? 'flush' : 'timer' });
+      await run.flush();
+      const loggedAt: number[] = [];
+      const seen: Record<string, number[]> = Object.fromEntries(Object.keys(routes).map((k) => [k, []]));
+      let logging = true;
+      const pollers = Object.entries(routes).map(async ([name, lastStep]) => {
+        let highest = -1;
+        while (logging || highest < POINTS - 1) {
+          const step = await lastStep(run.id);
+          const at = performance.now();
+          for (let s = highest + 1; s <= step; s++) seen[name]![s] = at - loggedAt[s]!;
+          highest = Math.max(highest, step);
+          await sleep(POLL_MS);
+        }
+      });
+      for (let s = 0; s < POINTS; s++) {
+        const next = performance.now() + EVERY_MS;
+        loggedAt[s] = performance.now();
+        run.log({ loss: 1 / (s + 1) }, s);
+        if (flush) await run.flush();
+        await sleep(Math.max(0, next - performance.now()));
+      }
+      logging = false;
+      await Promise.race([Promise.all(pollers), sleep(60_000).then(() => Promise.reject(new Error('points not visible within 60 s')))]);
+      await run.finish();
+      for (const [name, latencies] of Object.entries(seen)) {
+        const sorted = latencies.filter((x) => x !== undefined).sort((a, b) => a - b);
+        console.log(`  ${(flush ? 'log() + flush()' : 'log(), SDK timer').padEnd(18)} → ${name.padEnd(30)} p50 ${quantile(sorted, 0.5).toFixed(0).padStart(5)} ms   p90 ${quantile(sorted, 0.9).toFixed(0).padStart(5)} ms   p99 ${quantile(sorted, 0.99).toFixed(0).padStart(5)} ms   max ${sorted[sorted.length - 1]!.toFixed(0).padStart(5)} ms (${sorted.length} points)`);
+      }
+    }
+  } finally {
+    await app.close();
+    await client.close();
+    await ch.close();
+    await closeScratch(scratch);
+  }
+}
