@@ -21,7 +21,7 @@ import {
   tokenIdOfUsersXml, usesSqlAccess, viewColumnsSql, type Column,
 } from '../storage/bi-users.ts';
 import { WIDE_PARAMS_PREFIX, wideViewsOfProjectSql, sqlWideParamsForUserSql } from '../storage/bi-wide-params.ts';
-import { rows } from '../storage/read.ts';
+import { rows, serverVersion } from '../storage/read.ts';
 import { quoteString } from '../storage/sql-quote.ts';
 import { REPO_ROOT } from './stack.ts';
 
@@ -65,8 +65,7 @@ const apiUrlOf = (config: Config, given?: string) => given ?? config.biApiUrl ??
 export async function withAdmin<T>(config: Config, fn: (ch: ClickHouseClient, version: string) => Promise<T>): Promise<T> {
   const ch = createClickHouse(config, { requestTimeoutMs: 30_000 });
   try {
-    const [{ version } = { version: '' }] = await rows<{ version: string }>(ch, 'SELECT version() AS version');
-    return await fn(ch, version);
+    return await fn(ch, (await serverVersion(ch)) ?? '');
   } finally {
     await ch.close();
   }
@@ -197,7 +196,7 @@ export async function createBiUser(config: Config, o: BiUserCreateOptions): Prom
       // Undo what this run made, and only that; the token in any case.
       try {
         if (madeDir) {
-          await ch.command({ query: `DROP DATABASE IF EXISTS ${name}` }).catch(() => undefined);
+          for (const query of legacyBiUserDrop(name)) await ch.command({ query }).catch(() => undefined);
           await rm(userDir, { recursive: true, force: true });
         }
       } finally {

@@ -19,6 +19,7 @@
 // Pure: statements and file contents here, running them in cli/bi-user.ts.
 import { isIP } from 'node:net';
 import { quoteString } from './sql-quote.ts';
+import { WIDE_PARAMS_PREFIX, wideNameError } from './bi-wide-params.ts';
 
 /** The BI contract's views, each of which a BI user gets its project's rows of. */
 export const BI_VIEWS = ['bi_v1_runs', 'bi_v1_params', 'bi_v1_metric_summaries', 'bi_v1_metric_points', 'bi_v1_tags', 'bi_v1_lineage', 'bi_v1_artifacts', 'bi_v1_metric_points_lod'] as const;
@@ -41,10 +42,9 @@ export function biUserNameError(name: string, database: string): string | null {
   return null;
 }
 
-const WIDE_VIEW = /^bi_v1_params_wide__[a-z][a-z0-9_]{0,47}$/;
-
 /** Whether a BI user may be given this view: one of the contract's, or a sweep's wide params view. */
-export const isBiView = (view: string): boolean => (BI_VIEWS as readonly string[]).includes(view) || WIDE_VIEW.test(view);
+export const isBiView = (view: string): boolean =>
+  (BI_VIEWS as readonly string[]).includes(view) || (view.startsWith(WIDE_PARAMS_PREFIX) && wideNameError(view.slice(WIDE_PARAMS_PREFIX.length)) === null);
 
 /** The API's fixed query behind a legacy BI user's URL table: the view's rows of one project. */
 export function projectRowsSql(view: string, project: string): string {

@@ -13,6 +13,13 @@ export type BinaryColumns<Row> = readonly (readonly [keyof Row & string, BinaryT
 
 const TWO_32 = 2 ** 32;
 
+/** An unsigned integer below 2^53 (JavaScript's exact range) as 8 little-endian bytes. */
+function setUint64(view: DataView, at: number, n: number): void {
+  const low = n % TWO_32;
+  view.setUint32(at, low, true);
+  view.setUint32(at + 4, (n - low) / TWO_32, true);
+}
+
 /** A growing buffer of little-endian values. */
 class Writer {
   private buf: Buffer;
@@ -65,12 +72,9 @@ class Writer {
     this.at += 4;
   }
 
-  /** An unsigned integer below 2^53 (JavaScript's exact range) as 8 bytes. */
   uint64(n: number): void {
     this.room(8);
-    const low = n % TWO_32;
-    this.view.setUint32(this.at, low, true);
-    this.view.setUint32(this.at + 4, (n - low) / TWO_32, true);
+    setUint64(this.view, this.at, n);
     this.at += 8;
   }
 
@@ -92,12 +96,7 @@ class Writer {
     } else if (element === 'UInt32') {
       for (let i = 0; i < xs.length; i++, at += 4) view.setUint32(at, xs[i]!, true);
     } else {
-      for (let i = 0; i < xs.length; i++, at += 8) {
-        const n = xs[i]!;
-        const low = n % TWO_32;
-        view.setUint32(at, low, true);
-        view.setUint32(at + 4, (n - low) / TWO_32, true);
-      }
+      for (let i = 0; i < xs.length; i++, at += 8) setUint64(view, at, xs[i]!);
     }
     this.at = at;
   }

@@ -259,47 +259,34 @@ export function runSourceSql(q: RunSourceQuery): string {
   const withTags = has('tags');
   const fields = RUN_FIELDS.map(([c]) => c).filter((c) => (withParams || !PARAM_COLUMNS.has(c)) && (withTags || !TAG_COLUMNS.has(c)));
   const carried = withParams ? `${CARRIED_SET_PARAMS}, ${CARRIED}` : CARRIED;
-  const paramsMerged = withParams
-    ? `
-    SELECT ${[...RUN_FIELDS.map(([c]) => c).filter((c) => withTags || !TAG_COLUMNS.has(c)).map(paramsMergedColumn), carried].join(', ')} FROM
+  // Each part is a join its layer adds only when the part is there; a column outside the
+  // parts is passed through unchanged by paramsMergedColumn and mergedColumn.
+  const paramsMerged = `
+    SELECT ${[...fields.map(paramsMergedColumn), carried].join(', ')} FROM
       (
         ${all}
-      ) AS started
+      ) AS started${withParams ? `
       ANY LEFT JOIN
       (${paramUpdatesSql(p, ids)}
-      ) AS param_updates USING run_id`
-    : `
-    SELECT ${[...fields.map(base), carried].join(', ')} FROM
-      (
-        ${all}
-      ) AS started`;
-  const merged = withTags
-    ? `
+      ) AS param_updates USING run_id` : ''}`;
+  const merged = `
     SELECT ${[...fields.map(mergedColumn), carried].join(', ')} FROM
     (${paramsMerged}
-    ) AS params_merged
+    ) AS params_merged${withTags ? `
     ANY LEFT JOIN
     (${tagUpdatesSql(p, ids)}
-    ) AS tag_updates USING run_id`
-    : `
-    SELECT ${[...fields, carried].join(', ')} FROM
-    (${paramsMerged}
-    ) AS params_merged`;
-  const deleted = `toUInt8(run_id IN (${deletedRunsSql(p)})) AS deleted`;
-  const source = has('finish')
-    ? `
-  SELECT *, toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value,
-    ${deleted} FROM
+    ) AS tag_updates USING run_id` : ''}`;
+  const withFinish = has('finish');
+  const status = `toUInt8(${HAS_FINISH}) AS has_finish, if(orphaned = 1, 'orphaned', if(${HAS_FINISH}, finish_status, if(${alive}, 'running', 'crashed'))) AS status_value,
+    `;
+  const source = `
+  SELECT *, ${withFinish ? status : ''}toUInt8(run_id IN (${deletedRunsSql(p)})) AS deleted FROM
   (${merged}
-  ) AS merged
+  ) AS merged${withFinish ? `
   ANY LEFT JOIN
   (
     SELECT run_id, ${FINISH_COLUMNS} FROM run_finishes FINAL WHERE project = ${p}${ids}
-  ) AS finished USING run_id`
-    : `
-  SELECT *, ${deleted} FROM
-  (${merged}
-  ) AS merged`;
+  ) AS finished USING run_id` : ''}`;
   const lifecycle = q.lifecycle ?? 'active';
   const conditions = [...(lifecycle === 'all' ? [] : [`deleted = ${lifecycle === 'deleted' ? 1 : 0}`]), ...(q.filterSql ? [q.filterSql] : [])];
   return conditions.length > 0 ? `SELECT * FROM (${source}) WHERE ${conditions.join(' AND ')}` : source;

@@ -4,6 +4,9 @@
 // machine's busy time less the processes named: on a shared host, how loud the neighbours were.
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../common/config.ts';
+import { REPO_ROOT } from '../stack.ts';
 
 export interface CpuSnapshot {
   at: number;
@@ -44,6 +47,13 @@ export function readPid(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The pids of the local stack's ClickHouse and Kafka (none for an external stack). */
+export function localServerPids(config: Config): { ClickHouse?: number; Kafka?: number } {
+  if (config.external) return {};
+  const home = config.local.home ?? join(REPO_ROOT, '.runlens');
+  return { ClickHouse: readPid(join(home, 'clickhouse', 'pid')), Kafka: readPid(join(home, 'kafka', 'pid')) };
 }
 
 export function cpuSnapshot(pids: Record<string, number | undefined>): CpuSnapshot {

@@ -14,6 +14,7 @@ import { buildApp } from '../../query-api/app.ts';
 import { createToken } from '../../storage/api-tokens.ts';
 import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { launchBrowser } from '../browser.ts';
+import { median } from './median.ts';
 import { REPO_ROOT, stack } from '../stack.ts';
 import { insertChunks, noChunks, series } from './comparison-queries.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
@@ -25,7 +26,6 @@ const CURVE_RUNS = 100;
 const CURVE_STEPS = 100_000;
 const CURVE_KEY = 'train/loss';
 const REPEATS = 3;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms`;
 
 /**

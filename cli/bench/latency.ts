@@ -7,6 +7,7 @@
 // process (./scratch.ts), the API in this process (fastify inject). Prints p50/p90/p99; asserts
 // nothing about time.
 import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../common/config.ts';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -21,7 +22,6 @@ const POINTS = 100;
 const EVERY_MS = 200;
 const POLL_MS = 10;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;

@@ -28,7 +28,7 @@ import { quoteString } from '../../storage/sql-quote.ts';
 import { simulate } from '../simulate.ts';
 import { REPO_ROOT } from '../stack.ts';
 import { waitForSweep } from '../wait.ts';
-import { CpuTally, cpuSnapshot, readPid } from './cpu.ts';
+import { CpuTally, cpuSnapshot, localServerPids } from './cpu.ts';
 import { closeScratch, openScratch } from './scratch.ts';
 
 export interface LogBenchOptions {
@@ -405,7 +405,6 @@ export async function benchLogs(base: Config, options: Partial<LogBenchOptions> 
   const tag = `logbench${Date.now()}`;
   const scratch = await openScratch(base, tag);
   const { config } = scratch;
-  const home = config.external ? undefined : (config.local.home ?? join(REPO_ROOT, '.runlens'));
   const ch = createClickHouse(config);
   let sender: LogSender | undefined;
   try {
@@ -413,8 +412,7 @@ export async function benchLogs(base: Config, options: Partial<LogBenchOptions> 
     const s = sender;
     const pids: Record<string, number | undefined> = {
       processor: scratch.processor.pid,
-      ClickHouse: home ? readPid(join(home, 'clickhouse', 'pid')) : undefined,
-      Kafka: home ? readPid(join(home, 'kafka', 'pid')) : undefined,
+      ...localServerPids(config),
       'log sender': s.pid,
     };
     const cpu = { a: new CpuTally(CPU_NAMES), b: new CpuTally(CPU_NAMES), c: new CpuTally(CPU_NAMES) };

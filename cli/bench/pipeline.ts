@@ -5,14 +5,13 @@
 // then ClickHouse alone inserting the last round's chunk rows (./clickhouse-alone.ts): the
 // ceiling the end-to-end figure is set against. Prints figures; asserts nothing about time.
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { simulate } from '../simulate.ts';
-import { REPO_ROOT } from '../stack.ts';
 import { waitForSweep } from '../wait.ts';
 import { clickhouseAlone } from './clickhouse-alone.ts';
-import { CpuTally, cpuSnapshot, readPid } from './cpu.ts';
+import { CpuTally, cpuSnapshot, localServerPids } from './cpu.ts';
+import { median } from './median.ts';
 import { closeScratch, openScratch } from './scratch.ts';
 
 const CPU_NAMES = ['this process (simulator)', 'processor', 'ClickHouse', 'Kafka'] as const;
@@ -20,21 +19,11 @@ const CPU_NAMES = ['this process (simulator)', 'processor', 'ClickHouse', 'Kafka
 /** Points per insert when ClickHouse alone re-inserts a round: about the processor's batches here (18 for 4.35M points). */
 const ALONE_POINTS_PER_INSERT = 250_000;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 export async function benchPipeline(base: Config, o: { configs: number; seeds: number; steps: number; repeats: number }): Promise<void> {
   const tag = `bench${Date.now()}`;
   const scratch = await openScratch(base, tag);
   const { config } = scratch;
-  const home = config.external ? undefined : (config.local.home ?? join(REPO_ROOT, '.runlens'));
-  const pids = {
-    processor: scratch.processor.pid,
-    ClickHouse: home ? readPid(join(home, 'clickhouse', 'pid')) : undefined,
-    Kafka: home ? readPid(join(home, 'kafka', 'pid')) : undefined,
-  };
+  const pids = { processor: scratch.processor.pid, ...localServerPids(config) };
   const ch = createClickHouse(config);
   const rounds: { send: number; endToEnd: number; tail: number; cpu: CpuTally }[] = [];
   let points = 0;

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { authPlugin } from '../../common/http/auth.ts';
 import { verifier } from '../../common/http/test-principals.ts';
 import type { AppDeps } from '../deps.ts';
-import { biRoutes, redactToken, withRedactedRequests } from './route.ts';
+import { biRoutes } from './route.ts';
+import { redactToken, withRedactedRequests } from '../http/request-log.ts';
 
 describe('the BI feed', () => {
   it("runs the view's fixed query for the token's project, and logs no token", async () => {
