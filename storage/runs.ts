@@ -320,20 +320,28 @@ export function toRunRecord(r: Record<string, unknown>, withParamTexts = false):
     ...(withParamTexts ? { paramTexts: zip<string>(r.param_keys, r.param_strings) } : {}),
     paramsSetAfterStart: paramsSetAfterStart(r.set_param_keys, r.set_param_steps, r.set_param_times),
     tags: zip<string>(r.tag_keys, r.tag_values),
-    lineage: {
-      gitCommit: orNull(r.git_commit),
-      gitDirty: Number(r.git_dirty) === 1,
-      dataVersion: orNull(r.data_version),
-      environment: {
-        language: String(r.env_language),
-        languageVersion: String(r.env_language_version),
-        libraries: zip<string>(r.env_library_names, r.env_library_versions),
-        hardware: orNull(r.env_hardware),
-      },
-      seed: r.seed === null || r.seed === undefined ? null : Number(r.seed),
-      host: orNull(r.host),
-      parentRunId: orNull(r.parent_run_id),
+    lineage: lineageOf(r),
+  };
+}
+
+/** The run source's lineage columns, as lineageOf reads them (all outside the optional parts). */
+export const LINEAGE_COLUMNS = 'git_commit, git_dirty, data_version, env_language, env_language_version, env_library_names, env_library_versions, env_hardware, seed, host, parent_run_id';
+
+/** A run's lineage from a row holding LINEAGE_COLUMNS (empty text is null). */
+export function lineageOf(r: Record<string, unknown>): RunRecord['lineage'] {
+  return {
+    gitCommit: orNull(r.git_commit),
+    gitDirty: Number(r.git_dirty) === 1,
+    dataVersion: orNull(r.data_version),
+    environment: {
+      language: String(r.env_language),
+      languageVersion: String(r.env_language_version),
+      libraries: zip<string>(r.env_library_names, r.env_library_versions),
+      hardware: orNull(r.env_hardware),
     },
+    seed: r.seed === null || r.seed === undefined ? null : Number(r.seed),
+    host: orNull(r.host),
+    parentRunId: orNull(r.parent_run_id),
   };
 }
 

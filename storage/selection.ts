@@ -18,7 +18,16 @@ export interface SelectedRunsQuery {
   runIds?: string[];
   /** See RunSourceQuery. */
   crashAfterMs: number;
+  /** See RunSourceQuery.reads: what the caller reads of the source ('' for run ids only). */
+  reads?: string;
 }
+
+/**
+ * A selection's run source for what a query reads of it (RunSourceQuery.reads; '' for run ids
+ * only, nothing for every column): the same runs whatever it reads, with only the joins it needs
+ * — over 10,000 runs of a 110,000-run project, ids alone 30 ms against 80 with every join.
+ */
+export type SelectionSource = (reads?: string) => string;
 
 /**
  * Run ids spelled into every part of the run source while all their copies stay this short: the
@@ -30,7 +39,7 @@ const INLINE_ID_BYTES = 32 * 1024;
 
 /** The selection's run source: one row per selected run (see runSourceSql for its columns). */
 export function selectedRunsSql(q: SelectedRunsQuery): string {
-  const base = { project: q.project, experiment: q.experiment, sweepId: q.sweepId, crashAfterMs: q.crashAfterMs, lifecycle: q.runIds ? ('all' as const) : ('active' as const) };
+  const base = { project: q.project, experiment: q.experiment, sweepId: q.sweepId, crashAfterMs: q.crashAfterMs, lifecycle: q.runIds ? ('all' as const) : ('active' as const), reads: q.reads };
   if (!q.runIds) return runSourceSql({ ...base, filterSql: q.filterSql });
   const list = quoteStringList(q.runIds);
   if (Buffer.byteLength(list) * RUN_SOURCE_ID_COPIES_WITH_ORPHANS <= INLINE_ID_BYTES) return runSourceSql({ ...base, runIds: q.runIds, filterSql: q.filterSql });

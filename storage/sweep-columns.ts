@@ -1,4 +1,4 @@
-// The columnar loader behind every sweep chart: for a selection's SQL (storage/selection.ts),
+// The columnar loader behind every sweep chart: for a selection's source (storage/selection.ts),
 // the run ids (canonical order: ascending by UTF-16 code units, as the analytics order them),
 // one array per param and one per metric summary, index i of each belonging to run i. No
 // object per run is built:
@@ -11,12 +11,16 @@
 // - metrics: metricValues (summaries.ts), one query per summary, run in parallel;
 // - run fields (tags, lineage; asked for by name only): one query, a row per run with each
 //   field's presence and its value as text, typed here.
+// - lineage (asked for as a whole, for confound warnings): one query, a row per run, read as a
+//   run record's lineage.
 // Every literal is in the selection SQL; nothing else is quoted here.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
 import { quoteInteger } from './sql-quote.ts';
 import { runFieldSql, type RunField } from './run-filter/sql.ts';
 import { metricValues, type SummaryAggregate } from './summaries.ts';
+import type { SelectionSource } from './selection.ts';
+import { LINEAGE_COLUMNS, lineageOf, type RunRecord } from './runs.ts';
 
 /** A param's value in a run; null where the run does not set it. */
 export type ParamValue = number | string | boolean | null;
@@ -45,7 +49,11 @@ export interface SweepColumns {
   metrics: Record<string, (number | null)[]>;
   /** One column per requested run field, by label; null where a run lacks it. */
   runFields: Record<string, ParamValue[]>;
+  /** Each run's lineage, when asked for (index i belongs to run i). */
+  lineage?: RunLineage[];
 }
+
+type RunLineage = RunRecord['lineage'];
 
 interface ParamRow {
   k: string;
@@ -55,6 +63,9 @@ interface ParamRow {
   /** The value as text; for numbers JavaScript's own String(v), written by processors/rows.ts. */
   strings: string[];
 }
+
+/** What paramsQuery reads of the run source (RunSourceQuery.reads). */
+export const PARAMS_READS = 'param_keys, param_types, param_strings';
 
 export function paramsQuery(source: string): string {
   return `
@@ -70,9 +81,10 @@ export function runIdsQuery(source: string, limit: number): string {
 }
 
 /** Per run of the selection: whether it has each field, and the field's value as text. */
-export function runFieldsQuery(source: string, refs: readonly RunFieldColumnRef[]): string {
+export function runFieldsQuery(source: SelectionSource, refs: readonly RunFieldColumnRef[]): string {
   const sql = refs.map((r) => runFieldSql(r.field));
-  return `SELECT run_id, [${sql.map((f) => `toUInt8(${f.present})`).join(', ')}] AS has, [${sql.map((f) => `toString(${f.value})`).join(', ')}] AS text FROM (${source})`;
+  const columns = `[${sql.map((f) => `toUInt8(${f.present})`).join(', ')}] AS has, [${sql.map((f) => `toString(${f.value})`).join(', ')}] AS text`;
+  return `SELECT run_id, ${columns} FROM (${source(columns)})`;
 }
 
 /** Run field rows as columns aligned with `index`. */
@@ -127,21 +139,23 @@ export function metricColumn(runIds: readonly string[], values: ReadonlyMap<stri
 }
 
 /**
- * Columns of the runs `sourceSql` selects: at most `limit` run ids (the caller asks one more than
- * it allows, to tell "too many"), params unless skipped, and the given metric summaries.
+ * Columns of the runs `source` selects: at most `limit` run ids (the caller asks one more than
+ * it allows, to tell "too many"), params unless skipped, and the given metric summaries. Each
+ * query reads a source with only the joins it needs.
  */
 export async function loadSweepColumns(
   ch: ClickHouseClient,
   project: string,
-  sourceSql: string,
-  opts: { limit: number; metrics: readonly MetricColumnRef[]; runFields?: readonly RunFieldColumnRef[]; skipParams?: boolean },
+  source: SelectionSource,
+  opts: { limit: number; metrics: readonly MetricColumnRef[]; runFields?: readonly RunFieldColumnRef[]; skipParams?: boolean; lineage?: boolean },
 ): Promise<SweepColumns> {
   const runFields = opts.runFields ?? [];
-  const [idRows, paramRows, metricMaps, runFieldRows] = await Promise.all([
-    rows<{ ids: string[] }>(ch, runIdsQuery(sourceSql, opts.limit)),
-    opts.skipParams ? Promise.resolve([] as ParamRow[]) : rows<ParamRow>(ch, paramsQuery(sourceSql)),
-    Promise.all(opts.metrics.map((m) => metricValues(ch, project, sourceSql, m))),
-    runFields.length > 0 ? rows<{ run_id: string; has: number[]; text: string[] }>(ch, runFieldsQuery(sourceSql, runFields)) : Promise.resolve([]),
+  const [idRows, paramRows, metricMaps, runFieldRows, lineageRows] = await Promise.all([
+    rows<{ ids: string[] }>(ch, runIdsQuery(source(''), opts.limit)),
+    opts.skipParams ? Promise.resolve([] as ParamRow[]) : rows<ParamRow>(ch, paramsQuery(source(PARAMS_READS))),
+    Promise.all(opts.metrics.map((m) => metricValues(ch, project, source(''), m))),
+    runFields.length > 0 ? rows<{ run_id: string; has: number[]; text: string[] }>(ch, runFieldsQuery(source, runFields)) : Promise.resolve([]),
+    opts.lineage ? rows(ch, `SELECT run_id, ${LINEAGE_COLUMNS} FROM (${source(LINEAGE_COLUMNS)})`) : Promise.resolve(undefined),
   ]);
   // ClickHouse orders by UTF-8 bytes; the canonical order is UTF-16 code units (they differ only
   // past U+FFFF). Sorting an already sorted array is a single pass.
@@ -150,5 +164,20 @@ export async function loadSweepColumns(
   for (let i = 0; i < runIds.length; i++) index.set(runIds[i]!, i);
   const columns = Object.create(null) as Record<string, (number | null)[]>;
   opts.metrics.forEach((m, k) => (columns[m.label] = metricColumn(runIds, metricMaps[k]!)));
-  return { runIds, params: paramColumns(paramRows, index, runIds.length), metrics: columns, runFields: runFieldColumns(runFieldRows, runFields, index, runIds.length) };
+  const loaded: SweepColumns = { runIds, params: paramColumns(paramRows, index, runIds.length), metrics: columns, runFields: runFieldColumns(runFieldRows, runFields, index, runIds.length) };
+  if (lineageRows) loaded.lineage = lineageColumn(lineageRows, index, runIds.length);
+  return loaded;
+}
+
+/** What a run missing from the lineage query (one that arrived between the queries) is given. */
+const NO_LINEAGE: RunLineage = { gitCommit: null, gitDirty: false, dataVersion: null, environment: { language: '', languageVersion: '', libraries: {}, hardware: null }, seed: null, host: null, parentRunId: null };
+
+/** Lineage rows aligned with `index` (a row of a run not in it is left out). */
+function lineageColumn(found: readonly Record<string, unknown>[], index: ReadonlyMap<string, number>, n: number): RunLineage[] {
+  const out = new Array<RunLineage>(n).fill(NO_LINEAGE);
+  for (const row of found) {
+    const i = index.get(String(row.run_id));
+    if (i !== undefined) out[i] = lineageOf(row);
+  }
+  return out;
 }

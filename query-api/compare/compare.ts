@@ -79,7 +79,7 @@ export function lineageFields(r: RunRecord): Record<string, Cell> {
  * The lineage fields under the filter language's names (data_version, language_version,
  * libraries.torch, …): how confound warnings and `columns` name them, and what `variables` takes.
  */
-export function lineageByName(r: RunRecord): Record<string, Cell> {
+export function lineageByName(r: Pick<RunRecord, 'lineage'>): Record<string, Cell> {
   const l = r.lineage;
   const out: Record<string, Cell> = {
     git_commit: l.gitCommit,

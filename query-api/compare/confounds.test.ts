@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findConfounds, studiedFields } from './confounds.ts';
+import { findConfounds, findConfoundsInColumns, studiedFields } from './confounds.ts';
+import { lineageByName } from './compare.ts';
 import type { RunRecord } from '../../storage/runs.ts';
 
 const run = (id: string, params: RunRecord['params'], dataVersion: string, commit = 'c1'): RunRecord => ({
@@ -63,5 +64,34 @@ describe('studiedFields', () => {
     expect(error(['data_version']).message).toMatch(/no run in this project has params.data_version; did you mean lineage.data_version\?/);
     expect(error(['lineage.libraries.jax']).message).toMatch(/no compared run has lineage.libraries.jax/);
     expect(error(['metrics.val/acc']).message).toMatch(/not something a run is set up with/);
+  });
+});
+
+describe('findConfoundsInColumns', () => {
+  it('answers as findConfounds on the same runs: params and libraries some runs lack, lineage nulls, studied and plain', () => {
+    const withLibs = (r: RunRecord, libraries: Record<string, string>): RunRecord => ({ ...r, lineage: { ...r.lineage, environment: { ...r.lineage.environment, libraries } } });
+    const runs = [
+      run('a', { lr: 0.1, bs: 32, seed: 0 }, 'v2'),
+      withLibs(run('b', { lr: 0.1, seed: 1 }, 'v2'), {}),
+      run('c', { lr: 0.2, bs: 32, seed: 0 }, 'v2', 'c2'),
+      withLibs(run('d', { lr: 0.2, bs: 64, wd: 'x' }, 'v3'), { torch: '2', jax: '0.4' }),
+      { ...run('e', { lr: 0.3 }, 'v2'), lineage: { ...run('e', {}, 'v2').lineage, gitCommit: null, dataVersion: null } },
+    ];
+    const columns = new Map<string, unknown[]>();
+    const set = (field: string, i: number, v: unknown) => {
+      if (!columns.has(field)) columns.set(field, new Array<unknown>(runs.length).fill(null));
+      columns.get(field)![i] = v;
+    };
+    runs.forEach((r, i) => {
+      for (const [k, v] of Object.entries(r.params)) set(`params.${k}`, i, v);
+      for (const [k, v] of Object.entries(lineageByName(r))) set(`lineage.${k}`, i, v);
+    });
+    for (const units of [[[0, 1], [2, 3], [4]], [[0], [3]], [[0, 1, 2], [3, 4]]]) {
+      for (const variables of [['params.lr'], [], ['lineage.data_version', 'bs']]) {
+        const expected = findConfounds(units.map((u) => u.map((i) => runs[i]!)), variables);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(findConfoundsInColumns(units, columns, variables)).toEqual(expected);
+      }
+    }
   });
 });

@@ -20,7 +20,10 @@ const SEED_FIELDS = new Set(['params.seed', 'lineage.seed']);
 // Where a run happened to be scheduled says nothing about its code or data.
 const IGNORED = new Set(['lineage.host', 'lineage.parent_run_id']);
 
-function fieldsOf(run: RunRecord): Map<string, string> {
+/** What confounds compare of a run: its params and lineage. */
+export type ConfoundFields = Pick<RunRecord, 'params' | 'lineage'>;
+
+function fieldsOf(run: ConfoundFields): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of Object.entries(run.params)) out.set(`params.${k}`, JSON.stringify(v));
   for (const [k, v] of Object.entries(lineageByName(run))) out.set(`lineage.${k}`, JSON.stringify(v));
@@ -77,9 +80,8 @@ export function studiedFields(variables: readonly string[], known: { params: Ite
  * ["lineage.data_version"]); without them only lineage differences (code, data, environment)
  * are reported, as every param difference is listed beside them anyway.
  */
-export function findConfounds(units: RunRecord[][], variables: string[]): Confound[] {
+export function findConfounds(units: ConfoundFields[][], variables: string[]): Confound[] {
   if (units.length < 2) return [];
-  const studied = new Set(variables.map(asField));
   const perUnit = units.map((runs) => {
     const m = new Map<string, Set<string>>();
     const holders = new Map<string, number>();
@@ -93,9 +95,39 @@ export function findConfounds(units: RunRecord[][], variables: string[]): Confou
     for (const [k, set] of m) if (holders.get(k)! < runs.length) set.add('null');
     return m;
   });
+  return confoundsOf(perUnit, variables, units.every((u) => u.length === 1) ? 'runs' : 'groups');
+}
+
+/**
+ * findConfounds over runs held as columns: `columns` maps each field, named as findConfounds
+ * names it (params.lr, lineage.git_commit, lineage.libraries.torch), to a value per run (null
+ * where a run lacks it); `units` lists each compared unit's run indexes. The same answer as
+ * findConfounds on the same runs, without an object per run (groups over 100,000 runs).
+ */
+export function findConfoundsInColumns(units: readonly (readonly number[])[], columns: ReadonlyMap<string, readonly unknown[]>, variables: string[]): Confound[] {
+  if (units.length < 2) return [];
+  const perUnit = units.map(() => new Map<string, Set<string>>());
+  for (const [field, column] of columns) {
+    const texts = new Map<unknown, string>(); // each distinct value stringified once
+    units.forEach((runs, u) => {
+      const set = new Set<string>();
+      for (const i of runs) {
+        const v = column[i] ?? null;
+        let text = texts.get(v);
+        if (text === undefined) texts.set(v, (text = JSON.stringify(v)));
+        set.add(text);
+      }
+      perUnit[u]!.set(field, set);
+    });
+  }
+  return confoundsOf(perUnit, variables, units.every((u) => u.length === 1) ? 'runs' : 'groups');
+}
+
+/** The rule: per unit, each field's distinct values (as JSON text, 'null' for a run without it). */
+function confoundsOf(perUnit: Map<string, Set<string>>[], variables: string[], what: 'runs' | 'groups'): Confound[] {
+  const studied = new Set(variables.map(asField));
   const fields = new Set(perUnit.flatMap((m) => [...m.keys()]));
   const out: Confound[] = [];
-  const what = units.every((u) => u.length === 1) ? 'runs' : 'groups';
   for (const field of [...fields].sort()) {
     if (studied.has(field) || SEED_FIELDS.has(field) || IGNORED.has(field)) continue;
     if (studied.size === 0 && field.startsWith('params.')) continue;

@@ -8,7 +8,7 @@ import { band, ema } from './curves.ts';
 import { loadCurves } from '../../storage/curves.ts';
 import { badRequest } from '../../common/http/errors.ts';
 import { parseSeries, unknownSeries } from '../filter/names.ts';
-import { checkGroupingParams, groupingParams } from '../groups/groups.ts';
+import { checkGroupingParams, groupingParams, heldParams } from '../groups/groups.ts';
 import { groupRuns } from '../groups/grouping.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { selectRuns, SelectionSchema, runScope } from '../selection/selection.ts';
@@ -90,7 +90,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
       let groups = null;
       if (body.groupBy) {
         const params = groupingParams(runs, body.groupBy);
-        if (body.groupBy !== 'all-but-seed') checkGroupingParams(params, runs, known.params, 'groupBy');
+        if (body.groupBy !== 'all-but-seed') checkGroupingParams(params, heldParams(runs), known.params, 'groupBy');
         groups = groupRuns(runs, params);
       }
       const series = [];

@@ -15,20 +15,27 @@ export function groupingParams(runs: RunRecord[], by: string[] | 'all-but-seed')
   return [...all].filter((k) => !SEED_PARAMS.has(k)).sort();
 }
 
+/** What a selection holds, for checkGroupingParams: how many runs, and the params any of them sets. */
+export interface HeldParams {
+  runs: number;
+  params: ReadonlySet<string>;
+}
+
+export const heldParams = (runs: readonly RunRecord[]): HeldParams => ({ runs: runs.length, params: new Set(runs.flatMap((r) => Object.keys(r.params))) });
+
 /**
  * A 400 for grouping params the project does not hold (with "did you mean") or that no selected
  * run sets: grouping by it would silently split nothing. `what` names the request field.
  */
-export function checkGroupingParams(params: string[], runs: RunRecord[], names: ParamNames | undefined, what: string): void {
+export function checkGroupingParams(params: string[], held: HeldParams, names: ParamNames | undefined, what: string): void {
   for (const p of params) {
     const why = unknownParam(p, names);
     if (why) throw badRequest(`${what}: ${why}`);
   }
-  if (runs.length === 0) return;
-  const held = new Set(runs.flatMap((r) => Object.keys(r.params)));
-  const missing = params.filter((p) => !held.has(p));
+  if (held.runs === 0) return;
+  const missing = params.filter((p) => !held.params.has(p));
   if (missing.length > 0) {
-    throw badRequest(`${what}: none of the ${runs.length} selected run(s) has ${missing.map((p) => `params.${p}`).join(' or ')}, so it cannot split them into groups`);
+    throw badRequest(`${what}: none of the ${held.runs} selected run(s) has ${missing.map((p) => `params.${p}`).join(' or ')}, so it cannot split them into groups`);
   }
 }
 

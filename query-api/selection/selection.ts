@@ -12,7 +12,7 @@ import { fieldsIn, parseField } from '../filter/fields.ts';
 import { parseFilter } from '../filter/parser.ts';
 import type { RunRecord, RunScope } from '../../storage/runs.ts';
 import type { AppDeps } from '../deps.ts';
-import { loadSelectedRuns, selectedRunsSql } from '../../storage/selection.ts';
+import { loadSelectedRuns, selectedRunsSql, type SelectionSource } from '../../storage/selection.ts';
 
 export const SelectionSchema = Type.Object(
   {
@@ -61,16 +61,25 @@ export type { RunScope };
 /** The scope of a request of `project` served with `deps`. */
 export const runScope = (project: string, deps: Pick<AppDeps, 'crashAfterMs'>): RunScope => ({ project, crashAfterMs: deps.crashAfterMs });
 
-/** The SQL of the selected runs (with status_value), for IN subqueries and full reads; a 400 when too long for ClickHouse. */
-export async function selectionSql(ch: ClickHouseClient, scope: RunScope, sel: Selection): Promise<string> {
+/**
+ * The selected runs' source, built for what each query reads of it (storage/selection.ts
+ * SelectionSource): the filter compiled once; a 400 when a runIds list is too long for ClickHouse.
+ */
+export async function selectionSource(ch: ClickHouseClient, scope: RunScope, sel: Selection): Promise<SelectionSource> {
   const { project, crashAfterMs } = scope;
   const filterSql = sel.filter !== undefined && sel.filter.trim() !== '' ? await compileFilterFor(ch, project, sel.filter) : undefined;
-  const source = selectedRunsSql({ project, experiment: sel.experiment, sweepId: sel.sweep, filterSql, runIds: sel.runIds, crashAfterMs });
+  const query = { project, experiment: sel.experiment, sweepId: sel.sweep, filterSql, runIds: sel.runIds, crashAfterMs };
+  const source = (reads?: string) => selectedRunsSql({ ...query, reads });
   if (sel.runIds) {
     const n = sel.runIds.length.toLocaleString('en-US');
-    refuseLongIdList(source, sel.runIds, 1, `select the runs with a filter (e.g. sweep, experiment, params or tags) instead of ${n} run ids`);
+    refuseLongIdList(source(), sel.runIds, 1, `select the runs with a filter (e.g. sweep, experiment, params or tags) instead of ${n} run ids`);
   }
   return source;
+}
+
+/** The SQL of the selected runs with every column (status_value too), for IN subqueries and full reads; a 400 when too long for ClickHouse. */
+export async function selectionSql(ch: ClickHouseClient, scope: RunScope, sel: Selection): Promise<string> {
+  return (await selectionSource(ch, scope, sel))();
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadSweepColumns, type RunFieldColumnRef, type SweepColumns } from '../../storage/sweep-columns.ts';
 import { badRequest } from '../../common/http/errors.ts';
-import { requireRuns, selectionSql, type MetricRef, type Selection, type RunScope } from '../selection/selection.ts';
+import { requireRuns, selectionSource, type MetricRef, type Selection, type RunScope } from '../selection/selection.ts';
 
 /** Most runs one sweep request may analyse. */
 export const MAX_SWEEP_RUNS = 200_000;
@@ -21,13 +21,15 @@ export interface LoadOptions {
   maxRuns?: number;
   /** Load no params (a request that only needs metrics). */
   skipParams?: boolean;
+  /** Load each run's lineage too (confound warnings). */
+  lineage?: boolean;
 }
 
 export async function loadSweep(ch: ClickHouseClient, scope: RunScope, sel: Selection, options: LoadOptions = {}): Promise<LoadedSweep> {
   const { project } = scope;
   const maxRuns = options.maxRuns ?? MAX_SWEEP_RUNS;
-  const source = await selectionSql(ch, scope, sel); // a 400 when a runIds list is too long for ClickHouse
-  const loaded = await loadSweepColumns(ch, project, source, { limit: maxRuns + 1, metrics: options.metrics ?? [], runFields: options.runFields, skipParams: options.skipParams });
+  const source = await selectionSource(ch, scope, sel); // a 400 when a runIds list is too long for ClickHouse
+  const loaded = await loadSweepColumns(ch, project, source, { limit: maxRuns + 1, metrics: options.metrics ?? [], runFields: options.runFields, skipParams: options.skipParams, lineage: options.lineage });
   if (loaded.runIds.length > maxRuns) throw badRequest(`the selection holds more than ${maxRuns.toLocaleString('en-US')} runs; narrow the filter`);
   if (sel.runIds) requireRuns(sel.runIds, loaded.runIds, sel.filter !== undefined && sel.filter.trim() !== '');
   return loaded;

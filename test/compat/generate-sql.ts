@@ -29,13 +29,13 @@ import { type ParamNames, type ParamType } from '../../storage/project-names.ts'
 import { parseFilter } from '../../query-api/filter/parser.ts';
 import { artifactsSql } from '../../storage/artifacts.ts';
 import { metricNamesSql, paramNamesSql, runFieldNamesSql } from '../../storage/project-names.ts';
-import { runFieldsQuery } from '../../storage/sweep-columns.ts';
+import { PARAMS_READS, paramsQuery, runFieldsQuery, runIdsQuery } from '../../storage/sweep-columns.ts';
 import { metricHistorySql, seriesBucketsSql, seriesRangeSql } from '../../storage/series.ts';
 import { selectedRunsSql } from '../../storage/selection.ts';
 import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experiments.ts';
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
-import { runSourceSql } from '../../storage/runs.ts';
+import { LINEAGE_COLUMNS, runSourceSql } from '../../storage/runs.ts';
 import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, ParamsLogged, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
@@ -447,11 +447,16 @@ function queryStatements(database: string): Statement[] {
   out.push(q('evidenceSql', evidenceSql(PROJECT, ['ev-1', 'ev-nope']), { rows: 1, column: { name: 'evidence_id', values: ['ev-1'] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));
-  out.push(q('runFieldsQuery (a tag, a library, the seed) over sweep sw1', runFieldsQuery(selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS }), [
+  out.push(q('runFieldsQuery (a tag, a library, the seed) over sweep sw1', runFieldsQuery((reads) => selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS, reads }), [
     { field: { kind: 'tag', name: 'team' }, type: 'string', label: 'tags.team' },
     { field: { kind: 'library', name: 'torch' }, type: 'string', label: 'lineage.libraries.torch' },
     { field: { kind: 'lineage', name: 'seed' }, type: 'number', label: 'lineage.seed' },
   ]), { rows: 2, columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
+  // The sweep loader's queries, each over a source with only the joins it reads (storage/sweep-columns.ts).
+  const sw1 = (reads?: string) => selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS, reads });
+  out.push(q('runIdsQuery over sweep sw1 (no joins)', runIdsQuery(sw1(''), 10), { rows: 1 }));
+  out.push(q('paramsQuery over sweep sw1 (the params join only)', paramsQuery(sw1(PARAMS_READS)), { column: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer'] } }));
+  out.push(q('the lineage query over sweep sw1', `SELECT run_id, ${LINEAGE_COLUMNS} FROM (${sw1(LINEAGE_COLUMNS)})`, { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('metricNamesSql', metricNamesSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 
   // storage/runs.ts and storage/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
