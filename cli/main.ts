@@ -4,10 +4,11 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { ConfigError, loadConfig, type Config } from '../common/config.ts';
 import { parseScopes, type Scope } from '../common/tokens/format.ts';
 import { migrate, MIGRATION_TIMEOUT_MS } from '../storage/migrate.ts';
+import { serverVersion } from '../storage/read.ts';
 import { demo } from './demo.ts';
 import { runApi, runProcessor } from './services.ts';
 import { simulate } from './simulate.ts';
-import { stack } from './stack.ts';
+import { REPO_ROOT, stack } from './stack.ts';
 import { TokenCommandError, tokenCreate, tokenList, tokenRevoke } from './token.ts';
 import { BiCommandError, biUserCreate, biUserRevoke } from './bi-user.ts';
 import { biWideParams } from './bi-wide-params.ts';
@@ -138,7 +139,7 @@ program
 
 program
   .command('bench')
-  .description('measure ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable, ClickHouse alone), one point\'s latency from log() to the API at a trickle, console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
+  .description('figures, printed and kept in .runlens/bench/latest.json: ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable, ClickHouse alone), one point\'s latency from log() to the API at a trickle, console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
   .option('--only <part>', 'run one part: pipeline, latency, logs, queries, export, python, mlflow or dashboard')
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
@@ -149,43 +150,65 @@ program
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
   .action(async (o: { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
     if (o.only !== undefined && !['pipeline', 'latency', 'logs', 'queries', 'export', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, latency, logs, queries, export, python, mlflow or dashboard, not "${o.only}"`);
-    if (o.only === undefined || o.only === 'pipeline') {
-      const { benchPipeline } = await import('./bench/pipeline.ts');
-      await benchPipeline(config(), o);
-    }
-    if (o.only === undefined || o.only === 'latency') {
-      const { benchLatency } = await import('./bench/latency.ts');
-      await benchLatency(config());
-    }
-    if (o.only === undefined || o.only === 'logs') {
-      const { benchLogs } = await import('./bench/logs.ts');
-      await benchLogs(config());
-    }
-    if (o.only === undefined || o.only === 'python') {
-      const { benchPythonSdk } = await import('./bench/python-sdk.ts');
-      await benchPythonSdk(config());
-    }
-    if (o.only === undefined || o.only === 'queries') {
-      await stack('up', config()); // the pipeline part starts it too; alone, this part must
-      const { benchComparisonQueries } = await import('./bench/comparison-queries.ts');
-      await benchComparisonQueries(config());
-      const { benchQueries } = await import('./bench/queries.ts');
-      await benchQueries(config());
-    }
-    if (o.only === undefined || o.only === 'mlflow') {
-      const { benchMlflow } = await import('./bench/mlflow.ts');
-      await benchMlflow(config(), { points: o.mlflowPoints, runs: o.mlflowRuns, loadBudgetS: o.mlflowLoadBudget });
-    }
-    if (o.only === undefined || o.only === 'export') {
-      await stack('up', config());
-      const { benchExport } = await import('./bench/export.ts');
-      await benchExport(config());
-    }
-    if (o.only === undefined || o.only === 'dashboard') {
-      const { benchDashboard } = await import('./bench/dashboard.ts');
-      await benchDashboard(config());
+    try {
+      await runBenchParts(o);
+    } finally {
+      // What was measured is kept even when a later part fails.
+      const { writeBenchReport } = await import('./bench/report.ts');
+      const path = writeBenchReport(REPO_ROOT, await clickhouseVersion());
+      if (path) console.log(`\nfigures written to ${path}`);
     }
   });
+
+async function clickhouseVersion(): Promise<string | null> {
+  const ch = createClickHouse(config());
+  try {
+    return (await serverVersion(ch)) ?? null;
+  } catch {
+    return null; // the stack is down: the report says so
+  } finally {
+    await ch.close();
+  }
+}
+
+async function runBenchParts(o: { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }): Promise<void> {
+  if (o.only === undefined || o.only === 'pipeline') {
+    const { benchPipeline } = await import('./bench/pipeline.ts');
+    await benchPipeline(config(), o);
+  }
+  if (o.only === undefined || o.only === 'latency') {
+    const { benchLatency } = await import('./bench/latency.ts');
+    await benchLatency(config());
+  }
+  if (o.only === undefined || o.only === 'logs') {
+    const { benchLogs } = await import('./bench/logs.ts');
+    await benchLogs(config());
+  }
+  if (o.only === undefined || o.only === 'python') {
+    const { benchPythonSdk } = await import('./bench/python-sdk.ts');
+    await benchPythonSdk(config());
+  }
+  if (o.only === undefined || o.only === 'queries') {
+    await stack('up', config()); // the pipeline part starts it too; alone, this part must
+    const { benchComparisonQueries } = await import('./bench/comparison-queries.ts');
+    await benchComparisonQueries(config());
+    const { benchQueries } = await import('./bench/queries.ts');
+    await benchQueries(config());
+  }
+  if (o.only === undefined || o.only === 'mlflow') {
+    const { benchMlflow } = await import('./bench/mlflow.ts');
+    await benchMlflow(config(), { points: o.mlflowPoints, runs: o.mlflowRuns, loadBudgetS: o.mlflowLoadBudget });
+  }
+  if (o.only === undefined || o.only === 'export') {
+    await stack('up', config());
+    const { benchExport } = await import('./bench/export.ts');
+    await benchExport(config());
+  }
+  if (o.only === undefined || o.only === 'dashboard') {
+    const { benchDashboard } = await import('./bench/dashboard.ts');
+    await benchDashboard(config());
+  }
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);

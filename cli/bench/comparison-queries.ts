@@ -16,6 +16,7 @@ type Row = object;
 import { buildApp } from '../../query-api/app.ts';
 import type { RunStarted } from '../../schemas/events.ts';
 import { DEFAULT_CRASH_AFTER_MS } from '../../storage/runs.ts';
+import { recordFigure } from './report.ts';
 
 export const PROJECT = 'bench';
 
@@ -62,6 +63,7 @@ async function median(label: string, times: number, fn: () => Promise<{ statusCo
     if (r.statusCode !== 200) throw new Error(`${label}: HTTP ${r.statusCode} ${r.body.slice(0, 300)}`);
   }
   ms.sort((a, b) => a - b);
+  recordFigure('queries', label, ms[Math.floor(ms.length / 2)]!, 'ms (median)');
   return `  ${label.padEnd(58)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(0).padStart(6)} ms  (min ${ms[0]!.toFixed(0)}, max ${ms[ms.length - 1]!.toFixed(0)}, n=${times})`;
 }
 

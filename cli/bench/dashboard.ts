@@ -15,6 +15,7 @@ import { createToken } from '../../storage/api-tokens.ts';
 import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { launchBrowser } from '../browser.ts';
 import { median } from './median.ts';
+import { recordFigure } from './report.ts';
 import { REPO_ROOT, stack } from '../stack.ts';
 import { insertChunks, noChunks, series } from './comparison-queries.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
@@ -116,6 +117,11 @@ Dashboard in Chromium ${browser.version()} — ${cpus().length} cores (${cpus()[
         await page.close();
       }
       if (k === 0) await benchCurves(ch, browser, `${url}/ui/?sweep=${sweepId}&target=${encodeURIComponent(TARGET)}`, token, sweepId);
+      const figure = (name: string, values: number[]) => recordFigure('dashboard', `${name}, ${runs} runs`, median(values), 'ms (median)');
+      figure('parallel coordinates, link → drawn', figures.open);
+      figure('parallel coordinates, drawing', figures.draw);
+      figure('brush → table', figures.brush);
+      figure('table scrolled to the last row', figures.scroll);
       console.log(`    parallel coordinates, first draw: ${ms(median(figures.open))} from opening the link (page loaded, answer fetched, parsed and drawn), ${ms(median(figures.draw))} of it drawing   [target < 2 s at 100k]`);
       console.log(`    brush an axis → table of the ${figures.kept.toLocaleString('en-US')} runs kept: ${ms(median(figures.brush))}   [target < 150 ms at 10k]`);
       console.log(`    table scrolled from the first to the last of ${runs.toLocaleString('en-US')} rows: ${ms(median(figures.scroll))}`);

@@ -12,6 +12,7 @@ import { buildApp } from '../../query-api/app.ts';
 import { createToken } from '../../storage/api-tokens.ts';
 import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { PROJECT, seedRuns } from './comparison-queries.ts';
+import { recordFigure } from './report.ts';
 
 /** Peak RSS of this process since the last reset (Linux: VmHWM, reset through clear_refs). */
 function peakRssMb(reset = false): number | null {
@@ -52,6 +53,7 @@ Bulk export — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(to
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
       const seconds = (performance.now() - started) / 1000;
       const rss = peakRssMb();
+      recordFigure('export', `${format}, ${points} points`, seconds, 's');
       console.log(`  ${format.padEnd(8)} ${seconds.toFixed(1).padStart(6)} s   ${Math.round(points / seconds).toLocaleString('en-US').padStart(10)} points/s   ${(bytes / 2 ** 20).toFixed(0).padStart(6)} MiB   peak RSS of this process (API + client) ${rss === null ? 'n/a' : `${Math.round(rss)} MB`}   [target: the sweep in < 60 s]`);
     }
   } finally {

@@ -29,6 +29,7 @@ import { simulate } from '../simulate.ts';
 import { REPO_ROOT } from '../stack.ts';
 import { waitForSweep } from '../wait.ts';
 import { CpuTally, cpuSnapshot, localServerPids } from './cpu.ts';
+import { recordFigure } from './report.ts';
 import { closeScratch, openScratch } from './scratch.ts';
 
 export interface LogBenchOptions {
@@ -523,6 +524,9 @@ export async function benchLogs(base: Config, options: Partial<LogBenchOptions> 
       return sec == null ? '–' : (sec / (n / 1e6)).toFixed(2);
     };
     const noisy = [cpu.a, cpu.c].map((t) => t.others()).filter((x): x is number => x !== null);
+    recordFigure('logs', 'metrics alone, end to end (median)', aRate, 'points/s');
+    recordFigure('logs', 'lines alone, end to end', lines.lines / lines.seconds, 'lines/s');
+    recordFigure('logs', `metrics with ${o.rate} lines/s beside them, change (median of pairs)`, change * 100, '%');
     console.log(`
 runlens log-lines benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}; one processor process
   metric sweep (a, c):        ${o.configs} configs × ${o.seeds} seeds × ${o.steps} steps = ${o.configs * o.seeds} runs, ${count(points)} points, ${o.pairs} times each, alternating a c c a …

@@ -26,6 +26,7 @@ import { quoteString } from '../../storage/sql-quote.ts';
 import { startServer } from '../api-server.ts';
 import { ensureVirtualenv, MINUTE, REPO, runCommand, type Virtualenv } from '../python-venv.ts';
 import { closeScratch, openScratch } from './scratch.ts';
+import { recordFigure } from './report.ts';
 
 /** MLflow's tracking server and, in the same virtualenv, the client both backends are driven by. */
 export const MLFLOW_SERVER_REQUIREMENTS = ['mlflow==3.17.2'];
@@ -262,6 +263,16 @@ export async function benchMlflow(base: Config, o: MlflowBenchOptions): Promise<
   const rReturned = r.ingest.points / r.ingest.seconds;
   const rQueryable = r.ingest.points / (r.ingest.queryableMs! / 1000);
   const runs = m.load.runs;
+  const figure = (name: string, value: number, unit: string) => recordFigure('mlflow', name, value, unit);
+  figure('log_batch, MLflow server', mIngest, 'points/s');
+  figure('log_batch, runlens (acked)', rReturned, 'points/s');
+  figure('log_batch, runlens / MLflow', rReturned / mIngest, '×');
+  figure(`search_runs over ${runs} runs, MLflow server`, m.search.median_s * 1000, 'ms (median)');
+  figure(`search_runs over ${runs} runs, runlens`, r.search.median_s * 1000, 'ms (median)');
+  figure('search_runs, MLflow / runlens', m.search.median_s / r.search.median_s, '×');
+  figure('get_metric_history, MLflow server', (m.history.median_s / m.history.runs) * 1000, 'ms a call');
+  figure('get_metric_history, runlens', (r.history.median_s / r.history.runs) * 1000, 'ms a call');
+  figure('get_metric_history, MLflow / runlens', m.history.median_s / r.history.median_s, '×');
   console.log(`
 MLflow ${MLFLOW_SERVER_REQUIREMENTS[0]!.split('==')[1]} tracking server (SQLite, 4 workers by default) vs runlens MLflow surface — same client, same workload
   log_batch ingest: 1 run, ${int(m.ingest.points)} points, ${m.ingest.calls} calls × 1,000 metrics (${m.ingest.keys} keys × ${m.ingest.steps_per_key.toLocaleString('en-US')} steps), sequential   [target ≥ 50×]

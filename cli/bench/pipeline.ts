@@ -12,6 +12,7 @@ import { waitForSweep } from '../wait.ts';
 import { clickhouseAlone } from './clickhouse-alone.ts';
 import { CpuTally, cpuSnapshot, localServerPids } from './cpu.ts';
 import { median } from './median.ts';
+import { recordFigure } from './report.ts';
 import { closeScratch, openScratch } from './scratch.ts';
 
 const CPU_NAMES = ['this process (simulator)', 'processor', 'ClickHouse', 'Kafka'] as const;
@@ -60,12 +61,18 @@ runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'un
     await ch.close();
     await closeScratch(scratch);
   }
+  const figure = (name: string, value: number, unit: string) => recordFigure('pipeline', name, value, unit);
+  figure(`SDK send rate, ${points} points (median of ${rounds.length})`, median(rounds.map((r) => r.send)), 'points/s');
+  figure(`end to end, first send → all queryable (median of ${rounds.length})`, median(rounds.map((r) => r.endToEnd)), 'points/s');
+  figure(`last send → queryable (median of ${rounds.length})`, median(rounds.map((r) => r.tail)), 's');
   console.log(`  ${runs} runs, ${points.toLocaleString('en-US')} points a round
   median SDK send rate:       ${Math.round(median(rounds.map((r) => r.send))).toLocaleString('en-US')} points/s
   median end to end:          ${Math.round(median(rounds.map((r) => r.endToEnd))).toLocaleString('en-US')} points/s (first send → all queryable)
   median last send → queryable: ${median(rounds.map((r) => r.tail)).toFixed(2)} s`);
   if (alone) {
     const e2e = median(rounds.map((r) => r.endToEnd));
+    figure('ClickHouse alone, the same chunk rows (RowBinary)', alone.rate, 'points/s');
+    figure('end to end / ClickHouse alone', (100 * e2e) / alone.rate, '%');
     console.log(`  ClickHouse alone:           ${Math.round(alone.rate).toLocaleString('en-US')} points/s (the last round's chunk rows in ${alone.inserts} RowBinary inserts of ~${ALONE_POINTS_PER_INSERT.toLocaleString('en-US')} points, both tables in parallel; ClickHouse CPU ${alone.clickhouseCpu === null ? '–' : `${alone.clickhouseCpu.toFixed(1)} s`})
   end to end / ClickHouse alone: ${((100 * e2e) / alone.rate).toFixed(0)}%`);
   }

@@ -31,6 +31,7 @@ import { plantedRun } from '../../query-api/engines/sweep-analytics/planted-swee
 import { buildApp } from '../../query-api/app.ts';
 import { type App } from '../../query-api/deps.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';
+import { recordFigure } from './report.ts';
 
 const PROJECT = 'bench';
 const METRICS = ['val/acc', 'val/loss', 'train/loss'] as const;
@@ -254,6 +255,8 @@ async function measureInChild(job: ChildJob): Promise<MeasurementResult[]> {
     if (!line.startsWith(RESULT_PREFIX)) continue;
     const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as MeasurementResult;
     results.push(r);
+    recordFigure('queries', `${r.name}, ${r.runs} runs`, r.medianMs, 'ms (median)');
+    if (r.peakRssMb !== null) recordFigure('queries', `${r.name}, ${r.runs} runs: API peak RSS`, r.peakRssMb, 'MB');
     console.log(formatResult(r));
   }
   const code = await exited;
