@@ -92,7 +92,11 @@ export class SchemaCatalogue {
   }
 
   encodeWith(writer: WriterSchema, value: unknown): Buffer {
-    const body = writer.type.toBuffer(value);
+    return this.frame(writer, writer.type.toBuffer(value));
+  }
+
+  /** A Kafka message of an Avro body already encoded with `writer`: C3 01, the fingerprint, the body. */
+  frame(writer: WriterSchema, body: Buffer): Buffer {
     const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
     MAGIC.copy(out, 0);
     out.write(writer.fingerprintHex, 2, 'hex');

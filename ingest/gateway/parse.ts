@@ -95,16 +95,18 @@ export function parseJsonBody(body: unknown, project: string, catalogue: SchemaC
     const extra = Object.keys(item).filter((k) => k !== 'type' && k !== 'event');
     if (extra.length > 0) return bad(`event ${i}: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')} next to "type" and "event"`);
     const type = item.type as EventType;
-    const schema = catalogue.reader(type).type;
-    // Strings before clone: clone round-trips through Avro bytes, which writes a lone surrogate
-    // as invalid UTF-8 that decodes as U+FFFD, so validation afterwards would not see it.
-    const mismatch = avroMismatch(schema, item.event) ?? checkStrings(item.event);
+    const writer = catalogue.reader(type);
+    // Strings before encoding: Avro bytes hold a lone surrogate as invalid UTF-8 that decodes
+    // as U+FFFD, so validation of the decoded event would not see it.
+    const mismatch = avroMismatch(writer.type, item.event) ?? checkStrings(item.event);
     if (mismatch) return bad(`event ${i} (${type}): ${mismatch}`);
-    // clone fills the schema's defaults (sweepId: null, …), so the event is what a decoder would see.
-    const event = { type, value: schema.clone(item.event) } as AnyEvent;
+    // Encoded once; the decoded body (defaults filled: sweepId null, …) is what a processor will
+    // see, and what is checked. As avsc's clone, without encoding a second time to send it.
+    const body = writer.type.toBuffer(item.event);
+    const event = { type, value: writer.type.fromBuffer(body) } as AnyEvent;
     const refused = check(i, event, project);
     if (refused) return refused;
-    out.push({ type, runId: eventKey(event.value), value: catalogue.encode(type, event.value as never), points: pointsOf(event) });
+    out.push({ type, runId: eventKey(event.value), value: catalogue.frame(writer, body), points: pointsOf(event) });
   }
   return { ok: true, events: out };
 }
