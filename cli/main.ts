@@ -139,8 +139,8 @@ program
 
 program
   .command('bench')
-  .description('figures, printed and kept in .runlens/bench/latest.json: ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable, ClickHouse alone), one point\'s latency from log() to the API at a trickle, console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
-  .option('--only <part>', 'run one part: pipeline, latency, logs, queries, export, python, mlflow or dashboard')
+  .description('figures, printed and kept in .runlens/bench/latest.json: ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable, ClickHouse alone), one point\'s latency from log() to the API at a trickle, the HTTP ingest gateway (1,000 and 20,000 points a request), console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
+  .option('--only <part>', 'run one part: pipeline, latency, gateway, logs, queries, export, python, mlflow or dashboard')
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
@@ -149,7 +149,7 @@ program
   .option('--mlflow-runs <n>', 'mlflow: runs searched by search_runs', positiveInt, 10_000)
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
   .action(async (o: { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
-    if (o.only !== undefined && !['pipeline', 'latency', 'logs', 'queries', 'export', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, latency, logs, queries, export, python, mlflow or dashboard, not "${o.only}"`);
+    if (o.only !== undefined && !['pipeline', 'latency', 'gateway', 'logs', 'queries', 'export', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, latency, gateway, logs, queries, export, python, mlflow or dashboard, not "${o.only}"`);
     try {
       await runBenchParts(o);
     } finally {
@@ -179,6 +179,10 @@ async function runBenchParts(o: { configs: number; seeds: number; steps: number;
   if (o.only === undefined || o.only === 'latency') {
     const { benchLatency } = await import('./bench/latency.ts');
     await benchLatency(config());
+  }
+  if (o.only === undefined || o.only === 'gateway') {
+    const { benchGateway } = await import('./bench/gateway.ts');
+    await benchGateway(config());
   }
   if (o.only === undefined || o.only === 'logs') {
     const { benchLogs } = await import('./bench/logs.ts');
