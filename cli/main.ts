@@ -150,24 +150,30 @@ program
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
   .action(async (o: { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
     if (o.only !== undefined && !['pipeline', 'latency', 'gateway', 'logs', 'queries', 'export', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, latency, gateway, logs, queries, export, python, mlflow or dashboard, not "${o.only}"`);
+    const { anyFigures, writeBenchReport } = await import('./bench/report.ts');
+    let stoppedEarly: string | undefined;
     try {
       await runBenchParts(o);
+    } catch (err) {
+      stoppedEarly = err instanceof Error ? err.message : String(err);
+      throw err;
     } finally {
-      // What was measured is kept even when a later part fails.
-      const { writeBenchReport } = await import('./bench/report.ts');
-      const path = writeBenchReport(REPO_ROOT, await clickhouseVersion());
-      if (path) console.log(`\nfigures written to ${path}`);
+      // What was measured is kept even when a later part fails, marked as possibly partial.
+      if (anyFigures()) console.log(`\nfigures written to ${writeBenchReport(REPO_ROOT, await clickhouseVersion(), stoppedEarly)}`);
     }
   });
 
+/** The local ClickHouse's version for the bench report; null when it does not answer. */
 async function clickhouseVersion(): Promise<string | null> {
-  const ch = createClickHouse(config());
   try {
-    return (await serverVersion(ch)) ?? null;
+    const ch = createClickHouse(config());
+    try {
+      return (await serverVersion(ch)) ?? null;
+    } finally {
+      await ch.close();
+    }
   } catch {
-    return null; // the stack is down: the report says so
-  } finally {
-    await ch.close();
+    return null;
   }
 }
 

@@ -325,9 +325,9 @@ export function toRunRecord(r: Record<string, unknown>, withParamTexts = false):
 }
 
 /** The run source's lineage columns, as lineageOf reads them (all outside the optional parts). */
-export const LINEAGE_COLUMNS = 'git_commit, git_dirty, data_version, env_language, env_language_version, env_library_names, env_library_versions, env_hardware, seed, host, parent_run_id';
+export const LINEAGE_READS = 'git_commit, git_dirty, data_version, env_language, env_language_version, env_library_names, env_library_versions, env_hardware, seed, host, parent_run_id';
 
-/** A run's lineage from a row holding LINEAGE_COLUMNS (empty text is null). */
+/** A run's lineage from a row holding LINEAGE_READS (empty text is null). */
 export function lineageOf(r: Record<string, unknown>): RunRecord['lineage'] {
   return {
     gitCommit: orNull(r.git_commit),

@@ -1,7 +1,7 @@
 // The columnar loader behind every sweep chart: for a selection's source (storage/selection.ts),
 // the run ids (canonical order: ascending by UTF-16 code units, as the analytics order them),
 // one array per param and one per metric summary, index i of each belonging to run i. No
-// object per run is built:
+// object per run is built (but for lineage, when asked for):
 // - run ids: one query, one row holding them all as an array;
 // - params: one query over the selection SQL with ARRAY JOIN on the param arrays, grouped by
 //   param name, so each param arrives as parallel arrays (run ids, type codes, values as text)
@@ -12,7 +12,10 @@
 // - run fields (tags, lineage; asked for by name only): one query, a row per run with each
 //   field's presence and its value as text, typed here.
 // - lineage (asked for as a whole, for confound warnings): one query, a row per run, read as a
-//   run record's lineage.
+//   run record's lineage (an object per run).
+// Every query reads at most `limit` runs (the ids query the first `limit` by id, the others any
+// `limit`: within the caller's limit that is all of them), so a selection the caller will refuse
+// as too large costs neither ClickHouse a full read nor the API its memory.
 // Every literal is in the selection SQL; nothing else is quoted here.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { rows } from './read.ts';
@@ -20,7 +23,7 @@ import { quoteInteger } from './sql-quote.ts';
 import { runFieldSql, type RunField } from './run-filter/sql.ts';
 import { metricValues, type SummaryAggregate } from './summaries.ts';
 import type { SelectionSource } from './selection.ts';
-import { LINEAGE_COLUMNS, lineageOf, type RunRecord } from './runs.ts';
+import { LINEAGE_READS, lineageOf, type RunRecord } from './runs.ts';
 
 /** A param's value in a run; null where the run does not set it. */
 export type ParamValue = number | string | boolean | null;
@@ -49,8 +52,8 @@ export interface SweepColumns {
   metrics: Record<string, (number | null)[]>;
   /** One column per requested run field, by label; null where a run lacks it. */
   runFields: Record<string, ParamValue[]>;
-  /** Each run's lineage, when asked for (index i belongs to run i). */
-  lineage?: RunLineage[];
+  /** Each run's lineage, when asked for (index i belongs to run i; null for a run it missed). */
+  lineage?: (RunLineage | null)[];
 }
 
 type RunLineage = RunRecord['lineage'];
@@ -150,12 +153,16 @@ export async function loadSweepColumns(
   opts: { limit: number; metrics: readonly MetricColumnRef[]; runFields?: readonly RunFieldColumnRef[]; skipParams?: boolean; lineage?: boolean },
 ): Promise<SweepColumns> {
   const runFields = opts.runFields ?? [];
+  // Every query reads `limit` runs at most, so a selection far over the caller's limit (which it
+  // refuses) cannot fill the API's memory first. Unordered: within the limit, that is every run.
+  const limit = quoteInteger(Math.floor(opts.limit));
+  const bounded: SelectionSource = (reads) => `SELECT * FROM (${source(reads)}) LIMIT ${limit}`;
   const [idRows, paramRows, metricMaps, runFieldRows, lineageRows] = await Promise.all([
     rows<{ ids: string[] }>(ch, runIdsQuery(source(''), opts.limit)),
-    opts.skipParams ? Promise.resolve([] as ParamRow[]) : rows<ParamRow>(ch, paramsQuery(source(PARAMS_READS))),
-    Promise.all(opts.metrics.map((m) => metricValues(ch, project, source(''), m))),
-    runFields.length > 0 ? rows<{ run_id: string; has: number[]; text: string[] }>(ch, runFieldsQuery(source, runFields)) : Promise.resolve([]),
-    opts.lineage ? rows(ch, `SELECT run_id, ${LINEAGE_COLUMNS} FROM (${source(LINEAGE_COLUMNS)})`) : Promise.resolve(undefined),
+    opts.skipParams ? Promise.resolve([] as ParamRow[]) : rows<ParamRow>(ch, paramsQuery(bounded(PARAMS_READS))),
+    Promise.all(opts.metrics.map((m) => metricValues(ch, project, bounded(''), m))),
+    runFields.length > 0 ? rows<{ run_id: string; has: number[]; text: string[] }>(ch, runFieldsQuery(bounded, runFields)) : Promise.resolve([]),
+    opts.lineage ? rows(ch, `SELECT run_id, ${LINEAGE_READS} FROM (${bounded(LINEAGE_READS)})`) : Promise.resolve(undefined),
   ]);
   // ClickHouse orders by UTF-8 bytes; the canonical order is UTF-16 code units (they differ only
   // past U+FFFF). Sorting an already sorted array is a single pass.
@@ -169,12 +176,9 @@ export async function loadSweepColumns(
   return loaded;
 }
 
-/** What a run missing from the lineage query (one that arrived between the queries) is given. */
-const NO_LINEAGE: RunLineage = { gitCommit: null, gitDirty: false, dataVersion: null, environment: { language: '', languageVersion: '', libraries: {}, hardware: null }, seed: null, host: null, parentRunId: null };
-
-/** Lineage rows aligned with `index` (a row of a run not in it is left out). */
-function lineageColumn(found: readonly Record<string, unknown>[], index: ReadonlyMap<string, number>, n: number): RunLineage[] {
-  const out = new Array<RunLineage>(n).fill(NO_LINEAGE);
+/** Lineage rows aligned with `index`: null for a run the lineage query did not return (one that arrived between the queries); a row of a run not in `index` is left out. */
+function lineageColumn(found: readonly Record<string, unknown>[], index: ReadonlyMap<string, number>, n: number): (RunLineage | null)[] {
+  const out = new Array<RunLineage | null>(n).fill(null);
   for (const row of found) {
     const i = index.get(String(row.run_id));
     if (i !== undefined) out[i] = lineageOf(row);

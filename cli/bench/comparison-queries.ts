@@ -131,7 +131,7 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
       await median(`sort only, ${RUNS.toLocaleString('en-US')} runs (metric summary, page of 50)`, 7, () => get('/v1/runs?sort=metrics.loss.min:asc&limit=50')),
       await median('compare 100 runs (all metrics, confounds)', 7, () => post('/v1/compare', { runIds: hundred, variables: ['params.lr'] })),
       await median(`curves, ${CURVE_RUNS} runs × ${CURVE_STEPS.toLocaleString('en-US')} steps → 1,000 buckets`, 7, () => post('/v1/curves', { selection: { runIds: hundred.slice(0, CURVE_RUNS) }, metrics: ['train/loss'], maxPoints: 1000 })),
-      await median(`groups over ${RUNS.toLocaleString('en-US')} runs (all-but-seed, val/acc.max)`, 3, () => post('/v1/groups', { by: ['optimizer', 'batch_size'], metrics: ['val/acc.max'] })),
+      await median(`groups over ${RUNS.toLocaleString('en-US')} runs (by optimizer × batch_size, val/acc.max)`, 3, () => post('/v1/groups', { by: ['optimizer', 'batch_size'], metrics: ['val/acc.max'] })),
     ];
     await app.close();
     console.log(`

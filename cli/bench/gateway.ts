@@ -1,6 +1,7 @@
 // `npm run bench -- --only gateway`: the HTTP ingest gateway (POST /v1/ingest/events, JSON) under
 // load from CLIENTS concurrent clients on kept-alive connections, each sending MetricBatch events
-// of a fixed size as fast as the gateway answers 202, for SECONDS per size. The API runs as its
+// of a fixed size as fast as the gateway answers 202, for SECONDS per size, after a one-second
+// warm-up that is not measured (start-up: new topics). The API runs as its
 // own process (as in production) beside a processor (./scratch.ts); the clients run in this one.
 // Printed per request size: points/s acknowledged (202: Kafka took them, acks=-1) and end to end
 // (first request → every point queryable). Asserts nothing about time.
@@ -29,13 +30,13 @@ async function post(url: string, token: string, body: JsonEvent | JsonEvent[]): 
   if (res.status !== 202) throw new Error(`POST /v1/ingest/events: HTTP ${res.status} ${text.slice(0, 300)}`);
 }
 
-/** One size: each client starts a run, sends batches of `points` for SECONDS, finishes it; then waits until all is stored. */
-async function measure(url: string, token: string, ch: ReturnType<typeof createClickHouse>, points: number): Promise<{ acked: number; endToEnd: number; requests: number }> {
+/** One size: each client starts a run, sends batches of `points` for `seconds`, finishes it; then waits until all is stored. */
+async function measure(url: string, token: string, ch: ReturnType<typeof createClickHouse>, points: number, seconds: number): Promise<{ acked: number; endToEnd: number; requests: number }> {
   const sweepId = `gateway-${points}-${Date.now()}`;
   let sent = 0;
   let requests = 0;
   const started = performance.now();
-  const end = started + SECONDS * 1000;
+  const end = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
       const runId = `${sweepId}-${c}`;
@@ -81,8 +82,11 @@ export async function benchGateway(base: Config): Promise<void> {
       if (waited > 60_000) throw new Error('the API did not answer /healthz within 60 s');
       await sleep(200);
     }
+    // Warm-up, not measured: the first requests on new topics wait for the producer's metadata
+    // and the processor's first fetch of their partitions (~1 s).
+    await measure(url, token, ch, 1_000, 1);
     for (const points of SIZES) {
-      const r = await measure(url, token, ch, points);
+      const r = await measure(url, token, ch, points, SECONDS);
       recordFigure('gateway', `${points} points a request, ${CLIENTS} clients, acknowledged`, r.acked, 'points/s');
       recordFigure('gateway', `${points} points a request, ${CLIENTS} clients, end to end`, r.endToEnd, 'points/s');
       console.log(`  ${points.toLocaleString('en-US').padStart(6)} points a request: ${Math.round(r.acked).toLocaleString('en-US').padStart(9)} points/s acknowledged (${r.requests.toLocaleString('en-US')} requests), ${Math.round(r.endToEnd).toLocaleString('en-US').padStart(9)} points/s end to end (first request → all queryable)`);

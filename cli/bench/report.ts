@@ -30,6 +30,8 @@ export interface Machine {
 export interface PartReport {
   measuredAt: string;
   machine: Machine;
+  /** Set when the bench run that measured this part stopped on an error: its figures may be partial. */
+  stoppedEarly?: string;
   figures: Figure[];
 }
 
@@ -38,6 +40,9 @@ export interface BenchReport {
 }
 
 const measured = new Map<string, Figure[]>();
+
+/** Whether any figure was recorded in this process. */
+export const anyFigures = (): boolean => measured.size > 0;
 
 /** Records one figure of a part (a figure recorded twice under one name keeps the last). */
 export function recordFigure(part: string, name: string, value: number, unit: string): void {
@@ -58,10 +63,10 @@ function gitCommit(cwd: string): string | null {
 
 /**
  * Writes `<repoRoot>/.runlens/bench/latest.json`: this run's parts over those of the file
- * already there (a file that cannot be read is replaced). Returns its path, or null when
- * nothing was measured.
+ * already there (a file that cannot be read is replaced); `stoppedEarly` (the error that stopped
+ * the run) marks them as possibly partial. Returns its path, or null when nothing was measured.
  */
-export function writeBenchReport(repoRoot: string, clickhouse: string | null): string | null {
+export function writeBenchReport(repoRoot: string, clickhouse: string | null, stoppedEarly?: string): string | null {
   if (measured.size === 0) return null;
   const dir = join(repoRoot, '.runlens', 'bench');
   const path = join(dir, 'latest.json');
@@ -73,7 +78,7 @@ export function writeBenchReport(repoRoot: string, clickhouse: string | null): s
   }
   const machine: Machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, clickhouse, commit: gitCommit(repoRoot) };
   const measuredAt = new Date().toISOString();
-  for (const [part, figures] of measured) parts[part] = { measuredAt, machine, figures };
+  for (const [part, figures] of measured) parts[part] = { measuredAt, machine, ...(stoppedEarly === undefined ? {} : { stoppedEarly }), figures };
   const report: BenchReport = { parts };
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${path}.tmp`, `${JSON.stringify(report, null, 2)}\n`);

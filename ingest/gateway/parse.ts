@@ -102,11 +102,11 @@ export function parseJsonBody(body: unknown, project: string, catalogue: SchemaC
     if (mismatch) return bad(`event ${i} (${type}): ${mismatch}`);
     // Encoded once; the decoded body (defaults filled: sweepId null, …) is what a processor will
     // see, and what is checked. As avsc's clone, without encoding a second time to send it.
-    const body = writer.type.toBuffer(item.event);
-    const event = { type, value: writer.type.fromBuffer(body) } as AnyEvent;
+    const encoded = writer.type.toBuffer(item.event);
+    const event = { type, value: writer.type.fromBuffer(encoded) } as AnyEvent;
     const refused = check(i, event, project);
     if (refused) return refused;
-    out.push({ type, runId: eventKey(event.value), value: catalogue.frame(writer, body), points: pointsOf(event) });
+    out.push({ type, runId: eventKey(event.value), value: catalogue.frame(writer, encoded), points: pointsOf(event) });
   }
   return { ok: true, events: out };
 }

@@ -91,6 +91,13 @@ export function groupColumns(columns: Readonly<Record<string, readonly ParamValu
   return { by: [...by], groupOf, sizes: order.map((g) => counts[g]!), keys, labels };
 }
 
+/** Group g's key: each grouping param's value (null where its runs lack it), in a record without a prototype (a param may be called "__proto__"). */
+export function groupKey(grouping: Grouping, g: number): Record<string, ParamValue> {
+  const key = Object.create(null) as Record<string, ParamValue>;
+  for (const p of grouping.by) key[p] = grouping.keys[p]![g]!;
+  return key;
+}
+
 /** A param per group: the value every run of the group shares, else null. */
 export function groupCommon(values: readonly ParamValue[], g: Grouping): ParamValue[] {
   const groups = g.sizes.length;
@@ -136,11 +143,7 @@ export function groupRuns(runs: RunRecord[], params: string[]): Group[] {
   const columns = Object.create(null) as Record<string, ParamValue[]>;
   for (const p of params) columns[p] = runs.map((r) => r.params[p] ?? null);
   const grouping = groupColumns(columns, params, runs.length);
-  const groups: Group[] = grouping.labels.map((label, g) => {
-    const key = Object.create(null) as Record<string, ParamValue>;
-    for (const p of params) key[p] = grouping.keys[p]![g]!;
-    return { key, label, runs: [] };
-  });
+  const groups: Group[] = grouping.labels.map((label, g) => ({ key: groupKey(grouping, g), label, runs: [] }));
   const order: Group[] = [];
   runs.forEach((run, i) => {
     const g = groups[grouping.groupOf[i]!]!;

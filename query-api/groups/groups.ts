@@ -9,10 +9,13 @@ import { SEED_PARAMS } from './grouping.ts';
 
 /** Params to group by: the given list, or every param of the selection except seeds. */
 export function groupingParams(runs: RunRecord[], by: string[] | 'all-but-seed'): string[] {
+  return groupingParamsOf(runs.flatMap((r) => Object.keys(r.params)), by);
+}
+
+/** groupingParams given the names of the params the selection's runs set. */
+export function groupingParamsOf(held: Iterable<string>, by: string[] | 'all-but-seed'): string[] {
   if (by !== 'all-but-seed') return by.map((p) => p.replace(/^params\./, ''));
-  const all = new Set<string>();
-  for (const r of runs) for (const k of Object.keys(r.params)) all.add(k);
-  return [...all].filter((k) => !SEED_PARAMS.has(k)).sort();
+  return [...new Set(held)].filter((k) => !SEED_PARAMS.has(k)).sort();
 }
 
 /** What a selection holds, for checkGroupingParams: how many runs, and the params any of them sets. */

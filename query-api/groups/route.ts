@@ -7,8 +7,8 @@ import { namesFor, requireMetric } from '../selection/project-names.ts';
 import { findConfoundsInColumns } from '../compare/confounds.ts';
 import { lineageByName } from '../compare/compare.ts';
 import { badRequest } from '../../common/http/errors.ts';
-import { checkGroupingParams, groupingParams, groupStats, type GroupStats } from './groups.ts';
-import { allButSeed, groupColumns } from './grouping.ts';
+import { checkGroupingParams, groupingParams, groupingParamsOf, groupStats, type GroupStats } from './groups.ts';
+import { groupColumns, groupKey } from './grouping.ts';
 import { loadSweep, MAX_SWEEP_RUNS, type LoadedSweep } from '../sweeps/load.ts';
 import type { ParamValue as RunParamValue } from '../../storage/sweep-columns.ts';
 import { projectOf } from '../../common/http/auth.ts';
@@ -34,6 +34,7 @@ function confoundColumns(loaded: LoadedSweep): Map<string, unknown[]> {
   for (const [p, column] of Object.entries(loaded.params)) columns.set(`params.${p}`, column);
   const n = loaded.runIds.length;
   loaded.lineage!.forEach((lineage, i) => {
+    if (lineage === null) return; // a run the lineage query missed: left out of the comparison
     for (const [name, v] of Object.entries(lineageByName({ lineage }))) {
       let column = columns.get(`lineage.${name}`);
       if (!column) columns.set(`lineage.${name}`, (column = new Array<unknown>(n).fill(null)));
@@ -98,14 +99,14 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
       for (const r of refs) requireMetric(r, known.metrics, { prefix: '', aggregates: true }, 'metrics');
       requireMetric(sortRef, known.metrics, { prefix: '', aggregates: true }, 'sort.metric');
       if (!refs.some((r) => r.label === sortRef.label)) refs.push(sortRef);
-      const loaded = await loadSweep(deps.clickhouse, runScope(project, deps), body.selection ?? {}, { metrics: refs, maxRuns: MAX_GROUP_RUNS, lineage: true });
+      const loaded = await loadSweep(deps.clickhouse, runScope(project, deps), body.selection ?? {}, { metrics: refs, maxRuns: MAX_GROUP_RUNS, lineage: body.limit >= 2 });
       const n = loaded.runIds.length;
       refs.forEach((r) => {
         if (n > 0 && loaded.metrics[r.label]!.every((v) => v === null)) {
           throw badRequest(`no selected run has metric ${r.key}${r.segment ? ` with segment ${r.segment}` : ''} (asked for ${r.label}); a key with dots needs its aggregate spelled out, e.g. ${r.key}.last`);
         }
       });
-      const params = body.by === 'all-but-seed' ? allButSeed(Object.keys(loaded.params)).sort() : byNames;
+      const params = groupingParamsOf(Object.keys(loaded.params), body.by);
       if (body.by !== 'all-but-seed') checkGroupingParams(params, { runs: n, params: new Set(Object.keys(loaded.params)) }, known.params, 'by');
       const columns = Object.create(null) as Record<string, readonly RunParamValue[]>;
       for (const p of params) columns[p] = loaded.params[p] ?? new Array<RunParamValue>(n).fill(null);
@@ -115,8 +116,7 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
       const stat = body.sort?.stat ?? 'mean';
       const dir = body.sort?.direction === 'asc' ? 1 : -1;
       const groups = grouping.labels.map((label, g) => {
-        const key = Object.create(null) as Record<string, RunParamValue>;
-        for (const p of params) key[p] = grouping.keys[p]![g]!;
+        const key = groupKey(grouping, g);
         const metrics: Record<string, GroupStats> = {};
         for (const r of refs) {
           const column = loaded.metrics[r.label]!;
@@ -131,7 +131,10 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
         return x === y ? a.label.localeCompare(b.label) : dir * (x - y);
       });
       const shown = groups.slice(0, body.limit);
-      const confounds = shown.length >= 2 ? findConfoundsInColumns(shown.map((g) => g.members), confoundColumns(loaded), params.map((p) => `params.${p}`)) : [];
+      // Runs whose lineage the loader missed (they arrived between its queries) are left out of
+      // the comparison; a group left with none is not compared at all (no warning from nothing).
+      const units = shown.length >= 2 ? shown.map((g) => g.members.filter((i) => loaded.lineage![i] !== null)) : [];
+      const confounds = units.length >= 2 && units.every((u) => u.length > 0) ? findConfoundsInColumns(units, confoundColumns(loaded), params.map((p) => `params.${p}`)) : [];
       const warnings = confounds.map((c) => c.message);
       if (shown.some((g) => g.n < 2)) warnings.push('some groups have a single run: their std and confidence interval are null');
       return {

@@ -7,7 +7,7 @@ import { requireRuns, selectionSource, type MetricRef, type Selection, type RunS
 
 /** Most runs one sweep request may analyse. */
 export const MAX_SWEEP_RUNS = 200_000;
-// The guard against runIds lists too long for ClickHouse lives in selectionSql, shared by every route.
+// The guard against runIds lists too long for ClickHouse lives in selectionSource, shared by every route.
 export { MAX_SELECTION_SQL } from '../selection/selection.ts';
 
 export type LoadedSweep = SweepColumns;

@@ -35,7 +35,7 @@ import { selectedRunsSql } from '../../storage/selection.ts';
 import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experiments.ts';
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
-import { LINEAGE_COLUMNS, runSourceSql } from '../../storage/runs.ts';
+import { LINEAGE_READS, runSourceSql } from '../../storage/runs.ts';
 import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, ParamsLogged, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
@@ -456,7 +456,7 @@ function queryStatements(database: string): Statement[] {
   const sw1 = (reads?: string) => selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS, reads });
   out.push(q('runIdsQuery over sweep sw1 (no joins)', runIdsQuery(sw1(''), 10), { rows: 1 }));
   out.push(q('paramsQuery over sweep sw1 (the params join only)', paramsQuery(sw1(PARAMS_READS)), { column: { name: 'k', values: ['amp', 'batch_size', 'lr', 'optimizer'] } }));
-  out.push(q('the lineage query over sweep sw1', `SELECT run_id, ${LINEAGE_COLUMNS} FROM (${sw1(LINEAGE_COLUMNS)})`, { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
+  out.push(q('the lineage query over sweep sw1', `SELECT run_id, ${LINEAGE_READS} FROM (${sw1(LINEAGE_READS)})`, { columnSet: { name: 'run_id', values: ['r-a', 'r-b'] } }));
   out.push(q('metricNamesSql', metricNamesSql(PROJECT), { columnSet: { name: 'segment', values: ['', '', 'class=cat', 'class=dog'] } }));
 
   // storage/runs.ts and storage/run-list.ts: the run source and the run list (every sort kind, several keys, keyset pages).
