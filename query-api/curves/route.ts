@@ -13,6 +13,7 @@ import { groupRuns } from '../groups/grouping.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { selectRuns, SelectionSchema, runScope } from '../selection/selection.ts';
 import { AuthErrors, ErrorBody, ParamValue } from '../http/schemas.ts';
+import { plainJsonSerializer } from '../http/plain-json.ts';
 
 export const MAX_CURVE_RUNS = 1000;
 const Num = Type.Array(Type.Number());
@@ -22,6 +23,8 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
     '/v1/curves',
     {
       config: { scope: 'read' },
+      // Hundreds of thousands of numbers: JSON.stringify, not the schema's compiled serializer.
+      serializerCompiler: plainJsonSerializer,
       schema: {
         summary: `Curves of up to ${MAX_CURVE_RUNS} runs, downsampled on the server on a grid shared by all runs`,
         body: Type.Object(

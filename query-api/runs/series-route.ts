@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../../common/http/errors.ts';
 import { projectOf } from '../../common/http/auth.ts';
 import { getSeries } from '../../storage/series.ts';
 import { AuthErrors, ErrorBody, ProjectQuery } from '../http/schemas.ts';
+import { plainJsonSerializer } from '../http/plain-json.ts';
 
 export const MAX_SERIES_POINTS = 20_000;
 
@@ -15,6 +16,8 @@ export async function seriesRoutes(app: App, deps: AppDeps): Promise<void> {
     '/v1/runs/:id/metrics/*',
     {
       config: { scope: 'read', docs: { wildcard: { name: 'key', description: 'The metric key; it may hold slashes (val/acc), sent as they are or percent-encoded' } } },
+      // Up to 20,000 points and 10,000 buckets: JSON.stringify, not the schema's compiled serializer.
+      serializerCompiler: plainJsonSerializer,
       schema: {
         summary: 'A metric series downsampled to at most maxPoints; every bucket keeps its min and max point so spikes survive',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), '*': Type.String({ maxLength: 256 }) }),
