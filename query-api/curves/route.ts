@@ -11,7 +11,7 @@ import { parseSeries, unknownSeries } from '../filter/names.ts';
 import { checkGroupingParams, groupingParams, heldParams } from '../groups/groups.ts';
 import { groupRuns } from '../groups/grouping.ts';
 import { projectOf } from '../../common/http/auth.ts';
-import { selectRuns, SelectionSchema, runScope } from '../selection/selection.ts';
+import { selectRunIds, selectRuns, SelectionSchema, runScope } from '../selection/selection.ts';
 import { AuthErrors, ErrorBody, ParamValue } from '../http/schemas.ts';
 import { plainJsonSerializer } from '../http/plain-json.ts';
 
@@ -88,13 +88,23 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
         if (why) throw badRequest(`metrics: ${why}`);
       }
       const selection = body.selection ?? {};
-      const { runs, sourceSql } = await selectRuns(deps.clickhouse, runScope(project, deps), selection, MAX_CURVE_RUNS);
-      const runIds = runs.map((r) => r.id);
+      const scope = runScope(project, deps);
+      // Groups need each run's params; plain curves only the ids (read without any join).
+      let runIds: string[];
+      let sourceSql: string;
       let groups = null;
       if (body.groupBy) {
+        const selected = await selectRuns(deps.clickhouse, scope, selection, MAX_CURVE_RUNS);
+        const { runs } = selected;
+        runIds = runs.map((r) => r.id);
+        sourceSql = selected.sourceSql;
         const params = groupingParams(runs, body.groupBy);
         if (body.groupBy !== 'all-but-seed') checkGroupingParams(params, heldParams(runs), known.params, 'groupBy');
         groups = groupRuns(runs, params);
+      } else {
+        const selected = await selectRunIds(deps.clickhouse, scope, selection, MAX_CURVE_RUNS);
+        runIds = selected.runIds;
+        sourceSql = selected.source('');
       }
       const series = [];
       for (const { metric, key, segment } of wanted) {

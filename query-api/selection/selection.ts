@@ -3,7 +3,8 @@
 // the token's project; and metric summaries named in requests (MetricRef).
 import { Type, type Static } from '@sinclair/typebox';
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
-import { quoteStringList } from '../../storage/sql-quote.ts';
+import { quoteInteger, quoteStringList } from '../../storage/sql-quote.ts';
+import { rows } from '../../storage/read.ts';
 import { namesFor } from './project-names.ts';
 import { badRequest, notFound } from '../../common/http/errors.ts';
 import type { Aggregate } from '../../storage/run-filter/ast.ts';
@@ -96,6 +97,21 @@ export function requireRuns(requested: readonly string[], found: Iterable<string
   throw notFound(`run(s) not found in this project${filtered ? ' or not matching the filter' : ''}: ${listed}`);
 }
 
+/** The 400 for a selection over a route's limit of runs. */
+export const tooManyRuns = (max: number) => badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
+
+/**
+ * The selection's run ids (by id), at most `max` of them (a 400 beyond, as selectRuns), and its
+ * source: for a route that needs no more of each run, the source read without any join.
+ */
+export async function selectRunIds(ch: ClickHouseClient, scope: RunScope, sel: Selection, max: number): Promise<{ runIds: string[]; source: SelectionSource }> {
+  const source = await selectionSource(ch, scope, sel);
+  const runIds = (await rows<{ run_id: string }>(ch, `SELECT run_id FROM (${source('')}) ORDER BY run_id LIMIT ${quoteInteger(max + 1)}`)).map((r) => r.run_id);
+  if (runIds.length > max) throw tooManyRuns(max);
+  if (sel.runIds) requireRuns(sel.runIds, runIds, sel.filter !== undefined && sel.filter.trim() !== '');
+  return { runIds, source };
+}
+
 /**
  * Full run records of the selection, at most `max` of them (a 400 beyond, naming the limit),
  * and the selection's SQL for the queries that follow (its filter compiled once per request).
@@ -103,7 +119,7 @@ export function requireRuns(requested: readonly string[], found: Iterable<string
 export async function selectRuns(ch: ClickHouseClient, scope: RunScope, sel: Selection, max: number): Promise<{ runs: RunRecord[]; sourceSql: string }> {
   const sourceSql = await selectionSql(ch, scope, sel);
   const runs = await loadSelectedRuns(ch, sourceSql, max + 1);
-  if (runs.length > max) throw badRequest(`the selection holds more than ${max.toLocaleString('en-US')} runs; narrow the filter`);
+  if (runs.length > max) throw tooManyRuns(max);
   if (sel.runIds) requireRuns(sel.runIds, runs.map((r) => r.id), sel.filter !== undefined && sel.filter.trim() !== '');
   return { runs, sourceSql };
 }

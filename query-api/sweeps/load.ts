@@ -2,8 +2,7 @@
 // request got wrong: more runs than a request may analyse (400), run ids not found (404).
 import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadSweepColumns, type RunFieldColumnRef, type SweepColumns } from '../../storage/sweep-columns.ts';
-import { badRequest } from '../../common/http/errors.ts';
-import { requireRuns, selectionSource, type MetricRef, type Selection, type RunScope } from '../selection/selection.ts';
+import { requireRuns, selectionSource, tooManyRuns, type MetricRef, type Selection, type RunScope } from '../selection/selection.ts';
 
 /** Most runs one sweep request may analyse. */
 export const MAX_SWEEP_RUNS = 200_000;
@@ -30,7 +29,7 @@ export async function loadSweep(ch: ClickHouseClient, scope: RunScope, sel: Sele
   const maxRuns = options.maxRuns ?? MAX_SWEEP_RUNS;
   const source = await selectionSource(ch, scope, sel); // a 400 when a runIds list is too long for ClickHouse
   const loaded = await loadSweepColumns(ch, project, source, { limit: maxRuns + 1, metrics: options.metrics ?? [], runFields: options.runFields, skipParams: options.skipParams, lineage: options.lineage });
-  if (loaded.runIds.length > maxRuns) throw badRequest(`the selection holds more than ${maxRuns.toLocaleString('en-US')} runs; narrow the filter`);
+  if (loaded.runIds.length > maxRuns) throw tooManyRuns(maxRuns);
   if (sel.runIds) requireRuns(sel.runIds, loaded.runIds, sel.filter !== undefined && sel.filter.trim() !== '');
   return loaded;
 }
