@@ -102,7 +102,7 @@ export function parseJsonBody(body: unknown, project: string, catalogue: SchemaC
     if (mismatch) return bad(`event ${i} (${type}): ${mismatch}`);
     // Encoded once; the decoded body (defaults filled: sweepId null, …) is what a processor will
     // see, and what is checked. As avsc's clone, without encoding a second time to send it.
-    const encoded = writer.type.toBuffer(item.event);
+    const encoded = catalogue.encodeBody(writer, item.event);
     const event = { type, value: writer.type.fromBuffer(encoded) } as AnyEvent;
     const refused = check(i, event, project);
     if (refused) return refused;
