@@ -1,6 +1,8 @@
 // The consumer-group service: Kafka batch → decode/validate → ClickHouse insert and dead
 // letters → commit. Durable before committed: offsets move only after every insert and every
-// dead-letter send of the batch is acknowledged; a failure rethrows so Kafka redelivers.
+// dead-letter send of the batch is acknowledged; a failure rethrows so Kafka redelivers. The
+// partitions of one fetch are handled concurrently and share one insert per table
+// (insert-coalescer.ts); each then marks and commits its own partition.
 //
 // Effectively-once into ClickHouse (see docs/effectively-once.md): every stored row carries
 // its source partition and offset in its table's sort key, so a range processed twice
@@ -18,6 +20,7 @@ import { markProcessed, storedHighWater } from '../storage/processed-batches.ts'
 import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
 import { routeBatch, type InputMessage } from './route.ts';
 import { insertRows } from '../storage/write.ts';
+import { InsertCoalescer } from './insert-coalescer.ts';
 
 export interface ProcessorStats {
   batches: number;
@@ -45,6 +48,9 @@ export interface ProcessorOptions {
   kafka?: Kafka;
 }
 
+/** Partitions handled at once (more than the events topic has here: each batch waits for none). */
+const PARTITIONS_AT_ONCE = 32;
+
 /** Longest time between two processed_batches marks of a partition that is behind. */
 const MARK_INTERVAL_MS = 1_000;
 
@@ -66,10 +72,13 @@ export class Processor {
   private readonly markedAt = new Map<number, number>();
   /** Per assigned partition: the highest offset already in ClickHouse when it was assigned. */
   private readonly storedUpTo = new Map<number, Promise<number | undefined>>();
+  /** The partitions of one fetch, handled concurrently, share one insert per table. */
+  private readonly inserts: InsertCoalescer;
 
   constructor(private readonly opts: ProcessorOptions) {
     this.clickhouse = createClickHouse(opts.config);
     this.topics = topicsFor(opts.config);
+    this.inserts = new InsertCoalescer((rows) => insertRows(this.clickhouse, rows));
   }
 
   get groupId(): string {
@@ -125,7 +134,8 @@ export class Processor {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Every partition of a fetch at once: their rows share one insert per table (InsertCoalescer).
+      partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     if (this.crashed === consumer) return; // crashed while joining: the restart loop takes over
@@ -196,7 +206,7 @@ export class Processor {
     const routed = routeBatch(this.opts.catalogue, batch.topic, partition, messages);
     const retrying = { heartbeat, isRunning, isStale, partition };
     const timer = this.metrics.insertSeconds.startTimer();
-    const inserted = await this.untilStored(async () => (await insertRows(this.clickhouse, routed.rows)).rows, retrying);
+    const inserted = await this.untilStored(async () => (await this.inserts.insert(routed.rows)).rows, retrying);
     timer();
     await sendDeadLetters(this.producer!, this.topics.deadLetter, routed.rejections);
     for (const r of routed.rejections) {

@@ -99,3 +99,13 @@ export class CpuTally {
   }
 }
 
+/** A process's peak resident memory so far in MB (Linux: VmHWM); null where /proc cannot tell. */
+export function peakRssMbOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return hwm ? Number(hwm[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -10,7 +10,7 @@ import type { Config } from '../../common/config.ts';
 import { simulate } from '../simulate.ts';
 import { waitForSweep } from '../wait.ts';
 import { clickhouseAlone } from './clickhouse-alone.ts';
-import { CpuTally, cpuSnapshot, localServerPids } from './cpu.ts';
+import { CpuTally, cpuSnapshot, localServerPids, peakRssMbOf } from './cpu.ts';
 import { median } from './median.ts';
 import { recordFigure } from './report.ts';
 import { closeScratch, openScratch } from './scratch.ts';
@@ -30,6 +30,7 @@ export async function benchPipeline(base: Config, o: { configs: number; seeds: n
   let points = 0;
   let runs = 0;
   let alone: { rate: number; inserts: number; clickhouseCpu: number | null } | undefined;
+  let processorPeakMb: number | null = null;
   console.log(`
 runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}
   sweep: ${o.configs} configs × ${o.seeds} seeds × ${o.steps} steps, sent ${o.repeats} times
@@ -57,6 +58,7 @@ runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'un
       }
       console.log(`  ${String(round).padStart(5)}  ${Math.round(r.send).toLocaleString('en-US').padStart(9)} points/s  ${Math.round(r.endToEnd).toLocaleString('en-US').padStart(9)} points/s (${((done - started) / 1000).toFixed(1)} s)${' '.repeat(20)}${r.tail.toFixed(2).padStart(6)} s              ${cpuSeconds}; ${machine}`);
     }
+    processorPeakMb = peakRssMbOf(pids.processor);
   } finally {
     await ch.close();
     await closeScratch(scratch);
@@ -65,10 +67,12 @@ runlens pipeline benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? 'un
   figure(`SDK send rate, ${points} points (median of ${rounds.length})`, median(rounds.map((r) => r.send)), 'points/s');
   figure(`end to end, first send → all queryable (median of ${rounds.length})`, median(rounds.map((r) => r.endToEnd)), 'points/s');
   figure(`last send → queryable (median of ${rounds.length})`, median(rounds.map((r) => r.tail)), 's');
+  if (processorPeakMb !== null) figure('processor peak RSS', processorPeakMb, 'MB');
   console.log(`  ${runs} runs, ${points.toLocaleString('en-US')} points a round
   median SDK send rate:       ${Math.round(median(rounds.map((r) => r.send))).toLocaleString('en-US')} points/s
   median end to end:          ${Math.round(median(rounds.map((r) => r.endToEnd))).toLocaleString('en-US')} points/s (first send → all queryable)
-  median last send → queryable: ${median(rounds.map((r) => r.tail)).toFixed(2)} s`);
+  median last send → queryable: ${median(rounds.map((r) => r.tail)).toFixed(2)} s
+  processor peak RSS:         ${processorPeakMb === null ? '–' : `${processorPeakMb.toFixed(0)} MB`}`);
   if (alone) {
     const e2e = median(rounds.map((r) => r.endToEnd));
     figure('ClickHouse alone, the same chunk rows (RowBinary)', alone.rate, 'points/s');
