@@ -137,10 +137,33 @@ program
   .option('--name <name>', 'the view name after bi_v1_params_wide__ (default: the sweep id in lower case)')
   .action((o: { project: string; sweep: string; name?: string }) => biWideParams(config(), o));
 
+type BenchOptions = { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number };
+
+/** The parts of `runlens bench`, in the order a whole run takes them; `--only` names one. */
+const BENCH_PARTS: Record<string, (o: BenchOptions) => Promise<void>> = {
+  pipeline: async (o) => (await import('./bench/pipeline.ts')).benchPipeline(config(), o),
+  latency: async () => (await import('./bench/latency.ts')).benchLatency(config()),
+  gateway: async () => (await import('./bench/gateway.ts')).benchGateway(config()),
+  logs: async () => void (await (await import('./bench/logs.ts')).benchLogs(config())),
+  python: async () => (await import('./bench/python-sdk.ts')).benchPythonSdk(config()),
+  queries: async () => {
+    await stack('up', config()); // the pipeline part starts it too; alone, this part must
+    await (await import('./bench/comparison-queries.ts')).benchComparisonQueries(config());
+    await (await import('./bench/queries.ts')).benchQueries(config());
+  },
+  mlflow: async (o) => (await import('./bench/mlflow.ts')).benchMlflow(config(), { points: o.mlflowPoints, runs: o.mlflowRuns, loadBudgetS: o.mlflowLoadBudget }),
+  export: async () => {
+    await stack('up', config());
+    await (await import('./bench/export.ts')).benchExport(config());
+  },
+  dashboard: async () => (await import('./bench/dashboard.ts')).benchDashboard(config()),
+};
+const BENCH_PART_NAMES = `${Object.keys(BENCH_PARTS).slice(0, -1).join(', ')} or ${Object.keys(BENCH_PARTS).at(-1)}`;
+
 program
   .command('bench')
   .description('figures, printed and kept in .runlens/bench/latest.json: ingest (SDK → Kafka → processor → ClickHouse throughput, time to queryable, ClickHouse alone), one point\'s latency from log() to the API at a trickle, the HTTP ingest gateway (1,000 and 20,000 points a request), console log lines (lines/s, and metric points/s with 50k lines/s beside them), the Python SDK (log() cost, points/s to Kafka), query latencies (search, compare, curves, groups, sweep analytics over 10k and 100k runs), then the MLflow surface side by side with MLflow\'s own tracking server (log_batch, search_runs, get_metric_history), and the dashboard in a browser (first draw, brush, scroll over 10k and 100k runs)')
-  .option('--only <part>', 'run one part: pipeline, latency, gateway, logs, queries, export, python, mlflow or dashboard')
+  .option('--only <part>', `run one part: ${BENCH_PART_NAMES}`)
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
@@ -148,8 +171,8 @@ program
   .option('--mlflow-points <n>', 'mlflow: log_batch points (1,000 per call)', positiveInt, 200_000)
   .option('--mlflow-runs <n>', 'mlflow: runs searched by search_runs', positiveInt, 10_000)
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
-  .action(async (o: { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }) => {
-    if (o.only !== undefined && !['pipeline', 'latency', 'gateway', 'logs', 'queries', 'export', 'python', 'mlflow', 'dashboard'].includes(o.only)) throw new Error(`--only takes pipeline, latency, gateway, logs, queries, export, python, mlflow or dashboard, not "${o.only}"`);
+  .action(async (o: BenchOptions) => {
+    if (o.only !== undefined && !(o.only in BENCH_PARTS)) throw new Error(`--only takes ${BENCH_PART_NAMES}, not "${o.only}"`);
     const { anyFigures, writeBenchReport } = await import('./bench/report.ts');
     let stoppedEarly: string | undefined;
     try {
@@ -177,47 +200,8 @@ async function clickhouseVersion(): Promise<string | null> {
   }
 }
 
-async function runBenchParts(o: { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number }): Promise<void> {
-  if (o.only === undefined || o.only === 'pipeline') {
-    const { benchPipeline } = await import('./bench/pipeline.ts');
-    await benchPipeline(config(), o);
-  }
-  if (o.only === undefined || o.only === 'latency') {
-    const { benchLatency } = await import('./bench/latency.ts');
-    await benchLatency(config());
-  }
-  if (o.only === undefined || o.only === 'gateway') {
-    const { benchGateway } = await import('./bench/gateway.ts');
-    await benchGateway(config());
-  }
-  if (o.only === undefined || o.only === 'logs') {
-    const { benchLogs } = await import('./bench/logs.ts');
-    await benchLogs(config());
-  }
-  if (o.only === undefined || o.only === 'python') {
-    const { benchPythonSdk } = await import('./bench/python-sdk.ts');
-    await benchPythonSdk(config());
-  }
-  if (o.only === undefined || o.only === 'queries') {
-    await stack('up', config()); // the pipeline part starts it too; alone, this part must
-    const { benchComparisonQueries } = await import('./bench/comparison-queries.ts');
-    await benchComparisonQueries(config());
-    const { benchQueries } = await import('./bench/queries.ts');
-    await benchQueries(config());
-  }
-  if (o.only === undefined || o.only === 'mlflow') {
-    const { benchMlflow } = await import('./bench/mlflow.ts');
-    await benchMlflow(config(), { points: o.mlflowPoints, runs: o.mlflowRuns, loadBudgetS: o.mlflowLoadBudget });
-  }
-  if (o.only === undefined || o.only === 'export') {
-    await stack('up', config());
-    const { benchExport } = await import('./bench/export.ts');
-    await benchExport(config());
-  }
-  if (o.only === undefined || o.only === 'dashboard') {
-    const { benchDashboard } = await import('./bench/dashboard.ts');
-    await benchDashboard(config());
-  }
+async function runBenchParts(o: BenchOptions): Promise<void> {
+  for (const [name, part] of Object.entries(BENCH_PARTS)) if (o.only === undefined || o.only === name) await part(o);
 }
 
 program.parseAsync(process.argv).catch((err: unknown) => {
