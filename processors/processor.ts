@@ -20,7 +20,8 @@ import { markProcessed, storedHighWater } from '../storage/processed-batches.ts'
 import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
 import { routeBatch, type InputMessage } from './route.ts';
 import { insertRows } from '../storage/write.ts';
-import { InsertCoalescer } from './insert-coalescer.ts';
+import { Coalescer, concatRows, mergeTableRows } from './insert-coalescer.ts';
+import type { ProcessedBatchesRow, TableRows } from '../storage/tables.ts';
 
 export interface ProcessorStats {
   batches: number;
@@ -72,13 +73,17 @@ export class Processor {
   private readonly markedAt = new Map<number, number>();
   /** Per assigned partition: the highest offset already in ClickHouse when it was assigned. */
   private readonly storedUpTo = new Map<number, Promise<number | undefined>>();
-  /** The partitions of one fetch, handled concurrently, share one insert per table. */
-  private readonly inserts: InsertCoalescer;
+  /** The partitions of one fetch, handled concurrently, share one insert per table, and one of their marks. */
+  private readonly inserts: Coalescer<TableRows>;
+  private readonly marks: Coalescer<ProcessedBatchesRow[]>;
 
   constructor(private readonly opts: ProcessorOptions) {
     this.clickhouse = createClickHouse(opts.config);
     this.topics = topicsFor(opts.config);
-    this.inserts = new InsertCoalescer((rows) => insertRows(this.clickhouse, rows));
+    // Refused rows may be one partition's own; an unavailable ClickHouse is everyone's.
+    const mayBeOnesOwn = (err: unknown) => classifyStorageError(err) instanceof StorageRejectedError;
+    this.inserts = new Coalescer({ write: (rows) => insertRows(this.clickhouse, rows), merge: mergeTableRows(), mayBeOnesOwn });
+    this.marks = new Coalescer({ write: (markers) => markProcessed(this.clickhouse, markers), merge: concatRows, mayBeOnesOwn });
   }
 
   get groupId(): string {
@@ -206,7 +211,8 @@ export class Processor {
     const routed = routeBatch(this.opts.catalogue, batch.topic, partition, messages);
     const retrying = { heartbeat, isRunning, isStale, partition };
     const timer = this.metrics.insertSeconds.startTimer();
-    const inserted = await this.untilStored(async () => (await this.inserts.insert(routed.rows)).rows, retrying);
+    await this.untilStored(() => this.inserts.submit(routed.rows), retrying);
+    const inserted = Object.values(routed.rows).reduce((n, rows: unknown[]) => n + rows.length, 0);
     timer();
     await sendDeadLetters(this.producer!, this.topics.deadLetter, routed.rejections);
     for (const r of routed.rejections) {
@@ -223,7 +229,7 @@ export class Processor {
     const caughtUp = Number(batch.highWatermark) - Number(last) - 1 <= 0;
     if (caughtUp || Date.now() - (this.markedAt.get(partition) ?? 0) >= MARK_INTERVAL_MS) {
       const marker = { topic: batch.topic, src_partition: partition, first_offset: Number(batch.messages[0]!.offset), last_offset: Number(last) };
-      await this.untilStored(() => markProcessed(this.clickhouse, marker), retrying);
+      await this.untilStored(() => this.marks.submit([marker]), retrying);
       this.markedAt.set(partition, Date.now());
     }
     // A consumer that lost the partition meanwhile must not commit over its new owner.
@@ -248,8 +254,9 @@ export class Processor {
 
   /**
    * Runs an insert, retrying with capped backoff for as long as ClickHouse is unavailable.
-   * Meanwhile no further batch is fetched (memory stays bounded by one fetch) and heartbeats
-   * keep the group membership, so an outage causes neither a crash loop nor a rebalance storm.
+   * Meanwhile no further batch is fetched (memory stays bounded by one fetch, all of whose
+   * partitions are handled at once) and heartbeats keep the group membership, so an outage
+   * causes neither a crash loop nor a rebalance storm.
    * A rejected insert (bad SQL or schema) will not heal by waiting and is rethrown: kafkajs
    * retries the batch, then the consumer crashes and restartConsumer takes over, while
    * runlens_consumer_crashes_since_last_commit keeps rising for someone to see.

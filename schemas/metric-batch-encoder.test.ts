@@ -45,7 +45,7 @@ describe('encodeMetricBatch', () => {
     const bad: Partial<MetricBatch>[] = [
       { steps: [1.5, 2] }, { steps: [2 ** 53 - 1, 1] }, { wallTimes: ['1' as unknown as number, 2] }, { keyIndex: [2 ** 31, 0] }, { segmentIndex: [0.5, 0] },
       { values: [null as unknown as number, 1] }, { workerRank: 1.5 }, { workerRank: undefined as unknown as null }, { sequence: -0.5 }, { producerId: 7 as unknown as string },
-      { keys: [3 as unknown as string] }, { project: undefined as unknown as string },
+      { keys: [3 as unknown as string] }, { project: undefined as unknown as string }, { keys: new Array<string>(2) },
     ];
     for (const change of bad) {
       const v = { ...ok, ...change } as MetricBatch;
@@ -53,6 +53,15 @@ describe('encodeMetricBatch', () => {
     }
     expect(encodeMetricBatch({ ...ok, keys: ['loss 📉'] })).toBeNull();
     expect(catalogue.encodeBody(writer, { ...ok, keys: ['loss 📉'] }).equals(avscBytes({ ...ok, keys: ['loss 📉'] }))).toBe(true);
+  });
+
+  it('encodes a batch too big for its reusable buffer in a buffer of its own', () => {
+    const n = 400_000;
+    const steps = Array.from({ length: n }, (_, i) => i);
+    const v: MetricBatch = { ...randomBatch(new Rng(2)), keyIndex: steps.map(() => 0), segmentIndex: steps.map(() => -1), steps, values: steps.map((s) => s / 7), wallTimes: steps.map((s) => 1_790_000_000_000 + s) };
+    expect(encodeMetricBatch(v)!.equals(avscBytes(v))).toBe(true);
+    const small = randomBatch(new Rng(3));
+    expect(encodeMetricBatch(small)!.equals(avscBytes(small))).toBe(true);
   });
 
   it('is what the catalogue encodes MetricBatch v2 with', () => {

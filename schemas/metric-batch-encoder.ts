@@ -14,6 +14,7 @@ export const METRIC_BATCH_V2_FIELDS = [
 ] as const;
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
+const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
 
 const isInt = (v: unknown): v is number => v === ((v as number) | 0);
 /** avsc's LongType check: an integer within ±(2^53 − 2) (its isSafeLong). */
@@ -50,7 +51,11 @@ function writeString(buf: Buffer, pos: number, s: string): number {
 // with any surrogate (emoji included) is left to avsc. Validation refuses lone ones anyway.
 const SURROGATE = /[\uD800-\uDFFF]/;
 const plainText = (s: unknown): s is string => typeof s === 'string' && !SURROGATE.test(s);
-const isStringArray = (a: unknown): a is string[] => Array.isArray(a) && a.every(plainText);
+function isStringArray(a: unknown): a is string[] {
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (!plainText(a[i])) return false; // holes too, unlike every()
+  return true;
+}
 
 /** An Avro array of ints or longs as avsc writes it (one block: its count, the items, then 0); -1 at the first item `valid` refuses. */
 function writeIntegers(buf: Buffer, pos: number, items: readonly unknown[], valid: (x: unknown) => x is number): number {
@@ -93,9 +98,10 @@ export function encodeMetricBatch(v: MetricBatch): Buffer | null {
   if (!(v.workerRank === null || isInt(v.workerRank)) || !(v.producerId === null || plainText(v.producerId)) || !(v.sequence === null || isLong(v.sequence))) return null;
   const { keyIndex, segmentIndex, steps, values, wallTimes } = v;
   if (!Array.isArray(keyIndex) || !Array.isArray(segmentIndex) || !Array.isArray(steps) || !Array.isArray(values) || !Array.isArray(wallTimes)) return null;
+  // One buffer reused for the usual batches; a rare huge one gets its own, not kept afterwards.
   const need = bound(v);
-  if (scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, 2 * scratch.length));
-  const buf = scratch;
+  if (scratch.length < need && need <= MAX_SCRATCH_BYTES) scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH_BYTES, Math.max(need, 2 * scratch.length)));
+  const buf = need <= scratch.length ? scratch : Buffer.allocUnsafe(need);
   let pos = writeString(buf, 0, v.project);
   pos = writeString(buf, pos, v.runId);
   pos = v.workerRank === null ? writeLong(buf, pos, 0) : writeLong(buf, writeLong(buf, pos, 1), v.workerRank);

@@ -23,7 +23,7 @@ GROUP BY src_partition`;
   return out;
 }
 
-/** Marks a batch as fully stored: call only after every insert and dead letter of it succeeded. */
-export async function markProcessed(ch: ClickHouseClient, marker: ProcessedBatchesRow): Promise<void> {
-  await ch.insert({ table: 'processed_batches', values: [marker], format: 'JSONEachRow' });
+/** Marks batches as fully stored: call only after every insert and dead letter of each succeeded. */
+export async function markProcessed(ch: ClickHouseClient, markers: ProcessedBatchesRow[]): Promise<void> {
+  await ch.insert({ table: 'processed_batches', values: markers, format: 'JSONEachRow' });
 }

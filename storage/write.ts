@@ -1,7 +1,7 @@
-// Writes one batch's rows to ClickHouse: one INSERT per table, all awaited — RowBinary for the
-// tables that carry points (storage/row-binary.ts), JSONEachRow for the rest. Every INSERT holds
-// rows of a single table partition and stays far below max_insert_block_size, so each is
-// atomic on its own; replays are made harmless by the tables' source-offset keys.
+// Writes rows to ClickHouse: one INSERT per table, all awaited — RowBinary for the tables that
+// carry points (storage/row-binary.ts), JSONEachRow for the rest. The tables are unpartitioned
+// and the processor keeps each INSERT below max_insert_block_size (processors/insert-coalescer.ts),
+// so each is atomic on its own; replays are made harmless by the tables' source-offset keys.
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import { classifyStorageError } from '../common/clickhouse.ts';

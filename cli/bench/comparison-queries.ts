@@ -132,7 +132,8 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
     const get = (url: string) => app.inject({ method: 'GET', url, headers });
     const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload, headers });
     const hundred = runs.slice(0, 100).map((r) => r.runId);
-    // val/acc here ends near 0.1 in every run (series() above): > 0.1 keeps about half of them (> 0.5 kept none, so the page was empty).
+    // val/acc here ends near 0.1 in every run (series() above): > 0.5 kept none, so the page was
+    // empty; > 0.1 keeps nearly all, and the lr and optimizer conditions about half.
     const filter = encodeURIComponent("params.lr > 0.0001 and params.optimizer in ('adam', 'adamw') and metrics.val/acc.max > 0.1");
     const lines = [
       await median(`search + sort, ${RUNS.toLocaleString('en-US')} runs (filter, 2 sort keys, page of 50)`, 7, () => get(`/v1/runs?filter=${filter}&sort=metrics.val/acc.max:desc,params.lr:asc&limit=50`)),

@@ -19,7 +19,7 @@ import { createClickHouse, queryLimitSettings, type ClickHouseClient } from '../
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createToken } from '../../storage/api-tokens.ts';
-import { stack } from '../stack.ts';
+import { REPO_ROOT, stack } from '../stack.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
 import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { serverVersion } from '../../storage/read.ts';
@@ -246,6 +246,7 @@ async function runChild(job: ChildJob): Promise<void> {
 /** Runs the measurements of one size in a child process and prints each result as it arrives. */
 async function measureInChild(job: ChildJob): Promise<MeasurementResult[]> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    cwd: REPO_ROOT, // where --import finds tsx whatever the caller's directory
     env: { ...process.env, [CHILD_ENV]: JSON.stringify(job) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
