@@ -2,7 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from './catalogue.ts';
 import type { MetricBatch } from './events.ts';
 import { encodeMetricBatch } from './metric-batch-encoder.ts';
-import { Rng } from '../ingest/simulate/random.ts';
+
+/** A small seeded generator (mulberry32): schemas/ imports nothing of ingest/. */
+class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)]!;
+  }
+  normal(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
+}
 
 const catalogue = loadCatalogue();
 const writer = catalogue.reader('MetricBatch');
