@@ -8,7 +8,7 @@ import { authPlugin } from '../../common/http/auth.ts';
 import { verifier } from '../../common/http/test-principals.ts';
 import type { AppDeps } from '../deps.ts';
 import { biRoutes } from './route.ts';
-import { redactToken, withRedactedRequests } from '../http/request-log.ts';
+import { redactToken, requestLogFields, withRedactedRequests } from '../http/request-log.ts';
 
 describe('the BI feed', () => {
   it("runs the view's fixed query for the token's project, and logs no token", async () => {
@@ -30,5 +30,10 @@ describe('the BI feed', () => {
     expect(logs.join('')).toContain('/v1/bi/bi_v1_runs?token=[redacted]');
     expect(logs.join('')).not.toMatch(/token=(reader|feeder)/);
     expect(redactToken('/v1/bi/x?a=1&token=s3cret&b=2')).toBe('/v1/bi/x?a=1&token=[redacted]&b=2');
+  });
+
+  it("logs fastify's own request fields beside the redacted URL", () => {
+    const req = { method: 'GET', url: '/v1/bi/bi_v1_runs?token=s3cret', headers: { 'accept-version': '1' }, host: 'api:8080', ip: '10.0.0.7', socket: { remotePort: 51234 } };
+    expect(requestLogFields(req)).toEqual({ method: 'GET', url: '/v1/bi/bi_v1_runs?token=[redacted]', version: '1', host: 'api:8080', remoteAddress: '10.0.0.7', remotePort: 51234 });
   });
 });
