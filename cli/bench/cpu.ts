@@ -99,8 +99,8 @@ export class CpuTally {
   }
 }
 
-/** A process's peak resident memory so far in MB (Linux: VmHWM); null where /proc cannot tell. */
-export function peakRssMbOf(pid: number | undefined): number | null {
+/** A process's peak resident memory so far in MB (Linux: VmHWM; 'self' for this one); null where /proc cannot tell. */
+export function peakRssMbOf(pid: number | 'self' | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

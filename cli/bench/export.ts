@@ -3,7 +3,7 @@
 // the real API listening on a port, read by a streaming HTTP client that counts the bytes, in
 // each format. Prints time, points/s, bytes and the API process's peak RSS; asserts nothing.
 import { cpus, totalmem } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -13,16 +13,16 @@ import { createToken } from '../../storage/api-tokens.ts';
 import { dropDatabase, migrate } from '../../storage/migrate.ts';
 import { PROJECT, seedRuns } from './comparison-queries.ts';
 import { recordFigure } from './report.ts';
+import { peakRssMbOf } from './cpu.ts';
 
 /** Peak RSS of this process since the last reset (Linux: VmHWM, reset through clear_refs). */
 function peakRssMb(reset = false): number | null {
   try {
     if (reset) writeFileSync('/proc/self/clear_refs', '5');
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return hwm ? Number(hwm[1]) / 1024 : null;
   } catch {
     return null;
   }
+  return peakRssMbOf('self');
 }
 
 export async function benchExport(base: Config, o: { runs?: number } = {}): Promise<void> {

@@ -10,7 +10,7 @@
 // To add a query: append a Measurement to `measurements()` — a name, the sizes it applies to and
 // the request to send. The database is dropped at the end, also on failure.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,6 +32,7 @@ import { buildApp } from '../../query-api/app.ts';
 import { type App } from '../../query-api/deps.ts';
 import type { MetricBatch, RunStarted } from '../../schemas/events.ts';
 import { recordFigure } from './report.ts';
+import { peakRssMbOf } from './cpu.ts';
 
 const PROJECT = 'bench';
 const METRICS = ['val/acc', 'val/loss', 'train/loss'] as const;
@@ -183,10 +184,8 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb:
   try {
     const value = await fn();
     sampled = Math.max(sampled, process.memoryUsage().rss);
-    if (linux) {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-      if (hwm) return { value, peakMb: Number(hwm[1]) / 1024 };
-    }
+    const hwm = linux ? peakRssMbOf('self') : null;
+    if (hwm !== null) return { value, peakMb: hwm };
     return { value, peakMb: sampled / 2 ** 20 };
   } finally {
     clearInterval(timer);

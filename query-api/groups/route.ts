@@ -7,7 +7,7 @@ import { namesFor, requireMetric } from '../selection/project-names.ts';
 import { findConfoundsInColumns } from '../compare/confounds.ts';
 import { lineageByName } from '../compare/compare.ts';
 import { badRequest } from '../../common/http/errors.ts';
-import { checkGroupingParams, groupingParams, groupingParamsOf, groupStats, type GroupStats } from './groups.ts';
+import { checkGroupingParams, groupingParamsOf, groupStats, type GroupStats } from './groups.ts';
 import { groupColumns, groupKey } from './grouping.ts';
 import { loadSweep, MAX_SWEEP_RUNS, type LoadedSweep } from '../sweeps/load.ts';
 import type { ParamValue as RunParamValue } from '../../storage/sweep-columns.ts';
@@ -91,7 +91,7 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
       const body = req.body;
       const refs = body.metrics.map(parseMetricRef);
       const sortRef = body.sort ? parseMetricRef(body.sort.metric) : refs[0]!;
-      const byNames = body.by === 'all-but-seed' ? [] : groupingParams([], body.by);
+      const byNames = body.by === 'all-but-seed' ? [] : groupingParamsOf([], body.by);
       const known = await namesFor(deps.clickhouse, project, [
         ...[...refs, sortRef].map((r) => ({ kind: 'metric' as const, key: r.key, segment: r.segment })),
         ...byNames.map((name) => ({ kind: 'param' as const, name })),
@@ -106,8 +106,9 @@ export async function groupRoutes(app: App, deps: AppDeps): Promise<void> {
           throw badRequest(`no selected run has metric ${r.key}${r.segment ? ` with segment ${r.segment}` : ''} (asked for ${r.label}); a key with dots needs its aggregate spelled out, e.g. ${r.key}.last`);
         }
       });
-      const params = groupingParamsOf(Object.keys(loaded.params), body.by);
-      if (body.by !== 'all-but-seed') checkGroupingParams(params, { runs: n, params: new Set(Object.keys(loaded.params)) }, known.params, 'by');
+      const held = Object.keys(loaded.params);
+      const params = groupingParamsOf(held, body.by);
+      if (body.by !== 'all-but-seed') checkGroupingParams(params, { runs: n, params: new Set(held) }, known.params, 'by');
       const columns = Object.create(null) as Record<string, readonly RunParamValue[]>;
       for (const p of params) columns[p] = loaded.params[p] ?? new Array<RunParamValue>(n).fill(null);
       const grouping = groupColumns(columns, params, n);
