@@ -1,10 +1,20 @@
-// The one way storage/ reads a query's rows: JSONEachRow, parsed. UInt64 columns arrive as
-// strings (ClickHouse quotes 64-bit integers in JSON), so callers convert with Number().
+// How storage/ reads a query's rows: JSONEachRow, parsed — UInt64 columns arrive as strings
+// (ClickHouse quotes 64-bit integers in JSON), so callers convert with Number(); or, for answers
+// that are mostly numbers (curves), RowBinary decoded by column type.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { decodeRowBinary, type ReadType } from './row-binary.ts';
 
 export async function rows<T = Record<string, unknown>>(ch: ClickHouseClient, query: string): Promise<T[]> {
   const rs = await ch.query({ query, format: 'JSONEachRow' });
   return rs.json<T>();
+}
+
+/** The rows of a query (without a FORMAT clause) in RowBinary, its columns of these types. */
+export async function binaryRows<const Types extends readonly ReadType[]>(ch: ClickHouseClient, query: string, types: Types) {
+  const result = await ch.exec({ query: `${query}\nFORMAT RowBinary` });
+  const parts: Buffer[] = [];
+  for await (const part of result.stream) parts.push(part as Buffer);
+  return decodeRowBinary(Buffer.concat(parts), types);
 }
 
 /** Two parallel array columns (keys, values) as an object; a key may be "__proto__". */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadMigrations } from './migrate.ts';
-import { columnList, encodeRowBinary } from './row-binary.ts';
+import { columnList, decodeRowBinary, encodeRowBinary } from './row-binary.ts';
 import { BINARY_TABLES } from './tables.ts';
 
 describe('encodeRowBinary', () => {
@@ -32,6 +32,26 @@ describe('encodeRowBinary', () => {
 
   it('names the columns of the INSERT in order', () => {
     expect(columnList([['a', 'String'], ['b', 'UInt8']] as const)).toBe('a, b');
+  });
+});
+
+describe('decodeRowBinary', () => {
+  it('reads back what the writer wrote: strings, 64-bit integers either sign up to 2^53, doubles, empty arrays', () => {
+    const columns = [['s', 'String'], ['i', 'Array(Int64)'], ['u', 'Array(UInt64)'], ['f', 'Array(Float64)']] as const;
+    const rows = [
+      { s: 'é😀', i: [-(2 ** 53) + 1, -1, 0, 1, 2 ** 32, 2 ** 53 - 1], u: [0, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1], f: [0.1, -0, Infinity, -1e308] },
+      { s: '', i: [], u: [], f: [] },
+    ];
+    const decoded = decodeRowBinary(encodeRowBinary(columns, rows), ['String', 'Array(Int64)', 'Array(UInt64)', 'Array(Float64)']);
+    expect(decoded).toEqual(rows.map((r) => [r.s, r.i, r.u, r.f]));
+    expect(Object.is(decoded[0]![3][1], -0)).toBe(true);
+  });
+
+  it('refuses an answer cut inside a row instead of returning part of it', () => {
+    const whole = encodeRowBinary([['s', 'String'], ['f', 'Array(Float64)']] as const, [{ s: 'run', f: [1, 2, 3] }]);
+    expect(decodeRowBinary(whole, ['String', 'Array(Float64)'])).toEqual([['run', [1, 2, 3]]]);
+    for (const cut of [1, 4, 5, whole.length - 1]) expect(() => decodeRowBinary(whole.subarray(0, cut), ['String', 'Array(Float64)']), `${cut} bytes`).toThrow(/cut short/);
+    expect(decodeRowBinary(Buffer.alloc(0), ['String'])).toEqual([]);
   });
 });
 

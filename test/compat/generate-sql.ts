@@ -8,12 +8,14 @@
 //   - every template of storage/ (summaries, artifacts, series, project names, the run
 //     source and the run list), and compiled filters (query-api/filter/) covering each field
 //     kind, over runs FINAL and over the run source as the API wraps them;
+//   - the curve queries (storage/curves.ts), as loadCurves sends them given a range answer;
 //   - a few sanity counts, and the runs each query must return on this data.
 // Queries carry `database` (the client's current database): the templates use unqualified
 // table names, as the API's client is bound to its database.
 //
 //   npx tsx test/compat/generate-sql.ts --out <file.json> [--database runlens]
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,6 +36,7 @@ import { metricHistorySql, seriesBucketsSql, seriesRangeSql } from '../../storag
 import { selectedRunsSql } from '../../storage/selection.ts';
 import { declaredExperimentsSql, runExperimentsSql } from '../../storage/experiments.ts';
 import { summariesForRunsSql, type SummaryAggregate } from '../../storage/summaries.ts';
+import { loadCurves, type XAxis } from '../../storage/curves.ts';
 import { listRunsSql, type Keyset, type ListRunsQuery, type SortSpec } from '../../storage/run-list.ts';
 import { LINEAGE_READS, runSourceSql } from '../../storage/runs.ts';
 import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, ParamsLogged, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
@@ -49,8 +52,8 @@ export interface Expectation {
   rows?: number;
   /** The whole column, in order. */
   column?: { name: string; values: Array<string | number> };
-  /** The column as a set (order ignored). */
-  columnSet?: { name: string; values: Array<string | number> };
+  /** The column as a set (order ignored); an array value compares as Python prints it. */
+  columnSet?: { name: string; values: Array<string | number | number[]> };
 }
 
 export interface Statement {
@@ -521,6 +524,48 @@ function queryStatements(database: string): Statement[] {
   return out;
 }
 
+/**
+ * storage/curves.ts's two queries for val/acc of the three runs (steps 1..4: r-a's over two
+ * chunks), as loadCurves sends them: the range query, then — given an answer — the bucket query,
+ * keyed by the ids' hashes or (two hashes colliding) by the ids; by step (points, and the 64-step
+ * level of detail), wall time and relative time.
+ */
+async function curveStatements(database: string): Promise<Statement[]> {
+  const out: Statement[] = [];
+  // Per run, its buckets' point counts (2 buckets over 1..4): steps 1–2 and 3–4 (r-c: 1–2); one
+  // 64-step block; a point a bucket on the time axes (points 1 s apart, buckets of 2 ms).
+  const pairs = [[2, 2], [2, 2], [2]];
+  const lod = [[4], [4], [2]];
+  const single = [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1]];
+  const variants: Array<[string, XAxis, number, [string, string][], number[][]]> = [
+    ['step, points, hash keys', 'step', 4, [['r-a', '1'], ['r-b', '2'], ['r-c', '3']], pairs],
+    ['step, points, id keys', 'step', 4, [['r-a', '1'], ['r-b', '1'], ['r-c', '3']], pairs],
+    ['step, level of detail', 'step', 1_000_000, [['r-a', '1'], ['r-b', '2'], ['r-c', '3']], lod],
+    ['wall_time', 'wall_time', 4, [['r-a', '1'], ['r-b', '2'], ['r-c', '3']], single],
+    ['relative_time', 'relative_time', 4, [['r-a', '1'], ['r-b', '2'], ['r-c', '3']], single],
+  ];
+  for (const [label, x, hi, names, counts] of variants) {
+    const sent: string[] = [];
+    const recorder = {
+      query: async ({ query }: { query: string }) => {
+        sent.push(query);
+        return { json: async () => [{ lo: 1, hi, chunks: 4, names }] };
+      },
+      exec: async ({ query }: { query: string }) => {
+        sent.push(query.replace(/\s*FORMAT RowBinary$/, ''));
+        return { stream: Readable.from([]) };
+      },
+    };
+    await loadCurves(recorder as unknown as ClickHouseClient, { project: PROJECT, runIds: ALL, sourceSql: '', key: 'val/acc', segment: '', x, maxPoints: 2 });
+    const [range, buckets] = sent;
+    // Without FINAL (a replayed copy changes no extent): steps 1..4 whatever the copies.
+    out.push({ id: `loadCurves range (${label})`, kind: 'query', database, sql: range!, expect: x === 'step' ? { rows: 1, column: { name: 'hi', values: [4] } } : { rows: 1 } });
+    // Each chunk counted once though the fixture writes every one twice (the replayed range).
+    out.push({ id: `loadCurves buckets (${label})`, kind: 'query', database, sql: buckets!, expect: { rows: 3, columnSet: { name: 'counts', values: counts } } });
+  }
+  return out;
+}
+
 export async function generate(database = 'runlens'): Promise<StatementFile> {
   const { rows, replay } = buildRows();
   const statements = [
@@ -528,6 +573,7 @@ export async function generate(database = 'runlens'): Promise<StatementFile> {
     ...insertStatements(database, rows, 'processors/rows.ts'),
     ...insertStatements(database, replay, 'replayed Kafka range'),
     ...queryStatements(database),
+    ...(await curveStatements(database)),
   ];
   return { generatedAt: new Date().toISOString(), database, statements };
 }

@@ -72,3 +72,21 @@ describe('GET /v1/runs/:id/metrics/<key>', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/runs/spiky/metrics/loss?maxPoints=1', headers: bearer(token) })).statusCode).toBe(400);
   });
 });
+
+describe('POST /v1/curves after a replayed Kafka range', () => {
+  it('counts each chunk once when the table holds a copy of every one (as a replay writes them, before a merge collapses them)', async () => {
+    const curves = async (maxPoints: number, x: 'step' | 'wall_time') => {
+      const r = await app.inject({ method: 'POST', url: '/v1/curves', headers: bearer(token), payload: { selection: { runIds: ['spiky'] }, metrics: ['loss'], maxPoints, x } });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().series[0] as { bucketWidth: number; runs: { count: number[]; mean: number[]; min: number[]; max: number[] }[] };
+    };
+    // 1,000 buckets of 10 steps read the points; 50 of 256 steps the 64-step summaries; wall time the points.
+    const asked = [[1000, 'step'], [50, 'step'], [500, 'wall_time']] as const;
+    const before = await Promise.all(asked.map(([n, x]) => curves(n, x)));
+    for (const s of before) expect(s.runs[0]!.count.reduce((a, c) => a + c, 0)).toBe(STEPS);
+    await ns.clickhouse.command({ query: "INSERT INTO metric_chunks SELECT * FROM metric_chunks WHERE run_id = 'spiky'" });
+    expect(await count(ns, "SELECT count() AS n FROM metric_chunks WHERE run_id = 'spiky'")).toBe(2 * (await count(ns, "SELECT count() AS n FROM metric_chunks FINAL WHERE run_id = 'spiky'")));
+    const after = await Promise.all(asked.map(([n, x]) => curves(n, x)));
+    expect(after).toEqual(before);
+  });
+});
