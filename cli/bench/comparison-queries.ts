@@ -54,7 +54,7 @@ export function series(runId: string, key: string, points: number, chunkSize: nu
   }
 }
 
-async function median(label: string, times: number, fn: () => Promise<{ statusCode: number; body: string }>): Promise<string> {
+async function median(label: string, times: number, fn: () => Promise<{ statusCode: number; body: string; rawPayload: Buffer }>): Promise<string> {
   const ms: number[] = [];
   let bytes = 0;
   for (let i = 0; i < times; i++) {
@@ -62,7 +62,7 @@ async function median(label: string, times: number, fn: () => Promise<{ statusCo
     const r = await fn();
     ms.push(performance.now() - t);
     if (r.statusCode !== 200) throw new Error(`${label}: HTTP ${r.statusCode} ${r.body.slice(0, 300)}`);
-    bytes = Buffer.byteLength(r.body);
+    bytes = r.rawPayload.length;
   }
   ms.sort((a, b) => a - b);
   recordFigure('queries', label, ms[Math.floor(ms.length / 2)]!, 'ms (median)');
@@ -141,6 +141,7 @@ export async function benchComparisonQueries(base: Config, o: { runs?: number; c
       await median('compare 100 runs (all metrics, confounds)', 7, () => post('/v1/compare', { runIds: hundred, variables: ['params.lr'] })),
       await median(`curves, ${CURVE_RUNS} runs × ${CURVE_STEPS.toLocaleString('en-US')} steps → 1,000 buckets`, 7, () => post('/v1/curves', { selection: { runIds: hundred.slice(0, CURVE_RUNS) }, metrics: ['train/loss'], maxPoints: 1000 })),
       await median(`curves, ${CURVE_RUNS} runs × ${SHORT_CURVE_STEPS.toLocaleString('en-US')} steps → 1,000 buckets`, 7, () => post('/v1/curves', { selection: { runIds: hundred.slice(0, CURVE_RUNS) }, metrics: ['train/acc'], maxPoints: 1000 })),
+      await median(`  the same, as Arrow (format "arrow")`, 7, () => post('/v1/curves', { selection: { runIds: hundred.slice(0, CURVE_RUNS) }, metrics: ['train/acc'], maxPoints: 1000, format: 'arrow' })),
       await median(`groups over ${RUNS.toLocaleString('en-US')} runs (by optimizer × batch_size, val/acc.max)`, 3, () => post('/v1/groups', { by: ['optimizer', 'batch_size'], metrics: ['val/acc.max'] })),
     ];
     await app.close();

@@ -14,6 +14,7 @@ import { projectOf } from '../../common/http/auth.ts';
 import { selectRunIds, selectRuns, SelectionSchema, runScope } from '../selection/selection.ts';
 import { AuthErrors, ErrorBody, ParamValue } from '../http/schemas.ts';
 import { plainJsonSerializer } from '../http/plain-json.ts';
+import { ARROW_STREAM, curvesArrow } from './arrow.ts';
 
 export const MAX_CURVE_RUNS = 1000;
 const Num = Type.Array(Type.Number());
@@ -22,7 +23,19 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
   app.post(
     '/v1/curves',
     {
-      config: { scope: 'read' },
+      config: {
+        scope: 'read',
+        docs: {
+          alsoProduces: {
+            [ARROW_STREAM]: {
+              type: 'string',
+              format: 'binary',
+              description:
+                'format "arrow": an Arrow IPC stream, one row per (metric, run): metric, bucket_width, run_id, and the lists x, mean, min, max, count (Float64) of the JSON answer; the x axis in the schema metadata "runlens.x"',
+            },
+          },
+        },
+      },
       // Hundreds of thousands of numbers: JSON.stringify, not the schema's compiled serializer.
       serializerCompiler: plainJsonSerializer,
       schema: {
@@ -49,6 +62,11 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
             ),
             smoothing: Type.Optional(Type.Object({ ema: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'α of s = α·x + (1−α)·s_prev over the bucket means' }) }, { additionalProperties: false })),
             groupBy: Type.Optional(Type.Union([Type.Literal('all-but-seed'), Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 20 })])),
+            format: Type.Optional(
+              Type.Union([Type.Literal('json'), Type.Literal('arrow')], {
+                description: `Default 'json'. 'arrow': the runs' curves as an Arrow IPC stream (${ARROW_STREAM}), 8 bytes a number and nothing to parse; group bands are in the JSON answer only`,
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -69,10 +87,12 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const project = projectOf(req);
       const body = req.body;
       if (body.range && body.range.from > body.range.to) throw badRequest(`range: from (${body.range.from}) is after to (${body.range.to})`);
+      const arrow = body.format === 'arrow';
+      if (arrow && body.groupBy) throw badRequest('groupBy: the Arrow answer holds the runs\' curves only; ask for format "json" to get group bands');
       const wanted = body.metrics.map((metric) => {
         const m = parseSeries(metric, true);
         if (!m) throw badRequest(`metrics: "${metric}": expected <key> or <key>[<segment>], e.g. val/acc[class=cat]`);
@@ -127,6 +147,7 @@ export async function curveRoutes(app: App, deps: AppDeps): Promise<void> {
             : {}),
         });
       }
+      if (arrow) return reply.header('content-type', ARROW_STREAM).send(Buffer.from(curvesArrow(body.x, series)) as never);
       return { x: body.x, series };
     },
   );

@@ -4,7 +4,8 @@
 // the HTTP response, so a slow client slows the ClickHouse read instead of filling memory:
 // at most one batch (BATCH_ROWS points) is held at a time. Columns: run_id, key, segment (null
 // for the unsegmented series), step, wall_time_ms, value.
-import { makeData, makeVector, Table, tableToIPC, Utf8, type Vector } from 'apache-arrow';
+import { makeVector, Table, tableToIPC } from 'apache-arrow';
+import { utf8Column } from '../http/arrow-columns.ts';
 import type { PointChunk } from '../../storage/point-export.ts';
 
 export const FORMATS = {
@@ -51,38 +52,6 @@ async function* batches(chunks: AsyncIterable<PointChunk>, size: number): AsyncG
 
 function empty(size: number): Batch {
   return { runIds: [], keys: [], segments: [], steps: new BigInt64Array(size), walls: new BigInt64Array(size), values: new Float64Array(size), length: 0 };
-}
-
-const encoder = new TextEncoder();
-
-/**
- * A string column built straight into Arrow's buffers (offsets, bytes, validity), each distinct
- * string encoded once: a run id or a key repeats thousands of times in a batch, and building
- * the column value by value (vectorFromArray) took most of the export's time. Always nullable,
- * so every batch has the same schema.
- */
-function utf8Column(values: readonly (string | null)[]): Vector<Utf8> {
-  const seen = new Map<string, Uint8Array>();
-  const encoded = values.map((v) => {
-    if (v === null) return null;
-    let bytes = seen.get(v);
-    if (!bytes) seen.set(v, (bytes = encoder.encode(v)));
-    return bytes;
-  });
-  const offsets = new Int32Array(values.length + 1);
-  for (let i = 0; i < encoded.length; i++) offsets[i + 1] = offsets[i]! + (encoded[i]?.length ?? 0);
-  const data = new Uint8Array(offsets[values.length]!);
-  const validity = new Uint8Array(Math.ceil(values.length / 8));
-  let nullCount = 0;
-  for (let i = 0; i < encoded.length; i++) {
-    const bytes = encoded[i];
-    if (bytes === null || bytes === undefined) nullCount++;
-    else {
-      data.set(bytes, offsets[i]!);
-      validity[i >> 3]! |= 1 << (i & 7);
-    }
-  }
-  return makeVector(makeData({ type: new Utf8(), length: values.length, nullCount, nullBitmap: validity, valueOffsets: offsets, data }));
 }
 
 function arrowTable(b: Batch): Table {

@@ -1,5 +1,6 @@
 // Grouping statistics against hand calculation, confound warnings on a sweep with a planted
 // data-version change, and curves for many runs keeping each bucket's true min and max.
+import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
@@ -239,6 +240,30 @@ describe('POST /v1/curves', () => {
     // Past the data: no curve; backwards: a 400.
     expect((await post('/v1/curves', { selection: { runIds: ['A-s0'] }, metrics: ['loss'], range: { from: 1e9, to: 2e9 } })).body.series[0].runs).toEqual([]);
     expect((await post('/v1/curves', { metrics: ['loss'], range: { from: 10, to: 5 } })).body.error).toBe('range: from (10) is after to (5)');
+  });
+
+  it('answers the same curves as an Arrow stream (format "arrow"): a row per metric and run, the JSON arrays as lists', async () => {
+    const body = { metrics: ['loss', 'val/acc'], maxPoints: 50, smoothing: { ema: 0.3 } };
+    const json = await post('/v1/curves', body);
+    const res = await app.inject({ method: 'POST', url: '/v1/curves', payload: { ...body, format: 'arrow' }, headers });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(res.rawPayload);
+    expect(table.schema.metadata.get('runlens.x')).toBe('step');
+    const fromJson = (json.body.series as { metric: string; bucketWidth: number; runs: { runId: string; x: number[]; mean: number[]; min: number[]; max: number[]; count: number[] }[] }[]).flatMap((s) =>
+      s.runs.map((r) => ({ metric: s.metric, bucket_width: s.bucketWidth, run_id: r.runId, x: r.x, mean: r.mean, min: r.min, max: r.max, count: r.count })),
+    );
+    expect(fromJson).toHaveLength(14);
+    const fromArrow = table.toArray().map((row) => {
+      const r = row.toJSON();
+      return { metric: r.metric, bucket_width: r.bucket_width, run_id: r.run_id, ...Object.fromEntries(['x', 'mean', 'min', 'max', 'count'].map((k) => [k, Array.from(r[k] as Iterable<number>)])) };
+    });
+    expect(fromArrow).toEqual(fromJson);
+    expect(res.rawPayload.length).toBeLessThan(Buffer.byteLength(JSON.stringify(json.body)));
+    // Group bands are in the JSON answer only.
+    const grouped = await post('/v1/curves', { ...body, groupBy: ['lr'], format: 'arrow' });
+    expect(grouped.status).toBe(400);
+    expect(grouped.body.error).toMatch(/^groupBy: the Arrow answer holds the runs' curves only/);
   });
 
   it('smooths with an EMA when asked, and refuses an absurd alpha', async () => {
