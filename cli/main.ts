@@ -46,9 +46,10 @@ program
     const c = config();
     const ch = createClickHouse(c, { database: 'default', requestTimeoutMs: MIGRATION_TIMEOUT_MS });
     try {
-      const r = await migrate(ch, c.clickhouseDatabase);
+      const r = await migrate(ch, c.clickhouseDatabase, undefined, c.clickhouseCluster);
       for (const m of r.applied) console.log(`applied ${m}`);
-      console.log(`${r.applied.length} applied, ${r.skipped.length} already applied (database ${c.clickhouseDatabase})`);
+      const where = c.clickhouseCluster ? `, on every server of cluster ${c.clickhouseCluster}` : '';
+      console.log(`${r.applied.length} applied, ${r.skipped.length} already applied (database ${c.clickhouseDatabase}${where})`);
     } finally {
       await ch.close();
     }

@@ -83,3 +83,13 @@ describe('loadConfig: the local stack and the clients agree on the ports', () =>
     expect(() => loadConfig({ RUNLENS_LOCAL_KAFKA_PORT: '9093' })).toThrow("the local stack's ports must differ");
   });
 });
+
+describe('loadConfig: RUNLENS_CLICKHOUSE_CLUSTER', () => {
+  it('is unset (one server) unless named, and must be a cluster name', () => {
+    expect(loadConfig({}).clickhouseCluster).toBeUndefined();
+    expect(loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: '' }).clickhouseCluster).toBeUndefined();
+    expect(loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: 'runlens' }).clickhouseCluster).toBe('runlens');
+    expect(() => loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: 'a b; DROP' })).toThrow(ConfigError);
+    expect(() => loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: 'a-b' })).toThrow(/RUNLENS_CLICKHOUSE_CLUSTER: "a-b" must match/);
+  });
+});

@@ -7,6 +7,8 @@ export interface Config {
   clickhouseDatabase: string;
   clickhouseUser: string;
   clickhousePassword: string;
+  /** RUNLENS_CLICKHOUSE_CLUSTER: a cluster of the servers' remote_servers; migrations then make replicated, sharded tables (storage/cluster.ts). Unset: one server. */
+  clickhouseCluster: string | undefined;
   apiPort: number;
   apiHost: string;
   topicPrefix: string;
@@ -71,6 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`RUNLENS_CLICKHOUSE_URL: "${clickhouseUrl}" is not a URL`);
   }
   const clickhouseDatabase = env.RUNLENS_CLICKHOUSE_DATABASE ?? 'runlens';
+  const clickhouseCluster = isSet(env.RUNLENS_CLICKHOUSE_CLUSTER) ? env.RUNLENS_CLICKHOUSE_CLUSTER : undefined;
+  if (clickhouseCluster !== undefined && !IDENT.test(clickhouseCluster)) {
+    throw new ConfigError(`RUNLENS_CLICKHOUSE_CLUSTER: "${clickhouseCluster}" must match ${IDENT} (a cluster of the servers' remote_servers)`);
+  }
   if (!IDENT.test(clickhouseDatabase)) {
     throw new ConfigError(`RUNLENS_CLICKHOUSE_DATABASE: "${clickhouseDatabase}" must match ${IDENT}`);
   }
@@ -98,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhouseDatabase,
     clickhouseUser: env.RUNLENS_CLICKHOUSE_USER ?? 'default',
     clickhousePassword: env.RUNLENS_CLICKHOUSE_PASSWORD ?? '',
+    clickhouseCluster,
     apiPort,
     apiHost: env.RUNLENS_API_HOST ?? '127.0.0.1',
     topicPrefix,

@@ -2,12 +2,14 @@
 // {database}.schema_migrations with a checksum. Safe to re-run: applied files are skipped, and
 // every statement is idempotent on its own (IF NOT EXISTS; a RENAME found already done is
 // recorded), so a crash mid-way heals on the next run. A shipped migration must never be edited:
-// a changed checksum stops the run.
+// a changed checksum stops the run. On a cluster (RUNLENS_CLICKHOUSE_CLUSTER) each file runs as
+// the DDL ON CLUSTER that storage/cluster.ts makes of it, and the record is replicated.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
+import { clusterMigrationsTableSql, clusterStatements } from './cluster.ts';
 import { configIdentifier, quoteString } from './sql-quote.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -43,12 +45,17 @@ export interface MigrateResult {
   skipped: string[];
 }
 
-/** `client` must not be bound to the target database (it may not exist yet). */
-export async function migrate(client: ClickHouseClient, database: string, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
+/**
+ * `client` must not be bound to the target database (it may not exist yet). `cluster`: the
+ * cluster to make the tables on (RUNLENS_CLICKHOUSE_CLUSTER), each of its servers reachable.
+ */
+export async function migrate(client: ClickHouseClient, database: string, dir = MIGRATIONS_DIR, cluster?: string): Promise<MigrateResult> {
   const db = configIdentifier(database);
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}${cluster ? ` ON CLUSTER ${configIdentifier(cluster)}` : ''}` });
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations
+    query: cluster
+      ? clusterMigrationsTableSql(database, cluster)
+      : `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations
       (version UInt32, name String, checksum String, applied_at DateTime DEFAULT now())
       ENGINE = MergeTree() ORDER BY version`,
   });
@@ -68,10 +75,12 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
       continue;
     }
     const sql = renderMigration(m.sql, db);
-    try {
-      await client.command({ query: sql });
-    } catch (err) {
-      if (!(await renameTookEffect(client, sql))) throw err;
+    for (const statement of cluster ? clusterStatements(sql, database, cluster, m.version) : [{ sql }]) {
+      try {
+        await client.command({ query: statement.sql, ...('settings' in statement ? { clickhouse_settings: statement.settings } : {}) });
+      } catch (err) {
+        if (!(await renameTookEffect(client, statement.sql))) throw err;
+      }
     }
     await client.command({
       query: `INSERT INTO ${db}.schema_migrations (version, name, checksum) VALUES (${m.version}, ${quoteString(m.name)}, ${quoteString(m.checksum)})`,
@@ -88,7 +97,8 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
  * after: t_old tells them apart).
  */
 async function renameTookEffect(client: ClickHouseClient, sql: string): Promise<boolean> {
-  const m = /^RENAME TABLE (.+)$/s.exec(sql.replace(/^\s*(--[^\n]*\n\s*)*/, ''));
+  // On a cluster the RENAME ends in ON CLUSTER: the names are checked on the server asked.
+  const m = /^RENAME TABLE (.+?)(?:\s+ON CLUSTER \S+)?$/s.exec(sql.replace(/^\s*(--[^\n]*\n\s*)*/, ''));
   if (!m) return false;
   const pairs = m[1]!.split(',').map((pair) => pair.trim().split(/\s+TO\s+/));
   if (pairs.some((p) => p.length !== 2)) return false;
