@@ -36,6 +36,18 @@ export default defineConfig({
         },
       },
       {
+        // Replicated, sharded ClickHouse 18.16 (deploy/local/cluster.sh: ZooKeeper and 4 servers,
+        // started by the setup): the clustered migrations and every query against one node's answers.
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/cluster/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         // The product's SQL on current ClickHouse through chdb (in process, no server). The
         // first run creates .runlens/venv-compat and pip-installs chdb: minutes.
         test: {

@@ -129,6 +129,11 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms: number):
 }
 
 export async function createBiUser(config: Config, o: BiUserCreateOptions): Promise<CreatedBiUser> {
+  // A BI user is made on the server asked (a users.d file, or SQL users not replicated before
+  // ClickHouse's replicated access storage): on a cluster the others would not know it.
+  if (config.clickhouseCluster !== undefined) {
+    throw new BiCommandError(`bi-user does not make users on a cluster yet (RUNLENS_CLICKHOUSE_CLUSTER=${config.clickhouseCluster}): a user made on one server is unknown to the others; make the user on each server by hand (docs/cluster.md) or point BI tools at one server`);
+  }
   const invalid = checkId('project', o.project);
   if (invalid) throw new BiCommandError(invalid);
   const name = o.name ?? defaultName(o.project);

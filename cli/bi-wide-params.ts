@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Config } from '../common/config.ts';
 import { checkId } from '../schemas/validate.ts';
 import { projectOfUsersXml, sqlBiUsersOfProjectSql, usesSqlAccess } from '../storage/bi-users.ts';
-import { sqlWideParamsForUserSql, sweepParamsSql, WIDE_PARAMS_PREFIX, wideNameError, wideNameOf, wideParamsViewSql, type WideParam } from '../storage/bi-wide-params.ts';
+import { dropWideParamsViewSql, sqlWideParamsForUserSql, sweepParamsSql, WIDE_PARAMS_PREFIX, wideNameError, wideNameOf, wideParamsViewSql, type WideParam } from '../storage/bi-wide-params.ts';
 import { rows } from '../storage/read.ts';
 import { BiCommandError, legacyMetadataDir, legacyUserApi, usersDirOf, viewColumns, withAdmin, writeLegacyTable } from './bi-user.ts';
 
@@ -47,8 +47,8 @@ export async function createWideParams(config: Config, o: { project: string; swe
     const users = sqlAccess ? (await rows<{ user: string }>(ch, sqlBiUsersOfProjectSql(database, o.project))).map((u) => String(u.user)) : await legacyUsersOf(config, o.project);
     // Made again from the params the sweep holds now: the users' copies first (they depend on its columns).
     for (const user of users) await ch.command({ query: `DROP TABLE IF EXISTS ${user}.${view}` });
-    await ch.command({ query: `DROP TABLE IF EXISTS ${database}.${view}` });
-    await ch.command({ query: wideParamsViewSql(database, name, o.project, o.sweep, params) });
+    await ch.command({ query: dropWideParamsViewSql(database, view, config.clickhouseCluster) });
+    await ch.command({ query: wideParamsViewSql(database, name, o.project, o.sweep, params, config.clickhouseCluster) });
     const given: string[] = [];
     if (sqlAccess) {
       for (const user of users) await ch.command({ query: sqlWideParamsForUserSql(database, view, user) });

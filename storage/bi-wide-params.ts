@@ -40,12 +40,15 @@ WHERE project = ${quoteString(project)} AND run_id IN (${sweepRuns(database, pro
 GROUP BY param ORDER BY param`;
 }
 
+/** ` ON CLUSTER c` on a clustered install (RUNLENS_CLICKHOUSE_CLUSTER): the view on every server. */
+const onCluster = (cluster: string | undefined) => (cluster ? ` ON CLUSTER ${cluster}` : '');
+
 /**
  * The wide view: project, run_id, sweep_id, then one column per param — Nullable(Float64) for a
  * param that holds only numbers or bools (bools as 0/1), Nullable(String) (its text) otherwise;
- * NULL for a run without it.
+ * NULL for a run without it. On a cluster, made on every server.
  */
-export function wideParamsViewSql(database: string, name: string, project: string, sweepId: string, params: WideParam[]): string {
+export function wideParamsViewSql(database: string, name: string, project: string, sweepId: string, params: WideParam[], cluster?: string): string {
   if (params.length === 0) throw new Error(`sweep ${sweepId} of project ${project} has no params`);
   const columns = params.map((p) => {
     const numeric = p.types.every((t) => t === 'number' || t === 'bool');
@@ -53,7 +56,7 @@ export function wideParamsViewSql(database: string, name: string, project: strin
     const value = numeric ? `anyIf(assumeNotNull(value_number), param = ${quoteString(p.name)})` : `anyIf(value_text, param = ${quoteString(p.name)})`;
     return `if(${has}, toNullable(${value}), NULL) AS ${column(p.name)}`;
   });
-  return `CREATE VIEW IF NOT EXISTS ${database}.${WIDE_PARAMS_PREFIX}${name}
+  return `CREATE VIEW IF NOT EXISTS ${database}.${WIDE_PARAMS_PREFIX}${name}${onCluster(cluster)}
 AS SELECT project, run_id, ${quoteString(sweepId)} AS sweep_id,
     ${columns.join(',\n    ')}
 FROM
@@ -62,6 +65,11 @@ FROM
     WHERE project = ${quoteString(project)} AND run_id IN (${sweepRuns(database, project, sweepId)})
 )
 GROUP BY project, run_id`;
+}
+
+/** Drops the wide view (to make it again with the sweep's params of now); on a cluster, on every server. */
+export function dropWideParamsViewSql(database: string, view: string, cluster?: string): string {
+  return `DROP TABLE IF EXISTS ${database}.${view}${onCluster(cluster)}`;
 }
 
 /** 24.4 and later: the wide view in a BI user's database, as that user reads the others (bi-users.ts; before 24.4, legacyBiTableSql). */

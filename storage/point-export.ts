@@ -28,8 +28,10 @@ export function exportRunIdsSql(sourceSql: string): string {
 }
 
 export function exportChunksSql(project: string, runIds: readonly string[], keys: readonly string[], segments: 'all' | 'none'): string {
+  // project is selected though unread: on a Distributed table 18.16 refuses FINAL with ORDER BY
+  // and a PREWHERE on a column the SELECT leaves out ("Cannot find column project").
   return `
-SELECT run_id, key, segment, point_steps, point_values, point_wall_times_ms
+SELECT project, run_id, key, segment, point_steps, point_values, point_wall_times_ms
 FROM metric_chunks FINAL
 PREWHERE project = ${quoteString(project)} AND run_id IN (${quoteStringList([...runIds])}) AND key IN (${quoteStringList([...keys])})${segments === 'none' ? " AND segment = ''" : ''}
 ORDER BY run_id, key, segment, worker_rank, first_step`;

@@ -233,8 +233,8 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
 
 // ---------------------------------------------------------------------------------------------
 
-/** migrate() against a client that records every statement instead of sending it. */
-async function recordMigrate(database: string): Promise<Statement[]> {
+/** migrate() against a client that records every statement instead of sending it; on `cluster`, its DDL ON CLUSTER. */
+async function recordMigrate(database: string, cluster?: string): Promise<Statement[]> {
   const out: Statement[] = [];
   const rendered = new Map(loadMigrations().map((m) => [renderMigration(m.sql, database), `${String(m.version).padStart(4, '0')}_${m.name}`]));
   let setupIndex = 0;
@@ -250,7 +250,8 @@ async function recordMigrate(database: string): Promise<Statement[]> {
       return { json: async () => [] };
     },
   };
-  await migrate(recorder as unknown as ClickHouseClient, database);
+  await migrate(recorder as unknown as ClickHouseClient, database, undefined, cluster);
+  if (cluster) return out;
   // Should migrate() ever stop applying a file itself, still check every migration.
   const seen = new Set(out.map((s) => s.sql));
   for (const [sql, name] of rendered) if (!seen.has(sql)) out.push({ id: `migration ${name}`, kind: 'migration', database: null, sql });
@@ -366,7 +367,7 @@ function paramNames(): ParamNames {
   return cat;
 }
 
-function queryStatements(database: string): Statement[] {
+function queryStatements(database: string, cluster?: string): Statement[] {
   const q = (id: string, sql: string, expect?: Expectation): Statement => ({ id, kind: 'query', database, sql: sql.trim(), ...(expect ? { expect } : {}) });
   const out: Statement[] = [];
 
@@ -429,7 +430,7 @@ function queryStatements(database: string): Statement[] {
   // A sweep's wide params view (storage/bi-wide-params.ts), and the copy a BI user reads.
   out.push(q('sweepParamsSql (sw1)', sweepParamsSql(database, PROJECT, 'sw1'), { column: { name: 'name', values: ['amp', 'batch_size', 'lr', 'optimizer'] } }));
   const sw1Params = [{ name: 'amp', types: ['bool'] }, { name: 'batch_size', types: ['number'] }, { name: 'lr', types: ['number'] }, { name: 'optimizer', types: ['string'] }];
-  out.push({ id: 'wideParamsViewSql (sw1)', kind: 'setup', database: null, sql: wideParamsViewSql(database, 'sw1', PROJECT, 'sw1', sw1Params) });
+  out.push({ id: 'wideParamsViewSql (sw1)', kind: 'setup', database: null, sql: wideParamsViewSql(database, 'sw1', PROJECT, 'sw1', sw1Params, cluster) });
   out.push({ id: 'wideParamsForUserSql (sw1, bi_compat)', kind: 'setup', database: null, sql: sqlWideParamsForUserSql(database, 'bi_v1_params_wide__sw1', 'bi_compat') });
   out.push(q('bi_v1_params_wide__sw1 (lr)', 'SELECT run_id, lr, optimizer, amp FROM bi_v1_params_wide__sw1 ORDER BY run_id', { column: { name: 'lr', values: [0.1, 0.01] } }));
   out.push(q('bi_v1_params_wide__sw1 (optimizer)', 'SELECT optimizer FROM bi_v1_params_wide__sw1 ORDER BY run_id', { column: { name: 'optimizer', values: ['adamw', 'sgd'] } }));
@@ -566,13 +567,14 @@ async function curveStatements(database: string): Promise<Statement[]> {
   return out;
 }
 
-export async function generate(database = 'runlens'): Promise<StatementFile> {
+/** Every statement, in order; `cluster`: the migrations as DDL ON CLUSTER (storage/cluster.ts) for test/cluster/. */
+export async function generate(database = 'runlens', cluster?: string): Promise<StatementFile> {
   const { rows, replay } = buildRows();
   const statements = [
-    ...(await recordMigrate(database)),
+    ...(await recordMigrate(database, cluster)),
     ...insertStatements(database, rows, 'processors/rows.ts'),
     ...insertStatements(database, replay, 'replayed Kafka range'),
-    ...queryStatements(database),
+    ...queryStatements(database, cluster),
     ...(await curveStatements(database)),
   ];
   return { generatedAt: new Date().toISOString(), database, statements };

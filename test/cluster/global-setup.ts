@@ -1,0 +1,41 @@
+// Provides the replicated ClickHouse of deploy/local/cluster.sh (ZooKeeper and 2 shards × 2
+// replicas of Debian's 18.16 on loopback) to the cluster tests, and stops it afterwards unless it
+// was running before. Tests read the servers' addresses through inject('cluster').
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+import { REPO_ROOT } from '../../cli/stack.ts';
+
+export interface ClusterServices {
+  /** The cluster's name in every server's remote_servers. */
+  name: string;
+  /** Each server's HTTP address, server n at index n − 1: shard ⌈n / replicas⌉. */
+  servers: string[];
+  replicas: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    cluster: ClusterServices;
+  }
+}
+
+const SCRIPT = join(REPO_ROOT, 'deploy', 'local', 'cluster.sh');
+const run = (...args: string[]) => promisify(execFile)('bash', [SCRIPT, ...args], { timeout: 300_000 });
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const before = (await run('status')).stdout;
+  const wasUp = !/\bdown\b/.test(before);
+  const { stderr } = await run('up');
+  process.stderr.write(stderr);
+  // Ports as cluster.sh's defaults (RUNLENS_CLUSTER_HTTP_BASE and RUNLENS_CLUSTER_* move both).
+  const base = Number(process.env.RUNLENS_CLUSTER_HTTP_BASE ?? 18120);
+  const shards = Number(process.env.RUNLENS_CLUSTER_SHARDS ?? 2);
+  const replicas = Number(process.env.RUNLENS_CLUSTER_REPLICAS ?? 2);
+  const servers = Array.from({ length: shards * replicas }, (_, i) => `http://127.0.0.1:${base + i + 1}`);
+  project.provide('cluster', { name: 'runlens', servers, replicas });
+  return async () => {
+    if (!wasUp) await run('down');
+  };
+}
