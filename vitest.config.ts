@@ -42,7 +42,8 @@ export default defineConfig({
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/cluster/global-setup.ts'],
+          // Kafka and a single server (the reference) as the integration tests have them, and the cluster.
+          globalSetup: ['test/helpers/global-setup.ts', 'test/cluster/global-setup.ts'],
           testTimeout: 600_000,
           hookTimeout: 300_000,
         },
