@@ -33,6 +33,8 @@ export function createClickHouse(config: Config, opts: { database?: string; requ
       output_format_json_quote_64bit_integers: 0,
       // On a cluster: subqueries over Distributed tables computed once, inserts that wait for every shard.
       ...(config.clickhouseCluster !== undefined ? CLUSTER_SETTINGS : {}),
+      // An insert returns once this many replicas of its shard hold it (timing out, it is retried).
+      ...(config.clickhouseInsertQuorum > 0 ? { insert_quorum: String(config.clickhouseInsertQuorum) } : {}),
       ...opts.settings,
     },
   });

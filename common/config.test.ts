@@ -92,4 +92,11 @@ describe('loadConfig: RUNLENS_CLICKHOUSE_CLUSTER', () => {
     expect(() => loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: 'a b; DROP' })).toThrow(ConfigError);
     expect(() => loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: 'a-b' })).toThrow(/RUNLENS_CLICKHOUSE_CLUSTER: "a-b" must match/);
   });
+
+  it('takes an insert quorum on a cluster only', () => {
+    expect(loadConfig({}).clickhouseInsertQuorum).toBe(0);
+    expect(loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: 'runlens', RUNLENS_CLICKHOUSE_INSERT_QUORUM: '2' }).clickhouseInsertQuorum).toBe(2);
+    expect(() => loadConfig({ RUNLENS_CLICKHOUSE_INSERT_QUORUM: '2' })).toThrow('RUNLENS_CLICKHOUSE_INSERT_QUORUM needs RUNLENS_CLICKHOUSE_CLUSTER');
+    expect(() => loadConfig({ RUNLENS_CLICKHOUSE_CLUSTER: 'runlens', RUNLENS_CLICKHOUSE_INSERT_QUORUM: 'two' })).toThrow(/RUNLENS_CLICKHOUSE_INSERT_QUORUM/);
+  });
 });

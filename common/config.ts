@@ -9,6 +9,8 @@ export interface Config {
   clickhousePassword: string;
   /** RUNLENS_CLICKHOUSE_CLUSTER: a cluster of the servers' remote_servers; migrations then make replicated, sharded tables (storage/cluster.ts). Unset: one server. */
   clickhouseCluster: string | undefined;
+  /** RUNLENS_CLICKHOUSE_INSERT_QUORUM (cluster only; default 0, off): replicas of a shard that must hold an insert before it returns. */
+  clickhouseInsertQuorum: number;
   apiPort: number;
   apiHost: string;
   topicPrefix: string;
@@ -77,6 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (clickhouseCluster !== undefined && !IDENT.test(clickhouseCluster)) {
     throw new ConfigError(`RUNLENS_CLICKHOUSE_CLUSTER: "${clickhouseCluster}" must match ${IDENT} (a cluster of the servers' remote_servers)`);
   }
+  const clickhouseInsertQuorum = isSet(env.RUNLENS_CLICKHOUSE_INSERT_QUORUM) ? positiveInt(env, 'RUNLENS_CLICKHOUSE_INSERT_QUORUM', 0) : 0;
+  if (clickhouseInsertQuorum > 0 && clickhouseCluster === undefined) {
+    throw new ConfigError('RUNLENS_CLICKHOUSE_INSERT_QUORUM needs RUNLENS_CLICKHOUSE_CLUSTER: a quorum counts the replicas of a shard');
+  }
   if (!IDENT.test(clickhouseDatabase)) {
     throw new ConfigError(`RUNLENS_CLICKHOUSE_DATABASE: "${clickhouseDatabase}" must match ${IDENT}`);
   }
@@ -105,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhouseUser: env.RUNLENS_CLICKHOUSE_USER ?? 'default',
     clickhousePassword: env.RUNLENS_CLICKHOUSE_PASSWORD ?? '',
     clickhouseCluster,
+    clickhouseInsertQuorum,
     apiPort,
     apiHost: env.RUNLENS_API_HOST ?? '127.0.0.1',
     topicPrefix,
