@@ -5,8 +5,9 @@
 # Everything lives under $RUNLENS_HOME/cluster (default <repo>/.runlens/cluster), which git
 # ignores. Beside the single-node stack (stack.sh), on ports of its own:
 #   ZooKeeper  RUNLENS_CLUSTER_ZK_PORT (12181)
-#   server n   HTTP RUNLENS_CLUSTER_HTTP_BASE + n (18121…), native TCP RUNLENS_CLUSTER_TCP_BASE + n
-#              (19001…), interserver RUNLENS_CLUSTER_INTERSERVER_BASE + n (19011…);
+#   server n   HTTP RUNLENS_CLUSTER_HTTP_BASE + n (18201…), native TCP RUNLENS_CLUSTER_TCP_BASE + n
+#              (19201…), interserver RUNLENS_CLUSTER_INTERSERVER_BASE + n (19301…), clear of the
+#              fault tests' private stack (18123, 19000, 19092);
 #              server n is shard ⌈n / REPLICAS⌉, replica r<n − (shard − 1) · REPLICAS>.
 #
 #   cluster.sh up | down | status          everything
@@ -19,9 +20,9 @@ HOME_DIR="${RUNLENS_HOME:-$ROOT/.runlens}/cluster"
 SHARDS="${RUNLENS_CLUSTER_SHARDS:-2}"
 REPLICAS="${RUNLENS_CLUSTER_REPLICAS:-2}"
 ZK_PORT="${RUNLENS_CLUSTER_ZK_PORT:-12181}"
-HTTP_BASE="${RUNLENS_CLUSTER_HTTP_BASE:-18120}"
-TCP_BASE="${RUNLENS_CLUSTER_TCP_BASE:-19000}"
-INTERSERVER_BASE="${RUNLENS_CLUSTER_INTERSERVER_BASE:-19010}"
+HTTP_BASE="${RUNLENS_CLUSTER_HTTP_BASE:-18200}"
+TCP_BASE="${RUNLENS_CLUSTER_TCP_BASE:-19200}"
+INTERSERVER_BASE="${RUNLENS_CLUSTER_INTERSERVER_BASE:-19300}"
 ZK_VERSION="$(sed -n 's:.*<zookeeper.version>\(.*\)</zookeeper.version>.*:\1:p' "$HERE/zookeeper/pom.xml")"
 ZK_LIB="$ROOT/.runlens/lib/zookeeper-$ZK_VERSION"
 ZK_DIR="$HOME_DIR/zookeeper"

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { stderr } = await run('up');
   process.stderr.write(stderr);
   // Ports as cluster.sh's defaults (RUNLENS_CLUSTER_HTTP_BASE and RUNLENS_CLUSTER_* move both).
-  const base = Number(process.env.RUNLENS_CLUSTER_HTTP_BASE ?? 18120);
+  const base = Number(process.env.RUNLENS_CLUSTER_HTTP_BASE ?? 18200);
   const shards = Number(process.env.RUNLENS_CLUSTER_SHARDS ?? 2);
   const replicas = Number(process.env.RUNLENS_CLUSTER_REPLICAS ?? 2);
   const servers = Array.from({ length: shards * replicas }, (_, i) => `http://127.0.0.1:${base + i + 1}`);
