@@ -49,6 +49,18 @@ export default defineConfig({
         },
       },
       {
+        // The production deploy files (deploy/helm, deploy/compose, the Dockerfile) checked by
+        // helm, kubeconform and compose-go, built from their Go modules: the first run builds
+        // helm (minutes), later ones reuse .runlens/go-bin.
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 1_500_000,
+        },
+      },
+      {
         // The product's SQL on current ClickHouse through chdb (in process, no server). The
         // first run creates .runlens/venv-compat and pip-installs chdb: minutes.
         test: {

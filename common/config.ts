@@ -19,6 +19,8 @@ export interface Config {
   processorSessionTimeoutMs: number;
   /** Port of the processor's /metrics endpoint; 0 picks a free port. */
   processorMetricsPort: number;
+  /** RUNLENS_PROCESSOR_METRICS_HOST (default 127.0.0.1): the address it listens on; 0.0.0.0 in a container, for Prometheus. */
+  processorMetricsHost: string;
   /** How long the query API caches a token lookup, i.e. how long a revoked token may still work (0 = no cache). */
   authCacheMs: number;
   /** RUNLENS_CRASH_AFTER_S (default 300) in ms: a run without RunFinished silent this long is shown as crashed (SDKs send a heartbeat every 30 s). */
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.RUNLENS_LOG_LEVEL ?? 'info',
     processorSessionTimeoutMs: positiveInt(env, 'RUNLENS_PROCESSOR_SESSION_TIMEOUT_MS', 30_000),
     processorMetricsPort: env.RUNLENS_PROCESSOR_METRICS_PORT === '0' ? 0 : positiveInt(env, 'RUNLENS_PROCESSOR_METRICS_PORT', 9464),
+    processorMetricsHost: isSet(env.RUNLENS_PROCESSOR_METRICS_HOST) ? env.RUNLENS_PROCESSOR_METRICS_HOST : '127.0.0.1',
     authCacheMs: authCacheMs(env.RUNLENS_AUTH_CACHE_MS),
     crashAfterMs: positiveInt(env, 'RUNLENS_CRASH_AFTER_S', 300) * 1000,
     mlflowArtifactRoot: isSet(env.RUNLENS_MLFLOW_ARTIFACT_ROOT) ? env.RUNLENS_MLFLOW_ARTIFACT_ROOT : './mlruns',

@@ -7,7 +7,7 @@ import { shutdownOnSignals } from '../common/shutdown.ts';
 import { loadCatalogue } from '../schemas/catalogue.ts';
 import { Processor } from './processor.ts';
 
-function serveMetrics(processor: Processor, port: number): Promise<Server> {
+function serveMetrics(processor: Processor, port: number, host: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
@@ -20,7 +20,7 @@ function serveMetrics(processor: Processor, port: number): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -45,7 +45,7 @@ export async function runProcessorService(config: Config): Promise<void> {
   await started;
   if (shutdown.requested) return;
   try {
-    metricsServer = await serveMetrics(processor, config.processorMetricsPort);
+    metricsServer = await serveMetrics(processor, config.processorMetricsPort, config.processorMetricsHost);
     const address = metricsServer.address();
     logger.info({ port: typeof address === 'object' && address ? address.port : config.processorMetricsPort }, 'metrics at /metrics');
   } catch (err) {
