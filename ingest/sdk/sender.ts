@@ -1,6 +1,11 @@
 // The SDK's single path to Kafka. Encoded messages queue here and leave in multi-message
 // produce requests, so per-request overhead is shared by many batches. Every message's
 // promise settles only when Kafka acknowledged it (acks=-1) or the send failed for good.
+// One producer.send per key (run id, so one partition) at a time: kafkajs 2.2 acknowledged
+// messages of a send spanning several partition leaders that it never wrote, when one leader
+// was killed mid-send (measured on 3 brokers, replication 3, 2 in sync: 4–13 of 12,800
+// messages lost in each of four runs, idempotent or not; none in two runs of 51,200 with one key
+// per send). The scale test found it: 14,400 of 5M points lost after kill -9 of a broker.
 import type { Producer } from 'kafkajs';
 
 interface Pending {
@@ -64,16 +69,24 @@ export class Sender {
       bytes += m.value.length;
       take.push(m);
     }
-    this.inFlight = this.producer
-      .send({ topic: this.topic, acks: -1, messages: take.map((m) => ({ key: m.key, value: m.value })) })
-      .then(
-        () => take.forEach((m) => m.resolve()),
+    const byKey = new Map<string, Pending[]>();
+    for (const m of take) {
+      const group = byKey.get(m.key);
+      if (group) group.push(m);
+      else byKey.set(m.key, [m]);
+    }
+    const sends = [...byKey.values()].map((group) =>
+      this.producer.send({ topic: this.topic, acks: -1, messages: group.map((m) => ({ key: m.key, value: m.value })) }).then(
+        () => group.forEach((m) => m.resolve()),
         (err: Error) => {
-          const e = new SendError(`Kafka did not accept ${take.length} message(s): ${err.message}`);
+          const e = new SendError(`Kafka did not accept ${group.length} message(s): ${err.message}`);
           (e as { cause?: unknown }).cause = err;
-          take.forEach((m) => m.reject(e));
+          group.forEach((m) => m.reject(e));
         },
-      )
+      ),
+    );
+    this.inFlight = Promise.all(sends)
+      .then(() => undefined)
       .finally(() => {
         this.queuedBytes -= bytes;
         this.inFlight = null;
