@@ -17,6 +17,8 @@ export interface Config {
   logLevel: string;
   /** Kafka consumer-group session timeout of the processors (how fast a dead one is replaced). */
   processorSessionTimeoutMs: number;
+  /** RUNLENS_PROCESSOR_GROUP: the processors' Kafka consumer group (default <topic prefix>processors); another one reads the topic again from its start, e.g. into a new database. */
+  processorGroup: string;
   /** Port of the processor's /metrics endpoint; 0 picks a free port. */
   processorMetricsPort: number;
   /** RUNLENS_PROCESSOR_METRICS_HOST (default 127.0.0.1): the address it listens on; 0.0.0.0 in a container, for Prometheus. */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     topicPrefix,
     logLevel: env.RUNLENS_LOG_LEVEL ?? 'info',
     processorSessionTimeoutMs: positiveInt(env, 'RUNLENS_PROCESSOR_SESSION_TIMEOUT_MS', 30_000),
+    processorGroup: isSet(env.RUNLENS_PROCESSOR_GROUP) ? env.RUNLENS_PROCESSOR_GROUP : `${topicPrefix}processors`,
     processorMetricsPort: env.RUNLENS_PROCESSOR_METRICS_PORT === '0' ? 0 : positiveInt(env, 'RUNLENS_PROCESSOR_METRICS_PORT', 9464),
     processorMetricsHost: isSet(env.RUNLENS_PROCESSOR_METRICS_HOST) ? env.RUNLENS_PROCESSOR_METRICS_HOST : '127.0.0.1',
     authCacheMs: authCacheMs(env.RUNLENS_AUTH_CACHE_MS),

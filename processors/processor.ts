@@ -87,7 +87,7 @@ export class Processor {
   }
 
   get groupId(): string {
-    return this.opts.groupId ?? `${this.opts.config.topicPrefix}processors`;
+    return this.opts.groupId ?? this.opts.config.processorGroup;
   }
 
   /** Creates the topics, connects the dead-letter producer and starts consuming; throws if Kafka is unreachable. */
