@@ -2,6 +2,23 @@ import { defineConfig } from 'vitest/config';
 
 // Unit tests sit beside their code and need no services; integration tests under test/
 // run against real Kafka and ClickHouse, which test/helpers/global-setup.ts provides.
+
+/**
+ * runlens scaled out with faults (`npm run test:scale`, which sets RUNLENS_SCALE; minutes, run and
+ * reported in the closing notes rather than in npm test): 3 Kafka brokers, the 2 × 2 cluster,
+ * 2 processors and 2 APIs on loopback.
+ */
+const scale = {
+  test: {
+    name: 'scale',
+    include: ['test/scale/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['test/cluster/global-setup.ts'],
+    testTimeout: 1_200_000,
+    hookTimeout: 600_000,
+  },
+};
+
 export default defineConfig({
   test: {
     // Integration and fault files share real servers (and the fault tests restart them) on a
@@ -11,7 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{common,schemas,storage,ingest,processors,query-api,cli,dashboard}/**/*.test.ts', 'test/architecture/**/*.test.ts'],
+          include: ['{common,schemas,storage,ingest,processors,query-api,cli,dashboard}/**/*.test.ts', 'test/architecture/**/*.test.ts', 'test/helpers/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -71,6 +88,7 @@ export default defineConfig({
           hookTimeout: 1_500_000,
         },
       },
+      ...(process.env.RUNLENS_SCALE ? [scale] : []),
     ],
   },
 });
