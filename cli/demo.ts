@@ -61,7 +61,7 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
   await stack('up', config);
   const admin = createClickHouse(config, { database: 'default', requestTimeoutMs: MIGRATION_TIMEOUT_MS });
-  const m = await migrate(admin, config.clickhouseDatabase, undefined, config.clickhouseCluster);
+  const m = await migrate(admin, config.clickhouseDatabase, undefined, { cluster: config.clickhouseCluster });
   await admin.close();
   say(`migrations: ${m.applied.length} applied, ${m.skipped.length} already there`);
   const tokenStore = createClickHouse(config);

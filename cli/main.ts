@@ -4,6 +4,7 @@ import { createClickHouse } from '../common/clickhouse.ts';
 import { ConfigError, loadConfig, type Config } from '../common/config.ts';
 import { parseScopes, type Scope } from '../common/tokens/format.ts';
 import { migrate, MIGRATION_TIMEOUT_MS } from '../storage/migrate.ts';
+import { refuseCopiesWhileProcessing } from './migrate-guard.ts';
 import { serverVersion } from '../storage/read.ts';
 import { demo } from './demo.ts';
 import { runApi, runProcessor } from './services.ts';
@@ -46,7 +47,7 @@ program
     const c = config();
     const ch = createClickHouse(c, { database: 'default', requestTimeoutMs: MIGRATION_TIMEOUT_MS });
     try {
-      const r = await migrate(ch, c.clickhouseDatabase, undefined, c.clickhouseCluster);
+      const r = await migrate(ch, c.clickhouseDatabase, undefined, { cluster: c.clickhouseCluster, beforeApplying: (pending) => refuseCopiesWhileProcessing(c, pending) });
       for (const m of r.applied) console.log(`applied ${m}`);
       const where = c.clickhouseCluster ? `, on every server of cluster ${c.clickhouseCluster}` : '';
       console.log(`${r.applied.length} applied, ${r.skipped.length} already applied (database ${c.clickhouseDatabase}${where})`);

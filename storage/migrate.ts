@@ -46,11 +46,39 @@ export interface MigrateResult {
 }
 
 /**
- * `client` must not be bound to the target database (it may not exist yet). `cluster`: the
- * cluster to make the tables on (RUNLENS_CLICKHOUSE_CLUSTER), each of its servers reachable.
+ * Whether a migration copies a table into its rebuilt form (0037, 0041, …): rows the processors
+ * write to the old table after the copy are dropped with it, their Kafka offsets committed, so
+ * the processors must be stopped while it runs.
  */
-export async function migrate(client: ClickHouseClient, database: string, dir = MIGRATIONS_DIR, cluster?: string): Promise<MigrateResult> {
+export function copiesATable(m: Migration): boolean {
+  return /^\s*INSERT INTO \S+ SELECT \* FROM \S+\s*;?\s*$/m.test(m.sql.replace(/^\s*--[^\n]*$/gm, ''));
+}
+
+export interface MigrateOptions {
+  /** The cluster to make the tables on (RUNLENS_CLICKHOUSE_CLUSTER), each of its servers reachable. */
+  cluster?: string;
+  /**
+   * Called before anything is applied, with the pending migrations, when the database already
+   * holds applied ones (a fresh database has no processors writing to it): throws to refuse, e.g.
+   * a table copy while processors run (`runlens migrate` checks their consumer group).
+   */
+  beforeApplying?: (pending: Migration[]) => Promise<void>;
+}
+
+/** `client` must not be bound to the target database (it may not exist yet). */
+export async function migrate(client: ClickHouseClient, database: string, dir = MIGRATIONS_DIR, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  const { cluster } = opts;
   const db = configIdentifier(database);
+  // A database made for one server stays one: its tables are not replicated, and the cluster's
+  // ON CLUSTER statements would find them all there and do nothing.
+  const [record] = await (
+    await client.query({ query: `SELECT engine FROM system.tables WHERE database = ${quoteString(database)} AND name = 'schema_migrations'`, format: 'JSONEachRow' })
+  ).json<{ engine: string }>();
+  if (record && Boolean(cluster) !== record.engine.startsWith('Replicated')) {
+    throw new Error(cluster
+      ? `database ${database} was made for one server (schema_migrations is a ${record.engine}); a cluster needs a database of its own, made by runlens migrate with RUNLENS_CLICKHOUSE_CLUSTER set (docs/cluster.md)`
+      : `database ${database} was made for a cluster (schema_migrations is a ${record.engine}); set RUNLENS_CLICKHOUSE_CLUSTER to its cluster`);
+  }
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}${cluster ? ` ON CLUSTER ${configIdentifier(cluster)}` : ''}` });
   await client.command({
     query: cluster
@@ -64,7 +92,9 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
   ).json<{ version: number; name: string; checksum: string }>();
   const done = new Map(rows.map((r) => [Number(r.version), r]));
   const result: MigrateResult = { applied: [], skipped: [] };
-  for (const m of loadMigrations(dir)) {
+  const migrations = loadMigrations(dir);
+  if (done.size > 0) await opts.beforeApplying?.(migrations.filter((m) => !done.has(m.version)));
+  for (const m of migrations) {
     const label = `${String(m.version).padStart(4, '0')}_${m.name}`;
     const prior = done.get(m.version);
     if (prior) {
@@ -76,10 +106,13 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
     }
     const sql = renderMigration(m.sql, db);
     for (const statement of cluster ? clusterStatements(sql, database, cluster, m.version) : [{ sql }]) {
+      // On a cluster a RENAME found done here (a run stopped before recording it) is skipped, not
+      // tried and excused: its failure on another server must not pass for this server's success.
+      if (cluster && (await renameTookEffect(client, statement.sql))) continue;
       try {
         await client.command({ query: statement.sql, ...('settings' in statement ? { clickhouse_settings: statement.settings } : {}) });
       } catch (err) {
-        if (!(await renameTookEffect(client, statement.sql))) throw err;
+        if (cluster || !(await renameTookEffect(client, statement.sql))) throw err;
       }
     }
     await client.command({

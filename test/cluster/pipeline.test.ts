@@ -50,7 +50,7 @@ beforeAll(async () => {
   const database = `runlens_cluster_${randomBytes(4).toString('hex')}`;
   clustered = onCluster(database, cluster.servers[0]!, single.config.topicPrefix);
   const admin = createClickHouse(clustered.config, { database: 'default', requestTimeoutMs: 300_000 });
-  await migrate(admin, database, undefined, cluster.name);
+  await migrate(admin, database, undefined, { cluster: cluster.name });
   await admin.close();
   processors.push(await startProcessor(single), await startProcessor(clustered, `runlens-cluster-${database}`));
 

@@ -247,10 +247,11 @@ async function recordMigrate(database: string, cluster?: string): Promise<Statem
     },
     query: async ({ query }: { query: string }) => {
       out.push({ id: label(query), kind: 'setup', database: null, sql: query });
-      return { json: async () => [] };
+      // Nothing exists yet: no table (EXISTS TABLE, before a clustered RENAME), no rows.
+      return { json: async () => [], text: async () => '0\n' };
     },
   };
-  await migrate(recorder as unknown as ClickHouseClient, database, undefined, cluster);
+  await migrate(recorder as unknown as ClickHouseClient, database, undefined, { cluster });
   if (cluster) return out;
   // Should migrate() ever stop applying a file itself, still check every migration.
   const seen = new Set(out.map((s) => s.sql));

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, appendFileSync, readdirSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
-import { dropDatabase, loadMigrations, migrate } from '../../storage/migrate.ts';
+import { copiesATable, dropDatabase, loadMigrations, migrate, type Migration } from '../../storage/migrate.ts';
 import { chunkRows, finishRow, paramUpdateRow, runRow, tagUpdateRow } from '../../processors/rows.ts';
 import { emptyTableRows } from '../../storage/tables.ts';
 import { insertRows } from '../../storage/write.ts';
@@ -61,6 +61,38 @@ describe('migrate', () => {
       expect((await migrate(admin, db, dir)).applied).toEqual(['0004_swap']);
       writeFileSync(join(dir, '0005_missing.sql'), 'RENAME TABLE {database}.c TO {database}.d');
       await expect(migrate(admin, db, dir)).rejects.toThrow(/\.c doesn't exist/);
+    } finally {
+      await dropDatabase(admin, db);
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('asks before a table copy into a database in use, and refuses to make a one-server database a cluster', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runlens-migrations-'));
+    const db = `${ns.config.clickhouseDatabase}_guard`;
+    try {
+      writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE IF NOT EXISTS {database}.a (x UInt8) ENGINE = MergeTree() ORDER BY x');
+      writeFileSync(join(dir, '0002_a_fine.sql'), 'CREATE TABLE IF NOT EXISTS {database}.a_fine AS {database}.a ENGINE = MergeTree() ORDER BY x');
+      writeFileSync(join(dir, '0003_a_fine_copy.sql'), '-- the copy\nINSERT INTO {database}.a_fine SELECT * FROM {database}.a');
+      const asked: string[][] = [];
+      const refuse = async (pending: Migration[]) => {
+        asked.push(pending.map((m) => m.name));
+        if (pending.some(copiesATable)) throw new Error('processors run');
+      };
+      // A fresh database: nobody writes to it yet, so nothing is asked.
+      await migrate(admin, db, dir, { beforeApplying: refuse });
+      expect(asked).toEqual([]);
+      // In use: the pending copy is refused before anything is applied.
+      writeFileSync(join(dir, '0004_b.sql'), 'CREATE TABLE IF NOT EXISTS {database}.b (x UInt8) ENGINE = MergeTree() ORDER BY x');
+      await expect(migrate(admin, db, dir, { beforeApplying: refuse })).resolves.toMatchObject({ applied: ['0004_b'] });
+      expect(asked).toEqual([['b']]);
+      writeFileSync(join(dir, '0005_b_copy.sql'), 'INSERT INTO {database}.b SELECT * FROM {database}.a');
+      writeFileSync(join(dir, '0006_c.sql'), 'CREATE TABLE IF NOT EXISTS {database}.c (x UInt8) ENGINE = MergeTree() ORDER BY x');
+      await expect(migrate(admin, db, dir, { beforeApplying: refuse })).rejects.toThrow('processors run');
+      expect(asked.at(-1)).toEqual(['b_copy', 'c']);
+      expect(await (await admin.query({ query: `EXISTS TABLE ${db}.c`, format: 'TabSeparated' })).text()).toBe('0\n');
+      // Made for one server: a cluster's migrate refuses it before any ON CLUSTER statement.
+      await expect(migrate(admin, db, dir, { cluster: 'runlens' })).rejects.toThrow(`database ${db} was made for one server (schema_migrations is a MergeTree); a cluster needs a database of its own`);
     } finally {
       await dropDatabase(admin, db);
       rmSync(dir, { recursive: true });
