@@ -132,6 +132,8 @@ export class Processor {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[this.topics.events] ?? [];
       logger.info({ partitions }, 'partitions assigned');
+      // Lag of partitions this process no longer holds would stay behind (and keep an autoscaler up).
+      this.metrics.lag.reset();
       if (this.opts.skipStored ?? true) this.readHighWater(partitions);
     });
     await consumer.connect();

@@ -27,6 +27,8 @@ describe('clusterStatements', () => {
     expect(copy).toEqual([{ sql: 'INSERT INTO rl.runs_fine SELECT * FROM rl.runs', settings: { distributed_product_mode: 'global', insert_distributed_sync: 1 } }]);
     expect(on('RENAME TABLE rl.runs TO rl.runs_0001, rl.runs_fine TO rl.runs')).toEqual([
       'RENAME TABLE rl.runs_local TO rl.runs_0001_local, rl.runs_fine_local TO rl.runs_local ON CLUSTER c1',
+      'DROP TABLE IF EXISTS rl.runs ON CLUSTER c1',
+      'DROP TABLE IF EXISTS rl.runs_0001 ON CLUSTER c1',
       'DROP TABLE IF EXISTS rl.runs_fine ON CLUSTER c1',
       `CREATE TABLE IF NOT EXISTS rl.runs_0001 ON CLUSTER c1 AS rl.runs_0001_local ENGINE = Distributed(c1, rl, runs_0001_local, ${SHARDING_KEY})`,
       `CREATE TABLE IF NOT EXISTS rl.runs ON CLUSTER c1 AS rl.runs_local ENGINE = Distributed(c1, rl, runs_local, ${SHARDING_KEY})`,

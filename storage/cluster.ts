@@ -99,8 +99,8 @@ export function clusterStatements(sql: string, database: string, cluster: string
   // A copy or a backfill (INSERT … SELECT): once, through the Distributed tables, which shard the
   // rows as any insert; it returns when every shard holds them.
   if (/^INSERT INTO \S+/.test(text)) return [{ sql: text, settings: CLUSTER_SETTINGS }];
-  // RENAME t TO t_old, t_new TO t: the local tables swap names, so the Distributed t reads the new
-  // one; the Distributed tables of the other names are made again over their local tables.
+  // RENAME t TO t_old, t_new TO t: the local tables swap names; then the Distributed tables of
+  // every name involved are dropped and t and t_old made again over their local tables.
   m = /^RENAME TABLE (.+)$/s.exec(text);
   if (m) {
     const pairs = m[1]!.split(',').map((pair) => pair.trim().split(/\s+TO\s+/) as [string, string]);
@@ -108,9 +108,10 @@ export function clusterStatements(sql: string, database: string, cluster: string
     const perRun = pairs.map(([from]) => perRunBase(name(from)) !== null);
     if (perRun.some((p) => p !== perRun[0])) throw new Error(`clustered migration ${v}: a RENAME mixes per-run and replicated tables`);
     if (!perRun[0]) return [{ sql: `RENAME TABLE ${pairs.map(([a, b]) => `${a} TO ${b}`).join(', ')} ${on}` }];
-    const targets = new Set(pairs.map(([, to]) => to));
+    // Every Distributed table of the names involved is made again over its local table: one
+    // kept by name would keep the column list of the table it was made for.
     const out: ClusterStatement[] = [{ sql: `RENAME TABLE ${pairs.map(([a, b]) => `${a}${LOCAL} TO ${b}${LOCAL}`).join(', ')} ${on}` }];
-    for (const [from] of pairs) if (!targets.has(from)) out.push({ sql: `DROP TABLE IF EXISTS ${from} ${on}` });
+    for (const from of new Set(pairs.flatMap(([a, b]) => [a, b]))) out.push({ sql: `DROP TABLE IF EXISTS ${from} ${on}` });
     for (const [, to] of pairs) out.push({ sql: distributed(name(to)) });
     return out;
   }

@@ -62,13 +62,14 @@ install_zookeeper() {
   rm -rf "$ZK_LIB" && mv "$ZK_LIB.partial" "$ZK_LIB"
 }
 
-# Serving, not only listening: ZooKeeper answers "imok" to "ruok" once it takes sessions.
+# Serving, not only listening: ZooKeeper answers "rw" to "isro" once it takes sessions ("imok"
+# to "ruok" came while it was still loading its data, and ClickHouse's handshakes then failed).
 zookeeper_ready() {
   local reply=""
-  { exec 3<>"/dev/tcp/127.0.0.1/$ZK_PORT" && printf ruok >&3 && read -r -t 2 reply <&3; } 2>/dev/null || true
+  { exec 3<>"/dev/tcp/127.0.0.1/$ZK_PORT" && printf isro >&3 && read -r -t 2 reply <&3; } 2>/dev/null || true
   # (A bare `exec 3>&- 2>/dev/null` would send the rest of the script's stderr to /dev/null.)
   { exec 3>&-; } 2>/dev/null || true
-  [ "$reply" = imok ]
+  [ "$reply" = rw ]
 }
 
 start_zookeeper() {
@@ -83,7 +84,7 @@ clientPort=$ZK_PORT
 clientPortAddress=127.0.0.1
 maxClientCnxns=0
 admin.enableServer=false
-4lw.commands.whitelist=ruok
+4lw.commands.whitelist=ruok,isro
 autopurge.purgeInterval=1
 EOF
   log "starting zookeeper $ZK_VERSION on 127.0.0.1:$ZK_PORT"
@@ -193,7 +194,7 @@ stop_brokers() {
 
 kill_service() {
   local dir="$1" name="$2"
-  if pid_alive "$dir/pid"; then log "kill -9 $name (pid $(cat "$dir/pid"))"; kill -9 "$(cat "$dir/pid")"; fi
+  if pid_alive "$dir/pid"; then log "kill -9 $name (pid $(cat "$dir/pid"))"; kill -9 "$(cat "$dir/pid")" 2>/dev/null || true; fi
   rm -f "$dir/pid" "$dir/port"
 }
 
@@ -238,7 +239,7 @@ case "${1:-}:${one:+one}" in
       zookeeper) start_zookeeper ;;
       kafka) start_brokers ;;
       kafka[1-9]) n="$(broker_named)"; start_broker "$n"; ready() { broker_ready "$n"; }; wait_for "kafka$n" ready 90 "$(broker_dir "$n")/pid" "$(broker_dir "$n")/app-logs/stdout.log" ;;
-      *) start_node "$(node_named)" ;;
+      *) n="$(node_named)"; start_node "$n" ;;
     esac ;;
   down:one)
     case "$one" in

@@ -88,7 +88,7 @@ export async function compareRoutes(app: App, deps: AppDeps): Promise<void> {
         const why = unknownSeries(key, known.metrics, false, 'compare returns every summary and segment of it');
         if (why) throw badRequest(`metrics: ${why}`);
       }
-      // The three reads at once (they need only the ids): 25 ms against 40 one after another for 100 runs.
+      // The three reads at once (they need only the ids): 26 ms against 43 (24 + 16 + 3) one after another for 100 runs.
       const [found, summaries, artifacts] = await Promise.all([
         getRuns(deps.clickhouse, runScope(project, deps), runIds),
         getSummaries(deps.clickhouse, project, runIds, metrics),
