@@ -4,6 +4,7 @@
 // holds when run (run it again to add new ones). Named bi_v1_params_wide__<name>, filtered to
 // its project and sweep, in the runlens database and in the database of each BI user of the
 // project (storage/bi-users.ts). Pure: statements here, running them in cli/bi-wide-params.ts.
+import { onClusterSql } from './cluster.ts';
 import { quoteString } from './sql-quote.ts';
 
 export const WIDE_PARAMS_PREFIX = 'bi_v1_params_wide__';
@@ -40,9 +41,6 @@ WHERE project = ${quoteString(project)} AND run_id IN (${sweepRuns(database, pro
 GROUP BY param ORDER BY param`;
 }
 
-/** ` ON CLUSTER c` on a clustered install (RUNLENS_CLICKHOUSE_CLUSTER): the view on every server. */
-const onCluster = (cluster: string | undefined) => (cluster ? ` ON CLUSTER ${cluster}` : '');
-
 /**
  * The wide view: project, run_id, sweep_id, then one column per param — Nullable(Float64) for a
  * param that holds only numbers or bools (bools as 0/1), Nullable(String) (its text) otherwise;
@@ -56,7 +54,7 @@ export function wideParamsViewSql(database: string, name: string, project: strin
     const value = numeric ? `anyIf(assumeNotNull(value_number), param = ${quoteString(p.name)})` : `anyIf(value_text, param = ${quoteString(p.name)})`;
     return `if(${has}, toNullable(${value}), NULL) AS ${column(p.name)}`;
   });
-  return `CREATE VIEW IF NOT EXISTS ${database}.${WIDE_PARAMS_PREFIX}${name}${onCluster(cluster)}
+  return `CREATE VIEW IF NOT EXISTS ${database}.${WIDE_PARAMS_PREFIX}${name}${onClusterSql(cluster)}
 AS SELECT project, run_id, ${quoteString(sweepId)} AS sweep_id,
     ${columns.join(',\n    ')}
 FROM
@@ -69,7 +67,7 @@ GROUP BY project, run_id`;
 
 /** Drops the wide view (to make it again with the sweep's params of now); on a cluster, on every server. */
 export function dropWideParamsViewSql(database: string, view: string, cluster?: string): string {
-  return `DROP TABLE IF EXISTS ${database}.${view}${onCluster(cluster)}`;
+  return `DROP TABLE IF EXISTS ${database}.${view}${onClusterSql(cluster)}`;
 }
 
 /** 24.4 and later: the wide view in a BI user's database, as that user reads the others (bi-users.ts; before 24.4, legacyBiTableSql). */

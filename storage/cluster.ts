@@ -24,6 +24,11 @@ const PER_RUN_TABLES = [
 /** How rows of a per-run table are spread over the shards: a run's rows together. */
 export const SHARDING_KEY = 'cityHash64(project, run_id)';
 
+/** ` ON CLUSTER <cluster>` for DDL run on every server of a cluster; nothing on one server. */
+export function onClusterSql(cluster: string | undefined): string {
+  return cluster ? ` ON CLUSTER ${configIdentifier(cluster)}` : '';
+}
+
 /** The suffix of a per-run table's replicated part; the Distributed table keeps the name. */
 const LOCAL = '_local';
 
@@ -60,7 +65,7 @@ function replicatedEngine(engine: string, args: string, path: string, replica: s
  */
 export function clusterStatements(sql: string, database: string, cluster: string, version: number): ClusterStatement[] {
   const db = configIdentifier(database);
-  const on = `ON CLUSTER ${configIdentifier(cluster)}`;
+  const on = onClusterSql(cluster).trim();
   const text = sql.replace(/^\s*(--[^\n]*\n\s*)*/, '').trim();
   const name = (qualified: string) => qualified.slice(db.length + 1);
   const v = String(version).padStart(4, '0');
@@ -121,7 +126,7 @@ export function clusterStatements(sql: string, database: string, cluster: string
 /** The record of applied migrations on a cluster: replicated to every server, so any of them knows. */
 export function clusterMigrationsTableSql(database: string, cluster: string): string {
   const db = configIdentifier(database);
-  return `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations ON CLUSTER ${configIdentifier(cluster)}
+  return `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations${onClusterSql(cluster)}
       (version UInt32, name String, checksum String, applied_at DateTime DEFAULT now())
       ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/${database}/schema_migrations', '{shard}-{replica}') ORDER BY version`;
 }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '../common/clickhouse.ts';
-import { clusterMigrationsTableSql, clusterStatements } from './cluster.ts';
+import { clusterMigrationsTableSql, clusterStatements, onClusterSql } from './cluster.ts';
 import { configIdentifier, quoteString } from './sql-quote.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -79,7 +79,7 @@ export async function migrate(client: ClickHouseClient, database: string, dir = 
       ? `database ${database} was made for one server (schema_migrations is a ${record.engine}); a cluster needs a database of its own, made by runlens migrate with RUNLENS_CLICKHOUSE_CLUSTER set (docs/cluster.md)`
       : `database ${database} was made for a cluster (schema_migrations is a ${record.engine}); set RUNLENS_CLICKHOUSE_CLUSTER to its cluster`);
   }
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}${cluster ? ` ON CLUSTER ${configIdentifier(cluster)}` : ''}` });
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}${onClusterSql(cluster)}` });
   await client.command({
     query: cluster
       ? clusterMigrationsTableSql(database, cluster)

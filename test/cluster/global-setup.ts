@@ -1,11 +1,8 @@
 // Provides the replicated ClickHouse of deploy/local/cluster.sh (ZooKeeper and 2 shards × 2
 // replicas of Debian's 18.16 on loopback) to the cluster tests, and stops it afterwards unless it
 // was running before. Tests read the servers' addresses through inject('cluster').
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-import { REPO_ROOT } from '../../cli/stack.ts';
+import { clusterScript as run } from './local-cluster.ts';
 
 export interface ClusterServices {
   /** The cluster's name in every server's remote_servers. */
@@ -20,9 +17,6 @@ declare module 'vitest' {
     cluster: ClusterServices;
   }
 }
-
-const SCRIPT = join(REPO_ROOT, 'deploy', 'local', 'cluster.sh');
-const run = (...args: string[]) => promisify(execFile)('bash', [SCRIPT, ...args], { timeout: 300_000 });
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // ZooKeeper and the ClickHouse servers (the scale test starts and stops the Kafka brokers itself).

@@ -17,6 +17,7 @@ import type { App } from '../../query-api/deps.ts';
 import { migrate } from '../../storage/migrate.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { jsonDifference } from '../helpers/same-json.ts';
+import { syncReplicas } from './local-cluster.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 
 const cluster = inject('cluster');
@@ -68,12 +69,9 @@ beforeAll(async () => {
     { name: `cluster, server ${cluster.servers.length}`, app: await buildTestApp(last), token: clusterToken },
   );
   // Every replica holds every row (and the token) before the answers are compared.
-  for (const server of cluster.servers) {
-    const c = onCluster(database, server, single.config.topicPrefix).clickhouse;
-    const replicated = await (await c.query({ query: `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE 'Replicated%'`, format: 'JSONEachRow' })).json<{ name: string }>();
-    for (const { name } of replicated) await c.command({ query: `SYSTEM SYNC REPLICA ${database}.${name}` });
-    await c.close();
-  }
+  const servers = cluster.servers.map((server) => onCluster(database, server, single.config.topicPrefix).clickhouse);
+  await syncReplicas(servers, database);
+  await Promise.all(servers.map((c) => c.close()));
 }, 300_000);
 
 afterAll(async () => {

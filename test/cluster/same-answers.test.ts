@@ -12,6 +12,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { CLUSTER_SETTINGS, createClickHouse, type ClickHouseClient } from '../../common/clickhouse.ts';
 import { loadConfig } from '../../common/config.ts';
 import { generate, type Expectation, type Statement } from '../compat/generate-sql.ts';
+import { syncReplicas } from './local-cluster.ts';
 
 const cluster = inject('cluster');
 const database = `runlens_cluster_${randomBytes(4).toString('hex')}`;
@@ -99,10 +100,7 @@ describe(`the same answers on a cluster of ${cluster.servers.length} servers (${
       expect([...engines.keys()].filter((t) => /_fine|_\d{4}$/.test(t))).toEqual([]);
     }
     // Reads must not depend on which replica answers: wait until every replica has every insert.
-    for (const c of clients) {
-      const replicated = await (await c.query({ query: `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE 'Replicated%'`, format: 'JSONEachRow' })).json<{ name: string }>();
-      for (const { name } of replicated) await c.command({ query: `SYSTEM SYNC REPLICA ${database}.${name}` });
-    }
+    await syncReplicas(clients, database);
     // A run's rows on one shard: each run on exactly one (the fixture's four runs may all hash to one).
     const perShard = await Promise.all(
       [0, cluster.replicas].map(async (i) => (await (await clients[i]!.query({ query: `SELECT run_id FROM ${database}.runs_local FINAL`, format: 'JSONEachRow' })).json<{ run_id: string }>()).map((r) => r.run_id)),

@@ -18,10 +18,10 @@ import { REPO_ROOT } from '../../cli/stack.ts';
 import { createToken } from '../../storage/api-tokens.ts';
 import { migrate } from '../../storage/migrate.ts';
 import { jsonDifference } from '../helpers/same-json.ts';
+import { clusterScript, syncReplicas } from '../cluster/local-cluster.ts';
 import { ledger, ProcessorProcess, report, sendPaced, stored, summaryMismatches, type SendReport } from '../faults/harness.ts';
 
 const cluster = inject('cluster');
-const SCRIPT = join(REPO_ROOT, 'deploy', 'local', 'cluster.sh');
 const BROKERS = [19401, 19402, 19403].map((p) => `127.0.0.1:${p}`).join(',');
 /** 50 runs × 25,000 steps × 4 metrics. */
 const RUNS = Number(process.env.RUNLENS_SCALE_RUNS ?? 50);
@@ -29,13 +29,6 @@ const STEPS = Number(process.env.RUNLENS_SCALE_STEPS ?? 25_000);
 const PARTITIONS = 12;
 const tag = randomBytes(3).toString('hex');
 const TOPIC_PREFIX = `runlens.scale.${tag}.`;
-
-function clusterScript(...args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [SCRIPT, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cluster.sh ${args.join(' ')} exited with ${code}`))));
-  });
-}
 
 /** The configuration of one database on the cluster, its client on server `server` (1-based). */
 function configFor(database: string, server = 1): Config {
@@ -57,13 +50,10 @@ async function migrated(database: string): Promise<ClickHouseClient> {
 }
 
 /** Every replica caught up with every insert, so that any server answers the same. */
-async function syncReplicas(database: string): Promise<void> {
-  for (let n = 1; n <= cluster.servers.length; n++) {
-    const c = createClickHouse(configFor(database, n));
-    const tables = await (await c.query({ query: `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE 'Replicated%'`, format: 'JSONEachRow' })).json<{ name: string }>();
-    for (const { name } of tables) await c.command({ query: `SYSTEM SYNC REPLICA ${database}.${name}` });
-    await c.close();
-  }
+async function syncAll(database: string): Promise<void> {
+  const clients = cluster.servers.map((_, i) => createClickHouse(configFor(database, i + 1)));
+  await syncReplicas(clients, database);
+  await Promise.all(clients.map((c) => c.close()));
 }
 
 /** `runlens api` as its own process, reading ClickHouse through one server of the cluster. */
@@ -141,7 +131,7 @@ describe(`runlens on 3 brokers and ${cluster.servers.length} ClickHouse servers`
     const processors = [new ProcessorProcess(configFor(database), env(database)), new ProcessorProcess(configFor(database), env(database))];
     const all = [...processors];
     const faults: string[] = [];
-    const at = (ms: number, what: string, act: () => Promise<void>) => sleep(ms).then(async () => {
+    const at = (ms: number, what: string, act: () => Promise<unknown>) => sleep(ms).then(async () => {
       await act();
       faults.push(`${((ms) / 1000).toFixed(0)} s: ${what}`);
     });
@@ -164,7 +154,7 @@ describe(`runlens on 3 brokers and ${cluster.servers.length} ClickHouse servers`
     sent = await sending;
     const afterSend = await settled(ch, sent.ackedPoints);
     const seconds = (performance.now() - started) / 1000;
-    await syncReplicas(database);
+    await syncAll(database);
     const final = await stored(ch);
     inTopic = final.distinct;
     const mismatches = await summaryMismatches(ch);
@@ -183,7 +173,7 @@ describe(`runlens on 3 brokers and ${cluster.servers.length} ClickHouse servers`
     try {
       await Promise.all(apis.map((a) => a.ready()));
       const token = (await createToken(ch, { project: 'faults', scopes: ['read'], name: 'scale' })).token;
-      await syncReplicas(database);
+      await syncAll(database);
       const five = Array.from({ length: 5 }, (_, i) => `scale-r${i * 7}`);
       const requests: [string, object?][] = [
         ['/v1/runs?sort=metrics.loss.min:asc,run_id:asc&limit=20'],
