@@ -7,6 +7,7 @@ export function createProcessorMetrics() {
     registry,
     eventsConsumed: new Counter({ name: 'runlens_events_consumed_total', help: 'Kafka messages decoded and stored', labelNames: ['type'], registers: [registry] }),
     pointsStored: new Counter({ name: 'runlens_points_stored_total', help: 'Metric points inserted into ClickHouse', registers: [registry] }),
+    outcomesStored: new Counter({ name: 'runlens_outcomes_stored_total', help: "Online experiments' outcome records (exposures and values) stored as rollups", registers: [registry] }),
     rowsInserted: new Counter({ name: 'runlens_rows_inserted_total', help: 'Rows inserted into ClickHouse', labelNames: ['table'], registers: [registry] }),
     deadLettered: new Counter({ name: 'runlens_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['reason'], registers: [registry] }),
     skippedStored: new Counter({ name: 'runlens_messages_skipped_already_stored_total', help: 'Messages at or below the stored high-water mark, skipped on replay', registers: [registry] }),

@@ -27,6 +27,8 @@ export interface ProcessorStats {
   batches: number;
   events: number;
   points: number;
+  /** Online experiments' outcome records stored (exposures and values). */
+  outcomes: number;
   rowsInserted: number;
   deadLettered: number;
   skippedStored: number;
@@ -58,7 +60,7 @@ const MARK_INTERVAL_MS = 1_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Processor {
-  readonly stats: ProcessorStats = { batches: 0, events: 0, points: 0, rowsInserted: 0, deadLettered: 0, skippedStored: 0, insertRetries: 0, consumerRestarts: 0 };
+  readonly stats: ProcessorStats = { batches: 0, events: 0, points: 0, outcomes: 0, rowsInserted: 0, deadLettered: 0, skippedStored: 0, insertRetries: 0, consumerRestarts: 0 };
   readonly metrics: ProcessorMetrics = createProcessorMetrics();
   private kafka?: Kafka;
   private consumer?: Consumer;
@@ -244,11 +246,13 @@ export class Processor {
     this.stats.batches++;
     this.stats.events += routed.events;
     this.stats.points += routed.points;
+    this.stats.outcomes += routed.outcomes;
     this.stats.rowsInserted += inserted;
     this.stats.deadLettered += routed.rejections.length;
     for (const [type, n] of Object.entries(routed.eventsByType)) this.metrics.eventsConsumed.inc({ type }, n);
     for (const [table, rows] of Object.entries(routed.rows) as [string, unknown[]][]) if (rows.length > 0) this.metrics.rowsInserted.inc({ table }, rows.length);
     this.metrics.pointsStored.inc(routed.points);
+    this.metrics.outcomesStored.inc(routed.outcomes);
     this.metrics.batchMessages.observe(batch.messages.length);
     this.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
     logger.debug({ partition, firstOffset: batch.firstOffset(), lastOffset: last, events: routed.events, points: routed.points, rows: inserted }, 'batch stored');

@@ -4,6 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
+import { outcomeRows } from './online-rows.ts';
 import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, logChunkRow, registryRow, sampleRows, tableRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
@@ -18,6 +19,8 @@ export interface RoutedBatch {
   events: number;
   eventsByType: Partial<Record<string, number>>;
   points: number;
+  /** Online experiments' outcome records (exposures and values). */
+  outcomes: number;
 }
 
 export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition: number, messages: InputMessage[]): RoutedBatch {
@@ -25,6 +28,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
   const rejections: Rejection[] = [];
   let events = 0;
   let points = 0;
+  let outcomes = 0;
   const eventsByType: Partial<Record<string, number>> = {};
   const sightings = new Sightings();
   const liveness = new Liveness();
@@ -103,6 +107,17 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         active(event.value, chunk.first_at_ms, chunk.last_at_ms);
         break;
       }
+      case 'OutcomeBatch':
+        // Outcomes of a deployed model: no run's process, so neither sighting nor liveness.
+        outcomes += event.value.unitIds.length;
+        rows.online_outcome_sums.push(...outcomeRows(event.value, originOf(event.value, src)));
+        break;
+      case 'OnlineExperimentDeclared':
+        rows.online_experiments.push({
+          project: event.value.project, experiment_id: event.value.experimentId, model: event.value.model, status: event.value.status,
+          declared_at_ms: event.value.declaredAt, definition: JSON.stringify(event.value), src_partition: src.partition, src_offset: src.offset,
+        });
+        break;
       case 'RunHeartbeat':
         // A heartbeat alone does not make a run appear (it is no sighting): it only keeps a run alive.
         liveness.note(event.value.project, event.value.runId, event.value.at);
@@ -111,5 +126,5 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
   }
   rows.run_sightings = sightings.rows();
   rows.run_liveness = liveness.rows();
-  return { rows, rejections, events, eventsByType, points };
+  return { rows, rejections, events, eventsByType, points, outcomes };
 }

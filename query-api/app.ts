@@ -30,6 +30,7 @@ import { ImportancePool } from './sweeps/importance-pool.ts';
 import { mlflowRoutes } from './mlflow/routes.ts';
 import { registryRoutes } from './registry/route.ts';
 import { evidenceRoutes } from './evidence/route.ts';
+import { onlineRoutes } from './online/route.ts';
 import { reproducibilityRoutes } from './reproducibility/route.ts';
 import { artifactRoutes } from './artifacts/route.ts';
 import { biRoutes } from './bi/route.ts';
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(biRoutes, deps);
   if (deps.writer) await app.register(registryRoutes(deps.writer), deps);
   if (deps.writer) await app.register(evidenceRoutes(deps.writer), deps);
+  if (deps.writer) await app.register(onlineRoutes(deps.writer), deps);
   if (deps.writer && deps.mlflow) await app.register(mlflowRoutes(deps.writer, deps.mlflow), deps);
   await app.register(dashboardRoutes, { dir: deps.dashboardDir });
   for (const routes of deps.routes ?? []) await app.register(routes);

@@ -35,6 +35,8 @@ const FILE_TO_TYPE: Record<string, EventType> = {
   'table-logged': 'TableLogged',
   'samples-logged': 'SamplesLogged',
   'log-lines': 'LogLines',
+  'outcome-batch': 'OutcomeBatch',
+  'online-experiment-declared': 'OnlineExperimentDeclared',
 };
 
 export interface WriterSchema {

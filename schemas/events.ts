@@ -217,7 +217,7 @@ export interface LogLines extends EventIdentity {
   lines: { seq: number; at: number; level: LogLevel; text: string }[];
 }
 
-export const EVIDENCE_KINDS = ['compare', 'groups', 'statsCompare', 'statsLeaderboard', 'sweepsImportance', 'sweepsBestRegion'] as const;
+export const EVIDENCE_KINDS = ['compare', 'groups', 'statsCompare', 'statsLeaderboard', 'sweepsImportance', 'sweepsBestRegion', 'onlineAnalysis'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 /** An answer of the query API saved as evidence (evidence-saved.v1.avsc); immutable. */
@@ -235,6 +235,63 @@ export interface EvidenceSaved {
   at: number;
 }
 
+/**
+ * Outcomes of an online experiment (outcome-batch.v1.avsc), record by record in parallel columns:
+ * record i is unit unitIds[i] in variants[variantIndex[i]] at times[i] — an exposure when
+ * metricIndex[i] is -1, else the value of metrics[metricIndex[i]], with the unit's pre-period
+ * covariate covariates[i] when the batch has covariates (empty: none).
+ */
+export interface OutcomeBatch extends EventIdentity {
+  project: string;
+  experimentId: string;
+  variants: string[];
+  metrics: string[];
+  unitIds: string[];
+  variantIndex: number[];
+  metricIndex: number[];
+  values: number[];
+  covariates: number[];
+  times: number[];
+}
+
+export const ONLINE_METRIC_KINDS = ['binary', 'continuous'] as const;
+export const ONLINE_METRIC_ROLES = ['primary', 'secondary', 'guardrail'] as const;
+export const ONLINE_STATISTICS = ['mean', 'p95'] as const;
+
+export interface OnlineVariant {
+  name: string;
+  alias: string | null;
+  version: number;
+  runId: string;
+  weight: number;
+}
+
+export interface OnlineMetric {
+  name: string;
+  kind: (typeof ONLINE_METRIC_KINDS)[number];
+  role: (typeof ONLINE_METRIC_ROLES)[number];
+  better: 'higher' | 'lower';
+  statistic: (typeof ONLINE_STATISTICS)[number];
+  margin: number | null;
+}
+
+/** An online experiment declared or changed (online-experiment-declared.v1.avsc); the latest declaredAt wins. */
+export interface OnlineExperimentDeclared {
+  project: string;
+  experimentId: string;
+  name: string;
+  description: string;
+  model: string;
+  variants: OnlineVariant[];
+  control: string;
+  metrics: OnlineMetric[];
+  alpha: number;
+  plannedSampleSize: number;
+  status: 'running' | 'stopped';
+  actor: string;
+  declaredAt: number;
+}
+
 export interface EventMap {
   RunStarted: RunStarted;
   MetricBatch: MetricBatch;
@@ -250,9 +307,11 @@ export interface EventMap {
   TableLogged: TableLogged;
   SamplesLogged: SamplesLogged;
   LogLines: LogLines;
+  OutcomeBatch: OutcomeBatch;
+  OnlineExperimentDeclared: OnlineExperimentDeclared;
 }
 export type EventType = keyof EventMap;
-export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet', 'RegistryChanged', 'EvidenceSaved', 'TableLogged', 'SamplesLogged', 'LogLines'];
+export const EVENT_TYPES: readonly EventType[] = ['RunStarted', 'MetricBatch', 'ArtifactLogged', 'RunFinished', 'ParamsLogged', 'RunHeartbeat', 'TagsSet', 'ExperimentDeclared', 'RunLifecycleSet', 'RegistryChanged', 'EvidenceSaved', 'TableLogged', 'SamplesLogged', 'LogLines', 'OutcomeBatch', 'OnlineExperimentDeclared'];
 
 export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[EventType];
 
@@ -260,10 +319,13 @@ export type AnyEvent = { [K in EventType]: { type: K; value: EventMap[K] } }[Eve
  * The Kafka message key of an event: its run id, so a run's events stay in order in one
  * partition; an experiment's declarations by experiment id (they concern no run); a registry
  * change by project, so a project's registry has one order (a createVersion names a run too);
- * evidence by its id.
+ * evidence by its id; an online experiment's declarations by its id, its outcomes by experiment
+ * and sender (one sender's batches stay in order; many senders spread over the partitions).
  */
 export function eventKey(value: EventMap[EventType]): string {
   if ('eventId' in value && 'action' in value) return `registry:${value.project}`;
   if ('evidenceId' in value) return `evidence:${value.evidenceId}`;
+  if ('unitIds' in value) return `online:${value.experimentId}:${value.producerId ?? ''}`;
+  if ('plannedSampleSize' in value) return `online:${value.experimentId}`;
   return 'runId' in value ? value.runId : `experiment:${value.experimentId}`;
 }

@@ -2,7 +2,7 @@
 // the processors (never trust the wire). Returns a reason, or null when the event is valid.
 // Every string of every event must be well-formed Unicode: a lone surrogate cannot be encoded
 // as UTF-8, and the encoders would turn it into other characters without a word.
-import { MODEL_STAGES, type AnyEvent, type EventIdentity, type LogLines, type MetricBatch, type ParamValue, type RegistryChanged, type SamplesLogged, type TableKind, type TableLogged } from './events.ts';
+import { MODEL_STAGES, type AnyEvent, type EventIdentity, type LogLines, type MetricBatch, type OnlineExperimentDeclared, type OutcomeBatch, type ParamValue, type RegistryChanged, type SamplesLogged, type TableKind, type TableLogged } from './events.ts';
 import { findEventStrings, findStrings, unicodeProblem } from './text.ts';
 
 export const LIMITS = {
@@ -23,6 +23,10 @@ export const LIMITS = {
   scoresPerSample: 100,
   linesPerEvent: 10_000,
   lineLength: 16_384,
+  // Online experiments: records per OutcomeBatch as points per MetricBatch; a handful of variants.
+  outcomesPerBatch: 200_000,
+  variantsPerExperiment: 20,
+  metricsPerExperiment: 100,
 } as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -284,6 +288,77 @@ function checkLogLines(e: LogLines): string | null {
   return null;
 }
 
+function checkOutcomeBatch(b: OutcomeBatch): string | null {
+  const n = b.unitIds.length;
+  if (n === 0) return 'the batch has no records';
+  if (n > LIMITS.outcomesPerBatch) return `more than ${LIMITS.outcomesPerBatch} records in one batch`;
+  for (const [name, column] of [['variantIndex', b.variantIndex], ['metricIndex', b.metricIndex], ['values', b.values], ['times', b.times]] as const) {
+    if (column.length !== n) return `${name} has ${column.length} entries for ${n} unitIds`;
+  }
+  if (b.covariates.length !== 0 && b.covariates.length !== n) return `covariates has ${b.covariates.length} entries: give none or one per record (${n})`;
+  if (b.variants.length === 0) return 'variants is empty';
+  if (b.variants.length > LIMITS.variantsPerExperiment) return `more than ${LIMITS.variantsPerExperiment} variants`;
+  if (b.metrics.length > LIMITS.metricsPerExperiment) return `more than ${LIMITS.metricsPerExperiment} metrics`;
+  for (const v of b.variants) {
+    const r = checkKey('variant', v);
+    if (r) return r;
+  }
+  for (const m of b.metrics) {
+    const r = checkKey('metric', m);
+    if (r) return r;
+  }
+  for (let i = 0; i < n; i++) {
+    const unit = b.unitIds[i]!;
+    if (unit.length === 0 || unit.length > LIMITS.keyLength) return `record ${i}: unit id is ${unit.length === 0 ? 'empty' : `longer than ${LIMITS.keyLength} characters`}`;
+    const v = b.variantIndex[i]!;
+    if (!(v >= 0 && v < b.variants.length)) return `record ${i}: variantIndex ${v} outside the ${b.variants.length} variants`;
+    const m = b.metricIndex[i]!;
+    if (!(m >= -1 && m < b.metrics.length)) return `record ${i}: metricIndex ${m} outside -1 (an exposure) and the ${b.metrics.length} metrics`;
+    if (!Number.isFinite(b.values[i]!)) return `record ${i}: value ${b.values[i]} is not a finite number`;
+    if (b.covariates.length > 0 && !Number.isFinite(b.covariates[i]!)) return `record ${i}: covariate ${b.covariates[i]} is not a finite number`;
+    const t = b.times[i]!;
+    if (!Number.isSafeInteger(t) || t < 0) return `record ${i}: time ${t} is not a non-negative integer of milliseconds`;
+  }
+  return null;
+}
+
+function checkOnlineExperiment(e: OnlineExperimentDeclared): string | null {
+  const simple =
+    (e.name.trim() === '' ? 'name is empty' : null) ?? checkText('name', e.name, LIMITS.nameLength) ?? checkText('description', e.description) ??
+    checkModelName('model', e.model) ?? checkText('actor', e.actor, LIMITS.keyLength) ?? (e.declaredAt < 0 ? 'declaredAt is negative' : null) ??
+    (e.alpha > 0 && e.alpha <= 0.5 ? null : `alpha ${e.alpha} is not in (0, 0.5]`) ??
+    (Number.isSafeInteger(e.plannedSampleSize) && e.plannedSampleSize >= 1 ? null : `plannedSampleSize ${e.plannedSampleSize} is not a positive integer`);
+  if (simple) return simple;
+  if (e.variants.length < 2) return 'an experiment compares at least 2 variants';
+  if (e.variants.length > LIMITS.variantsPerExperiment) return `more than ${LIMITS.variantsPerExperiment} variants`;
+  const names = new Set<string>();
+  let weights = 0;
+  for (const v of e.variants) {
+    const r = checkKey('variant name', v.name) ?? (names.has(v.name) ? `variant "${v.name}" is named twice` : null) ??
+      (v.alias !== null ? checkAliasName(v.alias) : null) ?? (Number.isSafeInteger(v.version) && v.version >= 1 ? null : `variant "${v.name}": version ${v.version} is not a positive integer`) ??
+      checkId('runId', v.runId) ?? (Number.isFinite(v.weight) && v.weight > 0 ? null : `variant "${v.name}": weight ${v.weight} is not a positive number`);
+    if (r) return r;
+    names.add(v.name);
+    weights += v.weight;
+  }
+  if (Math.abs(weights - 1) > 1e-6) return `the variants' weights sum to ${weights}, not 1`;
+  if (!names.has(e.control)) return `control "${e.control}" is none of the variants (${[...names].join(', ')})`;
+  if (e.metrics.length === 0) return 'metrics is empty';
+  if (e.metrics.length > LIMITS.metricsPerExperiment) return `more than ${LIMITS.metricsPerExperiment} metrics`;
+  const metricNames = new Set<string>();
+  for (const m of e.metrics) {
+    const r = checkKey('metric name', m.name) ?? (metricNames.has(m.name) ? `metric "${m.name}" is named twice` : null) ??
+      (m.statistic === 'p95' && m.kind !== 'continuous' ? `metric "${m.name}": p95 needs a continuous metric` : null) ??
+      (m.statistic === 'p95' && m.role !== 'guardrail' ? `metric "${m.name}": p95 is for guardrails (its interval is fixed-horizon only)` : null) ??
+      (m.role === 'guardrail' && !(m.margin !== null && Number.isFinite(m.margin) && m.margin >= 0) ? `guardrail "${m.name}" needs a non-negative margin (how much worse the challenger may be)` : null) ??
+      (m.role !== 'guardrail' && m.margin !== null ? `metric "${m.name}": only guardrails take a margin` : null);
+    if (r) return r;
+    metricNames.add(m.name);
+  }
+  if (!e.metrics.some((m) => m.role === 'primary')) return 'no metric has role "primary": name the one the decision rests on';
+  return null;
+}
+
 export function validateEvent(event: AnyEvent): string | null {
   const v = event.value;
   if (event.type === 'RegistryChanged') return checkEventStrings(event) ?? checkId('project', v.project) ?? checkRegistryChange(event.value);
@@ -356,6 +431,10 @@ export function validateEvent(event: AnyEvent): string | null {
     }
     case 'RunLifecycleSet':
       return event.value.setAt < 0 ? 'setAt is negative' : null;
+    case 'OutcomeBatch':
+      return checkOutcomeBatch(event.value);
+    case 'OnlineExperimentDeclared':
+      return checkOnlineExperiment(event.value);
     case 'RunHeartbeat': {
       const e = event.value;
       return (e.at < 0 ? 'at is negative' : null) ?? (e.workerRank !== null && e.workerRank < 0 ? `worker rank ${e.workerRank} is negative` : null);

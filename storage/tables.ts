@@ -288,6 +288,51 @@ export interface RunLivenessRow {
   last_seen_ms: number;
 }
 
+/** Width of the time buckets of online_outcome_sums (0056): the finest step of an online experiment's timeline. */
+export const ONLINE_BUCKET_MS = 10_000;
+
+/** online_outcome_sums (0056): one message's records of one (metric, variant, bucket), summed; metric '' for exposures. */
+export interface OnlineOutcomeSumsRow {
+  project: string;
+  experiment_id: string;
+  metric: string;
+  variant: string;
+  bucket_ms: number;
+  src_partition: number;
+  src_offset: number;
+  n: number;
+  value_sum: number;
+  value_sum_sq: number;
+  covariate_n: number;
+  covariate_sum: number;
+  covariate_sum_sq: number;
+  cross_sum: number;
+  value_min: number;
+  value_max: number;
+  /** Log-scale histogram (query-api/engines/online/histogram.ts's bins): bin keys and their counts. */
+  hist_bins: number[];
+  hist_counts: number[];
+}
+
+/** online_outcome_sums' columns as the processor writes them in RowBinary (exact doubles), typed as migration 0056 creates them. */
+export const ONLINE_OUTCOME_SUMS_COLUMNS = [
+  ['project', 'String'], ['experiment_id', 'String'], ['metric', 'String'], ['variant', 'String'], ['bucket_ms', 'UInt64'], ['src_partition', 'UInt32'], ['src_offset', 'UInt64'],
+  ['n', 'UInt64'], ['value_sum', 'Float64'], ['value_sum_sq', 'Float64'], ['covariate_n', 'UInt64'], ['covariate_sum', 'Float64'], ['covariate_sum_sq', 'Float64'], ['cross_sum', 'Float64'],
+  ['value_min', 'Float64'], ['value_max', 'Float64'], ['hist_bins', 'Array(Int64)'], ['hist_counts', 'Array(UInt64)'],
+] as const satisfies BinaryColumns<OnlineOutcomeSumsRow>;
+
+/** online_experiments (0057): one row per OnlineExperimentDeclared, the event as JSON in definition. */
+export interface OnlineExperimentsRow {
+  project: string;
+  experiment_id: string;
+  model: string;
+  status: string;
+  declared_at_ms: number;
+  definition: string;
+  src_partition: number;
+  src_offset: number;
+}
+
 /** processed_batches (0012): the last offset of a partition whose whole batch is stored. */
 export interface ProcessedBatchesRow {
   topic: string;
@@ -326,14 +371,19 @@ export interface TableRows {
   samples: SamplesRow[];
   /** Console lines (LogLines), a row per event. */
   log_chunks: LogChunksRow[];
+  /** Online experiments' outcomes, summed per message, metric, variant and bucket (OutcomeBatch). */
+  online_outcome_sums: OnlineOutcomeSumsRow[];
+  /** Online experiments' declarations (OnlineExperimentDeclared). */
+  online_experiments: OnlineExperimentsRow[];
 }
 
 /** The tables written in RowBinary (the rest in JSONEachRow): those that carry points, the bulk of every insert. */
 export const BINARY_TABLES: { [T in keyof TableRows]?: BinaryColumns<TableRows[T][number]> } = {
   metric_chunks: METRIC_CHUNKS_COLUMNS,
   metric_chunk_stats: METRIC_CHUNK_STATS_COLUMNS,
+  online_outcome_sums: ONLINE_OUTCOME_SUMS_COLUMNS,
 };
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_chunks: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_chunks: [], online_outcome_sums: [], online_experiments: [] };
 }

@@ -61,7 +61,7 @@ function avroMismatch(type: AvroType, value: unknown): string | null {
 }
 
 function pointsOf(e: AnyEvent): number {
-  return e.type === 'MetricBatch' ? e.value.steps.length : 0;
+  return e.type === 'MetricBatch' ? e.value.steps.length : e.type === 'OutcomeBatch' ? e.value.unitIds.length : 0;
 }
 
 /** Semantic validation and the tenancy check, shared by both body formats. */
@@ -70,6 +70,8 @@ function check(i: number, event: AnyEvent, project: string): ParseResult | null 
   if (event.type === 'RegistryChanged') return { ok: false, status: 403, error: `event ${i} (RegistryChanged): registry changes are made through /v1/models with a token of scope "registry", not ingested` };
   // Evidence is an answer the server computed itself: saved through POST /v1/evidence only.
   if (event.type === 'EvidenceSaved') return { ok: false, status: 403, error: `event ${i} (EvidenceSaved): evidence is saved through POST /v1/evidence, which computes the answer itself, not ingested` };
+  // An online experiment's variants are resolved against the registry: declared through POST /v1/online/experiments only.
+  if (event.type === 'OnlineExperimentDeclared') return { ok: false, status: 403, error: `event ${i} (OnlineExperimentDeclared): online experiments are declared through POST /v1/online/experiments with a token of scope "registry", not ingested` };
   const invalid = validateEvent(event);
   if (invalid) return bad(`event ${i} (${event.type}): ${invalid}`);
   if (event.value.project !== project) {

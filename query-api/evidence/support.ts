@@ -13,6 +13,7 @@ export const EVIDENCE_ROUTES: Readonly<Record<string, EvidenceKind>> = {
   '/v1/stats/leaderboard': 'statsLeaderboard',
   '/v1/sweeps/importance': 'sweepsImportance',
   '/v1/sweeps/best-region': 'sweepsBestRegion',
+  '/v1/online/analysis': 'onlineAnalysis',
 };
 export const routeOfKind = (kind: EvidenceKind): string => Object.keys(EVIDENCE_ROUTES).find((r) => EVIDENCE_ROUTES[r] === kind)!;
 
@@ -73,10 +74,42 @@ function fromLeaderboard(answer: Json, winner: string, loser: string | null): Ve
   return { supports: true, why: String(answer.summary ?? 'significantly better than the holder') };
 }
 
+/**
+ * An online experiment's answer supports moving `winner` in over `loser` when the variant of
+ * winner's run beats the control (loser's run, if there is a holder) on every primary metric, on
+ * the basis the answer was asked on, every guardrail passed, and the sample-ratio check found
+ * no mismatch.
+ */
+function fromOnline(answer: Json, winner: string, loser: string | null): Verdict {
+  const experiment = isJson(answer.experiment) ? answer.experiment : {};
+  const variants = (Array.isArray(experiment.variants) ? experiment.variants : []).filter(isJson);
+  const mine = variants.find((v) => v.runId === winner);
+  if (!mine) return { supports: false, why: `run ${winner} is none of the experiment's variants` };
+  if (mine.name === experiment.control) return { supports: false, why: `run ${winner} is the experiment's control, not a challenger` };
+  const control = variants.find((v) => v.name === experiment.control);
+  if (loser !== null && control?.runId !== loser) return { supports: false, why: `run ${loser} is not the experiment's control` };
+  const srm = isJson(answer.srm) ? answer.srm : {};
+  if (srm.mismatch !== false) return { supports: false, why: `the sample-ratio check failed: ${String(srm.message ?? 'mismatch')}` };
+  const metrics = (Array.isArray(answer.metrics) ? answer.metrics : []).filter(isJson);
+  const ours = (m: Json) => (Array.isArray(m.comparisons) ? m.comparisons : []).filter(isJson).find((c) => c.variant === mine.name);
+  const primary = metrics.filter((m) => m.role === 'primary');
+  if (primary.length === 0) return { supports: false, why: 'the answer has no primary metric' };
+  for (const m of primary) {
+    const c = ours(m);
+    if (c?.verdict !== 'better') return { supports: false, why: `on ${String(m.name)} the challenger is ${String(c?.verdict ?? 'not compared')}` };
+  }
+  for (const m of metrics.filter((x) => x.role === 'guardrail')) {
+    const g = ours(m)?.guardrail;
+    if (!isJson(g) || g.status !== 'passed') return { supports: false, why: `guardrail ${String(m.name)} ${isJson(g) ? `is ${String(g.status)}` : 'has not enough data'}` };
+  }
+  return { supports: true, why: String(answer.summary ?? 'better online') };
+}
+
 /** Whether the evidence shows `winner` significantly better than `loser` (null: no holder, so among the best is enough). */
 export function shows(kind: EvidenceKind, answer: unknown, winner: string, loser: string | null): Verdict {
   if (!isJson(answer)) return { supports: false, why: 'the saved answer is not an object' };
   if (kind === 'statsCompare') return fromCompare(answer, winner, loser);
   if (kind === 'statsLeaderboard') return fromLeaderboard(answer, winner, loser);
+  if (kind === 'onlineAnalysis') return fromOnline(answer, winner, loser);
   return { supports: false, why: `a ${routeOfKind(kind)} answer tests nothing between runs; save a /v1/stats/compare or /v1/stats/leaderboard` };
 }

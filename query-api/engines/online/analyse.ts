@@ -1,0 +1,157 @@
+// One online experiment's answer from its rollups: per metric and per challenger against the
+// control, the fixed-horizon test and the always-valid (sequential) interval with its path over
+// time, CUPED where every record carried a covariate, guardrails judged against their
+// non-inferiority margin, the sample-ratio check, and sentences. Pure: the route reads the rollups
+// (storage/online.ts) and hands them here.
+import { confidenceSequence, MIN_LOOK_N, type Look } from './sequential.ts';
+import { twoProportions, welch, zComparison, type Interval } from './fixed-horizon.ts';
+import { addMoments, cupedAdjust, emptyMoments, varianceOf, type Moments, type SideEstimate } from './moments.ts';
+import { quantileEstimate } from './quantile.ts';
+import { sampleRatioCheck, SRM_ALPHA } from './srm.ts';
+import { describeComparison, describeGuardrail, describeSrm } from './sentences.ts';
+import type { Analysis, AnalysisOptions, BucketSums, Comparison, ExperimentSpec, MetricAnswer, MetricSpec, OutcomeData, SequentialAnswer, VariantSpec } from './types.ts';
+
+export type * from './types.ts';
+
+function cumulative(buckets: BucketSums[], metric: string, variant: string, ends: number[]): Moments[] {
+  const own = new Map<number, Moments>();
+  for (const b of buckets) if (b.metric === metric && b.variant === variant) own.set(b.end, addMoments(own.get(b.end) ?? emptyMoments(), b.moments));
+  const out: Moments[] = [];
+  let acc = emptyMoments();
+  for (const end of ends) {
+    const m = own.get(end);
+    if (m) acc = addMoments(acc, m);
+    out.push(acc);
+  }
+  return out;
+}
+
+/** The two sides as a comparison needs them, CUPED-adjusted when asked and possible. */
+function sides(metric: MetricSpec, v: Moments, c: Moments, useCuped: boolean): { v: SideEstimate; c: SideEstimate; cuped: Comparison['cuped'] } {
+  const plain = (m: Moments): SideEstimate => ({ n: m.n, mean: m.sum / m.n, variance: metric.kind === 'binary' ? binaryVariance(m) : varianceOf(m) });
+  if (!useCuped) return { v: plain(v), c: plain(c), cuped: { applied: false, theta: null, varianceReduction: null, why: 'not asked' } };
+  if (v.covN === 0 && c.covN === 0) return { v: plain(v), c: plain(c), cuped: { applied: false, theta: null, varianceReduction: null, why: 'no covariate logged' } };
+  const adjusted = cupedAdjust([v, c]);
+  if (!adjusted) return { v: plain(v), c: plain(c), cuped: { applied: false, theta: null, varianceReduction: null, why: 'some records lack a covariate, or it does not vary' } };
+  const [av, ac] = adjusted.adjusted as [SideEstimate, SideEstimate];
+  const pv = plain(v);
+  const pc = plain(c);
+  const before = pv.variance / pv.n + pc.variance / pc.n;
+  const after = av.variance / av.n + ac.variance / ac.n;
+  return { v: av, c: ac, cuped: { applied: true, theta: adjusted.theta, varianceReduction: before > 0 ? 1 - after / before : null, why: null } };
+}
+
+/** p(1 − p) with the sample proportion: the variance of one 0/1 value (what proportion tests use). */
+function binaryVariance(m: Moments): number {
+  const p = m.sum / m.n;
+  return p * (1 - p);
+}
+
+function verdictOf(metric: MetricSpec, significant: boolean, estimate: number): Comparison['verdict'] {
+  if (!significant || estimate === 0) return 'inconclusive';
+  return (estimate > 0) === (metric.better === 'higher') ? 'better' : 'worse';
+}
+
+/** Non-inferiority: the whole interval on the acceptable side of −margin (higher is better) or +margin (lower is better). */
+function guardrailStatus(metric: MetricSpec, interval: Interval): 'passed' | 'failed' | 'inconclusive' {
+  const margin = metric.margin ?? 0;
+  if (metric.better === 'lower') return interval.upper < margin ? 'passed' : interval.lower > margin ? 'failed' : 'inconclusive';
+  return interval.lower > -margin ? 'passed' : interval.upper < -margin ? 'failed' : 'inconclusive';
+}
+
+function compareMeans(spec: ExperimentSpec, metric: MetricSpec, variant: VariantSpec, control: VariantSpec, data: OutcomeData, ends: number[], opts: Required<AnalysisOptions>): Comparison {
+  const vPath = cumulative(data.buckets, metric.name, variant.name, ends);
+  const cPath = cumulative(data.buckets, metric.name, control.name, ends);
+  const v = vPath.at(-1) ?? emptyMoments();
+  const c = cPath.at(-1) ?? emptyMoments();
+  const base = { variant: variant.name, control: control.name, sides: { variant: { variant: variant.name, n: v.n, value: v.sum / v.n }, control: { variant: control.name, n: c.n, value: c.sum / c.n } } };
+  if (v.n < 2 || c.n < 2) {
+    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped: { applied: false, theta: null, varianceReduction: null, why: 'not enough data' }, verdict: 'not enough data', guardrail: null, path: [], sentence: '' };
+    none.sentence = describeComparison(metric, variant, control, none, opts.basis, 0);
+    return none;
+  }
+  const s = sides(metric, v, c, opts.cuped);
+  const fixedHorizon = metric.kind === 'binary' && !s.cuped.applied
+    ? twoProportions({ successes: v.sum, n: v.n }, { successes: c.sum, n: c.n }, spec.alpha)
+    : metric.kind === 'binary'
+      ? zComparison(s.v.mean - s.c.mean, Math.sqrt(s.v.variance / s.v.n + s.c.variance / s.c.n), spec.alpha)
+      : welch(s.v, s.c, spec.alpha);
+  // The looks: each bucket's end with enough data on both sides (CUPED's θ re-estimated at each).
+  const looks: Look[] = [];
+  for (let i = 0; i < ends.length; i++) {
+    const lv = vPath[i]!;
+    const lc = cPath[i]!;
+    if (lv.n < MIN_LOOK_N || lc.n < MIN_LOOK_N) continue;
+    const ls = sides(metric, lv, lc, opts.cuped && s.cuped.applied);
+    const variance = ls.v.variance / ls.v.n + ls.c.variance / ls.c.n;
+    if (!(variance > 0)) continue;
+    looks.push({ at: ends[i]!, n: lv.n + lc.n, estimate: ls.v.mean - ls.c.mean, variance });
+  }
+  const share = variant.weight + control.weight;
+  const path = confidenceSequence(looks, Math.max(1, spec.plannedSampleSize * share), spec.alpha);
+  const last = path.at(-1);
+  const sequential: SequentialAnswer | null = last
+    ? { method: 'normal-mixture confidence sequence (asymptotic, always valid)', estimate: last.estimate, interval: { lower: last.validLower, upper: last.validUpper, confidence: 1 - spec.alpha }, pValue: last.pValue, significant: last.pValue < spec.alpha, looks: path.length }
+    : null;
+  const estimate = s.v.mean - s.c.mean;
+  const decided = opts.basis === 'sequential' ? sequential : fixedHorizon;
+  const out: Comparison = {
+    ...base, estimate, relative: base.sides.control.value !== 0 ? estimate / base.sides.control.value : null, fixedHorizon, sequential, cuped: s.cuped,
+    verdict: decided ? verdictOf(metric, decided.significant, estimate) : 'not enough data',
+    guardrail: metric.role === 'guardrail' && decided ? { margin: metric.margin ?? 0, status: guardrailStatus(metric, decided.interval), basis: opts.basis } : null,
+    path, sentence: '',
+  };
+  if (!decided) out.verdict = 'not enough data';
+  out.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, out) : describeComparison(metric, variant, control, out, opts.basis, v.n + c.n);
+  return out;
+}
+
+function compareQuantiles(spec: ExperimentSpec, metric: MetricSpec, variant: VariantSpec, control: VariantSpec, data: OutcomeData): Comparison {
+  const hist = (name: string) => data.histograms.find((h) => h.metric === metric.name && h.variant === name)?.histogram ?? { values: [], counts: [] };
+  const qv = quantileEstimate(hist(variant.name), 0.95, spec.alpha);
+  const qc = quantileEstimate(hist(control.name), 0.95, spec.alpha);
+  const base = { variant: variant.name, control: control.name, sides: { variant: { variant: variant.name, n: qv.n, value: qv.value }, control: { variant: control.name, n: qc.n, value: qc.value } } };
+  const cuped = { applied: false, theta: null, varianceReduction: null, why: 'quantiles are not adjusted' };
+  if (qv.n < MIN_LOOK_N || qc.n < MIN_LOOK_N || !Number.isFinite(qv.variance) || !Number.isFinite(qc.variance)) {
+    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped, verdict: 'not enough data', guardrail: null, path: [], sentence: '' };
+    none.sentence = describeGuardrail(metric, variant, control, none);
+    return none;
+  }
+  const estimate = qv.value - qc.value;
+  const fixedHorizon = zComparison(estimate, Math.sqrt(qv.variance + qc.variance), spec.alpha);
+  const out: Comparison = {
+    ...base, estimate, relative: qc.value !== 0 ? estimate / qc.value : null, fixedHorizon, sequential: null, cuped,
+    verdict: verdictOf(metric, fixedHorizon.significant, estimate),
+    guardrail: metric.role === 'guardrail' ? { margin: metric.margin ?? 0, status: guardrailStatus(metric, fixedHorizon.interval), basis: 'fixedHorizon' } : null,
+    path: [], sentence: '',
+  };
+  out.sentence = describeGuardrail(metric, variant, control, out);
+  return out;
+}
+
+export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, options: AnalysisOptions = {}): Analysis {
+  const opts: Required<AnalysisOptions> = { basis: options.basis ?? 'sequential', cuped: options.cuped ?? true };
+  const ends = [...new Set(data.buckets.map((b) => b.end))].sort((a, b) => a - b);
+  const control = spec.variants.find((v) => v.name === spec.control)!;
+  const challengers = spec.variants.filter((v) => v.name !== spec.control);
+  const exposures: Record<string, number> = {};
+  for (const v of spec.variants) exposures[v.name] = 0;
+  for (const b of data.buckets) if (b.metric === '' && b.variant in exposures) exposures[b.variant]! += b.moments.n;
+  const srmResult = sampleRatioCheck(spec.variants.map((v) => exposures[v.name]!), spec.variants.map((v) => v.weight));
+  const srm = srmResult
+    ? { ...srmResult, counts: exposures, threshold: SRM_ALPHA, message: describeSrm(srmResult, spec.variants) }
+    : { mismatch: false as const, threshold: SRM_ALPHA, message: 'SRM check not run: no exposures logged (log one per unit with the SDK\'s expose)' };
+  const metrics: MetricAnswer[] = spec.metrics.map((metric) => ({
+    ...metric,
+    comparisons: challengers.map((variant) => (metric.statistic === 'p95' ? compareQuantiles(spec, metric, variant, control, data) : compareMeans(spec, metric, variant, control, data, ends, opts))),
+  }));
+  const parts: string[] = [];
+  for (const variant of challengers) {
+    const primary = metrics.filter((m) => m.role === 'primary').map((m) => m.comparisons.find((c) => c.variant === variant.name)!.sentence);
+    const guards = metrics.filter((m) => m.role === 'guardrail').map((m) => m.comparisons.find((c) => c.variant === variant.name)!.sentence);
+    parts.push([...primary, ...guards].join('; '));
+  }
+  let summary = parts.join('. ');
+  summary = srm.mismatch ? `${srm.message}. ${summary}` : `${summary}; ${srm.message}`;
+  return { basis: opts.basis, alpha: spec.alpha, srm, exposures, metrics, summary };
+}

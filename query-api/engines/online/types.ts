@@ -1,0 +1,104 @@
+// The shapes of an online analysis: what it is asked (the experiment's variants and metrics,
+// the rollups) and what it answers. Shared by analyse.ts and sentences.ts.
+import type { FixedHorizonResult, Interval } from './fixed-horizon.ts';
+import type { Moments } from './moments.ts';
+import type { Histogram } from './quantile.ts';
+import type { SequentialPoint } from './sequential.ts';
+import type { SrmResult } from './srm.ts';
+
+export interface VariantSpec {
+  name: string;
+  weight: number;
+  /** How sentences name it, e.g. "v7" or "challenger (v7)". */
+  label: string;
+}
+
+export interface MetricSpec {
+  name: string;
+  kind: 'binary' | 'continuous';
+  role: 'primary' | 'secondary' | 'guardrail';
+  better: 'higher' | 'lower';
+  statistic: 'mean' | 'p95';
+  margin: number | null;
+}
+
+export interface ExperimentSpec {
+  variants: VariantSpec[];
+  control: string;
+  metrics: MetricSpec[];
+  alpha: number;
+  plannedSampleSize: number;
+}
+
+/** Sums of one (metric, variant) over one time bucket; metric '' for exposures. */
+export interface BucketSums {
+  metric: string;
+  variant: string;
+  /** End of the bucket (epoch ms): a look at the data up to here. */
+  end: number;
+  moments: Moments;
+}
+
+export interface OutcomeData {
+  buckets: BucketSums[];
+  /** Per metric and variant, the whole window's histogram (for quantiles). */
+  histograms: { metric: string; variant: string; histogram: Histogram }[];
+}
+
+export type DecisionBasis = 'sequential' | 'fixedHorizon';
+
+export interface AnalysisOptions {
+  /** Which answer the verdicts and sentences rest on (default sequential: valid however often it is read). */
+  basis?: DecisionBasis;
+  /** Apply CUPED where every record carries a covariate (default true). */
+  cuped?: boolean;
+}
+
+export interface SideSummary {
+  variant: string;
+  n: number;
+  /** The mean (the proportion for binary metrics; the quantile for p95), unadjusted. */
+  value: number;
+}
+
+export interface SequentialAnswer {
+  method: 'normal-mixture confidence sequence (asymptotic, always valid)';
+  estimate: number;
+  interval: Interval;
+  pValue: number;
+  significant: boolean;
+  looks: number;
+}
+
+export interface Comparison {
+  variant: string;
+  control: string;
+  sides: { variant: SideSummary; control: SideSummary };
+  /** variant − control (for p95: of the quantiles), CUPED-adjusted when cuped.applied. */
+  estimate: number;
+  /** estimate / control value, when the control's is not 0. */
+  relative: number | null;
+  fixedHorizon: FixedHorizonResult | null;
+  sequential: SequentialAnswer | null;
+  cuped: { applied: boolean; theta: number | null; varianceReduction: number | null; why: string | null };
+  /** For primary and secondary metrics: which way the difference is, on the basis chosen. */
+  verdict: 'better' | 'worse' | 'inconclusive' | 'not enough data';
+  guardrail: { margin: number; status: 'passed' | 'failed' | 'inconclusive'; basis: DecisionBasis } | null;
+  /** The interval over time (sequential, per look); empty for p95. */
+  path: SequentialPoint[];
+  sentence: string;
+}
+
+export interface MetricAnswer extends MetricSpec {
+  comparisons: Comparison[];
+}
+
+export interface Analysis {
+  basis: DecisionBasis;
+  alpha: number;
+  srm: (SrmResult & { counts: Record<string, number>; threshold: number; message: string }) | { mismatch: false; message: string; threshold: number };
+  exposures: Record<string, number>;
+  metrics: MetricAnswer[];
+  summary: string;
+}
+

@@ -1,0 +1,110 @@
+// Online experiments: declaring one (its variants resolved against the model registry, sent as
+// an OnlineExperimentDeclared event and answered once stored), and analysing one (its rollups
+// read from storage/online.ts, the numbers computed by engines/online). Nothing here keeps state.
+import type { ClickHouseClient } from '../../common/clickhouse.ts';
+import { badRequest, HttpError, notFound } from '../../common/http/errors.ts';
+import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
+import type { OnlineExperimentDeclared, OnlineMetric, OnlineVariant } from '../../schemas/events.ts';
+import { getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, type StoredOnlineExperiment } from '../../storage/online.ts';
+import { analyseExperiment, emptyMoments, type Analysis, type BucketSums } from '../engines/online/index.ts';
+import { aliasOf, readRegistry, versionOf } from '../registry/service.ts';
+import { sendAndWait, type EventWriter } from '../writes.ts';
+import type { AnalysisBody, DeclareBody } from './schemas.ts';
+
+export interface OnlineDeps {
+  clickhouse: ClickHouseClient;
+  writer: EventWriter;
+  catalogue: SchemaCatalogue;
+}
+
+export const DEFAULT_ALPHA = 0.05;
+export const DEFAULT_PLANNED_SAMPLE_SIZE = 100_000;
+const DEFAULT_MAX_LOOKS = 500;
+
+export function experimentJson(e: StoredOnlineExperiment) {
+  const d = e.definition;
+  return {
+    id: d.experimentId, name: d.name, description: d.description, model: d.model, variants: d.variants, control: d.control, metrics: d.metrics, alpha: d.alpha,
+    plannedSampleSize: d.plannedSampleSize, status: d.status, createdAt: new Date(e.createdAt).toISOString(), updatedAt: new Date(d.declaredAt).toISOString(), updatedBy: d.actor,
+  };
+}
+
+export async function getExperiment(ch: ClickHouseClient, project: string, id: string): Promise<StoredOnlineExperiment> {
+  const [found] = await getOnlineExperiments(ch, project, [id]);
+  if (!found) throw notFound(`no online experiment "${id}" in this project`);
+  return found;
+}
+
+const sameVariants = (a: OnlineVariant[], b: OnlineVariant[]) =>
+  a.length === b.length && a.every((v, i) => v.name === b[i]!.name && v.version === b[i]!.version && v.weight === b[i]!.weight);
+
+/**
+ * Declares (or changes) an experiment: each variant names a version of the model or an alias,
+ * resolved now to its version (404 for a model, version or alias the registry does not have);
+ * the variants are fixed once declared (409: their split is what the sample-ratio check tests).
+ */
+export async function declare(deps: OnlineDeps, project: string, actor: string, body: DeclareBody): Promise<{ experiment: StoredOnlineExperiment; created: boolean }> {
+  const registry = await readRegistry(deps.clickhouse, project);
+  const equal = body.variants.every((v) => v.weight === undefined);
+  if (!equal && body.variants.some((v) => v.weight === undefined)) throw badRequest('give every variant a weight, or none (equal shares)');
+  const variants: OnlineVariant[] = body.variants.map((v) => {
+    if ((v.version === undefined) === (v.alias === undefined)) throw badRequest(`variant "${v.name}": give exactly one of version and alias`);
+    const version = v.alias !== undefined ? aliasOf(registry, body.model, v.alias) : versionOf(registry, body.model, v.version!);
+    return { name: v.name, alias: v.alias ?? null, version: version.version, runId: version.runId, weight: equal ? 1 / body.variants.length : v.weight! };
+  });
+  const total = variants.reduce((a, v) => a + v.weight, 0);
+  if (!equal && Math.abs(total - 1) > 1e-9) throw badRequest(`the variants' weights sum to ${total}, not 1`);
+  const metrics: OnlineMetric[] = body.metrics.map((m) => ({ name: m.name, kind: m.kind, role: m.role, better: m.better, statistic: m.statistic ?? 'mean', margin: m.margin ?? null }));
+  const [before] = await getOnlineExperiments(deps.clickhouse, project, [body.id]);
+  if (before && !sameVariants(before.definition.variants, variants)) {
+    throw new HttpError(409, `online experiment "${body.id}" compares ${before.definition.variants.map((v) => `${v.name} (v${v.version}, weight ${v.weight})`).join(', ')}: variants are fixed once declared (the sample-ratio check tests their split); declare a new experiment`);
+  }
+  const event: OnlineExperimentDeclared = {
+    project, experimentId: body.id, name: body.name ?? before?.definition.name ?? body.id, description: body.description ?? before?.definition.description ?? '', model: body.model, variants,
+    control: body.control, metrics, alpha: body.alpha ?? DEFAULT_ALPHA, plannedSampleSize: body.plannedSampleSize ?? DEFAULT_PLANNED_SAMPLE_SIZE,
+    status: body.status ?? 'running', actor, declaredAt: Date.now(),
+  };
+  const stored = await sendAndWait(deps.writer, deps.catalogue, 'OnlineExperimentDeclared', event, async () => {
+    const [now] = await getOnlineExperiments(deps.clickhouse, project, [body.id]);
+    return now && now.definition.declaredAt === event.declaredAt && now.definition.actor === actor ? now : undefined;
+  }, 'online experiment');
+  return { experiment: stored, created: before === undefined };
+}
+
+/** A number JSON can carry: NaN and the infinities of open intervals become null. */
+function jsonSafe<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
+}
+
+/** The experiment's answer over the window asked (the whole experiment by default). */
+export async function analyse(ch: ClickHouseClient, project: string, body: AnalysisBody) {
+  const experiment = await getExperiment(ch, project, body.experiment);
+  const d = experiment.definition;
+  if (body.from !== undefined && body.until !== undefined && body.until <= body.from) throw badRequest('until must be after from');
+  const window = { from: body.from, until: body.until };
+  const span = await outcomeSpan(ch, project, d.experimentId, window);
+  const step = span ? lookStepMs(span, body.maxLooks ?? DEFAULT_MAX_LOOKS) : null;
+  const quantileMetrics = d.metrics.filter((m) => m.statistic === 'p95').map((m) => m.name);
+  const [sums, histograms] = span && step
+    ? await Promise.all([outcomeSums(ch, project, d.experimentId, step, window), outcomeHistograms(ch, project, d.experimentId, quantileMetrics, window)])
+    : [[], []];
+  const buckets: BucketSums[] = sums.map((s) => ({ metric: s.metric, variant: s.variant, end: s.end, moments: { ...emptyMoments(), n: s.n, sum: s.sum, sumSq: s.sumSq, covN: s.covN, covSum: s.covSum, covSumSq: s.covSumSq, cross: s.cross } }));
+  const label = (v: OnlineVariant) => (v.name === `v${v.version}` ? v.name : `${v.name} (v${v.version})`);
+  const analysis: Analysis = analyseExperiment(
+    { variants: d.variants.map((v) => ({ name: v.name, weight: v.weight, label: label(v) })), control: d.control, metrics: d.metrics, alpha: d.alpha, plannedSampleSize: d.plannedSampleSize },
+    { buckets, histograms: histograms.map((h) => ({ metric: h.metric, variant: h.variant, histogram: { values: h.values, counts: h.counts } })) },
+    { basis: body.basis ?? 'sequential', cuped: body.cuped ?? true },
+  );
+  const srm = analysis.srm as Analysis['srm'] & { counts?: Record<string, number>; observed?: number[]; expected?: number[] };
+  return jsonSafe({
+    experiment: experimentJson(experiment),
+    runIds: [...new Set(d.variants.map((v) => v.runId))],
+    window: { from: span ? Math.max(span.first, body.from ?? 0) : body.from ?? null, until: body.until ?? (span && step ? (Math.floor(span.last / step) + 1) * step : null), lookMs: step, asOf: new Date().toISOString() },
+    basis: analysis.basis,
+    alpha: analysis.alpha,
+    exposures: analysis.exposures,
+    srm: { mismatch: srm.mismatch, message: srm.message, threshold: srm.threshold, ...('chiSquare' in srm ? { chiSquare: srm.chiSquare, df: srm.df, pValue: srm.pValue, counts: srm.counts } : {}) },
+    metrics: analysis.metrics.map((m) => ({ ...m, margin: m.margin })),
+    summary: analysis.summary,
+  });
+}

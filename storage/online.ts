@@ -1,0 +1,117 @@
+// Online experiments as stored: their declarations (online_experiments, 0057) and their
+// outcomes' rollups (online_outcome_sums, 0056). Written only by the processor; readers here
+// take each experiment's latest declaration, and sum the rollups (each message's rows once:
+// FINAL) per metric, variant and look — a time step of whole buckets — or per metric and
+// variant for the histograms.
+import type { ClickHouseClient } from '../common/clickhouse.ts';
+import type { OnlineExperimentDeclared } from '../schemas/events.ts';
+import { histogramValue } from './online-histogram.ts';
+import { rows } from './read.ts';
+import { quoteString, quoteStringList } from './sql-quote.ts';
+import { ONLINE_BUCKET_MS } from './tables.ts';
+
+export function onlineExperimentsSql(project: string, ids?: readonly string[]): string {
+  const only = ids ? ` AND experiment_id IN (${quoteStringList([...ids])})` : '';
+  return `
+SELECT experiment_id, definition, min_declared FROM (
+  SELECT experiment_id, definition, declared_at_ms, src_partition, src_offset
+  FROM online_experiments FINAL
+  WHERE project = ${quoteString(project)}${only}
+  ORDER BY experiment_id, declared_at_ms DESC, src_partition DESC, src_offset DESC
+  LIMIT 1 BY experiment_id
+) ALL INNER JOIN (
+  SELECT experiment_id, min(declared_at_ms) AS min_declared FROM online_experiments WHERE project = ${quoteString(project)}${only} GROUP BY experiment_id
+) USING experiment_id
+ORDER BY experiment_id`;
+}
+
+export interface StoredOnlineExperiment {
+  definition: OnlineExperimentDeclared;
+  /** When it was first declared. */
+  createdAt: number;
+}
+
+/** The project's online experiments (those named, or all), each as last declared. */
+export async function getOnlineExperiments(ch: ClickHouseClient, project: string, ids?: readonly string[]): Promise<StoredOnlineExperiment[]> {
+  if (ids && ids.length === 0) return [];
+  return (await rows<{ definition: string; min_declared: string }>(ch, onlineExperimentsSql(project, ids))).map((r) => ({
+    definition: JSON.parse(r.definition) as OnlineExperimentDeclared, createdAt: Number(r.min_declared),
+  }));
+}
+
+export interface OutcomeWindow {
+  /** Only buckets starting at or after (epoch ms). */
+  from?: number;
+  /** Only buckets starting before (epoch ms). */
+  until?: number;
+}
+
+const windowSql = (project: string, experimentId: string, w: OutcomeWindow) =>
+  `project = ${quoteString(project)} AND experiment_id = ${quoteString(experimentId)}` +
+  (w.from !== undefined ? ` AND bucket_ms >= ${Math.floor(w.from)}` : '') + (w.until !== undefined ? ` AND bucket_ms < ${Math.floor(w.until)}` : '');
+
+export function outcomeSpanSql(project: string, experimentId: string, w: OutcomeWindow): string {
+  return `SELECT count() AS n, min(bucket_ms) AS first, max(bucket_ms) AS last FROM online_outcome_sums WHERE ${windowSql(project, experimentId, w)}`;
+}
+
+/** The first and last bucket holding outcomes (null: none yet). */
+export async function outcomeSpan(ch: ClickHouseClient, project: string, experimentId: string, w: OutcomeWindow = {}): Promise<{ first: number; last: number } | null> {
+  const [r] = await rows<{ n: string; first: string; last: string }>(ch, outcomeSpanSql(project, experimentId, w));
+  return r && Number(r.n) > 0 ? { first: Number(r.first), last: Number(r.last) } : null;
+}
+
+/** A look's width for at most `maxLooks` looks over the span: whole buckets. */
+export function lookStepMs(span: { first: number; last: number }, maxLooks: number): number {
+  const buckets = (span.last - span.first) / ONLINE_BUCKET_MS + 1;
+  return Math.max(1, Math.ceil(buckets / maxLooks)) * ONLINE_BUCKET_MS;
+}
+
+export function outcomeSumsSql(project: string, experimentId: string, stepMs: number, w: OutcomeWindow): string {
+  return `
+SELECT metric, variant, (intDiv(bucket_ms, ${stepMs}) + 1) * ${stepMs} AS end_ms,
+  sum(n) AS n, sum(value_sum) AS value_sum, sum(value_sum_sq) AS value_sum_sq, sum(covariate_n) AS covariate_n,
+  sum(covariate_sum) AS covariate_sum, sum(covariate_sum_sq) AS covariate_sum_sq, sum(cross_sum) AS cross_sum
+FROM online_outcome_sums FINAL
+WHERE ${windowSql(project, experimentId, w)}
+GROUP BY metric, variant, end_ms
+ORDER BY end_ms, metric, variant`;
+}
+
+export interface OutcomeSums {
+  metric: string;
+  variant: string;
+  /** End of the look (epoch ms). */
+  end: number;
+  n: number;
+  sum: number;
+  sumSq: number;
+  covN: number;
+  covSum: number;
+  covSumSq: number;
+  cross: number;
+}
+
+/** Sums per metric ('' for exposures), variant and look of `stepMs`. */
+export async function outcomeSums(ch: ClickHouseClient, project: string, experimentId: string, stepMs: number, w: OutcomeWindow = {}): Promise<OutcomeSums[]> {
+  return (await rows<Record<string, string | number>>(ch, outcomeSumsSql(project, experimentId, stepMs, w))).map((r) => ({
+    metric: String(r.metric), variant: String(r.variant), end: Number(r.end_ms), n: Number(r.n), sum: Number(r.value_sum), sumSq: Number(r.value_sum_sq),
+    covN: Number(r.covariate_n), covSum: Number(r.covariate_sum), covSumSq: Number(r.covariate_sum_sq), cross: Number(r.cross_sum),
+  }));
+}
+
+export function outcomeHistogramsSql(project: string, experimentId: string, metrics: readonly string[], w: OutcomeWindow): string {
+  return `
+SELECT metric, variant, sumMap(hist_bins, hist_counts) AS histogram
+FROM online_outcome_sums FINAL
+WHERE ${windowSql(project, experimentId, w)} AND metric IN (${quoteStringList([...metrics])})
+GROUP BY metric, variant`;
+}
+
+/** Per metric and variant, the values' histogram over the window: ascending values (within 1%) and their counts. */
+export async function outcomeHistograms(ch: ClickHouseClient, project: string, experimentId: string, metrics: readonly string[], w: OutcomeWindow = {}): Promise<{ metric: string; variant: string; values: number[]; counts: number[] }[]> {
+  if (metrics.length === 0) return [];
+  return (await rows<{ metric: string; variant: string; histogram: [(string | number)[], (string | number)[]] }>(ch, outcomeHistogramsSql(project, experimentId, metrics, w))).map((r) => {
+    const pairs = r.histogram[0].map((bin, i) => [histogramValue(Number(bin)), Number(r.histogram[1][i])] as const).sort((a, b) => a[0] - b[0]);
+    return { metric: r.metric, variant: r.variant, values: pairs.map((p) => p[0]), counts: pairs.map((p) => p[1]) };
+  });
+}
