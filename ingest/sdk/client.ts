@@ -17,6 +17,7 @@ import { eventKey, type ArtifactKind, type EventIdentity, type EventMap, type Ev
 import { checkKey, checkPoint, validateEvent } from '../../schemas/validate.ts';
 import { MetricBuffer } from './metric-buffer.ts';
 import { Sender, SendError } from './sender.ts';
+import { OutcomeLogger } from './outcome-logger.ts';
 
 export { SendError };
 
@@ -24,7 +25,7 @@ export { SendError };
 export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
 /** Events that carry the client's identity, so a re-send is stored once. */
-const IDENTIFIED: ReadonlySet<EventType> = new Set(['MetricBatch', 'ArtifactLogged', 'ParamsLogged', 'TableLogged', 'SamplesLogged', 'LogLines']);
+const IDENTIFIED: ReadonlySet<EventType> = new Set(['MetricBatch', 'ArtifactLogged', 'ParamsLogged', 'TableLogged', 'SamplesLogged', 'LogLines', 'OutcomeBatch']);
 
 /** A generic table: column names and rows of numbers, strings, booleans or nulls. */
 export interface TableSpec {
@@ -88,6 +89,7 @@ export interface LogOptions {
 
 export class RunlensClient {
   private readonly runs = new Set<Run>();
+  private readonly outcomeLoggers = new Set<OutcomeLogger>();
   private readonly timer: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout | null;
   private readonly exitHook: () => void;
@@ -135,6 +137,17 @@ export class RunlensClient {
     const topics = topicsFor({ topicPrefix: opts.topicPrefix ?? 'runlens.' });
     const sender = new Sender(producer, topics.events, { maxRequestBytes: 4 * 1024 * 1024, maxQueuedBytes: 64 * 1024 * 1024 });
     return new RunlensClient(producer, sender, opts.catalogue ?? loadCatalogue(), { brokers: [], ...opts });
+  }
+
+  /**
+   * A logger of an online experiment's outcomes (expose, record), batched like metric points:
+   * a deployed model's service calls it. Declare the experiment first (POST /v1/online/experiments).
+   */
+  outcomeLogger(project: string, experimentId: string): OutcomeLogger {
+    this.assertOpen();
+    const logger = new OutcomeLogger(this, project, experimentId);
+    this.outcomeLoggers.add(logger);
+    return logger;
   }
 
   async startRun(spec: StartRunSpec): Promise<Run> {
@@ -203,6 +216,7 @@ export class RunlensClient {
     this.flushBuffers();
     await this.sender.drain();
     for (const run of this.runs) run.throwIfFailed();
+    for (const logger of this.outcomeLoggers) await logger.flush();
   }
 
   async close(): Promise<void> {
@@ -240,6 +254,7 @@ export class RunlensClient {
 
   private flushBuffers(): void {
     for (const run of this.runs) run.sealBuffer();
+    for (const logger of this.outcomeLoggers) logger.seal();
   }
 
   private assertOpen(): void {

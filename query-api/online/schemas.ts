@@ -53,8 +53,8 @@ export const AnalysisBody = Type.Object({
   experiment: Type.String({ minLength: 1, maxLength: 128 }),
   basis: Type.Optional(Type.Union([Type.Literal('sequential'), Type.Literal('fixedHorizon')], { description: 'What verdicts and sentences rest on. sequential (default): valid however often you look. fixedHorizon: read once, at the planned sample size' })),
   cuped: Type.Optional(Type.Boolean({ description: 'Adjust with the logged pre-period covariate where every record has one (default true)' })),
-  from: Type.Optional(Type.Integer({ minimum: 0, description: 'Only outcomes from this time (epoch ms)' })),
-  until: Type.Optional(Type.Integer({ minimum: 0, description: 'Only outcomes before this time (epoch ms): an answer that new traffic does not change' })),
+  from: Type.Optional(Type.Integer({ minimum: 0, description: "Only outcomes from this time (epoch ms, rounded down to a 10-second bucket)" })),
+  until: Type.Optional(Type.Integer({ minimum: 0, description: "Only outcomes before this time (epoch ms, rounded down to a 10-second bucket): an answer that new traffic does not change" })),
   maxLooks: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, description: 'Most points of the interval\'s path (default 500; looks are whole 10-second buckets)' })),
 }, { additionalProperties: false });
 export type AnalysisBody = Static<typeof AnalysisBody>;

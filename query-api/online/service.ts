@@ -5,6 +5,7 @@ import type { ClickHouseClient } from '../../common/clickhouse.ts';
 import { badRequest, HttpError, notFound } from '../../common/http/errors.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import type { OnlineExperimentDeclared, OnlineMetric, OnlineVariant } from '../../schemas/events.ts';
+import { ONLINE_BUCKET_MS } from '../../storage/tables.ts';
 import { getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, type StoredOnlineExperiment } from '../../storage/online.ts';
 import { analyseExperiment, emptyMoments, type Analysis, type BucketSums } from '../engines/online/index.ts';
 import { aliasOf, readRegistry, versionOf } from '../registry/service.ts';
@@ -81,7 +82,10 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
   const experiment = await getExperiment(ch, project, body.experiment);
   const d = experiment.definition;
   if (body.from !== undefined && body.until !== undefined && body.until <= body.from) throw badRequest('until must be after from');
-  const window = { from: body.from, until: body.until };
+  // Windows are whole buckets: what the rollups can answer exactly.
+  const whole = (ms: number | undefined) => (ms === undefined ? undefined : Math.floor(ms / ONLINE_BUCKET_MS) * ONLINE_BUCKET_MS);
+  const window = { from: whole(body.from), until: whole(body.until) };
+  if (window.from !== undefined && window.until !== undefined && window.until <= window.from) throw badRequest('the window from..until holds no whole 10-second bucket');
   const span = await outcomeSpan(ch, project, d.experimentId, window);
   const step = span ? lookStepMs(span, body.maxLooks ?? DEFAULT_MAX_LOOKS) : null;
   const quantileMetrics = d.metrics.filter((m) => m.statistic === 'p95').map((m) => m.name);
@@ -99,7 +103,7 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
   return jsonSafe({
     experiment: experimentJson(experiment),
     runIds: [...new Set(d.variants.map((v) => v.runId))],
-    window: { from: span ? Math.max(span.first, body.from ?? 0) : body.from ?? null, until: body.until ?? (span && step ? (Math.floor(span.last / step) + 1) * step : null), lookMs: step, asOf: new Date().toISOString() },
+    window: { from: window.from ?? span?.first ?? null, until: window.until ?? (span && step ? (Math.floor(span.last / step) + 1) * step : null), lookMs: step, asOf: new Date().toISOString() },
     basis: analysis.basis,
     alpha: analysis.alpha,
     exposures: analysis.exposures,
