@@ -139,7 +139,7 @@ program
   .option('--name <name>', 'the view name after bi_v1_params_wide__ (default: the sweep id in lower case)')
   .action((o: { project: string; sweep: string; name?: string }) => biWideParams(config(), o));
 
-type BenchOptions = { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number };
+type BenchOptions = { configs: number; seeds: number; steps: number; repeats: number; only?: string; mlflowPoints: number; mlflowRuns: number; mlflowLoadBudget: number; onlineUnits: number };
 
 /** The parts of `runlens bench`, in the order a whole run takes them; `--only` names one. */
 const BENCH_PARTS: Record<string, (o: BenchOptions) => Promise<void>> = {
@@ -159,6 +159,7 @@ const BENCH_PARTS: Record<string, (o: BenchOptions) => Promise<void>> = {
     await (await import('./bench/export.ts')).benchExport(config());
   },
   dashboard: async () => (await import('./bench/dashboard.ts')).benchDashboard(config()),
+  online: async (o) => (await import('./bench/online.ts')).benchOnline(config(), { units: o.onlineUnits, repeats: o.repeats }),
 };
 const BENCH_PART_NAMES = `${Object.keys(BENCH_PARTS).slice(0, -1).join(', ')} or ${Object.keys(BENCH_PARTS).at(-1)}`;
 
@@ -169,7 +170,8 @@ program
   .option('--configs <n>', 'pipeline: configurations', positiveInt, 64)
   .option('--seeds <n>', 'pipeline: seeds per configuration', positiveInt, 4)
   .option('--steps <n>', 'pipeline: steps per run', positiveInt, 4000)
-  .option('--repeats <n>', 'pipeline: times the sweep is sent (medians printed)', positiveInt, 3)
+  .option('--repeats <n>', 'pipeline and online: times the traffic is sent (medians printed)', positiveInt, 3)
+  .option('--online-units <n>', 'online: units a round (each 4 records)', positiveInt, 500_000)
   .option('--mlflow-points <n>', 'mlflow: log_batch points (1,000 per call)', positiveInt, 200_000)
   .option('--mlflow-runs <n>', 'mlflow: runs searched by search_runs', positiveInt, 10_000)
   .option('--mlflow-load-budget <s>', "mlflow: seconds MLflow's server gets to load those runs; fewer runs (on both backends) if it takes longer", positiveInt, 240)
