@@ -5,16 +5,14 @@
 // rank the configurations, save that ranking as evidence and register the best run as the
 // model's champion on it (its trail printed), then curl examples with the tokens, and keep
 // serving until Ctrl-C. The tokens are printed because this is a local demo; they are revoked
-// when it stops.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+// when it stops. With --online, the online A/B demo instead (demo-online.ts).
 import { createClickHouse } from '../common/clickhouse.ts';
 import type { Config } from '../common/config.ts';
 import { createToken, revokeToken } from '../storage/api-tokens.ts';
 import { migrate, MIGRATION_TIMEOUT_MS } from '../storage/migrate.ts';
 import { simulate } from './simulate.ts';
-import { REPO_ROOT, stack } from './stack.ts';
+import { stack } from './stack.ts';
+import { say, startServices, untilStopped, type DemoTokens } from './demo-services.ts';
 import { waitForSweep } from './wait.ts';
 
 export interface DemoOptions {
@@ -22,30 +20,8 @@ export interface DemoOptions {
   seeds: number;
   steps: number;
   project: string;
-}
-
-const say = (msg: string) => console.log(`[demo] ${msg}`);
-
-function startChild(name: string, args: string[], logDir: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const log = openSync(join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'runlens.js'), ...args], { env, stdio: ['ignore', log, log] });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal === null) say(`${name} exited with code ${code}; see ${join(logDir, `${name}.log`)}`);
-  });
-  return child;
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+  /** Instead of the sweep: an online A/B test between two registered versions (cli/demo-online.ts). */
+  online?: boolean;
 }
 
 interface ApiRun {
@@ -70,7 +46,9 @@ export async function demo(config: Config, opts: DemoOptions): Promise<void> {
   const registryToken = await createToken(tokenStore, { project: opts.project, scopes: ['read', 'registry'], name: 'demo (registry)' });
   say(`created a read, an ingest and a registry token for project "${opts.project}" (revoked when the demo stops)`);
   try {
-    await serve(config, opts, { read: readToken.token, ingest: ingestToken.token, registry: registryToken.token }, elapsed);
+    const tokens = { read: readToken.token, ingest: ingestToken.token, registry: registryToken.token };
+    if (opts.online) await (await import('./demo-online.ts')).serveOnline(config, opts.project, tokens);
+    else await serve(config, opts, tokens, elapsed);
   } finally {
     // The tokens were printed to a terminal: they must not outlive the demo, even a failed one.
     await Promise.all([readToken, ingestToken, registryToken].map((t) => revokeToken(tokenStore, t.record.id)));
@@ -107,19 +85,9 @@ async function register(apiUrl: string, token: string, sweepId: string): Promise
   return { model, version, evidence: evidence.id };
 }
 
-async function serve(config: Config, opts: DemoOptions, tokens: { read: string; ingest: string; registry: string }, elapsed: () => string): Promise<void> {
+async function serve(config: Config, opts: DemoOptions, tokens: DemoTokens, elapsed: () => string): Promise<void> {
   const auth = { authorization: `Bearer ${tokens.read}` };
-
-  // Beside the stack's data: a second demo on a moved stack (another RUNLENS_HOME) keeps its own logs.
-  const logDir = join(config.local.home ?? join(REPO_ROOT, '.runlens'), 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const env = { ...process.env, RUNLENS_API_PORT: String(config.apiPort) };
-  const children = [startChild('processor', ['processor'], logDir, env), startChild('api', ['api'], logDir, env)];
-  const stopChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-  process.on('exit', stopChildren);
-  const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
-  await waitForHttp(`${apiUrl}/readyz`, 60_000);
-  say(`processor and API started (logs in ${logDir})`);
+  const { apiUrl, stop } = await startServices(config);
 
   const sweepId = `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
   say(`simulating sweep ${sweepId}: ${opts.configs} configs × ${opts.seeds} seeds × ${opts.steps} steps`);
@@ -205,10 +173,7 @@ OpenAPI:  ${apiUrl}/docs/json
 
 More tokens: npm run runlens -- token create --project ${opts.project} --scopes read
 Serving until Ctrl-C (Kafka and ClickHouse keep running; stop them with npm run stack:down).`);
-  await new Promise<void>((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
-  });
+  await untilStopped();
   say('stopping processor and API, revoking the demo tokens');
-  stopChildren();
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  await stop();
 }

@@ -89,7 +89,8 @@ program
   .option('--configs <n>', 'configurations', positiveInt, 48)
   .option('--seeds <n>', 'seeds per configuration', positiveInt, 3)
   .option('--steps <n>', 'steps per run', positiveInt, 2000)
-  .action((o: { project: string; configs: number; seeds: number; steps: number }) => demo(config(), o));
+  .option('--online', 'instead: stream a simulated A/B test between two registered model versions and watch its always-valid interval (npm run demo:online)')
+  .action((o: { project: string; configs: number; seeds: number; steps: number; online?: boolean }) => demo(config(), o));
 
 const token = program.command('token').description('create, list and revoke API tokens (stored hashed in ClickHouse)');
 token

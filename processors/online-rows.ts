@@ -2,9 +2,14 @@
 // bucket), with the covariate's sums (CUPED) and a log-scale histogram (quantiles). Every row of
 // the message carries the message's origin, so a replayed or re-sent batch writes the same rows
 // and collapses. Pure; one pass over the records, no per-record allocation but the histogram's.
-import type { OutcomeBatch } from '../schemas/events.ts';
+import type { OnlineExperimentDeclared, OutcomeBatch } from '../schemas/events.ts';
 import { histogramBin } from '../storage/online-histogram.ts';
-import { ONLINE_BUCKET_MS, type OnlineOutcomeSumsRow, type Source } from '../storage/tables.ts';
+import { ONLINE_BUCKET_MS, type OnlineExperimentsRow, type OnlineOutcomeSumsRow, type Source } from '../storage/tables.ts';
+
+/** An OnlineExperimentDeclared as online_experiments holds it: the event itself as JSON beside the columns readers filter on. */
+export function onlineExperimentRow(e: OnlineExperimentDeclared, src: Source): OnlineExperimentsRow {
+  return { project: e.project, experiment_id: e.experimentId, model: e.model, status: e.status, declared_at_ms: e.declaredAt, definition: JSON.stringify(e), src_partition: src.partition, src_offset: src.offset };
+}
 
 interface Sums {
   metric: number;

@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { outcomeRows } from './online-rows.ts';
+import { onlineExperimentRow, outcomeRows } from './online-rows.ts';
 import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, logChunkRow, registryRow, sampleRows, tableRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
@@ -113,10 +113,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         rows.online_outcome_sums.push(...outcomeRows(event.value, originOf(event.value, src)));
         break;
       case 'OnlineExperimentDeclared':
-        rows.online_experiments.push({
-          project: event.value.project, experiment_id: event.value.experimentId, model: event.value.model, status: event.value.status,
-          declared_at_ms: event.value.declaredAt, definition: JSON.stringify(event.value), src_partition: src.partition, src_offset: src.offset,
-        });
+        rows.online_experiments.push(onlineExperimentRow(event.value, src));
         break;
       case 'RunHeartbeat':
         // A heartbeat alone does not make a run appear (it is no sighting): it only keeps a run alive.

@@ -19,9 +19,9 @@ SELECT experiment_id, definition, min_declared FROM (
   WHERE project = ${quoteString(project)}${only}
   ORDER BY experiment_id, declared_at_ms DESC, src_partition DESC, src_offset DESC
   LIMIT 1 BY experiment_id
-) ALL INNER JOIN (
+) AS latest ALL INNER JOIN (
   SELECT experiment_id, min(declared_at_ms) AS min_declared FROM online_experiments WHERE project = ${quoteString(project)}${only} GROUP BY experiment_id
-) USING experiment_id
+) AS first USING experiment_id
 ORDER BY experiment_id`;
 }
 
@@ -107,7 +107,7 @@ WHERE ${windowSql(project, experimentId, w)} AND metric IN (${quoteStringList([.
 GROUP BY metric, variant`;
 }
 
-/** Per metric and variant, the values' histogram over the window: ascending values (within 1%) and their counts. */
+/** Per metric and variant, the values' histogram over the window: ascending values (within 0.5%) and their counts. */
 export async function outcomeHistograms(ch: ClickHouseClient, project: string, experimentId: string, metrics: readonly string[], w: OutcomeWindow = {}): Promise<{ metric: string; variant: string; values: number[]; counts: number[] }[]> {
   if (metrics.length === 0) return [];
   return (await rows<{ metric: string; variant: string; histogram: [(string | number)[], (string | number)[]] }>(ch, outcomeHistogramsSql(project, experimentId, metrics, w))).map((r) => {

@@ -42,6 +42,8 @@ import { LINEAGE_READS, runSourceSql } from '../../storage/runs.ts';
 import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, ParamsLogged, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
+import { onlineExperimentRow, outcomeRows } from '../../processors/online-rows.ts';
+import { onlineExperimentsSql, outcomeHistogramsSql, outcomeSpanSql, outcomeSumsSql } from '../../storage/online.ts';
 import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
 import { exportChunksSql, exportRunIdsSql } from '../../storage/point-export.ts';
 import { projectRowsSql, sqlBiUser, sqlBiUsersOfProjectSql, sqlIsBiUserSql } from '../../storage/bi-users.ts';
@@ -203,6 +205,20 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   for (const e of finished) rows.run_finishes.push(finishRow(e, src()));
   for (const e of registry) rows.registry_events.push(registryRow(e, src()));
   for (const e of saved) rows.evidence.push(evidenceRow(e, src()));
+  // An online experiment declared twice (the second stops it) and two outcome batches over two buckets.
+  for (const status of ['running', 'stopped'] as const) {
+    rows.online_experiments.push(onlineExperimentRow({
+      project: PROJECT, experimentId: 'ab-1', name: 'ab', description: '', model: 'm', control: 'a', alpha: 0.05, plannedSampleSize: 100, status, actor: 't', declaredAt: status === 'running' ? 1_000 : 2_000,
+      variants: [{ name: 'a', alias: 'champion', version: 1, runId: 'r-a', weight: 0.5 }, { name: 'b', alias: null, version: 2, runId: 'r-b', weight: 0.5 }],
+      metrics: [{ name: 'latency', kind: 'continuous', role: 'guardrail', better: 'lower', statistic: 'p95', margin: 5 }],
+    }, src()));
+  }
+  for (const times of [[1_000, 2_000, 3_000, 4_000], [11_000, 12_000, 13_000, 14_000]]) {
+    rows.online_outcome_sums.push(...outcomeRows({
+      project: PROJECT, experimentId: 'ab-1', variants: ['a', 'b'], metrics: ['latency'], unitIds: ['u1', 'u2', 'u1', 'u2'], variantIndex: [0, 1, 0, 1], metricIndex: [-1, -1, 0, 0],
+      values: [0, 0, 80, 120.5], covariates: [1, 2, 3, 4], times,
+    }, src()));
+  }
   // What the processor notes of the runs that had points, artifacts or a finish (all started here).
   const sightings = new Sightings();
   for (const b of batches) sightings.note(b.project, b.runId, earliest(b.wallTimes));
@@ -228,6 +244,8 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   replay.run_lifecycle = rows.run_lifecycle.slice();
   replay.registry_events = rows.registry_events.slice();
   replay.evidence = rows.evidence.slice();
+  replay.online_outcome_sums = rows.online_outcome_sums.slice();
+  replay.online_experiments = rows.online_experiments.slice();
   return { rows, replay };
 }
 
@@ -450,6 +468,13 @@ function queryStatements(database: string, cluster?: string): Statement[] {
   out.push(q('linesSql (tail, search)', linesSql(PROJECT, 'r-a', { tail: 5, search: 'nan', levels: ['error'], limit: 10 }), { rows: 0 }));
   out.push(q('artifactNamesSql', artifactNamesSql(PROJECT, ['r-a', 'r-b']), { rows: 0 }));
   out.push(q('evidenceSql', evidenceSql(PROJECT, ['ev-1', 'ev-nope']), { rows: 1, column: { name: 'evidence_id', values: ['ev-1'] } }));
+  // Online experiments: the latest declaration (the replay collapses), sums per look (each message once), histograms.
+  out.push(q('onlineExperimentsSql', onlineExperimentsSql(PROJECT), { rows: 1, column: { name: 'min_declared', values: [1_000] } }));
+  out.push(q('onlineExperimentsSql (named)', `SELECT visitParamExtractString(definition, 'status') AS status FROM (${onlineExperimentsSql(PROJECT, ['ab-1', 'nope'])})`, { rows: 1, column: { name: 'status', values: ['stopped'] } }));
+  out.push(q('outcomeSpanSql', outcomeSpanSql(PROJECT, 'ab-1', {}), { column: { name: 'last', values: [10_000] } }));
+  out.push(q('outcomeSumsSql (10-second looks)', `SELECT end_ms, metric, variant, n, value_sum FROM (${outcomeSumsSql(PROJECT, 'ab-1', 10_000, {})})`, { column: { name: 'n', values: [1, 1, 1, 1, 1, 1, 1, 1] } }));
+  out.push(q('outcomeSumsSql (one look, a window)', outcomeSumsSql(PROJECT, 'ab-1', 20_000, { from: 0, until: 20_000 }), { column: { name: 'n', values: [2, 2, 2, 2] } }));
+  out.push(q('outcomeHistogramsSql', `SELECT variant, length(histogram.1) AS bins, arraySum(histogram.2) AS n FROM (${outcomeHistogramsSql(PROJECT, 'ab-1', ['latency'], {})}) ORDER BY variant`, { column: { name: 'n', values: [2, 2] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));
   out.push(q('runFieldsQuery (a tag, a library, the seed) over sweep sw1', runFieldsQuery((reads) => selectedRunsSql({ project: PROJECT, sweepId: 'sw1', crashAfterMs: NEVER_CRASHED_MS, reads }), [

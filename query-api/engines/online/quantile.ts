@@ -1,5 +1,5 @@
 // A quantile of a metric from its histogram (value, count pairs; storage/online-histogram.ts
-// keeps values within 1%), with the large-sample variance of a sample quantile,
+// keeps values within 0.5%), with the large-sample variance of a sample quantile,
 // p(1 − p) / (n f(q)²), the density's inverse estimated from the quantiles at p ± h with Hall
 // and Sheather's bandwidth h. For guardrails such as latency p95: a fixed-horizon answer.
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
