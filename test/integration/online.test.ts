@@ -14,6 +14,7 @@ import { simulateTraffic, type SimulatedUnit } from '../../ingest/simulate/onlin
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 import { ensureVirtualenv, MINUTE, runCommand } from '../helpers/python.ts';
+import { pythonSdkEnv, pythonSdkVirtualenv } from '../helpers/python-sdk.ts';
 
 const PROJECT = 'shop';
 const UNITS = 12_000;
@@ -198,5 +199,26 @@ describe('an experiment fed by the SDK and the gateway', () => {
     expect(moved.statusCode, moved.body).toBe(200);
     const trail = (await call('GET', '/v1/models/ranker/versions/2/trail', undefined, reader)).json();
     expect(JSON.stringify(trail)).toContain('raises conversion');
+  });
+});
+
+describe('the Python package', () => {
+  it('logs exposures and outcomes that the analysis counts', async () => {
+    const id = 'py-ab';
+    expect((await call('POST', '/v1/online/experiments', { ...declaration, id, metrics: declaration.metrics.slice(0, 2) })).statusCode).toBe(201);
+    const venv = await pythonSdkVirtualenv();
+    const ran = await runCommand(venv.python, ['test/integration/python/online_run.py', PROJECT, id, '3000'], 5 * MINUTE, { env: pythonSdkEnv(ns) });
+    expect(ran.code, ran.stderr).toBe(0);
+    const sent = JSON.parse(ran.stdout) as Record<string, { units: number; conversions: number; revenue: number }>;
+    const a = await eventually(async () => {
+      const r = (await call('POST', '/v1/online/analysis', { experiment: id }, reader)).json();
+      return r.exposures.champion + r.exposures.challenger === 3000 ? r : undefined;
+    }, 60_000, 'the Python outcomes stored');
+    expect(a.exposures).toEqual({ champion: sent.champion!.units, challenger: sent.challenger!.units });
+    const conversion = a.metrics[0].comparisons[0];
+    expect(conversion.sides.control.value).toBeCloseTo(sent.champion!.conversions / sent.champion!.units, 12);
+    const revenue = a.metrics[1].comparisons[0];
+    expect(revenue.sides.variant.value).toBeCloseTo(sent.challenger!.revenue / sent.challenger!.units, 9);
+    expect(revenue.cuped.applied).toBe(true);
   });
 });

@@ -31,9 +31,10 @@ from . import run as _run_module
 from .run import ConsoleCapture, InvalidPointWarning, Run
 from .errors import SendError, SpoolFullError
 from .sender import Sender
+from .online import OutcomeLogger
 from .validate import check_id, check_key, check_map, check_name, check_strings, check_text
 
-__all__ = ["init", "Run", "ConsoleCapture", "SendError", "SpoolFullError", "InvalidPointWarning", "__version__"]
+__all__ = ["init", "outcome_logger", "OutcomeLogger", "Run", "ConsoleCapture", "SendError", "SpoolFullError", "InvalidPointWarning", "__version__"]
 __version__ = "0.1.0"
 
 _senders: Dict[tuple, Sender] = {}
@@ -164,6 +165,28 @@ def init(
     if capture_console:
         run.capture_console()  # held by the run: it stops when the run finishes
     return run
+
+
+def outcome_logger(
+    experiment_id: str,
+    project: str,
+    *,
+    brokers: Optional[str] = None,
+    topic_prefix: Optional[str] = None,
+    gateway_url: Optional[str] = None,
+    token: Optional[str] = None,
+    spool_dir: Optional[str] = None,
+) -> OutcomeLogger:
+    """A logger of an online experiment's exposures and outcomes (online.py), sending through
+    this process's sender as runs do: Kafka, or the HTTP gateway with ``gateway_url`` and a token
+    of scope ``ingest`` (same settings and environment variables as ``init``)."""
+    gateway_url = gateway_url or os.environ.get("RUNLENS_GATEWAY_URL") or None
+    token = token or os.environ.get("RUNLENS_TOKEN") or None
+    if gateway_url and not token:
+        raise ValueError("gateway_url needs an API token of scope ingest: token=... or RUNLENS_TOKEN")
+    brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
+    topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
+    return OutcomeLogger(_sender_for(brokers, topic_prefix, spool_dir, gateway_url, token), project, experiment_id)
 
 
 def _seconds(arg: str, value: Optional[float], env: str, default: float) -> Optional[float]:

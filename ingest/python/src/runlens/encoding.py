@@ -33,6 +33,8 @@ _TYPES = {
     "table-logged": "TableLogged",
     "samples-logged": "SamplesLogged",
     "log-lines": "LogLines",
+    "outcome-batch": "OutcomeBatch",
+    "online-experiment-declared": "OnlineExperimentDeclared",
 }
 _FILE = re.compile(r"^([a-z-]+)\.v(\d+)\.avsc$")
 

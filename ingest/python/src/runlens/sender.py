@@ -60,7 +60,7 @@ __all__ = ["Sender", "KafkaSender", "MetricBuffer", "SendError", "SpoolFullError
 
 # Event types that carry producerId + sequence (schemas: MetricBatch v2, ArtifactLogged v2, ParamsLogged v1,
 # TableLogged v1, SamplesLogged v1). LogLines need none: a re-sent line collapses by its number in the stream.
-IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged", "TableLogged", "SamplesLogged", "LogLines"))
+IDENTIFIED = frozenset(("MetricBatch", "ArtifactLogged", "ParamsLogged", "TableLogged", "SamplesLogged", "LogLines", "OutcomeBatch"))
 MAX_INFLIGHT = 512  # messages handed to the delivery and not yet answered, over all runs
 KEEP_IN_MEMORY = 64  # a run's waiting messages kept in memory too (the rest are read back from disk)
 RETRY_S = (0.5, 1.0, 2.0, 4.0)  # wait before re-sending after a failed delivery, then every 4 s
@@ -247,8 +247,11 @@ class Sender:
             event["producerId"] = self.producer_id
             event["sequence"] = next(self._sequence)
         value = self._encoder.encode(event_type, event)
+        # An online experiment's outcomes are no run's: keyed (and spooled) by experiment and
+        # sender, as the server's eventKey has it, so one sender's batches stay in order.
+        key = event["runId"] if "runId" in event else f"online:{event['experimentId']}:{event['producerId']}"
         with self._lock:
-            self._enqueue(event_type, value, (event["project"], event["runId"]), 0)
+            self._enqueue(event_type, value, (event["project"], key), 0)
         self._wake.set()
 
     def flush(self, timeout_s: float = 60.0) -> None:

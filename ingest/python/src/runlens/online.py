@@ -1,0 +1,114 @@
+"""Outcomes of an online experiment (champion against challenger on live traffic), as the
+service in front of a deployed model logs them::
+
+    import runlens
+    outcomes = runlens.outcome_logger("ranker-v7-vs-v6", project="shop")
+    outcomes.expose(user_id, "challenger")                 # once per unit, when it is assigned
+    outcomes.record(user_id, "challenger", "conversion", 1.0)
+    outcomes.record(user_id, "challenger", "revenue", 23.5, covariate=18.0)  # pre-period value, for CUPED
+    outcomes.flush()
+
+Records are checked at the call (a bad one raises there; nothing buffered is lost) and buffered
+column by column; ``max_batch`` of them leave as one ``OutcomeBatch`` through the process's
+sender (its spool, Kafka or the gateway), with the sender's identity so a re-send is stored once.
+A batch carries covariates on every record or on none, so records with a covariate are buffered
+apart. Thread-safe: a web server's threads may share one logger. Declare the experiment first
+(POST /v1/online/experiments): its id, variants and metrics are what these records name.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Any, Dict, List, Optional
+
+from .validate import check_id, check_key
+
+MAX_BATCH = 5000
+
+
+class _Columns:
+    def __init__(self) -> None:
+        self.variants: Dict[str, int] = {}
+        self.metrics: Dict[str, int] = {}
+        self.unit_ids: List[str] = []
+        self.variant_index: List[int] = []
+        self.metric_index: List[int] = []
+        self.values: List[float] = []
+        self.covariates: List[float] = []
+        self.times: List[int] = []
+
+
+class OutcomeLogger:
+    def __init__(self, sender: Any, project: str, experiment_id: str, max_batch: int = MAX_BATCH) -> None:
+        self.project = check_id("project", project)
+        self.experiment_id = check_id("experiment_id", experiment_id)
+        self._sender = sender
+        self._max_batch = max_batch
+        self._lock = threading.Lock()
+        self._plain = _Columns()
+        self._with_covariates = _Columns()
+        self._checked: set = set()
+
+    def expose(self, unit: str, variant: str, at_ms: Optional[int] = None) -> None:
+        """The unit was assigned to the variant: log it once per unit (the sample-ratio check counts these)."""
+        self._add(unit, variant, None, 0.0, None, at_ms)
+
+    def record(self, unit: str, variant: str, metric: str, value: float, covariate: Optional[float] = None, at_ms: Optional[int] = None) -> None:
+        """One outcome of the unit in the variant; ``covariate``: the unit's pre-period value of the metric (0 without any), for CUPED."""
+        if ("m", metric) not in self._checked:
+            check_key("metric", metric)
+            self._checked.add(("m", metric))
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"metric {metric!r}: value {value} is not a finite number")
+        if covariate is not None:
+            covariate = float(covariate)
+            if not math.isfinite(covariate):
+                raise ValueError(f"metric {metric!r}: covariate {covariate} is not a finite number")
+        self._add(unit, variant, metric, value, covariate, at_ms)
+
+    def _add(self, unit: str, variant: str, metric: Optional[str], value: float, covariate: Optional[float], at_ms: Optional[int]) -> None:
+        if not isinstance(unit, str) or not 0 < len(unit) <= 256:
+            raise ValueError(f"unit id must be a string of 1 to 256 characters, not {unit!r:.60}")
+        if ("v", variant) not in self._checked:
+            check_key("variant", variant)
+            self._checked.add(("v", variant))
+        at = int(time.time() * 1000) if at_ms is None else int(at_ms)
+        if at < 0:
+            raise ValueError(f"time {at} is negative")
+        full = None
+        with self._lock:
+            c = self._plain if covariate is None else self._with_covariates
+            c.unit_ids.append(unit)
+            c.variant_index.append(c.variants.setdefault(variant, len(c.variants)))
+            c.metric_index.append(-1 if metric is None else c.metrics.setdefault(metric, len(c.metrics)))
+            c.values.append(value)
+            if covariate is not None:
+                c.covariates.append(covariate)
+            c.times.append(at)
+            if len(c.unit_ids) >= self._max_batch:
+                full = self._take(c is self._plain)
+        if full is not None:
+            self._sender.emit("OutcomeBatch", full)
+
+    def _take(self, plain: bool) -> Optional[Dict[str, Any]]:
+        c = self._plain if plain else self._with_covariates
+        if not c.unit_ids:
+            return None
+        if plain:
+            self._plain = _Columns()
+        else:
+            self._with_covariates = _Columns()
+        return {
+            "project": self.project, "experimentId": self.experiment_id, "variants": list(c.variants), "metrics": list(c.metrics), "unitIds": c.unit_ids,
+            "variantIndex": c.variant_index, "metricIndex": c.metric_index, "values": c.values, "covariates": c.covariates, "times": c.times,
+        }
+
+    def flush(self, timeout_s: float = 60.0) -> None:
+        """Sends what is buffered and waits until Kafka (or the gateway) acknowledged everything the process sent."""
+        with self._lock:
+            batches = [b for b in (self._take(True), self._take(False)) if b is not None]
+        for b in batches:
+            self._sender.emit("OutcomeBatch", b)
+        self._sender.flush(timeout_s)
