@@ -4,7 +4,7 @@
 // and collapses. Pure; one pass over the records, no per-record allocation but the histogram's.
 import type { OnlineExperimentDeclared, OutcomeBatch } from '../schemas/events.ts';
 import { histogramBin } from '../storage/online-histogram.ts';
-import { ONLINE_BUCKET_MS, type OnlineExperimentsRow, type OnlineOutcomeSumsRow, type Source } from '../storage/tables.ts';
+import { ONLINE_BUCKET_MS, type OnlineExperimentsRow, type OnlineOutcomeSumsRow, type OnlineUnitSumsRow, type Source } from '../storage/tables.ts';
 
 /** An OnlineExperimentDeclared as online_experiments holds it: the event itself as JSON beside the columns readers filter on. */
 export function onlineExperimentRow(e: OnlineExperimentDeclared, src: Source): OnlineExperimentsRow {
@@ -25,6 +25,29 @@ interface Sums {
   min: number;
   max: number;
   hist: Map<number, number>;
+}
+
+/** The per-unit rows of one OutcomeBatch: its records of the metrics flagged in metricsPerUnit, summed per (metric, variant, unit, bucket). */
+export function unitRows(e: OutcomeBatch, src: Source): OnlineUnitSumsRow[] {
+  const flags = e.metricsPerUnit ?? [];
+  if (!flags.some(Boolean)) return [];
+  const groups = new Map<string, OnlineUnitSumsRow>();
+  for (let i = 0; i < e.unitIds.length; i++) {
+    const metric = e.metricIndex[i]!;
+    if (metric < 0 || !flags[metric]) continue;
+    const variant = e.variantIndex[i]!;
+    const bucket = Math.floor(e.times[i]! / ONLINE_BUCKET_MS) * ONLINE_BUCKET_MS;
+    const unit = e.unitIds[i]!;
+    const key = `${metric} ${variant} ${bucket} ${unit}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { project: e.project, experiment_id: e.experimentId, metric: e.metrics[metric]!, variant: e.variants[variant]!, unit_id: unit, bucket_ms: bucket, src_partition: src.partition, src_offset: src.offset, n: 0, value_sum: 0 };
+      groups.set(key, g);
+    }
+    g.n++;
+    g.value_sum += e.values[i]!;
+  }
+  return [...groups.values()];
 }
 
 /** The rows of one OutcomeBatch (validated: columns of one length, indexes in range). */

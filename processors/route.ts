@@ -4,7 +4,7 @@ import type { SchemaCatalogue } from '../schemas/catalogue.ts';
 import { validateEvent } from '../schemas/validate.ts';
 import type { Rejection } from './dead-letter.ts';
 import { emptyTableRows, type TableRows } from '../storage/tables.ts';
-import { onlineExperimentRow, outcomeRows } from './online-rows.ts';
+import { onlineExperimentRow, outcomeRows, unitRows } from './online-rows.ts';
 import { artifactRow, chunkRows, earliest, experimentRow, finishRow, latest, lifecycleRow, Liveness, originOf, paramUpdateRow, evidenceRow, logChunkRow, registryRow, sampleRows, tableRow, runRow, Sightings, tagUpdateRow } from './rows.ts';
 
 export interface InputMessage {
@@ -111,6 +111,7 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         // Outcomes of a deployed model: no run's process, so neither sighting nor liveness.
         outcomes += event.value.unitIds.length;
         rows.online_outcome_sums.push(...outcomeRows(event.value, originOf(event.value, src)));
+        rows.online_unit_sums.push(...unitRows(event.value, originOf(event.value, src)));
         break;
       case 'OnlineExperimentDeclared':
         rows.online_experiments.push(onlineExperimentRow(event.value, src));

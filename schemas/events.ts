@@ -239,7 +239,8 @@ export interface EvidenceSaved {
  * Outcomes of an online experiment (outcome-batch.v1.avsc), record by record in parallel columns:
  * record i is unit unitIds[i] in variants[variantIndex[i]] at times[i] — an exposure when
  * metricIndex[i] is -1, else the value of metrics[metricIndex[i]], with the unit's pre-period
- * covariate covariates[i] when the batch has covariates (empty: none).
+ * covariate covariates[i] when the batch has covariates (empty: none). A metric flagged in
+ * metricsPerUnit also has its totals kept per unit (a ratio metric: records are a user's requests).
  */
 export interface OutcomeBatch extends EventIdentity {
   project: string;
@@ -252,9 +253,11 @@ export interface OutcomeBatch extends EventIdentity {
   values: number[];
   covariates: number[];
   times: number[];
+  /** Empty, or one flag per metric: keep that metric's totals per unit too (ratio metrics). */
+  metricsPerUnit?: boolean[];
 }
 
-export const ONLINE_METRIC_KINDS = ['binary', 'continuous'] as const;
+export const ONLINE_METRIC_KINDS = ['binary', 'continuous', 'ratio'] as const;
 export const ONLINE_METRIC_ROLES = ['primary', 'secondary', 'guardrail'] as const;
 export const ONLINE_STATISTICS = ['mean', 'p95'] as const;
 

@@ -296,6 +296,8 @@ function checkOutcomeBatch(b: OutcomeBatch): string | null {
     if (column.length !== n) return `${name} has ${column.length} entries for ${n} unitIds`;
   }
   if (b.covariates.length !== 0 && b.covariates.length !== n) return `covariates has ${b.covariates.length} entries: give none or one per record (${n})`;
+  const perUnit = b.metricsPerUnit ?? [];
+  if (perUnit.length !== 0 && perUnit.length !== b.metrics.length) return `metricsPerUnit has ${perUnit.length} entries: give none or one per metric (${b.metrics.length})`;
   if (b.variants.length === 0) return 'variants is empty';
   if (b.variants.length > LIMITS.variantsPerExperiment) return `more than ${LIMITS.variantsPerExperiment} variants`;
   if (b.metrics.length > LIMITS.metricsPerExperiment) return `more than ${LIMITS.metricsPerExperiment} metrics`;

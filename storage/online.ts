@@ -115,3 +115,38 @@ export async function outcomeHistograms(ch: ClickHouseClient, project: string, e
     return { metric: r.metric, variant: r.variant, values: pairs.map((p) => p[0]), counts: pairs.map((p) => p[1]) };
   });
 }
+
+export function unitLooksSql(project: string, experimentId: string, metric: string, ends: readonly number[], w: OutcomeWindow): string {
+  return `
+SELECT end_ms, variant, count() AS units, sum(y) AS sum_y, sum(y * y) AS sum_yy, sum(c) AS sum_n, sum(c * c) AS sum_nn, sum(y * c) AS sum_yn
+FROM (
+  SELECT end_ms, variant, unit_id, sum(value_sum) AS y, sum(n) AS c
+  FROM (SELECT variant, unit_id, bucket_ms, value_sum, n FROM online_unit_sums FINAL WHERE ${windowSql(project, experimentId, w)} AND metric = ${quoteString(metric)})
+  ARRAY JOIN [${ends.map((e) => Math.floor(e)).join(', ')}] AS end_ms
+  WHERE bucket_ms < end_ms
+  GROUP BY end_ms, variant, unit_id
+)
+GROUP BY end_ms, variant
+ORDER BY end_ms, variant`;
+}
+
+/** A ratio metric's per-unit totals summed over units, per look and variant: what the delta method needs. */
+export interface UnitLook {
+  end: number;
+  variant: string;
+  units: number;
+  /** Σ over units of the unit's total value, of its square, of its record count, of that squared, and of their product. */
+  sumY: number;
+  sumYY: number;
+  sumN: number;
+  sumNN: number;
+  sumYN: number;
+}
+
+/** Per look (the data before each end) and variant, a ratio metric's per-unit sums (online_unit_sums). */
+export async function unitLooks(ch: ClickHouseClient, project: string, experimentId: string, metric: string, ends: readonly number[], w: OutcomeWindow = {}): Promise<UnitLook[]> {
+  if (ends.length === 0) return [];
+  return (await rows<Record<string, string | number>>(ch, unitLooksSql(project, experimentId, metric, ends, w))).map((r) => ({
+    end: Number(r.end_ms), variant: String(r.variant), units: Number(r.units), sumY: Number(r.sum_y), sumYY: Number(r.sum_yy), sumN: Number(r.sum_n), sumNN: Number(r.sum_nn), sumYN: Number(r.sum_yn),
+  }));
+}

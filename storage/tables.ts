@@ -321,6 +321,26 @@ export const ONLINE_OUTCOME_SUMS_COLUMNS = [
   ['value_min', 'Float64'], ['value_max', 'Float64'], ['hist_bins', 'Array(Int64)'], ['hist_counts', 'Array(UInt64)'],
 ] as const satisfies BinaryColumns<OnlineOutcomeSumsRow>;
 
+/** online_unit_sums (0058): one message's records of one (metric, variant, unit, bucket) of a metric kept per unit, summed. */
+export interface OnlineUnitSumsRow {
+  project: string;
+  experiment_id: string;
+  metric: string;
+  variant: string;
+  unit_id: string;
+  bucket_ms: number;
+  src_partition: number;
+  src_offset: number;
+  n: number;
+  value_sum: number;
+}
+
+/** online_unit_sums' columns in RowBinary, typed as migration 0058 creates them. */
+export const ONLINE_UNIT_SUMS_COLUMNS = [
+  ['project', 'String'], ['experiment_id', 'String'], ['metric', 'String'], ['variant', 'String'], ['unit_id', 'String'], ['bucket_ms', 'UInt64'],
+  ['src_partition', 'UInt32'], ['src_offset', 'UInt64'], ['n', 'UInt64'], ['value_sum', 'Float64'],
+] as const satisfies BinaryColumns<OnlineUnitSumsRow>;
+
 /** online_experiments (0057): one row per OnlineExperimentDeclared, the event as JSON in definition. */
 export interface OnlineExperimentsRow {
   project: string;
@@ -373,6 +393,8 @@ export interface TableRows {
   log_chunks: LogChunksRow[];
   /** Online experiments' outcomes, summed per message, metric, variant and bucket (OutcomeBatch). */
   online_outcome_sums: OnlineOutcomeSumsRow[];
+  /** Ratio metrics' records summed per unit too (OutcomeBatch, metricsPerUnit). */
+  online_unit_sums: OnlineUnitSumsRow[];
   /** Online experiments' declarations (OnlineExperimentDeclared). */
   online_experiments: OnlineExperimentsRow[];
 }
@@ -382,8 +404,9 @@ export const BINARY_TABLES: { [T in keyof TableRows]?: BinaryColumns<TableRows[T
   metric_chunks: METRIC_CHUNKS_COLUMNS,
   metric_chunk_stats: METRIC_CHUNK_STATS_COLUMNS,
   online_outcome_sums: ONLINE_OUTCOME_SUMS_COLUMNS,
+  online_unit_sums: ONLINE_UNIT_SUMS_COLUMNS,
 };
 
 export function emptyTableRows(): TableRows {
-  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_chunks: [], online_outcome_sums: [], online_experiments: [] };
+  return { runs: [], run_finishes: [], artifacts: [], metric_chunks: [], metric_chunk_stats: [], run_sightings: [], run_param_updates: [], run_liveness: [], run_tag_updates: [], experiments: [], run_lifecycle: [], registry_events: [], evidence: [], artifact_tables: [], samples: [], log_chunks: [], online_outcome_sums: [], online_unit_sums: [], online_experiments: [] };
 }

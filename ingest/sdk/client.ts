@@ -17,7 +17,7 @@ import { eventKey, type ArtifactKind, type EventIdentity, type EventMap, type Ev
 import { checkKey, checkPoint, validateEvent } from '../../schemas/validate.ts';
 import { MetricBuffer } from './metric-buffer.ts';
 import { Sender, SendError } from './sender.ts';
-import { OutcomeLogger } from './outcome-logger.ts';
+import { OutcomeLogger, type OutcomeLoggerOptions } from './outcome-logger.ts';
 
 export { SendError };
 
@@ -143,9 +143,9 @@ export class RunlensClient {
    * A logger of an online experiment's outcomes (expose, record), batched like metric points:
    * a deployed model's service calls it. Declare the experiment first (POST /v1/online/experiments).
    */
-  outcomeLogger(project: string, experimentId: string): OutcomeLogger {
+  outcomeLogger(project: string, experimentId: string, opts: OutcomeLoggerOptions = {}): OutcomeLogger {
     this.assertOpen();
-    const logger = new OutcomeLogger(this, project, experimentId);
+    const logger = new OutcomeLogger(this, project, experimentId, opts);
     this.outcomeLoggers.add(logger);
     return logger;
   }

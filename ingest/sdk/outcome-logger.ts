@@ -13,6 +13,15 @@ export interface OutcomeSink {
   readonly maxBatchPoints: number;
 }
 
+export interface OutcomeLoggerOptions {
+  /**
+   * Ratio metrics: those whose records are a unit's requests (the unit a user). Their totals
+   * are kept per unit too, so the analysis can use the delta method over units (declare them
+   * with kind "ratio").
+   */
+  perUnit?: string[];
+}
+
 export interface RecordOptions {
   /** The unit's pre-period value of the metric, for CUPED (0 for a unit with no pre-period activity). */
   covariate?: number;
@@ -52,15 +61,18 @@ export class OutcomeLogger {
   private readonly pending = new Set<Promise<void>>();
   private failure: Error | null = null;
   private readonly checkedNames = new Set<string>();
+  private readonly perUnit: ReadonlySet<string>;
 
   /** @internal — use RunlensClient.outcomeLogger. */
   constructor(
     private readonly sink: OutcomeSink,
     readonly project: string,
     readonly experimentId: string,
+    opts: OutcomeLoggerOptions = {},
   ) {
-    const bad = checkId('project', project) ?? checkId('experimentId', experimentId);
+    const bad = checkId('project', project) ?? checkId('experimentId', experimentId) ?? (opts.perUnit ?? []).reduce<string | null>((r, m) => r ?? checkKey('perUnit metric', m), null);
     if (bad) throw new TypeError(bad);
+    this.perUnit = new Set(opts.perUnit ?? []);
   }
 
   /** The unit was assigned to the variant (log it once per unit: the sample-ratio check counts these). */
@@ -116,6 +128,7 @@ export class OutcomeLogger {
     const batch: OutcomeBatch = {
       project: this.project, experimentId: this.experimentId, variants: c.variants.names, metrics: c.metrics.names, unitIds: c.unitIds,
       variantIndex: c.variantIndex, metricIndex: c.metricIndex, values: c.values, covariates: c.covariates, times: c.times,
+      metricsPerUnit: c.metrics.names.some((m) => this.perUnit.has(m)) ? c.metrics.names.map((m) => this.perUnit.has(m)) : [],
     };
     const p = this.sink.emit('OutcomeBatch', batch).catch((err: Error) => {
       this.failure ??= err;

@@ -6,7 +6,7 @@ import { badRequest, HttpError, notFound } from '../../common/http/errors.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import type { OnlineExperimentDeclared, OnlineMetric, OnlineVariant } from '../../schemas/events.ts';
 import { ONLINE_BUCKET_MS } from '../../storage/tables.ts';
-import { getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, type StoredOnlineExperiment } from '../../storage/online.ts';
+import { getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, unitLooks, type StoredOnlineExperiment } from '../../storage/online.ts';
 import { analyseExperiment, emptyMoments, type Analysis, type BucketSums } from '../engines/online/index.ts';
 import { aliasOf, readRegistry, versionOf } from '../registry/service.ts';
 import { sendAndWait, type EventWriter } from '../writes.ts';
@@ -21,6 +21,8 @@ export interface OnlineDeps {
 export const DEFAULT_ALPHA = 0.05;
 export const DEFAULT_PLANNED_SAMPLE_SIZE = 100_000;
 const DEFAULT_MAX_LOOKS = 500;
+/** Looks of a ratio metric: each one re-adds every unit's rows (a GROUP BY over units per look). */
+const MAX_RATIO_LOOKS = 50;
 
 export function experimentJson(e: StoredOnlineExperiment) {
   const d = e.definition;
@@ -89,14 +91,21 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
   const span = await outcomeSpan(ch, project, d.experimentId, window);
   const step = span ? lookStepMs(span, body.maxLooks ?? DEFAULT_MAX_LOOKS) : null;
   const quantileMetrics = d.metrics.filter((m) => m.statistic === 'p95').map((m) => m.name);
-  const [sums, histograms] = span && step
-    ? await Promise.all([outcomeSums(ch, project, d.experimentId, step, window), outcomeHistograms(ch, project, d.experimentId, quantileMetrics, window)])
-    : [[], []];
+  const ratioMetrics = d.metrics.filter((m) => m.kind === 'ratio').map((m) => m.name);
+  const ratioStep = span ? Math.max(step!, lookStepMs(span, Math.min(MAX_RATIO_LOOKS, body.maxLooks ?? MAX_RATIO_LOOKS))) : null;
+  const ratioEnds: number[] = [];
+  if (span && ratioStep) for (let end = (Math.floor(span.first / ratioStep) + 1) * ratioStep; end <= (Math.floor(span.last / ratioStep) + 1) * ratioStep; end += ratioStep) ratioEnds.push(end);
+  const [sums, histograms, perUnit] = span && step
+    ? await Promise.all([
+      outcomeSums(ch, project, d.experimentId, step, window), outcomeHistograms(ch, project, d.experimentId, quantileMetrics, window),
+      Promise.all(ratioMetrics.map((m) => unitLooks(ch, project, d.experimentId, m, ratioEnds, window).then((ls) => ls.map((l) => ({ metric: m, variant: l.variant, end: l.end, sums: l }))))).then((x) => x.flat()),
+    ])
+    : [[], [], []];
   const buckets: BucketSums[] = sums.map((s) => ({ metric: s.metric, variant: s.variant, end: s.end, moments: { ...emptyMoments(), n: s.n, sum: s.sum, sumSq: s.sumSq, covN: s.covN, covSum: s.covSum, covSumSq: s.covSumSq, cross: s.cross } }));
   const label = (v: OnlineVariant) => (v.name === `v${v.version}` ? v.name : `${v.name} (v${v.version})`);
   const analysis: Analysis = analyseExperiment(
     { variants: d.variants.map((v) => ({ name: v.name, weight: v.weight, label: label(v) })), control: d.control, metrics: d.metrics, alpha: d.alpha, plannedSampleSize: d.plannedSampleSize },
-    { buckets, histograms: histograms.map((h) => ({ metric: h.metric, variant: h.variant, histogram: { values: h.values, counts: h.counts } })) },
+    { buckets, histograms: histograms.map((h) => ({ metric: h.metric, variant: h.variant, histogram: { values: h.values, counts: h.counts } })), unitLooks: perUnit },
     { basis: body.basis ?? 'sequential', cuped: body.cuped ?? true },
   );
   const srm = analysis.srm as Analysis['srm'] & { counts?: Record<string, number>; observed?: number[]; expected?: number[] };

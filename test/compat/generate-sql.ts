@@ -42,8 +42,8 @@ import { LINEAGE_READS, runSourceSql } from '../../storage/runs.ts';
 import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, ParamsLogged, RegistryChanged, RunFinished, RunLifecycleSet, RunStarted, TagsSet } from '../../schemas/events.ts';
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
-import { onlineExperimentRow, outcomeRows } from '../../processors/online-rows.ts';
-import { onlineExperimentsSql, outcomeHistogramsSql, outcomeSpanSql, outcomeSumsSql } from '../../storage/online.ts';
+import { onlineExperimentRow, outcomeRows, unitRows } from '../../processors/online-rows.ts';
+import { onlineExperimentsSql, outcomeHistogramsSql, outcomeSpanSql, outcomeSumsSql, unitLooksSql } from '../../storage/online.ts';
 import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
 import { exportChunksSql, exportRunIdsSql } from '../../storage/point-export.ts';
 import { projectRowsSql, sqlBiUser, sqlBiUsersOfProjectSql, sqlIsBiUserSql } from '../../storage/bi-users.ts';
@@ -214,10 +214,13 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
     }, src()));
   }
   for (const times of [[1_000, 2_000, 3_000, 4_000], [11_000, 12_000, 13_000, 14_000]]) {
-    rows.online_outcome_sums.push(...outcomeRows({
+    const outcomes = {
       project: PROJECT, experimentId: 'ab-1', variants: ['a', 'b'], metrics: ['latency'], unitIds: ['u1', 'u2', 'u1', 'u2'], variantIndex: [0, 1, 0, 1], metricIndex: [-1, -1, 0, 0],
-      values: [0, 0, 80, 120.5], covariates: [1, 2, 3, 4], times,
-    }, src()));
+      values: [0, 0, 80, 120.5], covariates: [1, 2, 3, 4], times, metricsPerUnit: [true],
+    };
+    const at = src();
+    rows.online_outcome_sums.push(...outcomeRows(outcomes, at));
+    rows.online_unit_sums.push(...unitRows(outcomes, at));
   }
   // What the processor notes of the runs that had points, artifacts or a finish (all started here).
   const sightings = new Sightings();
@@ -246,6 +249,7 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
   replay.evidence = rows.evidence.slice();
   replay.online_outcome_sums = rows.online_outcome_sums.slice();
   replay.online_experiments = rows.online_experiments.slice();
+  replay.online_unit_sums = rows.online_unit_sums.slice();
   return { rows, replay };
 }
 
@@ -474,6 +478,7 @@ function queryStatements(database: string, cluster?: string): Statement[] {
   out.push(q('outcomeSpanSql', outcomeSpanSql(PROJECT, 'ab-1', {}), { column: { name: 'last', values: [10_000] } }));
   out.push(q('outcomeSumsSql (10-second looks)', `SELECT end_ms, metric, variant, n, value_sum FROM (${outcomeSumsSql(PROJECT, 'ab-1', 10_000, {})})`, { column: { name: 'n', values: [1, 1, 1, 1, 1, 1, 1, 1] } }));
   out.push(q('outcomeSumsSql (one look, a window)', outcomeSumsSql(PROJECT, 'ab-1', 20_000, { from: 0, until: 20_000 }), { column: { name: 'n', values: [2, 2, 2, 2] } }));
+  out.push(q('unitLooksSql (two looks, each unit once per look)', unitLooksSql(PROJECT, 'ab-1', 'latency', [10_000, 20_000], {}), { column: { name: 'sum_nn', values: [1, 1, 4, 4] } }));
   out.push(q('outcomeHistogramsSql', `SELECT variant, length(histogram.1) AS bins, arraySum(histogram.2) AS n FROM (${outcomeHistogramsSql(PROJECT, 'ab-1', ['latency'], {})}) ORDER BY variant`, { column: { name: 'n', values: [2, 2] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));

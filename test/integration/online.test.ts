@@ -202,6 +202,55 @@ describe('an experiment fed by the SDK and the gateway', () => {
   });
 });
 
+describe('a ratio metric (clicks per impression, the unit a user)', () => {
+  it('compares Σ clicks / Σ impressions by the delta method over users', async () => {
+    const id = 'ctr-ab';
+    const r = await call('POST', '/v1/online/experiments', { ...declaration, id, metrics: [{ name: 'ctr', kind: 'ratio', role: 'primary', better: 'higher' }] });
+    expect(r.statusCode, r.body).toBe(201);
+    const sdk = await connectSdk(ns);
+    const log = sdk.outcomeLogger(PROJECT, id, { perUnit: ['ctr'] });
+    const users = new Map<string, { variant: string; clicks: number; impressions: number }>();
+    let seed = 1;
+    const uniform = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (let u = 0; u < 2_000; u++) {
+      const variant = u % 2 === 0 ? 'champion' : 'challenger';
+      const rate = (uniform() < 0.2 ? 0.4 : 0.05) + (variant === 'challenger' ? 0.02 : 0);
+      const impressions = 1 + Math.floor(uniform() * 8);
+      const user = { variant, clicks: 0, impressions };
+      log.expose(`c${u}`, variant, start + u * 100);
+      for (let i = 0; i < impressions; i++) {
+        const click = uniform() < rate ? 1 : 0;
+        user.clicks += click;
+        log.record(`c${u}`, variant, 'ctr', click, { at: start + u * 100 + i });
+      }
+      users.set(`c${u}`, user);
+    }
+    await sdk.close();
+    const a = await eventually(async () => {
+      const x = (await call('POST', '/v1/online/analysis', { experiment: id }, reader)).json();
+      return x.metrics[0].comparisons[0].sides.control.n + x.metrics[0].comparisons[0].sides.variant.n === 2_000 ? x : undefined;
+    }, 60_000, 'the ratio metric stored');
+    const c = a.metrics[0].comparisons[0];
+    // The reference, computed here from each user's totals: R = Σ clicks / Σ impressions, Var(R) = s²(clicks − R·impressions) / (k · mean impressions²).
+    const side = (variant: string) => {
+      const us = [...users.values()].filter((x) => x.variant === variant);
+      const R = us.reduce((t, x) => t + x.clicks, 0) / us.reduce((t, x) => t + x.impressions, 0);
+      const meanN = us.reduce((t, x) => t + x.impressions, 0) / us.length;
+      const s2 = us.reduce((t, x) => t + (x.clicks - R * x.impressions) ** 2, 0) / (us.length - 1);
+      return { R, variance: s2 / (us.length * meanN * meanN), units: us.length };
+    };
+    const v = side('challenger');
+    const k = side('champion');
+    expect(c.sides.variant).toMatchObject({ n: v.units });
+    expect(c.sides.variant.value).toBeCloseTo(v.R, 12);
+    expect(c.sides.control.value).toBeCloseTo(k.R, 12);
+    expect(c.fixedHorizon.standardError).toBeCloseTo(Math.sqrt(v.variance + k.variance), 12);
+    expect(c.path.length).toBeGreaterThan(1);
+    expect(c.sequential.looks).toBe(c.path.length);
+    expect(c.sentence).toMatch(/after 2,000 units/);
+  });
+});
+
 describe('the Python package', () => {
   it('logs exposures and outcomes that the analysis counts', async () => {
     const id = 'py-ab';

@@ -7,6 +7,7 @@ import { confidenceSequence, MIN_LOOK_N, type Look } from './sequential.ts';
 import { twoProportions, welch, zComparison, type Interval } from './fixed-horizon.ts';
 import { addMoments, cupedAdjust, emptyMoments, varianceOf, type Moments, type SideEstimate } from './moments.ts';
 import { quantileEstimate } from './quantile.ts';
+import { ratioEstimate } from './ratio.ts';
 import { sampleRatioCheck, SRM_ALPHA } from './srm.ts';
 import { describeComparison, describeGuardrail, describeSrm } from './sentences.ts';
 import type { Analysis, AnalysisOptions, BucketSums, Comparison, ExperimentSpec, MetricAnswer, MetricSpec, OutcomeData, SequentialAnswer, VariantSpec } from './types.ts';
@@ -129,6 +130,51 @@ function compareQuantiles(spec: ExperimentSpec, metric: MetricSpec, variant: Var
   return out;
 }
 
+function compareRatios(spec: ExperimentSpec, metric: MetricSpec, variant: VariantSpec, control: VariantSpec, data: OutcomeData, opts: Required<AnalysisOptions>): Comparison {
+  const looksOf = (name: string) => new Map((data.unitLooks ?? []).filter((l) => l.metric === metric.name && l.variant === name).map((l) => [l.end, l.sums]));
+  const vLooks = looksOf(variant.name);
+  const cLooks = looksOf(control.name);
+  const ends = [...new Set([...vLooks.keys(), ...cLooks.keys()])].sort((a, b) => a - b);
+  const empty = { units: 0, sumY: 0, sumYY: 0, sumN: 0, sumNN: 0, sumYN: 0 };
+  const v = vLooks.get(ends.at(-1)!) ?? empty;
+  const c = cLooks.get(ends.at(-1)!) ?? empty;
+  const ev = ratioEstimate(v);
+  const ec = ratioEstimate(c);
+  const base = { variant: variant.name, control: control.name, sides: { variant: { variant: variant.name, n: v.units, value: ev.ratio }, control: { variant: control.name, n: c.units, value: ec.ratio } } };
+  const cuped = { applied: false, theta: null, varianceReduction: null, why: 'ratio metrics are not adjusted' };
+  if (!Number.isFinite(ev.variance) || !Number.isFinite(ec.variance)) {
+    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped, verdict: 'not enough data', guardrail: null, path: [], sentence: '' };
+    none.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, none) : `${describeComparison(metric, variant, control, none, opts.basis, 0)} (a ratio metric needs its records kept per unit: log it with perUnit)`;
+    return none;
+  }
+  const estimate = ev.ratio - ec.ratio;
+  const fixedHorizon = zComparison(estimate, Math.sqrt(ev.variance + ec.variance), spec.alpha);
+  const looks: Look[] = [];
+  for (const end of ends) {
+    const lv = vLooks.get(end);
+    const lc = cLooks.get(end);
+    if (!lv || !lc || lv.units < MIN_LOOK_N || lc.units < MIN_LOOK_N) continue;
+    const a = ratioEstimate(lv);
+    const b = ratioEstimate(lc);
+    const variance = a.variance + b.variance;
+    if (variance > 0) looks.push({ at: end, n: lv.units + lc.units, estimate: a.ratio - b.ratio, variance });
+  }
+  const path = confidenceSequence(looks, Math.max(1, spec.plannedSampleSize * (variant.weight + control.weight)), spec.alpha);
+  const last = path.at(-1);
+  const sequential: SequentialAnswer | null = last
+    ? { method: 'normal-mixture confidence sequence (asymptotic, always valid)', estimate: last.estimate, interval: { lower: last.validLower, upper: last.validUpper, confidence: 1 - spec.alpha }, pValue: last.pValue, significant: last.pValue < spec.alpha, looks: path.length }
+    : null;
+  const decided = opts.basis === 'sequential' ? sequential : fixedHorizon;
+  const out: Comparison = {
+    ...base, estimate, relative: ec.ratio !== 0 ? estimate / ec.ratio : null, fixedHorizon, sequential, cuped,
+    verdict: decided ? verdictOf(metric, decided.significant, estimate) : 'not enough data',
+    guardrail: metric.role === 'guardrail' && decided ? { margin: metric.margin ?? 0, status: guardrailStatus(metric, decided.interval), basis: opts.basis } : null,
+    path, sentence: '',
+  };
+  out.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, out) : describeComparison(metric, variant, control, out, opts.basis, v.units + c.units, 'units');
+  return out;
+}
+
 export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, options: AnalysisOptions = {}): Analysis {
   const opts: Required<AnalysisOptions> = { basis: options.basis ?? 'sequential', cuped: options.cuped ?? true };
   const ends = [...new Set(data.buckets.map((b) => b.end))].sort((a, b) => a - b);
@@ -143,7 +189,10 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
     : { mismatch: false as const, threshold: SRM_ALPHA, message: 'SRM check not run: no exposures logged (log one per unit with the SDK\'s expose)' };
   const metrics: MetricAnswer[] = spec.metrics.map((metric) => ({
     ...metric,
-    comparisons: challengers.map((variant) => (metric.statistic === 'p95' ? compareQuantiles(spec, metric, variant, control, data) : compareMeans(spec, metric, variant, control, data, ends, opts))),
+    comparisons: challengers.map((variant) =>
+      metric.statistic === 'p95' ? compareQuantiles(spec, metric, variant, control, data)
+        : metric.kind === 'ratio' ? compareRatios(spec, metric, variant, control, data, opts)
+          : compareMeans(spec, metric, variant, control, data, ends, opts)),
   }));
   const parts: string[] = [];
   for (const variant of challengers) {

@@ -21,13 +21,13 @@ function intervalText(metric: MetricSpec, lower: number, upper: number, confiden
   return `${percent(confidence)} ${kind} CI ${bound(lower)} to ${bound(upper)}${metric.kind === 'binary' && metric.statistic === 'mean' ? ' pp' : ''}`;
 }
 
-export function describeComparison(metric: MetricSpec, variant: VariantSpec, control: VariantSpec, c: Comparison, basis: DecisionBasis, n: number): string {
+export function describeComparison(metric: MetricSpec, variant: VariantSpec, control: VariantSpec, c: Comparison, basis: DecisionBasis, n: number, noun = 'observations'): string {
   if (c.verdict === 'not enough data') return `${variant.label} vs ${control.label}: not enough data on ${metric.name} yet`;
   const answer = basis === 'sequential' ? c.sequential! : c.fixedHorizon!;
   const kind = basis === 'sequential' ? 'always-valid' : 'fixed-horizon';
   const ci = intervalText(metric, answer.interval.lower, answer.interval.upper, answer.interval.confidence, kind);
   const adjusted = c.cuped.applied ? ', CUPED-adjusted' : '';
-  const after = `after ${n.toLocaleString('en-US')} observations`;
+  const after = `after ${n.toLocaleString('en-US')} ${noun}`;
   if (c.verdict === 'inconclusive') return `${variant.label} shows no detectable change in ${metric.name} against ${control.label}: ${c.estimate >= 0 ? '+' : ''}${inUnits(metric, c.estimate)} (${ci}${adjusted}, p = ${formatP(answer.pValue)}) ${after}`;
   const verb = c.estimate > 0 ? 'raises' : 'lowers';
   return `${variant.label} ${verb} ${metric.name} by ${inUnits(metric, Math.abs(c.estimate))} against ${control.label} (${ci}${adjusted}) ${after}`;

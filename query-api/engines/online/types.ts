@@ -5,6 +5,7 @@ import type { Moments } from './moments.ts';
 import type { Histogram } from './quantile.ts';
 import type { SequentialPoint } from './sequential.ts';
 import type { SrmResult } from './srm.ts';
+import type { UnitSums } from './ratio.ts';
 
 export interface VariantSpec {
   name: string;
@@ -15,7 +16,8 @@ export interface VariantSpec {
 
 export interface MetricSpec {
   name: string;
-  kind: 'binary' | 'continuous';
+  /** ratio: a mean per record where the unit is a user and the records its requests (delta method over units). */
+  kind: 'binary' | 'continuous' | 'ratio';
   role: 'primary' | 'secondary' | 'guardrail';
   better: 'higher' | 'lower';
   statistic: 'mean' | 'p95';
@@ -41,6 +43,8 @@ export interface BucketSums {
 
 export interface OutcomeData {
   buckets: BucketSums[];
+  /** Ratio metrics: per look (the data before `end`) and variant, the per-unit sums. */
+  unitLooks?: { metric: string; variant: string; end: number; sums: UnitSums }[];
   /** Per metric and variant, the whole window's histogram (for quantiles). */
   histograms: { metric: string; variant: string; histogram: Histogram }[];
 }
@@ -56,6 +60,7 @@ export interface AnalysisOptions {
 
 export interface SideSummary {
   variant: string;
+  /** Observations: records, or units for ratio metrics. */
   n: number;
   /** The mean (the proportion for binary metrics; the quantile for p95), unadjusted. */
   value: number;

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import uuid
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Sequence
 
 from . import lineage as _lineage
 from . import ranks as _ranks
@@ -176,17 +176,19 @@ def outcome_logger(
     gateway_url: Optional[str] = None,
     token: Optional[str] = None,
     spool_dir: Optional[str] = None,
+    per_unit: Sequence[str] = (),
 ) -> OutcomeLogger:
     """A logger of an online experiment's exposures and outcomes (online.py), sending through
     this process's sender as runs do: Kafka, or the HTTP gateway with ``gateway_url`` and a token
-    of scope ``ingest`` (same settings and environment variables as ``init``)."""
+    of scope ``ingest`` (same settings and environment variables as ``init``). ``per_unit``: the
+    ratio metrics (a unit's records are its requests), kept per unit for the delta method."""
     gateway_url = gateway_url or os.environ.get("RUNLENS_GATEWAY_URL") or None
     token = token or os.environ.get("RUNLENS_TOKEN") or None
     if gateway_url and not token:
         raise ValueError("gateway_url needs an API token of scope ingest: token=... or RUNLENS_TOKEN")
     brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
     topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
-    return OutcomeLogger(_sender_for(brokers, topic_prefix, spool_dir, gateway_url, token), project, experiment_id)
+    return OutcomeLogger(_sender_for(brokers, topic_prefix, spool_dir, gateway_url, token), project, experiment_id, per_unit=per_unit)
 
 
 def _seconds(arg: str, value: Optional[float], env: str, default: float) -> Optional[float]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from .validate import check_id, check_key
 
@@ -40,9 +40,11 @@ class _Columns:
 
 
 class OutcomeLogger:
-    def __init__(self, sender: Any, project: str, experiment_id: str, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, sender: Any, project: str, experiment_id: str, max_batch: int = MAX_BATCH, per_unit: Iterable[str] = ()) -> None:
+        """``per_unit``: ratio metrics, whose records are a unit's requests: their totals are kept per unit too (delta method)."""
         self.project = check_id("project", project)
         self.experiment_id = check_id("experiment_id", experiment_id)
+        self._per_unit = frozenset(check_key("per_unit metric", m) for m in per_unit)
         self._sender = sender
         self._max_batch = max_batch
         self._lock = threading.Lock()
@@ -103,6 +105,7 @@ class OutcomeLogger:
         return {
             "project": self.project, "experimentId": self.experiment_id, "variants": list(c.variants), "metrics": list(c.metrics), "unitIds": c.unit_ids,
             "variantIndex": c.variant_index, "metricIndex": c.metric_index, "values": c.values, "covariates": c.covariates, "times": c.times,
+            "metricsPerUnit": [m in self._per_unit for m in c.metrics] if any(m in self._per_unit for m in c.metrics) else [],
         }
 
     def flush(self, timeout_s: float = 60.0) -> None:
