@@ -77,6 +77,7 @@ GROUP BY metric, variant, end_ms
 ORDER BY end_ms, metric, variant`;
 }
 
+/** One (metric, variant, look)'s sums, named as engines/online's Moments (count, Σy, Σy², and the covariate's count, Σx, Σx², Σxy). */
 export interface OutcomeSums {
   metric: string;
   variant: string;

@@ -7,7 +7,7 @@ import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import type { OnlineExperimentDeclared, OnlineMetric, OnlineVariant } from '../../schemas/events.ts';
 import { ONLINE_BUCKET_MS } from '../../storage/tables.ts';
 import { getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, unitLooks, type StoredOnlineExperiment } from '../../storage/online.ts';
-import { analyseExperiment, emptyMoments, type Analysis, type BucketSums } from '../engines/online/index.ts';
+import { analyseExperiment, type Analysis, type BucketSums } from '../engines/online/index.ts';
 import { aliasOf, readRegistry, versionOf } from '../registry/service.ts';
 import { sendAndWait, type EventWriter } from '../writes.ts';
 import type { AnalysisBody, DeclareBody } from './schemas.ts';
@@ -101,7 +101,8 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
       Promise.all(ratioMetrics.map((m) => unitLooks(ch, project, d.experimentId, m, ratioEnds, window).then((ls) => ls.map((l) => ({ metric: m, variant: l.variant, end: l.end, sums: l }))))).then((x) => x.flat()),
     ])
     : [[], [], []];
-  const buckets: BucketSums[] = sums.map((s) => ({ metric: s.metric, variant: s.variant, end: s.end, moments: { ...emptyMoments(), n: s.n, sum: s.sum, sumSq: s.sumSq, covN: s.covN, covSum: s.covSum, covSumSq: s.covSumSq, cross: s.cross } }));
+  // storage's sums carry the engine's moment names: handed over as they are.
+  const buckets: BucketSums[] = sums.map((s) => ({ metric: s.metric, variant: s.variant, end: s.end, moments: s }));
   const label = (v: OnlineVariant) => (v.name === `v${v.version}` ? v.name : `${v.name} (v${v.version})`);
   const analysis: Analysis = analyseExperiment(
     { variants: d.variants.map((v) => ({ name: v.name, weight: v.weight, label: label(v) })), control: d.control, metrics: d.metrics, alpha: d.alpha, plannedSampleSize: d.plannedSampleSize },

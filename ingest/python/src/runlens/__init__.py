@@ -56,6 +56,17 @@ def _sender_for(brokers: str, topic_prefix: str, spool_dir: Optional[str] = None
         return sender
 
 
+def _transport(brokers: Optional[str], topic_prefix: Optional[str], gateway_url: Optional[str], token: Optional[str]) -> tuple:
+    """Where events go, from the arguments, else the environment: (brokers, topic prefix, gateway URL, token)."""
+    gateway_url = gateway_url or os.environ.get("RUNLENS_GATEWAY_URL") or None
+    token = token or os.environ.get("RUNLENS_TOKEN") or None
+    if gateway_url and not token:
+        raise ValueError("gateway_url needs an API token of scope ingest: token=... or RUNLENS_TOKEN")
+    brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
+    topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
+    return brokers, topic_prefix, gateway_url, token
+
+
 @atexit.register
 def _close_all() -> None:
     # Sends what is still buffered when the script ends without finish(); a crash (kill -9)
@@ -116,12 +127,7 @@ def init(
     (RUNLENS_TOKEN, an API token of scope ``ingest``): events go to the HTTP gateway instead of
     Kafka, through the same spool.
     """
-    gateway_url = gateway_url or os.environ.get("RUNLENS_GATEWAY_URL") or None
-    token = token or os.environ.get("RUNLENS_TOKEN") or None
-    if gateway_url and not token:
-        raise ValueError("gateway_url needs an API token of scope ingest: token=... or RUNLENS_TOKEN")
-    brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
-    topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
+    brokers, topic_prefix, gateway_url, token = _transport(brokers, topic_prefix, gateway_url, token)
     # Everything the processor checks is checked here first (validate.py): a RunStarted it
     # refused would be dead-lettered whole, the run's params, tags and lineage with it.
     check_id("project", project)
@@ -182,12 +188,7 @@ def outcome_logger(
     this process's sender as runs do: Kafka, or the HTTP gateway with ``gateway_url`` and a token
     of scope ``ingest`` (same settings and environment variables as ``init``). ``per_unit``: the
     ratio metrics (a unit's records are its requests), kept per unit for the delta method."""
-    gateway_url = gateway_url or os.environ.get("RUNLENS_GATEWAY_URL") or None
-    token = token or os.environ.get("RUNLENS_TOKEN") or None
-    if gateway_url and not token:
-        raise ValueError("gateway_url needs an API token of scope ingest: token=... or RUNLENS_TOKEN")
-    brokers = brokers or os.environ.get("RUNLENS_KAFKA_BROKERS") or f"127.0.0.1:{os.environ.get('RUNLENS_LOCAL_KAFKA_PORT') or 9092}"
-    topic_prefix = topic_prefix if topic_prefix is not None else os.environ.get("RUNLENS_TOPIC_PREFIX", "runlens.")
+    brokers, topic_prefix, gateway_url, token = _transport(brokers, topic_prefix, gateway_url, token)
     return OutcomeLogger(_sender_for(brokers, topic_prefix, spool_dir, gateway_url, token), project, experiment_id, per_unit=per_unit)
 
 
