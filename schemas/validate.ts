@@ -301,13 +301,14 @@ function checkOutcomeBatch(b: OutcomeBatch): string | null {
   if (b.variants.length === 0) return 'variants is empty';
   if (b.variants.length > LIMITS.variantsPerExperiment) return `more than ${LIMITS.variantsPerExperiment} variants`;
   if (b.metrics.length > LIMITS.metricsPerExperiment) return `more than ${LIMITS.metricsPerExperiment} metrics`;
-  for (const v of b.variants) {
-    const r = checkKey('variant', v);
-    if (r) return r;
-  }
-  for (const m of b.metrics) {
-    const r = checkKey('metric', m);
-    if (r) return r;
+  // Names are dictionaries: one name twice would make two rows of one sort key, and one would be lost.
+  for (const [what, names] of [['variant', b.variants], ['metric', b.metrics]] as const) {
+    const seen = new Set<string>();
+    for (const name of names) {
+      const r = checkKey(what, name) ?? (seen.has(name) ? `${what} "${name.slice(0, 40)}" is in the ${what}s twice` : null);
+      if (r) return r;
+      seen.add(name);
+    }
   }
   for (let i = 0; i < n; i++) {
     const unit = b.unitIds[i]!;

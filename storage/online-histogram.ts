@@ -1,6 +1,6 @@
 // The log-scale histogram of online_outcome_sums (migration 0056): which bin a value falls in,
 // and the value a bin stands for. Bins grow by GAMMA (1%), so a quantile read from them is
-// within 0.5% of the true one, whatever the scale (as DDSketch): a latency of 130 ms to 0.65 ms. Keys: 0 for zero, OFFSET + k for
+// within 0.5% of the true one, whatever the scale (as DDSketch): a p95 of 130 ms within 0.65 ms. Keys: 0 for zero, OFFSET + k for
 // a positive value in (GAMMA^(k-1), GAMMA^k], minus that for a negative one. The processor
 // writes keys; storage/online.ts turns them back into values for the statistics.
 

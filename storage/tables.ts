@@ -309,7 +309,7 @@ export interface OnlineOutcomeSumsRow {
   cross_sum: number;
   value_min: number;
   value_max: number;
-  /** Log-scale histogram (query-api/engines/online/histogram.ts's bins): bin keys and their counts. */
+  /** Log-scale histogram (storage/online-histogram.ts's bins): bin keys and their counts. */
   hist_bins: number[];
   hist_counts: number[];
 }

@@ -2,15 +2,19 @@
 // expose(unit, variant) when a unit is assigned, record(unit, variant, metric, value) for each
 // outcome. Records are buffered column by column and sealed into OutcomeBatch messages by size
 // and by time (the client's timer), each with the client's identity so a re-send is stored
-// once. Checks each record at the call, so a bad one throws there and nothing buffered is lost;
-// a failed send rejects flush() and the next call throws it.
+// once. Checks each record at the call, so a bad one throws there and nothing buffered is lost.
+// A failed send never throws into the serving path: the client's onError hears it at once, and
+// flush() rejects with it.
 import type { OutcomeBatch } from '../../schemas/events.ts';
+import { unicodeProblem } from '../../schemas/text.ts';
 import { checkId, checkKey } from '../../schemas/validate.ts';
 
 /** What the logger needs of the client: a way to send a sealed batch. */
 export interface OutcomeSink {
   emit(type: 'OutcomeBatch', batch: OutcomeBatch): Promise<void>;
   readonly maxBatchPoints: number;
+  /** Hears a failed send (the client's onError, else its logger). */
+  reportError(err: Error): void;
 }
 
 export interface OutcomeLoggerOptions {
@@ -75,12 +79,12 @@ export class OutcomeLogger {
     this.perUnit = new Set(opts.perUnit ?? []);
   }
 
-  /** The unit was assigned to the variant (log it once per unit: the sample-ratio check counts these). */
+  /** The unit was assigned to the variant (log it once per unit: the sample-ratio check counts these). Throws on invalid input. */
   expose(unit: string, variant: string, at: number = Date.now()): void {
     this.add(unit, variant, null, 0, undefined, at);
   }
 
-  /** One outcome of the unit in the variant. Throws on invalid input or an earlier failed send. */
+  /** One outcome of the unit in the variant. Throws on invalid input. */
   record(unit: string, variant: string, metric: string, value: number, opts: RecordOptions = {}): void {
     this.checkName('metric', metric);
     if (!Number.isFinite(value)) throw new TypeError(`metric "${metric}": value ${value} is not a finite number`);
@@ -97,8 +101,9 @@ export class OutcomeLogger {
   }
 
   private add(unit: string, variant: string, metric: string | null, value: number, covariate: number | undefined, at: number): void {
-    if (this.failure) throw this.failure;
     if (unit.length === 0 || unit.length > 256) throw new TypeError(`unit id is ${unit.length === 0 ? 'empty' : 'longer than 256 characters'}`);
+    const notText = unicodeProblem(unit);
+    if (notText) throw new TypeError(`unit id ${JSON.stringify(unit.slice(0, 40))}: not valid Unicode (${notText})`);
     if (!Number.isSafeInteger(at) || at < 0) throw new TypeError(`time ${at} is not a non-negative integer of milliseconds`);
     this.checkName('variant', variant);
     const c = covariate === undefined ? this.plain : this.withCovariates;
@@ -132,19 +137,18 @@ export class OutcomeLogger {
     };
     const p = this.sink.emit('OutcomeBatch', batch).catch((err: Error) => {
       this.failure ??= err;
+      this.sink.reportError(err);
     });
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
 
-  /** Seals the buffers and waits until Kafka acknowledged everything; rejects with the first failed send. */
+  /** Seals the buffers and waits until Kafka acknowledged everything; rejects with the first send that failed since the last flush. */
   async flush(): Promise<void> {
     this.seal();
     await Promise.all([...this.pending]);
-    this.throwIfFailed();
-  }
-
-  throwIfFailed(): void {
-    if (this.failure) throw this.failure;
+    const failure = this.failure;
+    this.failure = null;
+    if (failure) throw failure;
   }
 }

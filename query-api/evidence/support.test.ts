@@ -45,3 +45,35 @@ describe('what evidence shows', () => {
     expect(runsInvolved({ a: { runIds: ['x'] }, b: { filter: 'params.lr > 1' } }, { sides: { a: { runIds: ['x', 'y'] } }, runs: [{ id: 'z', name: 'n' }] })).toEqual(['x', 'y', 'z']);
   });
 });
+
+describe('an online answer as evidence', () => {
+  const online = (over: Record<string, unknown> = {}, primary: Record<string, unknown> = {}, guard: Record<string, unknown> = {}) => ({
+    summary: 'challenger (v2) raises conversion by 0.8 pp',
+    basis: 'sequential',
+    experiment: { control: 'champion', plannedSampleSize: 1_000, variants: [{ name: 'champion', runId: 'r-old', weight: 0.5 }, { name: 'challenger', runId: 'r-new', weight: 0.5 }] },
+    srm: { mismatch: false, chiSquare: 0.4, message: 'SRM check passed (p = 0.5)' },
+    metrics: [
+      { name: 'conversion', role: 'primary', comparisons: [{ variant: 'challenger', verdict: 'better', sides: { variant: { n: 300 }, control: { n: 300 } }, ...primary }] },
+      { name: 'latency_ms', role: 'guardrail', comparisons: [{ variant: 'challenger', guardrail: { status: 'passed' }, ...guard }] },
+    ],
+    ...over,
+  });
+
+  it('supports the challenger over the control when it wins every primary metric, passes every guardrail and the split is as declared', () => {
+    expect(shows('onlineAnalysis', online(), 'r-new', 'r-old')).toEqual({ supports: true, why: 'challenger (v2) raises conversion by 0.8 pp' });
+    expect(shows('onlineAnalysis', online(), 'r-new', null).supports).toBe(true);
+  });
+
+  it('says why not otherwise', () => {
+    const why = (answer: unknown, winner = 'r-new', loser: string | null = 'r-old') => shows('onlineAnalysis', answer, winner, loser).why;
+    expect(why(online(), 'r-old')).toMatch(/is the experiment's control/);
+    expect(why(online(), 'r-x')).toMatch(/none of the experiment's variants/);
+    expect(why(online(), 'r-new', 'r-x')).toMatch(/run r-x is not the experiment's control/);
+    expect(why(online({ srm: { mismatch: true, message: 'SAMPLE RATIO MISMATCH' } }))).toMatch(/sample-ratio check failed/);
+    expect(why(online({ srm: { mismatch: false, message: 'SRM check not run' } }))).toMatch(/did not run/);
+    expect(why(online({}, { verdict: 'inconclusive' }))).toMatch(/on conversion the challenger is inconclusive/);
+    expect(why(online({}, {}, { guardrail: { status: 'inconclusive' } }))).toMatch(/guardrail latency_ms is inconclusive/);
+    expect(why(online({ basis: 'fixedHorizon' }))).toMatch(/fixed-horizon answer counts only at the planned sample size \(1,000 observations of conversion; it has 600\)/);
+    expect(shows('onlineAnalysis', online({ basis: 'fixedHorizon' }, { sides: { variant: { n: 500 }, control: { n: 500 } } }), 'r-new', 'r-old').supports).toBe(true);
+  });
+});

@@ -90,6 +90,7 @@ function fromOnline(answer: Json, winner: string, loser: string | null): Verdict
   if (loser !== null && control?.runId !== loser) return { supports: false, why: `run ${loser} is not the experiment's control` };
   const srm = isJson(answer.srm) ? answer.srm : {};
   if (srm.mismatch !== false) return { supports: false, why: `the sample-ratio check failed: ${String(srm.message ?? 'mismatch')}` };
+  if (typeof srm.chiSquare !== 'number') return { supports: false, why: 'the sample-ratio check did not run (no exposures logged): the split cannot be trusted' };
   const metrics = (Array.isArray(answer.metrics) ? answer.metrics : []).filter(isJson);
   const ours = (m: Json) => (Array.isArray(m.comparisons) ? m.comparisons : []).filter(isJson).find((c) => c.variant === mine.name);
   const primary = metrics.filter((m) => m.role === 'primary');
@@ -97,6 +98,11 @@ function fromOnline(answer: Json, winner: string, loser: string | null): Verdict
   for (const m of primary) {
     const c = ours(m);
     if (c?.verdict !== 'better') return { supports: false, why: `on ${String(m.name)} the challenger is ${String(c?.verdict ?? 'not compared')}` };
+    // A fixed-horizon answer is valid read once, at the planned size: before it, only the sequential one.
+    const sides = isJson(c.sides) ? c.sides : {};
+    const n = (isJson(sides.variant) ? Number(sides.variant.n) : 0) + (isJson(sides.control) ? Number(sides.control.n) : 0);
+    const planned = Number(experiment.plannedSampleSize) * (Number(mine.weight) + Number(control?.weight ?? 0));
+    if (answer.basis === 'fixedHorizon' && !(n >= planned)) return { supports: false, why: `a fixed-horizon answer counts only at the planned sample size (${Math.ceil(planned).toLocaleString('en-US')} observations of ${String(m.name)}; it has ${n.toLocaleString('en-US')}): save the sequential answer` };
   }
   for (const m of metrics.filter((x) => x.role === 'guardrail')) {
     const g = ours(m)?.guardrail;

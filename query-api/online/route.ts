@@ -21,7 +21,7 @@ export function onlineRoutes(writer: EventWriter) {
     app.post('/v1/online/experiments', {
       config: { scope: 'registry' },
       schema: {
-        summary: 'Declare an online experiment (or change its metrics or status): the registered model versions it compares, the control, the metrics and their roles',
+        summary: 'Declare an online experiment: the registered model versions it compares, the control, the metrics and their roles. Declared again: its name, description and status may change and secondary metrics be added; the rest is its design (409)',
         body: DeclareBody,
         response: { 200: ExperimentJson, 201: ExperimentJson, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...AuthErrors },
       },

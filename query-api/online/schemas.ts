@@ -29,7 +29,7 @@ export const DeclareBody = Type.Object({
   metrics: Type.Array(MetricBody, { minItems: 1, maxItems: 100 }),
   alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5, description: 'Default 0.05' })),
   plannedSampleSize: Type.Optional(Type.Integer({ minimum: 1, description: 'Observations per metric over every variant you expect (default 100,000): the sequential interval is narrowest there' })),
-  status: Type.Optional(Type.Union([Type.Literal('running'), Type.Literal('stopped')])),
+  status: Type.Optional(Type.Union([Type.Literal('running'), Type.Literal('stopped')], { description: 'Informational (lists show it): outcomes of a stopped experiment are still stored and analysed' })),
 }, { additionalProperties: false });
 export type DeclareBody = Static<typeof DeclareBody>;
 
@@ -55,7 +55,7 @@ export const AnalysisBody = Type.Object({
   cuped: Type.Optional(Type.Boolean({ description: 'Adjust with the logged pre-period covariate where every record has one (default true)' })),
   from: Type.Optional(Type.Integer({ minimum: 0, description: "Only outcomes from this time (epoch ms, rounded down to a 10-second bucket)" })),
   until: Type.Optional(Type.Integer({ minimum: 0, description: "Only outcomes before this time (epoch ms, rounded down to a 10-second bucket): an answer that new traffic does not change" })),
-  maxLooks: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, description: 'Most points of the interval\'s path (default 500; looks are whole 10-second buckets)' })),
+  maxLooks: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, description: 'About the most points of the interval\'s path (default 500; looks are whole 10-second buckets, aligned to multiples of their width)' })),
 }, { additionalProperties: false });
 export type AnalysisBody = Static<typeof AnalysisBody>;
 
@@ -73,6 +73,7 @@ const Comparison = Type.Object({
   verdict: Type.String(),
   guardrail: Type.Union([Type.Object({ margin: Type.Number(), status: Type.String(), basis: Type.String() }), Type.Null()]),
   path: Type.Array(Type.Object({ at: Type.Integer(), n: Type.Integer(), estimate: Num, lower: Num, upper: Num, validLower: Num, validUpper: Num, pValue: Num })),
+  notes: Type.Array(Type.String(), { description: 'Why the answer is withheld or must be read with care' }),
   sentence: Type.String(),
 });
 
@@ -85,5 +86,6 @@ export const AnalysisJson = Type.Object({
   exposures: Type.Record(Type.String(), Type.Integer()),
   srm: Type.Object({ mismatch: Type.Boolean(), message: Type.String(), threshold: Type.Number(), chiSquare: Type.Optional(Num), df: Type.Optional(Type.Integer()), pValue: Type.Optional(Num), counts: Type.Optional(Type.Record(Type.String(), Type.Integer())) }),
   metrics: Type.Array(Type.Object({ name: Type.String(), kind: Type.String(), role: Type.String(), better: Type.String(), statistic: Type.String(), margin: Num, comparisons: Type.Array(Comparison) })),
+  warnings: Type.Array(Type.String(), { description: 'Outcomes the declaration does not cover (variants or metrics it does not name)' }),
   summary: Type.String(),
 });

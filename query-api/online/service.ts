@@ -6,6 +6,7 @@ import { badRequest, HttpError, notFound } from '../../common/http/errors.ts';
 import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import type { OnlineExperimentDeclared, OnlineMetric, OnlineVariant } from '../../schemas/events.ts';
 import { ONLINE_BUCKET_MS } from '../../storage/tables.ts';
+import { HISTOGRAM_RELATIVE_ERROR } from '../../storage/online-histogram.ts';
 import { getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, unitLooks, type StoredOnlineExperiment } from '../../storage/online.ts';
 import { analyseExperiment, type Analysis, type BucketSums } from '../engines/online/index.ts';
 import { aliasOf, readRegistry, versionOf } from '../registry/service.ts';
@@ -40,6 +41,30 @@ export async function getExperiment(ch: ClickHouseClient, project: string, id: s
 
 const sameVariants = (a: OnlineVariant[], b: OnlineVariant[]) =>
   a.length === b.length && a.every((v, i) => v.name === b[i]!.name && v.version === b[i]!.version && v.weight === b[i]!.weight);
+const sameMetric = (a: OnlineMetric, b: OnlineMetric) => a.kind === b.kind && a.role === b.role && a.better === b.better && a.statistic === b.statistic && a.margin === b.margin;
+
+/**
+ * What a declaration may change once made: name, description, status, and metrics added as
+ * secondary. The rest is the test's design — variants and weights (what the sample-ratio check
+ * tests), the control (the sign of every difference), alpha and the planned size (which tune the
+ * always-valid interval), the metrics' roles and margins: changed after looking at the data, it
+ * would void the guarantees. Null when the change is allowed, else why not.
+ */
+function refusedChange(before: OnlineExperimentDeclared, after: Pick<OnlineExperimentDeclared, 'variants' | 'control' | 'alpha' | 'plannedSampleSize' | 'metrics' | 'model'>): string | null {
+  if (!sameVariants(before.variants, after.variants)) return `compares ${before.variants.map((v) => `${v.name} (v${v.version}, weight ${v.weight})`).join(', ')}: variants are fixed once declared (the sample-ratio check tests their split)`;
+  if (before.model !== after.model) return `compares versions of ${before.model}`;
+  if (before.control !== after.control) return `has control ${before.control}`;
+  if (before.alpha !== after.alpha) return `has alpha ${before.alpha}`;
+  if (before.plannedSampleSize !== after.plannedSampleSize) return `was planned for ${before.plannedSampleSize} observations, which tunes its always-valid interval`;
+  for (const m of before.metrics) {
+    const now = after.metrics.find((x) => x.name === m.name);
+    if (!now) return `has metric ${m.name}, which stays`;
+    if (!sameMetric(m, now)) return `declared metric ${m.name} as ${m.kind} ${m.role} (${m.better} is better${m.margin !== null ? `, margin ${m.margin}` : ''}${m.statistic !== 'mean' ? `, ${m.statistic}` : ''})`;
+  }
+  const added = after.metrics.filter((m) => !before.metrics.some((x) => x.name === m.name) && m.role !== 'secondary');
+  if (added.length > 0) return `can take new metrics as secondary only (${added.map((m) => `${m.name}: ${m.role}`).join(', ')})`;
+  return null;
+}
 
 /**
  * Declares (or changes) an experiment: each variant names a version of the model or an alias,
@@ -50,21 +75,23 @@ export async function declare(deps: OnlineDeps, project: string, actor: string, 
   const registry = await readRegistry(deps.clickhouse, project);
   const equal = body.variants.every((v) => v.weight === undefined);
   if (!equal && body.variants.some((v) => v.weight === undefined)) throw badRequest('give every variant a weight, or none (equal shares)');
+  const [before] = await getOnlineExperiments(deps.clickhouse, project, [body.id]);
   const variants: OnlineVariant[] = body.variants.map((v) => {
     if ((v.version === undefined) === (v.alias === undefined)) throw badRequest(`variant "${v.name}": give exactly one of version and alias`);
+    // An alias was resolved when the experiment was first declared: later declarations keep that version (the alias may have moved since, on this experiment's evidence).
+    const declared = before?.definition.variants.find((x) => x.name === v.name && v.alias !== undefined && x.alias === v.alias);
+    if (declared) return { ...declared, weight: equal ? 1 / body.variants.length : v.weight! };
     const version = v.alias !== undefined ? aliasOf(registry, body.model, v.alias) : versionOf(registry, body.model, v.version!);
     return { name: v.name, alias: v.alias ?? null, version: version.version, runId: version.runId, weight: equal ? 1 / body.variants.length : v.weight! };
   });
   const total = variants.reduce((a, v) => a + v.weight, 0);
   if (!equal && Math.abs(total - 1) > 1e-9) throw badRequest(`the variants' weights sum to ${total}, not 1`);
   const metrics: OnlineMetric[] = body.metrics.map((m) => ({ name: m.name, kind: m.kind, role: m.role, better: m.better, statistic: m.statistic ?? 'mean', margin: m.margin ?? null }));
-  const [before] = await getOnlineExperiments(deps.clickhouse, project, [body.id]);
-  if (before && !sameVariants(before.definition.variants, variants)) {
-    throw new HttpError(409, `online experiment "${body.id}" compares ${before.definition.variants.map((v) => `${v.name} (v${v.version}, weight ${v.weight})`).join(', ')}: variants are fixed once declared (the sample-ratio check tests their split); declare a new experiment`);
-  }
+  const design = { model: body.model, variants, control: body.control, metrics, alpha: body.alpha ?? before?.definition.alpha ?? DEFAULT_ALPHA, plannedSampleSize: body.plannedSampleSize ?? before?.definition.plannedSampleSize ?? DEFAULT_PLANNED_SAMPLE_SIZE };
+  const refused = before ? refusedChange(before.definition, design) : null;
+  if (refused) throw new HttpError(409, `online experiment "${body.id}" ${refused}; declare a new experiment to test something else`);
   const event: OnlineExperimentDeclared = {
-    project, experimentId: body.id, name: body.name ?? before?.definition.name ?? body.id, description: body.description ?? before?.definition.description ?? '', model: body.model, variants,
-    control: body.control, metrics, alpha: body.alpha ?? DEFAULT_ALPHA, plannedSampleSize: body.plannedSampleSize ?? DEFAULT_PLANNED_SAMPLE_SIZE,
+    project, experimentId: body.id, name: body.name ?? before?.definition.name ?? body.id, description: body.description ?? before?.definition.description ?? '', ...design,
     status: body.status ?? 'running', actor, declaredAt: Date.now(),
   };
   const stored = await sendAndWait(deps.writer, deps.catalogue, 'OnlineExperimentDeclared', event, async () => {
@@ -106,7 +133,7 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
   const label = (v: OnlineVariant) => (v.name === `v${v.version}` ? v.name : `${v.name} (v${v.version})`);
   const analysis: Analysis = analyseExperiment(
     { variants: d.variants.map((v) => ({ name: v.name, weight: v.weight, label: label(v) })), control: d.control, metrics: d.metrics, alpha: d.alpha, plannedSampleSize: d.plannedSampleSize },
-    { buckets, histograms: histograms.map((h) => ({ metric: h.metric, variant: h.variant, histogram: { values: h.values, counts: h.counts } })), unitLooks: perUnit },
+    { buckets, histograms: histograms.map((h) => ({ metric: h.metric, variant: h.variant, histogram: { values: h.values, counts: h.counts, relativeError: HISTOGRAM_RELATIVE_ERROR } })), unitLooks: perUnit },
     { basis: body.basis ?? 'sequential', cuped: body.cuped ?? true },
   );
   const srm = analysis.srm as Analysis['srm'] & { counts?: Record<string, number>; observed?: number[]; expected?: number[] };
@@ -118,7 +145,8 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
     alpha: analysis.alpha,
     exposures: analysis.exposures,
     srm: { mismatch: srm.mismatch, message: srm.message, threshold: srm.threshold, ...('chiSquare' in srm ? { chiSquare: srm.chiSquare, df: srm.df, pValue: srm.pValue, counts: srm.counts } : {}) },
-    metrics: analysis.metrics.map((m) => ({ ...m, margin: m.margin })),
+    metrics: analysis.metrics,
+    warnings: analysis.warnings,
     summary: analysis.summary,
   });
 }

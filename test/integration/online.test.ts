@@ -118,6 +118,9 @@ describe('an experiment fed by the SDK and the gateway', () => {
         metricIndex: rows.map(([, m]) => m), values: rows.map(([, , v]) => v), times: rows.map(([u]) => u.at), producerId: 'gateway-test', sequence: 0 } };
     const gateway = await app.inject({ method: 'POST', url: '/v1/ingest/events', headers: ingest, payload: viaGateway });
     expect(gateway.statusCode, gateway.body).toBe(202);
+    // A retried gateway request (the same identity) is stored once; it goes before the revenue batch
+    // on the same key, so once the revenue is counted the retry was processed too.
+    expect((await app.inject({ method: 'POST', url: '/v1/ingest/events', headers: ingest, payload: viaGateway })).statusCode).toBe(202);
     // The tail's revenue with its covariate, in a batch of its own.
     const revenue = await app.inject({
       method: 'POST', url: '/v1/ingest/events', headers: ingest,
@@ -125,8 +128,6 @@ describe('an experiment fed by the SDK and the gateway', () => {
         metricIndex: tail.map(() => 0), values: tail.map((u) => u.revenue), covariates: tail.map((u) => u.preRevenue), times: tail.map((u) => u.at), producerId: 'gateway-test', sequence: 1 } },
     });
     expect(revenue.statusCode, revenue.body).toBe(202);
-    // A retried gateway request is stored once (same identity).
-    expect((await app.inject({ method: 'POST', url: '/v1/ingest/events', headers: ingest, payload: viaGateway })).statusCode).toBe(202);
 
     const answer = await eventually(async () => {
       const r = await call('POST', '/v1/online/analysis', { experiment: declaration.id, basis: 'fixedHorizon', cuped: false }, reader);
@@ -169,7 +170,9 @@ describe('an experiment fed by the SDK and the gateway', () => {
     expect(conversion.path.length).toBeGreaterThan(40); // 10 minutes of 10-second looks, once both sides have 100
     const last = conversion.path.at(-1);
     expect(conversion.sequential.interval).toMatchObject({ lower: last.validLower, upper: last.validUpper });
-    // The always-valid interval holds the fixed-horizon one's estimate and is wider.
+    // The always-valid interval is wider than the fixed-horizon one at the same data, and holds the last look's estimate.
+    expect(last.lower).toBeLessThanOrEqual(last.estimate);
+    expect(last.upper).toBeGreaterThanOrEqual(last.estimate);
     expect(conversion.sequential.interval.upper - conversion.sequential.interval.lower).toBeGreaterThan(conversion.fixedHorizon.interval.upper - conversion.fixedHorizon.interval.lower);
     for (let i = 1; i < conversion.path.length; i++) {
       expect(conversion.path[i].validLower).toBeGreaterThanOrEqual(conversion.path[i - 1].validLower);
@@ -199,6 +202,14 @@ describe('an experiment fed by the SDK and the gateway', () => {
     expect(moved.statusCode, moved.body).toBe(200);
     const trail = (await call('GET', '/v1/models/ranker/versions/2/trail', undefined, reader)).json();
     expect(JSON.stringify(trail)).toContain('raises conversion');
+    // Stopped afterwards: the champion alias now names version 2, but the experiment keeps the version it resolved when declared.
+    const stopped = await call('POST', '/v1/online/experiments', { ...declaration, status: 'stopped' });
+    expect(stopped.statusCode, stopped.body).toBe(200);
+    expect(stopped.json()).toMatchObject({ status: 'stopped', variants: [{ name: 'champion', alias: 'champion', version: 1 }, { name: 'challenger', version: 2 }] });
+    // The design is fixed once declared.
+    expect((await call('POST', '/v1/online/experiments', { ...declaration, alpha: 0.1 })).json().error).toMatch(/has alpha 0.05/);
+    expect((await call('POST', '/v1/online/experiments', { ...declaration, metrics: [...declaration.metrics, { name: 'ctr', kind: 'binary', role: 'primary', better: 'higher' }] })).json().error).toMatch(/new metrics as secondary only/);
+    expect((await call('POST', '/v1/online/experiments', { ...declaration, metrics: [...declaration.metrics, { name: 'ctr', kind: 'binary', role: 'secondary', better: 'higher' }] })).statusCode).toBe(200);
   });
 });
 

@@ -48,3 +48,21 @@ def test_bad_records_raise_at_the_call_and_lose_nothing(tmp_path):
     (batch,) = _batches(delivery)
     assert batch["unitIds"] == ["u1"] and batch["values"] == [80.0]
     sender.close(timeout_s=10)
+
+
+def test_a_trickle_leaves_within_the_flush_interval_and_unit_ids_are_text(tmp_path):
+    import time
+
+    delivery = ScriptedDelivery()
+    sender = Sender("fake:1", spool_dir=str(tmp_path), flush_interval_s=3600, delivery=delivery)
+    log = OutcomeLogger(sender, "shop", "ab-1", flush_interval_s=0.05, per_unit=["ctr"])
+    with pytest.raises(ValueError, match="not valid Unicode"):
+        log.expose("u\ud800", "champion")
+    log.record("u1", "champion", "ctr", 1.0)
+    deadline = time.time() + 5
+    while not _batches(delivery) and time.time() < deadline:
+        time.sleep(0.02)
+    (batch,) = _batches(delivery)
+    assert batch["unitIds"] == ["u1"] and batch["metricsPerUnit"] == [True]
+    log.close(timeout_s=10)
+    sender.close(timeout_s=10)

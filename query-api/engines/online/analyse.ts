@@ -48,14 +48,34 @@ function binaryVariance(m: Moments): number {
   return p * (1 - p);
 }
 
-function verdictOf(metric: MetricSpec, significant: boolean, estimate: number): Comparison['verdict'] {
-  if (!significant || estimate === 0) return 'inconclusive';
-  return (estimate > 0) === (metric.better === 'higher') ? 'better' : 'worse';
+/**
+ * Which way a significant answer points, read from its interval (for the sequential answer, the
+ * running intersection: its estimate may lie outside it). An empty intersection decides nothing.
+ */
+function verdictOf(metric: MetricSpec, answer: { significant: boolean; interval: Interval }): Comparison['verdict'] {
+  const { lower, upper } = answer.interval;
+  if (!answer.significant || !(lower <= upper)) return 'inconclusive';
+  const sign = lower > 0 ? 1 : upper < 0 ? -1 : 0;
+  if (sign === 0) return 'inconclusive';
+  return (sign > 0) === (metric.better === 'higher') ? 'better' : 'worse';
 }
+
+/** Why an answer is withheld or to be read with care; empty when none. */
+function notesOf(sequential: SequentialAnswer | null): string[] {
+  const notes: string[] = [];
+  if (sequential && sequential.interval.lower > sequential.interval.upper) {
+    notes.push('the always-valid intervals of successive looks no longer overlap: the difference changed over time (novelty, a shift in traffic), so no constant effect fits; it decides nothing');
+  }
+  return notes;
+}
+
+/** A binary metric's records must all be 0 or 1: then Σy² = Σy exactly (sums of small integers). */
+const allZeroOrOne = (m: Moments) => m.sumSq === m.sum && m.sum >= 0 && m.sum <= m.n;
 
 /** Non-inferiority: the whole interval on the acceptable side of −margin (higher is better) or +margin (lower is better). */
 function guardrailStatus(metric: MetricSpec, interval: Interval): 'passed' | 'failed' | 'inconclusive' {
   const margin = metric.margin ?? 0;
+  if (!(interval.lower <= interval.upper)) return 'inconclusive';
   if (metric.better === 'lower') return interval.upper < margin ? 'passed' : interval.lower > margin ? 'failed' : 'inconclusive';
   return interval.lower > -margin ? 'passed' : interval.upper < -margin ? 'failed' : 'inconclusive';
 }
@@ -67,9 +87,13 @@ function compareMeans(spec: ExperimentSpec, metric: MetricSpec, variant: Variant
   const c = cPath.at(-1) ?? emptyMoments();
   const base = { variant: variant.name, control: control.name, sides: { variant: { variant: variant.name, n: v.n, value: v.sum / v.n }, control: { variant: control.name, n: c.n, value: c.sum / c.n } } };
   if (v.n < 2 || c.n < 2) {
-    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped: { applied: false, theta: null, varianceReduction: null, why: 'not enough data' }, verdict: 'not enough data', guardrail: null, path: [], sentence: '' };
-    none.sentence = describeComparison(metric, variant, control, none, opts.basis, 0);
+    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped: { applied: false, theta: null, varianceReduction: null, why: 'not enough data' }, verdict: 'not enough data', guardrail: null, path: [], notes: [], sentence: '' };
+    none.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, none) : describeComparison(metric, variant, control, none, opts.basis, 0);
     return none;
+  }
+  if (metric.kind === 'binary' && !(allZeroOrOne(v) && allZeroOrOne(c))) {
+    const why = `${metric.name} is declared binary but not all its values are 0 or 1: its answers are withheld (declare it continuous, or log 0 and 1)`;
+    return { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped: { applied: false, theta: null, varianceReduction: null, why: 'withheld' }, verdict: 'invalid data', guardrail: null, path: [], notes: [why], sentence: why };
   }
   const s = sides(metric, v, c, opts.cuped);
   const fixedHorizon = metric.kind === 'binary' && !s.cuped.applied
@@ -98,11 +122,10 @@ function compareMeans(spec: ExperimentSpec, metric: MetricSpec, variant: Variant
   const decided = opts.basis === 'sequential' ? sequential : fixedHorizon;
   const out: Comparison = {
     ...base, estimate, relative: base.sides.control.value !== 0 ? estimate / base.sides.control.value : null, fixedHorizon, sequential, cuped: s.cuped,
-    verdict: decided ? verdictOf(metric, decided.significant, estimate) : 'not enough data',
+    verdict: decided ? verdictOf(metric, decided) : 'not enough data',
     guardrail: metric.role === 'guardrail' && decided ? { margin: metric.margin ?? 0, status: guardrailStatus(metric, decided.interval), basis: opts.basis } : null,
-    path, sentence: '',
+    path, notes: notesOf(sequential), sentence: '',
   };
-  if (!decided) out.verdict = 'not enough data';
   out.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, out) : describeComparison(metric, variant, control, out, opts.basis, v.n + c.n);
   return out;
 }
@@ -113,8 +136,8 @@ function compareQuantiles(spec: ExperimentSpec, metric: MetricSpec, variant: Var
   const qc = quantileEstimate(hist(control.name), 0.95, spec.alpha);
   const base = { variant: variant.name, control: control.name, sides: { variant: { variant: variant.name, n: qv.n, value: qv.value }, control: { variant: control.name, n: qc.n, value: qc.value } } };
   const cuped = { applied: false, theta: null, varianceReduction: null, why: 'quantiles are not adjusted' };
-  if (qv.n < MIN_LOOK_N || qc.n < MIN_LOOK_N || !Number.isFinite(qv.variance) || !Number.isFinite(qc.variance)) {
-    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped, verdict: 'not enough data', guardrail: null, path: [], sentence: '' };
+  if (qv.n < MIN_LOOK_N || qc.n < MIN_LOOK_N || !(qv.variance + qc.variance > 0)) {
+    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped, verdict: 'not enough data', guardrail: null, path: [], notes: [], sentence: '' };
     none.sentence = describeGuardrail(metric, variant, control, none);
     return none;
   }
@@ -122,9 +145,9 @@ function compareQuantiles(spec: ExperimentSpec, metric: MetricSpec, variant: Var
   const fixedHorizon = zComparison(estimate, Math.sqrt(qv.variance + qc.variance), spec.alpha);
   const out: Comparison = {
     ...base, estimate, relative: qc.value !== 0 ? estimate / qc.value : null, fixedHorizon, sequential: null, cuped,
-    verdict: verdictOf(metric, fixedHorizon.significant, estimate),
+    verdict: verdictOf(metric, fixedHorizon),
     guardrail: metric.role === 'guardrail' ? { margin: metric.margin ?? 0, status: guardrailStatus(metric, fixedHorizon.interval), basis: 'fixedHorizon' } : null,
-    path: [], sentence: '',
+    path: [], notes: [], sentence: '',
   };
   out.sentence = describeGuardrail(metric, variant, control, out);
   return out;
@@ -143,7 +166,7 @@ function compareRatios(spec: ExperimentSpec, metric: MetricSpec, variant: Varian
   const base = { variant: variant.name, control: control.name, sides: { variant: { variant: variant.name, n: v.units, value: ev.ratio }, control: { variant: control.name, n: c.units, value: ec.ratio } } };
   const cuped = { applied: false, theta: null, varianceReduction: null, why: 'ratio metrics are not adjusted' };
   if (!Number.isFinite(ev.variance) || !Number.isFinite(ec.variance)) {
-    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped, verdict: 'not enough data', guardrail: null, path: [], sentence: '' };
+    const none: Comparison = { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped, verdict: 'not enough data', guardrail: null, path: [], notes: [], sentence: '' };
     none.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, none) : `${describeComparison(metric, variant, control, none, opts.basis, 0)} (a ratio metric needs its records kept per unit: log it with perUnit)`;
     return none;
   }
@@ -167,9 +190,9 @@ function compareRatios(spec: ExperimentSpec, metric: MetricSpec, variant: Varian
   const decided = opts.basis === 'sequential' ? sequential : fixedHorizon;
   const out: Comparison = {
     ...base, estimate, relative: ec.ratio !== 0 ? estimate / ec.ratio : null, fixedHorizon, sequential, cuped,
-    verdict: decided ? verdictOf(metric, decided.significant, estimate) : 'not enough data',
+    verdict: decided ? verdictOf(metric, decided) : 'not enough data',
     guardrail: metric.role === 'guardrail' && decided ? { margin: metric.margin ?? 0, status: guardrailStatus(metric, decided.interval), basis: opts.basis } : null,
-    path, sentence: '',
+    path, notes: notesOf(sequential), sentence: '',
   };
   out.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, out) : describeComparison(metric, variant, control, out, opts.basis, v.units + c.units, 'units');
   return out;
@@ -200,7 +223,15 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
     const guards = metrics.filter((m) => m.role === 'guardrail').map((m) => m.comparisons.find((c) => c.variant === variant.name)!.sentence);
     parts.push([...primary, ...guards].join('; '));
   }
+  const declaredVariants = new Set(spec.variants.map((v) => v.name));
+  const declaredMetrics = new Set(spec.metrics.map((m) => m.name));
+  const strayVariants = [...new Set(data.buckets.map((b) => b.variant).filter((v) => !declaredVariants.has(v)))].sort();
+  const strayMetrics = [...new Set(data.buckets.map((b) => b.metric).filter((m) => m !== '' && !declaredMetrics.has(m)))].sort();
+  const warnings: string[] = [];
+  if (strayVariants.length > 0) warnings.push(`outcomes name variants the experiment does not declare, left out: ${strayVariants.join(', ')}`);
+  if (strayMetrics.length > 0) warnings.push(`outcomes name metrics the experiment does not declare, left out: ${strayMetrics.join(', ')}`);
   let summary = parts.join('. ');
   summary = srm.mismatch ? `${srm.message}. ${summary}` : `${summary}; ${srm.message}`;
-  return { basis: opts.basis, alpha: spec.alpha, srm, exposures, metrics, summary };
+  if (warnings.length > 0) summary += `. Warning: ${warnings.join('; ')}`;
+  return { basis: opts.basis, alpha: spec.alpha, srm, exposures, metrics, warnings, summary };
 }

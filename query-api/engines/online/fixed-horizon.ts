@@ -28,8 +28,9 @@ export interface FixedHorizonResult {
   significant: boolean;
 }
 
-const twoSidedT = (t: number, df: number) => (Number.isFinite(t) ? Math.min(1, 2 * tcdf(-Math.abs(t), df)) : 0);
-export const twoSidedZ = (z: number) => (Number.isFinite(z) ? Math.min(1, 2 * normalCdf(-Math.abs(z), 0, 1)) : 0);
+// An infinite statistic (zero variance, a difference) has p = 0; NaN (no variance to speak of) stays NaN, never significant.
+const twoSidedT = (t: number, df: number) => (Number.isNaN(t) ? NaN : Number.isFinite(t) ? Math.min(1, 2 * tcdf(-Math.abs(t), df)) : 0);
+export const twoSidedZ = (z: number) => (Number.isNaN(z) ? NaN : Number.isFinite(z) ? Math.min(1, 2 * normalCdf(-Math.abs(z), 0, 1)) : 0);
 export const zQuantile = (p: number) => normalQuantile(p, 0, 1);
 
 /** Welch's t-test of variant − control (each side: n ≥ 2). */
@@ -43,6 +44,11 @@ export function welch(variant: SideEstimate, control: SideEstimate, alpha: numbe
   const pValue = se === 0 && estimate === 0 ? 1 : twoSidedT(t, df);
   const half = se * tquantile(1 - alpha / 2, df);
   return { test: 'Welch t-test', estimate, standardError: se, statistic: t, df, pValue, interval: { lower: estimate - half, upper: estimate + half, confidence: 1 - alpha }, significant: pValue < alpha };
+}
+
+/** Whether a proportion's counts can be one: 0 ≤ successes ≤ n (values all 0 or 1 give Σy² = Σy exactly). */
+export function isProportion(successes: number, n: number): boolean {
+  return n > 0 && successes >= 0 && successes <= n;
 }
 
 /** Two proportions (successes / n) of variant and control. */

@@ -9,6 +9,8 @@ export interface Histogram {
   /** Ascending. */
   values: number[];
   counts: number[];
+  /** How far a value may be from the one it stands for, relative (storage's bins: 0.5%); 0 for exact values. */
+  relativeError?: number;
 }
 
 export function histogramTotal(h: Histogram): number {
@@ -36,6 +38,9 @@ export function quantileEstimate(h: Histogram, p: number, alpha: number): { n: n
   const x = normalQuantile(p, 0, 1);
   const phi = normalPdf(x, 0, 1);
   const bandwidth = Math.min(p, 1 - p, n ** (-1 / 3) * z ** (2 / 3) * ((1.5 * phi * phi) / (2 * x * x + 1)) ** (1 / 3));
-  const sparsity = (histogramQuantile(h, Math.min(1, p + bandwidth)) - histogramQuantile(h, Math.max(0, p - bandwidth))) / (2 * bandwidth);
+  // Quantiles in one bin say only that the density is high: the spread is at least a bin's width,
+  // which keeps a histogram's resolution from passing for certainty.
+  const spread = histogramQuantile(h, Math.min(1, p + bandwidth)) - histogramQuantile(h, Math.max(0, p - bandwidth));
+  const sparsity = Math.max(spread, 2 * (h.relativeError ?? 0) * Math.abs(value)) / (2 * bandwidth);
   return { n, value, variance: (p * (1 - p) * sparsity * sparsity) / n };
 }

@@ -17,6 +17,7 @@ const EXPERIMENTS = 1_000;
 const LOOKS = 20;
 const PER_LOOK = 250; // per arm: 5,000 per arm at the last look
 const ALPHA = 0.05;
+const CUPED_EXPERIMENTS = 1_000;
 
 function generator(seed: number) {
   const next = xoshiro128StarStar(seed, seed ^ 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35 + seed);
@@ -150,7 +151,7 @@ describe('CUPED', () => {
     const plain: number[] = [];
     let reduction = 0;
     const rho = 0.7;
-    for (let e = 0; e < 300; e++) {
+    for (let e = 0; e < CUPED_EXPERIMENTS; e++) {
       const g = generator(50_000 + e);
       const arms = [emptyMoments(), emptyMoments()];
       for (const arm of [0, 1] as const) {
@@ -166,7 +167,7 @@ describe('CUPED', () => {
       expect(c.cuped.applied).toBe(true);
       estimates.push(c.estimate);
       plain.push(arms[1]!.sum / arms[1]!.n - arms[0]!.sum / arms[0]!.n);
-      reduction += c.cuped.varianceReduction! / 300;
+      reduction += c.cuped.varianceReduction! / CUPED_EXPERIMENTS;
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const variance = (xs: number[]) => xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1);

@@ -86,11 +86,13 @@ export interface Comparison {
   fixedHorizon: FixedHorizonResult | null;
   sequential: SequentialAnswer | null;
   cuped: { applied: boolean; theta: number | null; varianceReduction: number | null; why: string | null };
-  /** For primary and secondary metrics: which way the difference is, on the basis chosen. */
-  verdict: 'better' | 'worse' | 'inconclusive' | 'not enough data';
+  /** Which way the difference is, on the basis chosen (from its interval); 'invalid data': withheld, notes say why. */
+  verdict: 'better' | 'worse' | 'inconclusive' | 'not enough data' | 'invalid data';
   guardrail: { margin: number; status: 'passed' | 'failed' | 'inconclusive'; basis: DecisionBasis } | null;
   /** The interval over time (sequential, per look); empty for p95. */
   path: SequentialPoint[];
+  /** Why the answer is withheld or must be read with care. */
+  notes: string[];
   sentence: string;
 }
 
@@ -104,6 +106,8 @@ export interface Analysis {
   srm: (SrmResult & { counts: Record<string, number>; threshold: number; message: string }) | { mismatch: false; message: string; threshold: number };
   exposures: Record<string, number>;
   metrics: MetricAnswer[];
+  /** Outcomes the declaration does not cover (variants or metrics it does not name: a typo?). */
+  warnings: string[];
   summary: string;
 }
 

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from typing import Any, Dict, Mapping, Optional, Sequence
 
 from . import lineage as _lineage
@@ -39,6 +40,8 @@ __version__ = "0.1.0"
 
 _senders: Dict[tuple, Sender] = {}
 _senders_lock = threading.Lock()
+# Outcome loggers still open: their buffers are handed over at exit, before the senders close.
+_outcome_loggers: "weakref.WeakSet[OutcomeLogger]" = weakref.WeakSet()
 
 
 def _sender_for(brokers: str, topic_prefix: str, spool_dir: Optional[str] = None, gateway_url: Optional[str] = None, token: Optional[str] = None) -> Sender:
@@ -73,6 +76,11 @@ def _close_all() -> None:
     # loses at most the last second of points (what was not yet in the spool). What Kafka did
     # not acknowledge stays in the spool for `runlens sync`. Runs left open were finished just
     # before (run._finish_open_runs); both share one exit budget (run.EXIT_BUDGET_S, 30 s).
+    for logger in list(_outcome_loggers):
+        try:
+            logger.seal()
+        except Exception as err:
+            print(f"runlens: outcomes of {logger.experiment_id} not handed over: {err}", file=sys.stderr)
     for sender in list(_senders.values()):
         try:
             sender.close(timeout_s=_run_module.exit_time_left())
@@ -189,7 +197,9 @@ def outcome_logger(
     of scope ``ingest`` (same settings and environment variables as ``init``). ``per_unit``: the
     ratio metrics (a unit's records are its requests), kept per unit for the delta method."""
     brokers, topic_prefix, gateway_url, token = _transport(brokers, topic_prefix, gateway_url, token)
-    return OutcomeLogger(_sender_for(brokers, topic_prefix, spool_dir, gateway_url, token), project, experiment_id, per_unit=per_unit)
+    logger = OutcomeLogger(_sender_for(brokers, topic_prefix, spool_dir, gateway_url, token), project, experiment_id, per_unit=per_unit)
+    _outcome_loggers.add(logger)
+    return logger
 
 
 def _seconds(arg: str, value: Optional[float], env: str, default: float) -> Optional[float]:

@@ -9,8 +9,10 @@ service in front of a deployed model logs them::
     outcomes.flush()
 
 Records are checked at the call (a bad one raises there; nothing buffered is lost) and buffered
-column by column; ``max_batch`` of them leave as one ``OutcomeBatch`` through the process's
-sender (its spool, Kafka or the gateway), with the sender's identity so a re-send is stored once.
+column by column; ``max_batch`` of them, or what is buffered every ``flush_interval_s`` (1 s)
+and at interpreter exit, leave as one ``OutcomeBatch`` through the process's sender (its spool,
+Kafka or the gateway), with the sender's identity so a re-send is stored once. A failed send is
+the sender's to report (``flush()`` raises it), never the serving path's.
 A batch carries covariates on every record or on none, so records with a covariate are buffered
 apart. Thread-safe: a web server's threads may share one logger. Declare the experiment first
 (POST /v1/online/experiments): its id, variants and metrics are what these records name.
@@ -22,7 +24,10 @@ import threading
 import time
 from typing import Any, Dict, Iterable, List, Optional
 
+from .periodic import Periodic
 from .validate import check_id, check_key
+
+FLUSH_INTERVAL_S = 1.0
 
 MAX_BATCH = 5000
 
@@ -40,7 +45,7 @@ class _Columns:
 
 
 class OutcomeLogger:
-    def __init__(self, sender: Any, project: str, experiment_id: str, max_batch: int = MAX_BATCH, per_unit: Iterable[str] = ()) -> None:
+    def __init__(self, sender: Any, project: str, experiment_id: str, max_batch: int = MAX_BATCH, per_unit: Iterable[str] = (), flush_interval_s: Optional[float] = FLUSH_INTERVAL_S) -> None:
         """``per_unit``: ratio metrics, whose records are a unit's requests: their totals are kept per unit too (delta method)."""
         self.project = check_id("project", project)
         self.experiment_id = check_id("experiment_id", experiment_id)
@@ -51,6 +56,8 @@ class OutcomeLogger:
         self._plain = _Columns()
         self._with_covariates = _Columns()
         self._checked: set = set()
+        # A trickle of traffic still leaves within flush_interval_s; None: only by size and flush().
+        self._clock = Periodic(f"runlens-outcomes-{experiment_id}", flush_interval_s, self.seal).start() if flush_interval_s else None
 
     def expose(self, unit: str, variant: str, at_ms: Optional[int] = None) -> None:
         """The unit was assigned to the variant: log it once per unit (the sample-ratio check counts these)."""
@@ -73,6 +80,11 @@ class OutcomeLogger:
     def _add(self, unit: str, variant: str, metric: Optional[str], value: float, covariate: Optional[float], at_ms: Optional[int]) -> None:
         if not isinstance(unit, str) or not 0 < len(unit) <= 256:
             raise ValueError(f"unit id must be a string of 1 to 256 characters, not {unit!r:.60}")
+        if not unit.isascii():
+            try:
+                unit.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise ValueError(f"unit id {unit!r:.60}: not valid Unicode ({err.reason})") from None
         if ("v", variant) not in self._checked:
             check_key("variant", variant)
             self._checked.add(("v", variant))
@@ -92,7 +104,7 @@ class OutcomeLogger:
             if len(c.unit_ids) >= self._max_batch:
                 full = self._take(c is self._plain)
         if full is not None:
-            self._sender.emit("OutcomeBatch", full)
+            self._sender.emit("OutcomeBatch", full, check_errors=False)
 
     def _take(self, plain: bool) -> Optional[Dict[str, Any]]:
         c = self._plain if plain else self._with_covariates
@@ -108,10 +120,20 @@ class OutcomeLogger:
             "metricsPerUnit": [m in self._per_unit for m in c.metrics] if any(m in self._per_unit for m in c.metrics) else [],
         }
 
-    def flush(self, timeout_s: float = 60.0) -> None:
-        """Sends what is buffered and waits until Kafka (or the gateway) acknowledged everything the process sent."""
+    def seal(self) -> None:
+        """Hands what is buffered to the sender, without waiting (the clock calls it every second)."""
         with self._lock:
             batches = [b for b in (self._take(True), self._take(False)) if b is not None]
         for b in batches:
-            self._sender.emit("OutcomeBatch", b)
+            self._sender.emit("OutcomeBatch", b, check_errors=False)
+
+    def flush(self, timeout_s: float = 60.0) -> None:
+        """Sends what is buffered and waits until Kafka (or the gateway) acknowledged everything the process sent."""
+        self.seal()
         self._sender.flush(timeout_s)
+
+    def close(self, timeout_s: float = 60.0) -> None:
+        """Stops the clock and flushes (runlens does it at interpreter exit for every logger still open)."""
+        if self._clock is not None:
+            self._clock.stop()
+        self.flush(timeout_s)
