@@ -3,7 +3,8 @@
 // need evidence from then on); an online experiment is declared between the champion alias and
 // version 2; simulated traffic streams in for about 90 seconds (the challenger converts 0.8 pp
 // better) while the always-valid interval is printed as it narrows; then the answer is saved as
-// evidence and the champion alias moves to version 2 on it, and the API keeps serving.
+// evidence and the champion alias moves to version 2 on it, and the API keeps serving (with the
+// experiment's dashboard page, /ui/online/<id>).
 import type { Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { RunlensClient } from '../ingest/sdk/client.ts';
@@ -112,6 +113,8 @@ export async function serveOnline(config: Config, project: string, tokens: DemoT
       say(`the champion stays at version 1: ${(err as Error).message}`);
     }
     console.log(`
+Dashboard: ${apiUrl}/ui/online/${encodeURIComponent(experiment)}#token=${tokens.read}
+           (the experiment's page: the sentence, both intervals per metric, the always-valid interval over time)
 API:      ${apiUrl}
   export READ_TOKEN=${tokens.read}
   export INGEST_TOKEN=${tokens.ingest}

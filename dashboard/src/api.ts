@@ -417,3 +417,50 @@ export interface CheckpointsAnswer {
 }
 
 export const checkpoints = (runIds: string[]): Promise<CheckpointsAnswer> => request('POST', '/v1/artifacts/checkpoints', { runIds });
+
+/** An online experiment as declared (GET /v1/online/experiments). */
+export interface OnlineExperiment {
+  id: string;
+  name: string;
+  model: string;
+  control: string;
+  status: string;
+  variants: { name: string; alias: string | null; version: number; weight: number }[];
+  updatedAt: string;
+}
+
+interface OnlineInterval {
+  lower: number | null;
+  upper: number | null;
+  confidence: number;
+}
+
+/** One challenger against the control on one metric (POST /v1/online/analysis). */
+export interface OnlineComparison {
+  variant: string;
+  control: string;
+  sides: { variant: { n: number; value: number | null }; control: { n: number; value: number | null } };
+  estimate: number | null;
+  fixedHorizon: { test: string; pValue: number | null; interval: OnlineInterval } | null;
+  sequential: { pValue: number | null; interval: OnlineInterval; looks: number } | null;
+  cuped: { applied: boolean; varianceReduction: number | null };
+  verdict: string;
+  guardrail: { margin: number; status: string; basis: string } | null;
+  path: { at: number; n: number; estimate: number | null; validLower: number | null; validUpper: number | null; pValue: number | null }[];
+  notes: string[];
+  sentence: string;
+}
+
+export interface OnlineAnswer {
+  experiment: OnlineExperiment;
+  window: { lookMs: number | null; asOf: string };
+  basis: string;
+  exposures: Record<string, number>;
+  srm: { mismatch: boolean; message: string; pValue?: number | null };
+  metrics: { name: string; kind: string; role: string; better: string; statistic: string; margin: number | null; comparisons: OnlineComparison[] }[];
+  warnings: string[];
+  summary: string;
+}
+
+export const onlineExperiments = (): Promise<{ experiments: OnlineExperiment[] }> => request('GET', '/v1/online/experiments');
+export const onlineAnalysis = (experiment: string, basis: 'sequential' | 'fixedHorizon'): Promise<OnlineAnswer> => request('POST', '/v1/online/analysis', { experiment, basis });

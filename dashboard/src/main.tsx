@@ -1,5 +1,6 @@
 // The dashboard's entry: sign-in (a pasted token, or a link's #token=…), then the view the path
-// names — /ui/runs/<id> a run's page, anything else the sweep view — whose state lives in the
+// names — /ui/runs/<id> a run's page, /ui/online/ the online experiments and /ui/online/<id> one
+// of them, anything else the sweep view — whose state lives in the
 // address bar, so any view is a link to paste to a colleague.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -8,6 +9,7 @@ import { adoptTokenFromLink, signedIn, signIn, signOut, whenUnauthorized } from 
 import { decodeState, encodeState, type ViewState } from './url-state.ts';
 import { SweepView } from './views/sweep-view.tsx';
 import { RunPage } from './views/run-page.tsx';
+import { OnlineList, OnlinePage } from './views/online-page.tsx';
 
 function SignIn({ onDone, refused }: { onDone: () => void; refused: boolean }) {
   const [token, setToken] = useState('');
@@ -47,11 +49,13 @@ function App() {
   };
   if (!authed) return <SignIn refused={refused} onDone={() => (setRefused(false), setAuthed(true))} />;
   const runPath = /^\/ui\/runs\/([^/]+)$/.exec(location.pathname);
+  const onlinePath = /^\/ui\/online\/?([^/]*)$/.exec(location.pathname);
   return (
     <>
       <header>
         <a class="home" href={`/ui/${location.search}`}>runlens</a>
         <span class="muted">sweep explorer</span>
+        <a href="/ui/online/">online experiments</a>
         <button
           type="button"
           onClick={() => {
@@ -62,7 +66,7 @@ function App() {
           sign out
         </button>
       </header>
-      {runPath ? <RunPage id={decodeURIComponent(runPath[1]!)} logs={state.logs} onLogs={(logs) => change({ ...state, logs })} /> : <SweepView state={state} onChange={change} />}
+      {onlinePath ? (onlinePath[1] ? <OnlinePage id={decodeURIComponent(onlinePath[1])} /> : <OnlineList />) : runPath ? <RunPage id={decodeURIComponent(runPath[1]!)} logs={state.logs} onLogs={(logs) => change({ ...state, logs })} /> : <SweepView state={state} onChange={change} />}
     </>
   );
 }
