@@ -14,7 +14,11 @@ export const MetricBody = Type.Object({
   margin: Type.Optional(Type.Number({ minimum: 0, description: 'Guardrails only: how much worse the challenger may be, in the metric\'s unit (binary: a proportion, 0.01 = 1 pp)' })),
 }, { additionalProperties: false });
 
+/** Optional, as on every route: the token decides the project; any other value is a 403. */
+const ProjectField = { project: Type.Optional(Type.String({ description: "The token's project (optional: the token decides it)" })) };
+
 export const DeclareBody = Type.Object({
+  ...ProjectField,
   id: Type.String({ minLength: 1, maxLength: 128, description: 'The experiment id the outcomes carry' }),
   name: Type.Optional(Type.String({ maxLength: 500 })),
   description: Type.Optional(Type.String({ maxLength: 8000 })),
@@ -50,6 +54,7 @@ export const ExperimentJson = Type.Object({
 });
 
 export const AnalysisBody = Type.Object({
+  ...ProjectField,
   experiment: Type.String({ minLength: 1, maxLength: 128 }),
   basis: Type.Optional(Type.Union([Type.Literal('sequential'), Type.Literal('fixedHorizon')], { description: 'What verdicts and sentences rest on. sequential (default): valid however often you look. fixedHorizon: read once, at the planned sample size' })),
   cuped: Type.Optional(Type.Boolean({ description: 'Adjust with the logged pre-period covariate where every record has one (default true)' })),

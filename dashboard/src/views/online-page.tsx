@@ -104,7 +104,7 @@ export function OnlinePage({ id }: { id: string }) {
       {answer.warnings.map((w) => <p class="warning" key={w}>⚠ {w}</p>)}
       <table data-testid="online-table">
         <thead>
-          <tr><th>metric</th><th>role</th><th>{rows[0]?.control ?? 'control'}</th><th>challenger</th><th>value</th><th>difference</th><th>fixed-horizon CI</th><th>always-valid CI</th><th>decision</th></tr>
+          <tr><th>metric</th><th>role</th><th>{rows[0]?.control ?? 'control'} (control)</th><th>challenger</th><th>challenger's value</th><th>difference</th><th>fixed-horizon CI</th><th>always-valid CI</th><th>decision</th></tr>
         </thead>
         <tbody>
           {rows.map((r) => (
