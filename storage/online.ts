@@ -70,7 +70,8 @@ export function outcomeSumsSql(project: string, experimentId: string, stepMs: nu
   return `
 SELECT metric, variant, (intDiv(bucket_ms, ${stepMs}) + 1) * ${stepMs} AS end_ms,
   sum(n) AS n, sum(value_sum) AS value_sum, sum(value_sum_sq) AS value_sum_sq, sum(covariate_n) AS covariate_n,
-  sum(covariate_sum) AS covariate_sum, sum(covariate_sum_sq) AS covariate_sum_sq, sum(cross_sum) AS cross_sum
+  sum(covariate_sum) AS covariate_sum, sum(covariate_sum_sq) AS covariate_sum_sq, sum(cross_sum) AS cross_sum,
+  min(value_min) AS value_min, max(value_max) AS value_max
 FROM online_outcome_sums FINAL
 WHERE ${windowSql(project, experimentId, w)}
 GROUP BY metric, variant, end_ms
@@ -90,13 +91,16 @@ export interface OutcomeSums {
   covSum: number;
   covSumSq: number;
   cross: number;
+  /** The smallest and largest value (exposures: 0). */
+  min: number;
+  max: number;
 }
 
 /** Sums per metric ('' for exposures), variant and look of `stepMs`. */
 export async function outcomeSums(ch: ClickHouseClient, project: string, experimentId: string, stepMs: number, w: OutcomeWindow = {}): Promise<OutcomeSums[]> {
   return (await rows<Record<string, string | number>>(ch, outcomeSumsSql(project, experimentId, stepMs, w))).map((r) => ({
     metric: String(r.metric), variant: String(r.variant), end: Number(r.end_ms), n: Number(r.n), sum: Number(r.value_sum), sumSq: Number(r.value_sum_sq),
-    covN: Number(r.covariate_n), covSum: Number(r.covariate_sum), covSumSq: Number(r.covariate_sum_sq), cross: Number(r.cross_sum),
+    covN: Number(r.covariate_n), covSum: Number(r.covariate_sum), covSumSq: Number(r.covariate_sum_sq), cross: Number(r.cross_sum), min: Number(r.value_min), max: Number(r.value_max),
   }));
 }
 

@@ -49,7 +49,7 @@ function App() {
   };
   if (!authed) return <SignIn refused={refused} onDone={() => (setRefused(false), setAuthed(true))} />;
   const runPath = /^\/ui\/runs\/([^/]+)$/.exec(location.pathname);
-  const onlinePath = /^\/ui\/online\/?([^/]*)$/.exec(location.pathname);
+  const onlinePath = /^\/ui\/online(?:\/([^/]*))?$/.exec(location.pathname);
   return (
     <>
       <header>

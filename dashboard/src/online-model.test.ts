@@ -20,8 +20,8 @@ describe('the online page model', () => {
       ],
     } as unknown as OnlineAnswer;
     expect(onlineRows(answer)).toEqual([
-      { metric: 'conversion', role: 'primary', challenger: 'challenger', control: 'champion', controlValue: '10%', challengerValue: '10.8%', difference: '+0.8 pp', fixedHorizon: '0.42 to 1.18 pp, p 1.2e-6', sequential: '0.11 to 1.49 pp, p 0.012', decision: 'better', tone: 'good' },
-      { metric: 'latency_ms p95', role: 'guardrail', challenger: 'challenger', control: 'champion', controlValue: '130', challengerValue: '131', difference: '1.2', fixedHorizon: '-1.3 to 3.7, p 0.4', sequential: 'fixed-horizon only', decision: 'guardrail passed', tone: 'good' },
+      { metric: 'conversion', role: 'primary', challenger: 'challenger', control: 'champion', controlValue: '10%', challengerValue: '10.8%', difference: '+0.8 pp', fixedHorizon: '0.42 to 1.18 pp, p 1.2e-6', sequential: '0.11 to 1.49 pp, p 0.012', decision: 'better', tone: 'good', notes: '' },
+      { metric: 'latency_ms p95', role: 'guardrail', challenger: 'challenger', control: 'champion', controlValue: '130', challengerValue: '131', difference: '1.2', fixedHorizon: '-1.3 to 3.7, p 0.4', sequential: 'fixed-horizon only', decision: 'guardrail passed', tone: 'good', notes: '' },
     ]);
   });
 

@@ -17,6 +17,8 @@ export interface OnlineRow {
   decision: string;
   /** 'good' | 'bad' | '' — the decision's colour. */
   tone: string;
+  /** Why the answer is withheld or to be read with care (the API's notes). */
+  notes: string;
 }
 
 const isPp = (kind: string, statistic: string) => kind === 'binary' && statistic === 'mean';
@@ -38,6 +40,7 @@ function interval(c: { interval: { lower: number | null; upper: number | null } 
 }
 
 function decision(role: string, c: OnlineComparison): { text: string; tone: string } {
+  if (c.verdict === 'invalid data') return { text: 'invalid data', tone: 'bad' };
   if (c.guardrail) return { text: `guardrail ${c.guardrail.status}`, tone: c.guardrail.status === 'passed' ? 'good' : c.guardrail.status === 'failed' ? 'bad' : '' };
   if (role === 'guardrail') return { text: 'guardrail: not enough data', tone: '' };
   return { text: c.verdict, tone: c.verdict === 'better' ? 'good' : c.verdict === 'worse' || c.verdict === 'invalid data' ? 'bad' : '' };
@@ -53,7 +56,7 @@ export function onlineRows(a: OnlineAnswer): OnlineRow[] {
         controlValue: shown(c.sides.control.value, pp ? 'percent' : 'plain'), challengerValue: shown(c.sides.variant.value, pp ? 'percent' : 'plain'),
         difference: shown(c.estimate, pp ? 'pp' : 'plain'), fixedHorizon: interval(c.fixedHorizon, pp, c.fixedHorizon?.pValue),
         sequential: c.sequential ? interval(c.sequential, pp, c.sequential.pValue) : m.statistic === 'p95' ? 'fixed-horizon only' : 'not enough data',
-        decision: d.text, tone: d.tone,
+        decision: d.text, tone: d.tone, notes: c.notes.join('; '),
       };
     }));
 }

@@ -62,7 +62,8 @@ export class OutcomeLogger {
   /** Two buffers: a batch carries covariates on every record or on none. */
   private plain = new Columns();
   private withCovariates = new Columns();
-  private readonly pending = new Set<Promise<void>>();
+  /** Batches sent and not yet settled; each resolves to its failure, or null. */
+  private readonly pending = new Set<Promise<Error | null>>();
   private failure: Error | null = null;
   private readonly checkedNames = new Set<string>();
   private readonly perUnit: ReadonlySet<string>;
@@ -135,19 +136,27 @@ export class OutcomeLogger {
       variantIndex: c.variantIndex, metricIndex: c.metricIndex, values: c.values, covariates: c.covariates, times: c.times,
       metricsPerUnit: c.metrics.names.some((m) => this.perUnit.has(m)) ? c.metrics.names.map((m) => this.perUnit.has(m)) : [],
     };
-    const p = this.sink.emit('OutcomeBatch', batch).catch((err: Error) => {
-      this.failure ??= err;
-      this.sink.reportError(err);
-    });
+    const p: Promise<Error | null> = this.sink.emit('OutcomeBatch', batch).then(
+      () => null,
+      (err: Error) => {
+        this.sink.reportError(err);
+        return err;
+      },
+    );
     this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    void p.then((err) => {
+      this.pending.delete(p);
+      // Settled before any flush awaited it: the next flush reports it.
+      if (err) this.failure ??= err;
+    });
   }
 
   /** Seals the buffers and waits until Kafka acknowledged everything; rejects with the first send that failed since the last flush. */
   async flush(): Promise<void> {
     this.seal();
-    await Promise.all([...this.pending]);
-    const failure = this.failure;
+    // The failures of the batches this flush waits for, else one that settled earlier unreported.
+    const own = (await Promise.all([...this.pending])).find((e) => e !== null);
+    const failure = own ?? this.failure;
     this.failure = null;
     if (failure) throw failure;
   }

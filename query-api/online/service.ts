@@ -39,8 +39,9 @@ export async function getExperiment(ch: ClickHouseClient, project: string, id: s
   return found;
 }
 
+/** The same variants, in any order: names, versions and weights. */
 const sameVariants = (a: OnlineVariant[], b: OnlineVariant[]) =>
-  a.length === b.length && a.every((v, i) => v.name === b[i]!.name && v.version === b[i]!.version && v.weight === b[i]!.weight);
+  a.length === b.length && a.every((v) => b.some((w) => w.name === v.name && w.version === v.version && w.weight === v.weight));
 const sameMetric = (a: OnlineMetric, b: OnlineMetric) => a.kind === b.kind && a.role === b.role && a.better === b.better && a.statistic === b.statistic && a.margin === b.margin;
 
 /**
@@ -78,21 +79,23 @@ export async function declare(deps: OnlineDeps, project: string, actor: string, 
   const [before] = await getOnlineExperiments(deps.clickhouse, project, [body.id]);
   const variants: OnlineVariant[] = body.variants.map((v) => {
     if ((v.version === undefined) === (v.alias === undefined)) throw badRequest(`variant "${v.name}": give exactly one of version and alias`);
-    // An alias was resolved when the experiment was first declared: later declarations keep that version (the alias may have moved since, on this experiment's evidence).
-    const declared = before?.definition.variants.find((x) => x.name === v.name && v.alias !== undefined && x.alias === v.alias);
-    if (declared) return { ...declared, weight: equal ? 1 / body.variants.length : v.weight! };
+    // Declared again: a variant named as it was (by the same alias, or by the version it was
+    // resolved to) keeps what was declared — an alias is resolved once, when first declared, and
+    // may have moved since on this experiment's own evidence; weights left out keep theirs.
+    const declared = before?.definition.variants.find((x) => x.name === v.name && ((v.alias !== undefined && x.alias === v.alias) || (v.version !== undefined && x.version === v.version)));
+    if (declared) return { ...declared, weight: equal ? declared.weight : v.weight! };
     const version = v.alias !== undefined ? aliasOf(registry, body.model, v.alias) : versionOf(registry, body.model, v.version!);
     return { name: v.name, alias: v.alias ?? null, version: version.version, runId: version.runId, weight: equal ? 1 / body.variants.length : v.weight! };
   });
   const total = variants.reduce((a, v) => a + v.weight, 0);
-  if (!equal && Math.abs(total - 1) > 1e-9) throw badRequest(`the variants' weights sum to ${total}, not 1`);
+  if (Math.abs(total - 1) > 1e-9) throw badRequest(`the variants' weights sum to ${total}, not 1`);
   const metrics: OnlineMetric[] = body.metrics.map((m) => ({ name: m.name, kind: m.kind, role: m.role, better: m.better, statistic: m.statistic ?? 'mean', margin: m.margin ?? null }));
   const design = { model: body.model, variants, control: body.control, metrics, alpha: body.alpha ?? before?.definition.alpha ?? DEFAULT_ALPHA, plannedSampleSize: body.plannedSampleSize ?? before?.definition.plannedSampleSize ?? DEFAULT_PLANNED_SAMPLE_SIZE };
   const refused = before ? refusedChange(before.definition, design) : null;
   if (refused) throw new HttpError(409, `online experiment "${body.id}" ${refused}; declare a new experiment to test something else`);
   const event: OnlineExperimentDeclared = {
     project, experimentId: body.id, name: body.name ?? before?.definition.name ?? body.id, description: body.description ?? before?.definition.description ?? '', ...design,
-    status: body.status ?? 'running', actor, declaredAt: Date.now(),
+    status: body.status ?? before?.definition.status ?? 'running', actor, declaredAt: Date.now(),
   };
   const stored = await sendAndWait(deps.writer, deps.catalogue, 'OnlineExperimentDeclared', event, async () => {
     const [now] = await getOnlineExperiments(deps.clickhouse, project, [body.id]);
@@ -129,7 +132,7 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
     ])
     : [[], [], []];
   // storage's sums carry the engine's moment names: handed over as they are.
-  const buckets: BucketSums[] = sums.map((s) => ({ metric: s.metric, variant: s.variant, end: s.end, moments: s }));
+  const buckets: BucketSums[] = sums.map((s) => ({ metric: s.metric, variant: s.variant, end: s.end, moments: s, range: { min: s.min, max: s.max } }));
   const label = (v: OnlineVariant) => (v.name === `v${v.version}` ? v.name : `${v.name} (v${v.version})`);
   const analysis: Analysis = analyseExperiment(
     { variants: d.variants.map((v) => ({ name: v.name, weight: v.weight, label: label(v) })), control: d.control, metrics: d.metrics, alpha: d.alpha, plannedSampleSize: d.plannedSampleSize },

@@ -68,16 +68,21 @@ export function OnlinePage({ id }: { id: string }) {
   const [live, setLive] = useState(true);
   useEffect(() => {
     let current = true;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    // One request at a time: the next is asked REFRESH_MS after the last answer, so answers never arrive out of order.
     const ask = () =>
-      onlineAnalysis(id, basis).then(
-        (a) => current && (setAnswer(a), setError(null)),
-        (err: Error) => current && setError(err.message),
-      );
+      onlineAnalysis(id, basis)
+        .then(
+          (a) => current && (setAnswer(a), setError(null)),
+          (err: Error) => current && setError(err.message),
+        )
+        .finally(() => {
+          if (current && live) timer = setTimeout(ask, REFRESH_MS);
+        });
     void ask();
-    const timer = live ? setInterval(ask, REFRESH_MS) : null;
     return () => {
       current = false;
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
     };
   }, [id, basis, live]);
   if (error && !answer) return <section class="panel error" role="alert">online experiment {id}: {error}</section>;
@@ -97,6 +102,7 @@ export function OnlinePage({ id }: { id: string }) {
         <label><input type="radio" name="basis" checked={basis === 'fixedHorizon'} onChange={() => setBasis('fixedHorizon')} /> fixed-horizon (read once, at the planned size)</label>{' '}
         <label><input type="checkbox" checked={live} onChange={() => setLive(!live)} /> live (every 10 s)</label>
       </p>
+      {error && <p class="error" role="alert" data-testid="refresh-error">The last refresh failed ({error}): this is the answer of {new Date(answer.window.asOf).toLocaleTimeString()}.</p>}
       {answer.srm.mismatch
         ? <p class="error srm" role="alert" data-testid="srm">{answer.srm.message}</p>
         : <p class="muted" data-testid="srm">{answer.srm.message}</p>}
@@ -110,11 +116,12 @@ export function OnlinePage({ id }: { id: string }) {
           {rows.map((r) => (
             <tr key={`${r.metric}/${r.challenger}`} data-metric={r.metric}>
               <td>{r.metric}</td><td>{r.role}</td><td>{r.controlValue}</td><td>{r.challenger}</td><td>{r.challengerValue}</td><td>{r.difference}</td>
-              <td>{r.fixedHorizon}</td><td>{r.sequential}</td><td class={r.tone}>{r.decision}</td>
+              <td>{r.fixedHorizon}</td><td>{r.sequential}</td><td class={r.tone} title={r.notes || undefined}>{r.decision}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {rows.filter((r) => r.notes).map((r) => <p class="warning" key={`note/${r.metric}/${r.challenger}`}>{r.metric}, {r.challenger}: {r.notes}</p>)}
       {answer.metrics.filter((m) => m.role === 'primary' && m.statistic === 'mean').flatMap((m) => m.comparisons.map((_, i) => <PathChart key={`${m.name}/${i}`} answer={answer} metric={m} index={i} />))}
     </section>
   );

@@ -113,6 +113,7 @@ describe('analyseExperiment', () => {
     expect(c.sequential!.interval.lower).toBeGreaterThan(c.sequential!.interval.upper);
     expect(c.verdict).toBe('inconclusive');
     expect(c.notes[0]).toMatch(/no longer overlap/);
+    expect(c.sentence).toMatch(/^v2 against v1 on revenue: the always-valid intervals of successive looks no longer overlap/);
   });
 });
 

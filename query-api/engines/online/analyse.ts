@@ -64,13 +64,24 @@ function verdictOf(metric: MetricSpec, answer: { significant: boolean; interval:
 function notesOf(sequential: SequentialAnswer | null): string[] {
   const notes: string[] = [];
   if (sequential && sequential.interval.lower > sequential.interval.upper) {
-    notes.push('the always-valid intervals of successive looks no longer overlap: the difference changed over time (novelty, a shift in traffic), so no constant effect fits; it decides nothing');
+    notes.push('the always-valid intervals of successive looks no longer overlap: the difference changed over time (novelty, a shift in traffic), so no constant effect fits and the always-valid answer decides nothing');
   }
   return notes;
 }
 
-/** A binary metric's records must all be 0 or 1: then Σy² = Σy exactly (sums of small integers). */
-const allZeroOrOne = (m: Moments) => m.sumSq === m.sum && m.sum >= 0 && m.sum <= m.n;
+/**
+ * A binary metric's records must all be 0 or 1: with every value in [0, 1], y − y² ≥ 0, so
+ * Σy² = Σy (exact for sums of 0s and 1s) holds only when each is 0 or 1.
+ */
+function allZeroOrOne(buckets: BucketSums[], metric: string, variants: string[]): boolean {
+  let m = emptyMoments();
+  for (const b of buckets) {
+    if (b.metric !== metric || !variants.includes(b.variant)) continue;
+    if (b.range && (b.range.min < 0 || b.range.max > 1)) return false;
+    m = addMoments(m, b.moments);
+  }
+  return m.sumSq === m.sum;
+}
 
 /** Non-inferiority: the whole interval on the acceptable side of −margin (higher is better) or +margin (lower is better). */
 function guardrailStatus(metric: MetricSpec, interval: Interval): 'passed' | 'failed' | 'inconclusive' {
@@ -91,7 +102,7 @@ function compareMeans(spec: ExperimentSpec, metric: MetricSpec, variant: Variant
     none.sentence = metric.role === 'guardrail' ? describeGuardrail(metric, variant, control, none) : describeComparison(metric, variant, control, none, opts.basis, 0);
     return none;
   }
-  if (metric.kind === 'binary' && !(allZeroOrOne(v) && allZeroOrOne(c))) {
+  if (metric.kind === 'binary' && !allZeroOrOne(data.buckets, metric.name, [variant.name, control.name])) {
     const why = `${metric.name} is declared binary but not all its values are 0 or 1: its answers are withheld (declare it continuous, or log 0 and 1)`;
     return { ...base, estimate: NaN, relative: null, fixedHorizon: null, sequential: null, cuped: { applied: false, theta: null, varianceReduction: null, why: 'withheld' }, verdict: 'invalid data', guardrail: null, path: [], notes: [why], sentence: why };
   }
@@ -228,8 +239,9 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
   const strayVariants = [...new Set(data.buckets.map((b) => b.variant).filter((v) => !declaredVariants.has(v)))].sort();
   const strayMetrics = [...new Set(data.buckets.map((b) => b.metric).filter((m) => m !== '' && !declaredMetrics.has(m)))].sort();
   const warnings: string[] = [];
-  if (strayVariants.length > 0) warnings.push(`outcomes name variants the experiment does not declare, left out: ${strayVariants.join(', ')}`);
-  if (strayMetrics.length > 0) warnings.push(`outcomes name metrics the experiment does not declare, left out: ${strayMetrics.join(', ')}`);
+  const some = (names: string[]) => (names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', '));
+  if (strayVariants.length > 0) warnings.push(`outcomes name variants the experiment does not declare, left out: ${some(strayVariants)}`);
+  if (strayMetrics.length > 0) warnings.push(`outcomes name metrics the experiment does not declare, left out: ${some(strayMetrics)}`);
   let summary = parts.join('. ');
   summary = srm.mismatch ? `${srm.message}. ${summary}` : `${summary}; ${srm.message}`;
   if (warnings.length > 0) summary += `. Warning: ${warnings.join('; ')}`;

@@ -40,16 +40,12 @@ export function welch(variant: SideEstimate, control: SideEstimate, alpha: numbe
   const se = Math.sqrt(vA + vB);
   const estimate = variant.mean - control.mean;
   const df = se > 0 ? 1 / ((vA / (vA + vB)) ** 2 / (variant.n - 1) + (vB / (vA + vB)) ** 2 / (control.n - 1)) : variant.n + control.n - 2;
-  const t = se > 0 ? estimate / se : estimate === 0 ? 0 : Math.sign(estimate) * Infinity;
+  const t = se > 0 ? estimate / se : Number.isNaN(se) ? NaN : estimate === 0 ? 0 : Math.sign(estimate) * Infinity;
   const pValue = se === 0 && estimate === 0 ? 1 : twoSidedT(t, df);
   const half = se * tquantile(1 - alpha / 2, df);
   return { test: 'Welch t-test', estimate, standardError: se, statistic: t, df, pValue, interval: { lower: estimate - half, upper: estimate + half, confidence: 1 - alpha }, significant: pValue < alpha };
 }
 
-/** Whether a proportion's counts can be one: 0 ≤ successes ≤ n (values all 0 or 1 give Σy² = Σy exactly). */
-export function isProportion(successes: number, n: number): boolean {
-  return n > 0 && successes >= 0 && successes <= n;
-}
 
 /** Two proportions (successes / n) of variant and control. */
 export function twoProportions(variant: { successes: number; n: number }, control: { successes: number; n: number }, alpha: number): FixedHorizonResult {
@@ -67,7 +63,7 @@ export function twoProportions(variant: { successes: number; n: number }, contro
 
 /** A normal (z) comparison from an estimate and its standard error (quantiles, CUPED-adjusted proportions). */
 export function zComparison(estimate: number, se: number, alpha: number): FixedHorizonResult {
-  const z = se > 0 ? estimate / se : estimate === 0 ? 0 : Math.sign(estimate) * Infinity;
+  const z = se > 0 ? estimate / se : Number.isNaN(se) ? NaN : estimate === 0 ? 0 : Math.sign(estimate) * Infinity;
   const pValue = se === 0 && estimate === 0 ? 1 : twoSidedZ(z);
   const half = se * zQuantile(1 - alpha / 2);
   return { test: 'z-test', estimate, standardError: se, statistic: z, df: null, pValue, interval: { lower: estimate - half, upper: estimate + half, confidence: 1 - alpha }, significant: pValue < alpha };

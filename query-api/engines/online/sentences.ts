@@ -28,8 +28,12 @@ export function describeComparison(metric: MetricSpec, variant: VariantSpec, con
   const ci = intervalText(metric, answer.interval.lower, answer.interval.upper, answer.interval.confidence, kind);
   const adjusted = c.cuped.applied ? ', CUPED-adjusted' : '';
   const after = `after ${n.toLocaleString('en-US')} ${noun}`;
+  if (c.notes.length > 0 && c.verdict === 'inconclusive') return `${variant.label} against ${control.label} on ${metric.name}: ${c.notes[0]} (${ci}) ${after}`;
   if (c.verdict === 'inconclusive') return `${variant.label} shows no detectable change in ${metric.name} against ${control.label}: ${c.estimate >= 0 ? '+' : ''}${inUnits(metric, c.estimate)} (${ci}${adjusted}, p = ${formatP(answer.pValue)}) ${after}`;
-  const verb = c.estimate > 0 ? 'raises' : 'lowers';
+  // The direction is the interval's (it excludes 0 on one side); the latest estimate may lie outside an always-valid interval.
+  const up = answer.interval.lower > 0;
+  const verb = up ? 'raises' : 'lowers';
+  if ((c.estimate > 0) !== up) return `${variant.label} ${verb} ${metric.name} against ${control.label} (${ci}${adjusted}) ${after}; the latest estimate, ${inUnits(metric, c.estimate)}, lies outside that interval`;
   return `${variant.label} ${verb} ${metric.name} by ${inUnits(metric, Math.abs(c.estimate))} against ${control.label} (${ci}${adjusted}) ${after}`;
 }
 

@@ -39,6 +39,8 @@ export interface BucketSums {
   /** End of the bucket (epoch ms): a look at the data up to here. */
   end: number;
   moments: Moments;
+  /** The smallest and largest value (when known): a binary metric's must lie in [0, 1]. */
+  range?: { min: number; max: number };
 }
 
 export interface OutcomeData {

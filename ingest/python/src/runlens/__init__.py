@@ -78,6 +78,7 @@ def _close_all() -> None:
     # before (run._finish_open_runs); both share one exit budget (run.EXIT_BUDGET_S, 30 s).
     for logger in list(_outcome_loggers):
         try:
+            logger.stop_clock()  # no batch taken by the clock after the senders close
             logger.seal()
         except Exception as err:
             print(f"runlens: outcomes of {logger.experiment_id} not handed over: {err}", file=sys.stderr)

@@ -12,7 +12,9 @@ Records are checked at the call (a bad one raises there; nothing buffered is los
 column by column; ``max_batch`` of them, or what is buffered every ``flush_interval_s`` (1 s)
 and at interpreter exit, leave as one ``OutcomeBatch`` through the process's sender (its spool,
 Kafka or the gateway), with the sender's identity so a re-send is stored once. A failed send is
-the sender's to report (``flush()`` raises it), never the serving path's.
+the sender's to report (``flush()`` raises it), never the serving path's; while the spool cannot
+be written, batches are dropped (counted in ``dropped``, one warning) rather than held in memory
+without bound. Past the sender's memory bound, recording waits for it, as ``run.log()`` does.
 A batch carries covariates on every record or on none, so records with a covariate are buffered
 apart. Thread-safe: a web server's threads may share one logger. Declare the experiment first
 (POST /v1/online/experiments): its id, variants and metrics are what these records name.
@@ -20,8 +22,10 @@ apart. Thread-safe: a web server's threads may share one logger. Declare the exp
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
+import weakref
 from typing import Any, Dict, Iterable, List, Optional
 
 from .periodic import Periodic
@@ -56,8 +60,22 @@ class OutcomeLogger:
         self._plain = _Columns()
         self._with_covariates = _Columns()
         self._checked: set = set()
-        # A trickle of traffic still leaves within flush_interval_s; None: only by size and flush().
-        self._clock = Periodic(f"runlens-outcomes-{experiment_id}", flush_interval_s, self.seal).start() if flush_interval_s else None
+        self.dropped = 0
+        # A trickle of traffic still leaves within flush_interval_s (None: only by size and
+        # flush()). The clock holds the logger weakly and stops once it is gone.
+        self._clock: Optional[Periodic] = None
+        if flush_interval_s:
+            seal = weakref.WeakMethod(self.seal)
+
+            def tick() -> None:
+                live = seal()
+                if live is None:
+                    clock.stop()
+                else:
+                    live()
+
+            clock = Periodic(f"runlens-outcomes-{experiment_id}", flush_interval_s, tick, on_error=lambda err: print(f"runlens: outcomes of {experiment_id} not handed over: {err}", file=sys.stderr))
+            self._clock = clock.start()
 
     def expose(self, unit: str, variant: str, at_ms: Optional[int] = None) -> None:
         """The unit was assigned to the variant: log it once per unit (the sample-ratio check counts these)."""
@@ -85,13 +103,14 @@ class OutcomeLogger:
                 unit.encode("utf-8")
             except UnicodeEncodeError as err:
                 raise ValueError(f"unit id {unit!r:.60}: not valid Unicode ({err.reason})") from None
+            if len(unit.encode("utf-16-le")) // 2 > 256:  # the server counts UTF-16 units, as JavaScript does
+                raise ValueError(f"unit id {unit!r:.60} is longer than 256 characters")
         if ("v", variant) not in self._checked:
             check_key("variant", variant)
             self._checked.add(("v", variant))
         at = int(time.time() * 1000) if at_ms is None else int(at_ms)
         if at < 0:
             raise ValueError(f"time {at} is negative")
-        full = None
         with self._lock:
             c = self._plain if covariate is None else self._with_covariates
             c.unit_ids.append(unit)
@@ -102,9 +121,18 @@ class OutcomeLogger:
                 c.covariates.append(covariate)
             c.times.append(at)
             if len(c.unit_ids) >= self._max_batch:
-                full = self._take(c is self._plain)
-        if full is not None:
-            self._sender.emit("OutcomeBatch", full, check_errors=False)
+                self._send(self._take(c is self._plain))
+
+    def _send(self, batch: Optional[Dict[str, Any]]) -> None:
+        """Hands a batch to the sender, under the logger's lock (so a flush never overtakes a batch taken before it)."""
+        if batch is None:
+            return
+        if self._sender.spool_full:
+            if self.dropped == 0:
+                print(f"runlens: the spool cannot be written; outcomes of {self.experiment_id} are dropped until it can (counted in .dropped)", file=sys.stderr)
+            self.dropped += len(batch["unitIds"])
+            return
+        self._sender.emit("OutcomeBatch", batch, check_errors=False, points=len(batch["unitIds"]))
 
     def _take(self, plain: bool) -> Optional[Dict[str, Any]]:
         c = self._plain if plain else self._with_covariates
@@ -121,19 +149,21 @@ class OutcomeLogger:
         }
 
     def seal(self) -> None:
-        """Hands what is buffered to the sender, without waiting (the clock calls it every second)."""
+        """Hands what is buffered to the sender (the clock calls it every second)."""
         with self._lock:
-            batches = [b for b in (self._take(True), self._take(False)) if b is not None]
-        for b in batches:
-            self._sender.emit("OutcomeBatch", b, check_errors=False)
+            self._send(self._take(True))
+            self._send(self._take(False))
 
     def flush(self, timeout_s: float = 60.0) -> None:
         """Sends what is buffered and waits until Kafka (or the gateway) acknowledged everything the process sent."""
         self.seal()
         self._sender.flush(timeout_s)
 
-    def close(self, timeout_s: float = 60.0) -> None:
-        """Stops the clock and flushes (runlens does it at interpreter exit for every logger still open)."""
+    def stop_clock(self) -> None:
         if self._clock is not None:
             self._clock.stop()
+
+    def close(self, timeout_s: float = 60.0) -> None:
+        """Stops the clock and flushes (at interpreter exit, runlens hands over what loggers made by outcome_logger() still buffer)."""
+        self.stop_clock()
         self.flush(timeout_s)

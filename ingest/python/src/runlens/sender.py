@@ -234,7 +234,7 @@ class Sender:
             if self._buffered > self.max_buffered_points:
                 self._wait_for_room()
 
-    def emit(self, event_type: str, event: Dict[str, Any], check_errors: bool = True) -> None:
+    def emit(self, event_type: str, event: Dict[str, Any], check_errors: bool = True, points: int = 0) -> None:
         """Sends one event after what this process already handed over for the same run;
         encoded here, so a bad event raises in the caller. An earlier send error (or a full
         spool) raises here first, and the event is not sent, unless ``check_errors=False`` (a
@@ -251,7 +251,11 @@ class Sender:
         # sender, as the server's eventKey has it, so one sender's batches stay in order.
         key = event["runId"] if "runId" in event else f"online:{event['experimentId']}:{event['producerId']}"
         with self._lock:
-            self._enqueue(event_type, value, (event["project"], key), 0)
+            # ``points``: records the event carries (an OutcomeBatch's), bounded like a run's points.
+            self._enqueue(event_type, value, (event["project"], key), points)
+            self._buffered += points
+            if points and self._buffered > self.max_buffered_points:
+                self._wait_for_room()
         self._wake.set()
 
     def flush(self, timeout_s: float = 60.0) -> None:
@@ -294,6 +298,11 @@ class Sender:
             for box in self._outboxes.values():
                 box.spool.close()
             self._outboxes.clear()
+
+    @property
+    def spool_full(self) -> bool:
+        """Whether the spool could not be written: what is sent now would only wait in memory."""
+        return self._full is not None
 
     def raise_errors(self) -> None:
         if self._full is not None:
