@@ -8,7 +8,7 @@
 import type { Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { RunlensClient } from '../ingest/sdk/client.ts';
-import { simulateTraffic, type SimulatedUnit } from '../ingest/simulate/online.ts';
+import { logSimulatedUnit, simulateTraffic, type SimulatedUnit } from '../ingest/simulate/online.ts';
 import { say, startServices, untilStopped, type DemoTokens } from './demo-services.ts';
 
 const STREAM_SECONDS = 90;
@@ -90,10 +90,7 @@ export async function serveOnline(config: Config, project: string, tokens: DemoT
       const at = Date.now();
       while (next < units.length && started + units[next]!.at <= at) {
         const u = units[next++]!;
-        log.expose(u.unit, u.variant, at);
-        log.record(u.unit, u.variant, 'conversion', u.conversion, { at });
-        log.record(u.unit, u.variant, 'revenue', u.revenue, { at, covariate: u.preRevenue });
-        log.record(u.unit, u.variant, 'latency_ms', u.latencyMs, { at });
+        logSimulatedUnit(log, u, at);
       }
       if (at >= nextReport) {
         nextReport += 10_000;

@@ -107,12 +107,14 @@ export function routeBatch(catalogue: SchemaCatalogue, topic: string, partition:
         active(event.value, chunk.first_at_ms, chunk.last_at_ms);
         break;
       }
-      case 'OutcomeBatch':
+      case 'OutcomeBatch': {
         // Outcomes of a deployed model: no run's process, so neither sighting nor liveness.
         outcomes += event.value.unitIds.length;
-        rows.online_outcome_sums.push(...outcomeRows(event.value, originOf(event.value, src)));
-        rows.online_unit_sums.push(...unitRows(event.value, originOf(event.value, src)));
+        const origin = originOf(event.value, src);
+        rows.online_outcome_sums.push(...outcomeRows(event.value, origin));
+        rows.online_unit_sums.push(...unitRows(event.value, origin));
         break;
+      }
       case 'OnlineExperimentDeclared':
         rows.online_experiments.push(onlineExperimentRow(event.value, src));
         break;

@@ -9,7 +9,7 @@ import { createClickHouse } from '../../common/clickhouse.ts';
 import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
-import { simulateTraffic } from '../../ingest/simulate/online.ts';
+import { logSimulatedUnit, simulateTraffic } from '../../ingest/simulate/online.ts';
 import { analyse } from '../../query-api/online/service.ts';
 import { CpuTally, cpuSnapshot, localServerPids } from './cpu.ts';
 import { median } from './median.ts';
@@ -58,10 +58,7 @@ runlens online experiment benchmark — ${cpus().length} cores (${cpus()[0]?.mod
       const c0 = cpuSnapshot(pids);
       const simulated = performance.now();
       for (const u of units) {
-        log.expose(u.unit, u.variant, u.at);
-        log.record(u.unit, u.variant, 'conversion', u.conversion, { at: u.at });
-        log.record(u.unit, u.variant, 'revenue', u.revenue, { at: u.at, covariate: u.preRevenue });
-        log.record(u.unit, u.variant, 'latency_ms', u.latencyMs, { at: u.at });
+        logSimulatedUnit(log, u);
         if (++i % 5_000 === 0) {
           await pending;
           pending = sdk.waitForCapacity();

@@ -2,7 +2,8 @@
 // assigned to variants by their weights, each exposed once, then one outcome record per metric —
 // conversion (0/1), revenue (with the unit's pre-period revenue as covariate, correlated with it)
 // and latency in ms (log-normal). Deterministic for a seed; the truth of each variant is given,
-// so a test knows what the answer should find.
+// so a test knows what the answer should find; logSimulatedUnit logs a unit as a service would.
+import type { OutcomeLogger } from '../sdk/outcome-logger.ts';
 import { Rng } from './random.ts';
 
 export interface SimulatedVariant {
@@ -57,4 +58,12 @@ export function simulateTraffic(spec: TrafficSpec, visit: (u: SimulatedUnit) => 
       conversion: rng.next() < v.conversion ? 1 : 0, revenue, preRevenue, latencyMs: v.latencyMs * Math.exp(0.3 * rng.normal()),
     });
   }
+}
+
+/** Logs a simulated unit as a service would: its exposure, then conversion, revenue (with the pre-period covariate) and latency, all at `at`. */
+export function logSimulatedUnit(log: Pick<OutcomeLogger, 'expose' | 'record'>, u: SimulatedUnit, at: number = u.at): void {
+  log.expose(u.unit, u.variant, at);
+  log.record(u.unit, u.variant, 'conversion', u.conversion, { at });
+  log.record(u.unit, u.variant, 'revenue', u.revenue, { at, covariate: u.preRevenue });
+  log.record(u.unit, u.variant, 'latency_ms', u.latencyMs, { at });
 }

@@ -106,7 +106,10 @@ export async function declare(deps: OnlineDeps, project: string, actor: string, 
 
 /** A number JSON can carry: NaN and the infinities of open intervals become null. */
 function jsonSafe<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
+  if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
+  if (Array.isArray(value)) return value.map(jsonSafe) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)])) as T;
+  return value;
 }
 
 /** The experiment's answer over the window asked (the whole experiment by default). */

@@ -4,7 +4,7 @@
 // which ClickHouse's threads add in any order).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunlensClient } from '../../ingest/sdk/client.ts';
-import { simulateTraffic, type SimulatedUnit } from '../../ingest/simulate/online.ts';
+import { logSimulatedUnit, simulateTraffic, type SimulatedUnit } from '../../ingest/simulate/online.ts';
 import { createLogger } from '../../common/logger.ts';
 import { analyse } from '../../query-api/online/service.ts';
 import { Rng } from '../../ingest/simulate/random.ts';
@@ -48,10 +48,7 @@ async function stream(ns: FaultNamespace): Promise<void> {
   const log = sdk.outcomeLogger(PROJECT, EXPERIMENT);
   for (let i = 0; i < units.length; i++) {
     const u = units[i]!;
-    log.expose(u.unit, u.variant, u.at);
-    log.record(u.unit, u.variant, 'conversion', u.conversion, { at: u.at });
-    log.record(u.unit, u.variant, 'revenue', u.revenue, { at: u.at, covariate: u.preRevenue });
-    log.record(u.unit, u.variant, 'latency_ms', u.latencyMs, { at: u.at });
+    logSimulatedUnit(log, u);
     if (i % 2_500 === 2_499) {
       await sdk.waitForCapacity();
       await new Promise((r) => setTimeout(r, 400));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Processor } from '../../processors/processor.ts';
 import type { App } from '../../query-api/deps.ts';
-import { simulateTraffic, type SimulatedUnit } from '../../ingest/simulate/online.ts';
+import { logSimulatedUnit, simulateTraffic, type SimulatedUnit } from '../../ingest/simulate/online.ts';
 import { eventually, freshNamespace, type Namespace } from '../helpers/namespace.ts';
 import { bearer, buildTestApp, connectSdk, count, createTestToken, startProcessor } from '../helpers/pipeline.ts';
 import { ensureVirtualenv, MINUTE, runCommand } from '../helpers/python.ts';
@@ -103,10 +103,7 @@ describe('an experiment fed by the SDK and the gateway', () => {
     }, (u) => {
       sent.push(u);
       if (sent.length > UNITS - 10) return; // the last ten go through the gateway
-      log.expose(u.unit, u.variant, u.at);
-      log.record(u.unit, u.variant, 'conversion', u.conversion, { at: u.at });
-      log.record(u.unit, u.variant, 'revenue', u.revenue, { at: u.at, covariate: u.preRevenue });
-      log.record(u.unit, u.variant, 'latency_ms', u.latencyMs, { at: u.at });
+      logSimulatedUnit(log, u);
     });
     expect(() => log.record('u', 'champion', 'revenue', NaN)).toThrow(/not a finite number/);
     await sdk.close();

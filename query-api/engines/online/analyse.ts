@@ -3,7 +3,7 @@
 // time, CUPED where every record carried a covariate, guardrails judged against their
 // non-inferiority margin, the sample-ratio check, and sentences. Pure: the route reads the rollups
 // (storage/online.ts) and hands them here.
-import { confidenceSequence, MIN_LOOK_N, type Look } from './sequential.ts';
+import { confidenceSequence, MIN_LOOK_N, type Look, type SequentialPoint } from './sequential.ts';
 import { twoProportions, welch, zComparison, type Interval } from './fixed-horizon.ts';
 import { addMoments, cupedAdjust, emptyMoments, varianceOf, type Moments, type SideEstimate } from './moments.ts';
 import { quantileEstimate } from './quantile.ts';
@@ -83,6 +83,16 @@ function allZeroOrOne(buckets: BucketSums[], metric: string, variants: string[])
   return m.sumSq === m.sum;
 }
 
+/** The confidence sequence over a pair's looks (tuned to the pair's share of the planned size), and its answer at the last look. */
+function alwaysValid(spec: ExperimentSpec, variant: VariantSpec, control: VariantSpec, looks: Look[]): { path: SequentialPoint[]; sequential: SequentialAnswer | null } {
+  const path = confidenceSequence(looks, Math.max(1, spec.plannedSampleSize * (variant.weight + control.weight)), spec.alpha);
+  const last = path.at(-1);
+  const sequential: SequentialAnswer | null = last
+    ? { method: 'normal-mixture confidence sequence (asymptotic, always valid)', estimate: last.estimate, interval: { lower: last.validLower, upper: last.validUpper, confidence: 1 - spec.alpha }, pValue: last.pValue, significant: last.pValue < spec.alpha, looks: path.length }
+    : null;
+  return { path, sequential };
+}
+
 /** Non-inferiority: the whole interval on the acceptable side of −margin (higher is better) or +margin (lower is better). */
 function guardrailStatus(metric: MetricSpec, interval: Interval): 'passed' | 'failed' | 'inconclusive' {
   const margin = metric.margin ?? 0;
@@ -123,12 +133,7 @@ function compareMeans(spec: ExperimentSpec, metric: MetricSpec, variant: Variant
     if (!(variance > 0)) continue;
     looks.push({ at: ends[i]!, n: lv.n + lc.n, estimate: ls.v.mean - ls.c.mean, variance });
   }
-  const share = variant.weight + control.weight;
-  const path = confidenceSequence(looks, Math.max(1, spec.plannedSampleSize * share), spec.alpha);
-  const last = path.at(-1);
-  const sequential: SequentialAnswer | null = last
-    ? { method: 'normal-mixture confidence sequence (asymptotic, always valid)', estimate: last.estimate, interval: { lower: last.validLower, upper: last.validUpper, confidence: 1 - spec.alpha }, pValue: last.pValue, significant: last.pValue < spec.alpha, looks: path.length }
-    : null;
+  const { path, sequential } = alwaysValid(spec, variant, control, looks);
   const estimate = s.v.mean - s.c.mean;
   const decided = opts.basis === 'sequential' ? sequential : fixedHorizon;
   const out: Comparison = {
@@ -193,11 +198,7 @@ function compareRatios(spec: ExperimentSpec, metric: MetricSpec, variant: Varian
     const variance = a.variance + b.variance;
     if (variance > 0) looks.push({ at: end, n: lv.units + lc.units, estimate: a.ratio - b.ratio, variance });
   }
-  const path = confidenceSequence(looks, Math.max(1, spec.plannedSampleSize * (variant.weight + control.weight)), spec.alpha);
-  const last = path.at(-1);
-  const sequential: SequentialAnswer | null = last
-    ? { method: 'normal-mixture confidence sequence (asymptotic, always valid)', estimate: last.estimate, interval: { lower: last.validLower, upper: last.validUpper, confidence: 1 - spec.alpha }, pValue: last.pValue, significant: last.pValue < spec.alpha, looks: path.length }
-    : null;
+  const { path, sequential } = alwaysValid(spec, variant, control, looks);
   const decided = opts.basis === 'sequential' ? sequential : fixedHorizon;
   const out: Comparison = {
     ...base, estimate, relative: ec.ratio !== 0 ? estimate / ec.ratio : null, fixedHorizon, sequential, cuped,
