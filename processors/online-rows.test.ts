@@ -1,5 +1,5 @@
 // An OutcomeBatch's rows: sums per (metric, variant, 10-second bucket) with exposures apart, the
-// covariate's sums and the histogram; per-unit rows only for flagged metrics; every row keyed by
+// covariate's sums and the histogram; per-unit rows for exposures and flagged metrics; every row keyed by
 // the batch's identity, so a re-send lands on the same keys; an invalid batch is dead-lettered
 // with its reason. No services.
 import { describe, expect, it } from 'vitest';
@@ -32,11 +32,20 @@ describe('outcomeRows', () => {
 });
 
 describe('unitRows', () => {
-  it("keeps only flagged metrics' records, per (metric, variant, unit, bucket)", () => {
-    expect(unitRows(batch, src).map((r) => [r.metric, r.variant, r.unit_id, r.bucket_ms, r.n, r.value_sum])).toEqual([
-      ['ctr', 'a', 'u1', 0, 1, 1], ['ctr', 'a', 'u1', 10_000, 1, 0], ['ctr', 'b', 'u2', 0, 1, 1],
+  const cells = (b: OutcomeBatch) => unitRows(b, src).map((r) => [r.metric, r.variant, r.unit_id, r.bucket_ms, r.n, r.value_sum]);
+  it("keeps exposures and flagged metrics' records, per (metric, variant, unit, bucket)", () => {
+    expect(cells(batch)).toEqual([
+      ['', 'a', 'u1', 0, 1, 0], ['ctr', 'a', 'u1', 0, 1, 1], ['ctr', 'a', 'u1', 10_000, 1, 0], ['ctr', 'b', 'u2', 0, 1, 1],
     ]);
-    expect(unitRows({ ...batch, metricsPerUnit: [] }, src)).toEqual([]);
+    expect(cells({ ...batch, metricsPerUnit: [] })).toEqual([['', 'a', 'u1', 0, 1, 0]]);
+  });
+
+  it('counts a unit exposed twice in a bucket once, with how often it was logged', () => {
+    const exposures: OutcomeBatch = {
+      project: 'shop', experimentId: 'ab', variants: ['a', 'b'], metrics: ['ctr'], unitIds: ['u1', 'u1', 'u2', 'u1'], variantIndex: [0, 0, 1, 0],
+      metricIndex: [-1, -1, -1, -1], values: [0, 0, 0, 0], covariates: [], times: [1_000, 9_000, 2_000, 15_000],
+    };
+    expect(cells(exposures)).toEqual([['', 'a', 'u1', 0, 2, 0], ['', 'b', 'u2', 0, 1, 0], ['', 'a', 'u1', 10_000, 1, 0]]);
   });
 });
 
@@ -49,7 +58,7 @@ describe('routeBatch with outcomes', () => {
     expect(first.outcomes).toBe(6);
     expect(again.rows.online_outcome_sums).toEqual(first.rows.online_outcome_sums);
     expect(again.rows.online_unit_sums).toEqual(first.rows.online_unit_sums);
-    expect(first.rows.online_unit_sums).toHaveLength(3);
+    expect(first.rows.online_unit_sums).toHaveLength(4);
   });
 
   it('dead-letters an invalid batch with its reason', () => {

@@ -1,5 +1,6 @@
 // An OutcomeBatch → online_outcome_sums rows: its records summed per (metric, variant, 10-second
-// bucket), with the covariate's sums (CUPED) and a log-scale histogram (quantiles). Every row of
+// bucket), with the covariate's sums (CUPED) and a log-scale histogram (quantiles); and
+// online_unit_sums rows: its exposures and ratio metrics' records per unit. Every row of
 // the message carries the message's origin, so a replayed or re-sent batch writes the same rows
 // and collapses. Pure; one pass over the records, no per-record allocation but the histogram's.
 import type { OnlineExperimentDeclared, OutcomeBatch } from '../schemas/events.ts';
@@ -27,25 +28,29 @@ interface Sums {
   hist: Map<number, number>;
 }
 
-/** The per-unit rows of one OutcomeBatch: its records of the metrics flagged in metricsPerUnit, summed per (metric, variant, unit, bucket). */
+/**
+ * The per-unit rows of one OutcomeBatch, summed per (metric, variant, unit, bucket): its
+ * exposures (metric '': which units were exposed, counted once each however often they were
+ * logged — the sample-ratio check's units) and its records of the metrics flagged in
+ * metricsPerUnit (ratio metrics).
+ */
 export function unitRows(e: OutcomeBatch, src: Source): OnlineUnitSumsRow[] {
   const flags = e.metricsPerUnit ?? [];
-  if (!flags.some(Boolean)) return [];
   const groups = new Map<string, OnlineUnitSumsRow>();
   for (let i = 0; i < e.unitIds.length; i++) {
     const metric = e.metricIndex[i]!;
-    if (metric < 0 || !flags[metric]) continue;
+    if (metric >= 0 && !flags[metric]) continue;
     const variant = e.variantIndex[i]!;
     const bucket = Math.floor(e.times[i]! / ONLINE_BUCKET_MS) * ONLINE_BUCKET_MS;
     const unit = e.unitIds[i]!;
     const key = `${metric} ${variant} ${bucket} ${unit}`;
     let g = groups.get(key);
     if (!g) {
-      g = { project: e.project, experiment_id: e.experimentId, metric: e.metrics[metric]!, variant: e.variants[variant]!, unit_id: unit, bucket_ms: bucket, src_partition: src.partition, src_offset: src.offset, n: 0, value_sum: 0 };
+      g = { project: e.project, experiment_id: e.experimentId, metric: metric < 0 ? '' : e.metrics[metric]!, variant: e.variants[variant]!, unit_id: unit, bucket_ms: bucket, src_partition: src.partition, src_offset: src.offset, n: 0, value_sum: 0 };
       groups.set(key, g);
     }
     g.n++;
-    g.value_sum += e.values[i]!;
+    if (metric >= 0) g.value_sum += e.values[i]!;
   }
   return [...groups.values()];
 }

@@ -1,8 +1,8 @@
 // Online experiments as stored: their declarations (online_experiments, 0057) and their
-// outcomes' rollups (online_outcome_sums, 0056). Written only by the processor; readers here
-// take each experiment's latest declaration, and sum the rollups (each message's rows once:
-// FINAL) per metric, variant and look — a time step of whole buckets — or per metric and
-// variant for the histograms.
+// outcomes' rollups (online_outcome_sums, 0056; per unit: online_unit_sums, 0058). Written only by
+// the processor; readers here take each experiment's latest declaration, sum the rollups (each
+// message's rows once: FINAL) per metric, variant and look — a time step of whole buckets — or
+// per metric and variant for the histograms, and count the distinct units exposed.
 import type { ClickHouseClient } from '../common/clickhouse.ts';
 import type { OnlineExperimentDeclared } from '../schemas/events.ts';
 import { histogramValue } from './online-histogram.ts';
@@ -154,4 +154,35 @@ export async function unitLooks(ch: ClickHouseClient, project: string, experimen
   return (await rows<Record<string, string | number>>(ch, unitLooksSql(project, experimentId, metric, ends, w))).map((r) => ({
     end: Number(r.end_ms), variant: String(r.variant), units: Number(r.units), sumY: Number(r.sum_y), sumYY: Number(r.sum_yy), sumN: Number(r.sum_n), sumNN: Number(r.sum_nn), sumYN: Number(r.sum_yn),
   }));
+}
+
+export function exposedUnitsSql(project: string, experimentId: string, w: OutcomeWindow): string {
+  return `
+SELECT variant, uniqExact(unit_id) AS units
+FROM online_unit_sums
+WHERE ${windowSql(project, experimentId, w)} AND metric = ''
+GROUP BY variant
+ORDER BY variant`;
+}
+
+export function unitsInSeveralVariantsSql(project: string, experimentId: string, w: OutcomeWindow): string {
+  return `
+SELECT count() AS units FROM (
+  SELECT unit_id FROM online_unit_sums
+  WHERE ${windowSql(project, experimentId, w)} AND metric = ''
+  GROUP BY unit_id
+  HAVING uniqExact(variant) > 1
+)`;
+}
+
+/**
+ * The distinct units exposed to each variant over the window (however often each was logged; a
+ * replayed message adds no unit, so no FINAL), and how many units were exposed to more than one.
+ */
+export async function exposedUnits(ch: ClickHouseClient, project: string, experimentId: string, w: OutcomeWindow = {}): Promise<{ units: Record<string, number>; inSeveralVariants: number }> {
+  const [perVariant, [several]] = await Promise.all([
+    rows<{ variant: string; units: string | number }>(ch, exposedUnitsSql(project, experimentId, w)),
+    rows<{ units: string | number }>(ch, unitsInSeveralVariantsSql(project, experimentId, w)),
+  ]);
+  return { units: Object.fromEntries(perVariant.map((r) => [r.variant, Number(r.units)])), inSeveralVariants: Number(several?.units ?? 0) };
 }

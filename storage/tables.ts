@@ -321,7 +321,10 @@ export const ONLINE_OUTCOME_SUMS_COLUMNS = [
   ['value_min', 'Float64'], ['value_max', 'Float64'], ['hist_bins', 'Array(Int64)'], ['hist_counts', 'Array(UInt64)'],
 ] as const satisfies BinaryColumns<OnlineOutcomeSumsRow>;
 
-/** online_unit_sums (0058): one message's records of one (metric, variant, unit, bucket) of a metric kept per unit, summed. */
+/**
+ * online_unit_sums (0058): one message's records of one (metric, variant, unit, bucket), summed:
+ * exposures (metric '', n the times logged, value_sum 0) and the records of metrics kept per unit.
+ */
 export interface OnlineUnitSumsRow {
   project: string;
   experiment_id: string;
@@ -393,7 +396,7 @@ export interface TableRows {
   log_chunks: LogChunksRow[];
   /** Online experiments' outcomes, summed per message, metric, variant and bucket (OutcomeBatch). */
   online_outcome_sums: OnlineOutcomeSumsRow[];
-  /** Ratio metrics' records summed per unit too (OutcomeBatch, metricsPerUnit). */
+  /** Exposures and ratio metrics' records summed per unit too (OutcomeBatch: exposures, metricsPerUnit). */
   online_unit_sums: OnlineUnitSumsRow[];
   /** Online experiments' declarations (OnlineExperimentDeclared). */
   online_experiments: OnlineExperimentsRow[];

@@ -456,6 +456,8 @@ export interface OnlineAnswer {
   window: { lookMs: number | null; asOf: string };
   basis: string;
   exposures: Record<string, number>;
+  /** Distinct units exposed per variant. */
+  units: Record<string, number>;
   srm: { mismatch: boolean; message: string; pValue?: number | null };
   metrics: { name: string; kind: string; role: string; better: string; statistic: string; margin: number | null; comparisons: OnlineComparison[] }[];
   warnings: string[];

@@ -7,7 +7,7 @@ import type { SchemaCatalogue } from '../../schemas/catalogue.ts';
 import type { OnlineExperimentDeclared, OnlineMetric, OnlineVariant } from '../../schemas/events.ts';
 import { ONLINE_BUCKET_MS } from '../../storage/tables.ts';
 import { HISTOGRAM_RELATIVE_ERROR } from '../../storage/online-histogram.ts';
-import { getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, unitLooks, type StoredOnlineExperiment } from '../../storage/online.ts';
+import { exposedUnits, getOnlineExperiments, lookStepMs, outcomeHistograms, outcomeSpan, outcomeSums, unitLooks, type StoredOnlineExperiment } from '../../storage/online.ts';
 import { analyseExperiment, type Analysis, type BucketSums } from '../engines/online/index.ts';
 import { aliasOf, readRegistry, versionOf } from '../registry/service.ts';
 import { sendAndWait, type EventWriter } from '../writes.ts';
@@ -128,18 +128,19 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
   const ratioStep = span ? Math.max(step!, lookStepMs(span, Math.min(MAX_RATIO_LOOKS, body.maxLooks ?? MAX_RATIO_LOOKS))) : null;
   const ratioEnds: number[] = [];
   if (span && ratioStep) for (let end = (Math.floor(span.first / ratioStep) + 1) * ratioStep; end <= (Math.floor(span.last / ratioStep) + 1) * ratioStep; end += ratioStep) ratioEnds.push(end);
-  const [sums, histograms, perUnit] = span && step
+  const [sums, histograms, perUnit, exposed] = span && step
     ? await Promise.all([
       outcomeSums(ch, project, d.experimentId, step, window), outcomeHistograms(ch, project, d.experimentId, quantileMetrics, window),
       Promise.all(ratioMetrics.map((m) => unitLooks(ch, project, d.experimentId, m, ratioEnds, window).then((ls) => ls.map((l) => ({ metric: m, variant: l.variant, end: l.end, sums: l }))))).then((x) => x.flat()),
+      exposedUnits(ch, project, d.experimentId, window),
     ])
-    : [[], [], []];
+    : [[], [], [], undefined];
   // storage's sums carry the engine's moment names: handed over as they are.
   const buckets: BucketSums[] = sums.map((s) => ({ metric: s.metric, variant: s.variant, end: s.end, moments: s, range: { min: s.min, max: s.max } }));
   const label = (v: OnlineVariant) => (v.name === `v${v.version}` ? v.name : `${v.name} (v${v.version})`);
   const analysis: Analysis = analyseExperiment(
     { variants: d.variants.map((v) => ({ name: v.name, weight: v.weight, label: label(v) })), control: d.control, metrics: d.metrics, alpha: d.alpha, plannedSampleSize: d.plannedSampleSize },
-    { buckets, histograms: histograms.map((h) => ({ metric: h.metric, variant: h.variant, histogram: { values: h.values, counts: h.counts, relativeError: HISTOGRAM_RELATIVE_ERROR } })), unitLooks: perUnit },
+    { buckets, histograms: histograms.map((h) => ({ metric: h.metric, variant: h.variant, histogram: { values: h.values, counts: h.counts, relativeError: HISTOGRAM_RELATIVE_ERROR } })), unitLooks: perUnit, exposedUnits: exposed },
     { basis: body.basis ?? 'sequential', cuped: body.cuped ?? true },
   );
   const srm = analysis.srm as Analysis['srm'] & { counts?: Record<string, number>; observed?: number[]; expected?: number[] };
@@ -150,6 +151,7 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
     basis: analysis.basis,
     alpha: analysis.alpha,
     exposures: analysis.exposures,
+    units: analysis.units,
     srm: { mismatch: srm.mismatch, message: srm.message, threshold: srm.threshold, ...('chiSquare' in srm ? { chiSquare: srm.chiSquare, df: srm.df, pValue: srm.pValue, counts: srm.counts } : {}) },
     metrics: analysis.metrics,
     warnings: analysis.warnings,

@@ -1,8 +1,12 @@
--- Ratio metrics of online experiments (OutcomeBatch records whose metric is flagged in
--- metricsPerUnit): the unit is a user and the records its requests, so the requests of one user
--- are not independent. The processor sums each message's records per (metric, variant, unit,
--- 10-second bucket); readers add a unit's rows up (FINAL first: a replay collapses on the
--- message's origin) and compare variants by the delta method over units.
+-- Online experiments' records kept per unit (the processor sums each message's records per
+-- (metric, variant, unit, 10-second bucket)):
+-- * exposures (metric ''): the distinct units each variant was shown to, however often each was
+--   logged — what the sample-ratio check counts; readers take uniqExact(unit_id), which a replay
+--   cannot change;
+-- * records of ratio metrics (flagged in metricsPerUnit): the unit is a user and the records its
+--   requests, so the requests of one user are not independent; readers add a unit's rows up
+--   (FINAL first: a replay collapses on the message's origin) and compare variants by the delta
+--   method over units.
 CREATE TABLE IF NOT EXISTS {database}.online_unit_sums
 (
     project String,

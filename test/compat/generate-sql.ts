@@ -43,7 +43,7 @@ import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, Pa
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
 import { onlineExperimentRow, outcomeRows, unitRows } from '../../processors/online-rows.ts';
-import { onlineExperimentsSql, outcomeHistogramsSql, outcomeSpanSql, outcomeSumsSql, unitLooksSql } from '../../storage/online.ts';
+import { exposedUnitsSql, onlineExperimentsSql, outcomeHistogramsSql, outcomeSpanSql, outcomeSumsSql, unitLooksSql, unitsInSeveralVariantsSql } from '../../storage/online.ts';
 import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
 import { exportChunksSql, exportRunIdsSql } from '../../storage/point-export.ts';
 import { projectRowsSql, sqlBiUser, sqlBiUsersOfProjectSql, sqlIsBiUserSql } from '../../storage/bi-users.ts';
@@ -222,6 +222,14 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
     rows.online_outcome_sums.push(...outcomeRows(outcomes, at));
     rows.online_unit_sums.push(...unitRows(outcomes, at));
   }
+  // Exposures only, of another experiment: u1 shown both variants, u2 the second one twice.
+  const crossed = {
+    project: PROJECT, experimentId: 'ab-2', variants: ['a', 'b'], metrics: ['latency'], unitIds: ['u1', 'u1', 'u2', 'u2'], variantIndex: [0, 1, 1, 1], metricIndex: [-1, -1, -1, -1],
+    values: [0, 0, 0, 0], covariates: [], times: [1_000, 2_000, 3_000, 4_000],
+  };
+  const crossedAt = src();
+  rows.online_outcome_sums.push(...outcomeRows(crossed, crossedAt));
+  rows.online_unit_sums.push(...unitRows(crossed, crossedAt));
   // What the processor notes of the runs that had points, artifacts or a finish (all started here).
   const sightings = new Sightings();
   for (const b of batches) sightings.note(b.project, b.runId, earliest(b.wallTimes));
@@ -479,6 +487,9 @@ function queryStatements(database: string, cluster?: string): Statement[] {
   out.push(q('outcomeSumsSql (10-second looks)', `SELECT end_ms, metric, variant, n, value_sum FROM (${outcomeSumsSql(PROJECT, 'ab-1', 10_000, {})})`, { column: { name: 'n', values: [1, 1, 1, 1, 1, 1, 1, 1] } }));
   out.push(q('outcomeSumsSql (one look, a window)', outcomeSumsSql(PROJECT, 'ab-1', 20_000, { from: 0, until: 20_000 }), { column: { name: 'n', values: [2, 2, 2, 2] } }));
   out.push(q('unitLooksSql (two looks, each unit once per look)', unitLooksSql(PROJECT, 'ab-1', 'latency', [10_000, 20_000], {}), { column: { name: 'sum_nn', values: [1, 1, 4, 4] } }));
+  out.push(q('exposedUnitsSql (each unit once, in every message and replay)', exposedUnitsSql(PROJECT, 'ab-1', {}), { column: { name: 'units', values: [1, 1] } }));
+  out.push(q('exposedUnitsSql (a unit in both variants)', exposedUnitsSql(PROJECT, 'ab-2', { from: 0, until: 10_000 }), { column: { name: 'units', values: [1, 2] } }));
+  out.push(q('unitsInSeveralVariantsSql', unitsInSeveralVariantsSql(PROJECT, 'ab-2', {}), { column: { name: 'units', values: [1] } }));
   out.push(q('outcomeHistogramsSql', `SELECT variant, length(histogram.1) AS bins, arraySum(histogram.2) AS n FROM (${outcomeHistogramsSql(PROJECT, 'ab-1', ['latency'], {})}) ORDER BY variant`, { column: { name: 'n', values: [2, 2] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));

@@ -120,7 +120,7 @@ describe('the online experiment pages', () => {
     const srm = page.getByTestId('srm');
     await srm.waitFor();
     expect(await srm.getAttribute('role')).toBe('alert');
-    expect(await srm.textContent()).toMatch(/^SAMPLE RATIO MISMATCH: exposures champion \(v1\) [\d,]+, challenger \(v2\) [\d,]+ against the expected/);
+    expect(await srm.textContent()).toMatch(/^SAMPLE RATIO MISMATCH: units exposed champion \(v1\) [\d,]+, challenger \(v2\) [\d,]+ against the expected/);
     expect(await page.getByTestId('online-summary').textContent()).toMatch(/^SAMPLE RATIO MISMATCH/);
   });
 

@@ -262,6 +262,42 @@ describe('a ratio metric (clicks per impression, the unit a user)', () => {
   });
 });
 
+describe('the sample-ratio check', () => {
+  it('counts the distinct units exposed, however often each was logged, and names units seen in both variants', async () => {
+    const id = 'returning-users';
+    expect((await call('POST', '/v1/online/experiments', { ...declaration, id })).statusCode).toBe(201);
+    const sdk = await connectSdk(ns);
+    const log = sdk.outcomeLogger(PROJECT, id);
+    // 2,000 users a side; the challenger's come back: exposed 1 to 3 times, minutes apart (other
+    // buckets, other messages). Five more users see both variants.
+    let exposures = 0;
+    for (let u = 0; u < 4_000; u++) {
+      const variant = u % 2 === 0 ? 'champion' : 'challenger';
+      const visits = variant === 'champion' ? 1 : 1 + (u % 3);
+      for (let k = 0; k < visits; k++, exposures++) log.expose(`r${u}`, variant, start + k * 120_000 + u);
+    }
+    for (let u = 0; u < 5; u++, exposures += 2) {
+      log.expose(`both${u}`, 'champion', start + u);
+      log.expose(`both${u}`, 'challenger', start + 60_000 + u);
+    }
+    await sdk.close();
+    const a = await eventually(async () => {
+      const x = (await call('POST', '/v1/online/analysis', { experiment: id }, reader)).json();
+      return x.exposures.champion + x.exposures.challenger === exposures ? x : undefined;
+    }, 60_000, 'every exposure stored');
+    expect(a.exposures.challenger).toBeGreaterThan(a.exposures.champion * 1.9);
+    expect(a.units).toEqual({ champion: 2_005, challenger: 2_005 });
+    expect(a.srm).toMatchObject({ mismatch: false, chiSquare: 0, pValue: 1, counts: { champion: 2_005, challenger: 2_005 } });
+    expect(a.warnings).toEqual(['5 units were exposed to more than one variant (is the assignment sticky? do unit ids collide?): each counts in every variant it saw']);
+    // A window counts the units exposed within it.
+    const first = (await call('POST', '/v1/online/analysis', { experiment: id, until: start + 120_000 }, reader)).json();
+    expect(first.units).toEqual({ champion: 2_005, challenger: 2_005 });
+    const later = (await call('POST', '/v1/online/analysis', { experiment: id, from: start + 120_000 }, reader)).json();
+    expect(later.units.champion).toBe(0);
+    expect(later.units.challenger).toBe([...Array(4_000).keys()].filter((u) => u % 2 === 1 && u % 3 > 0).length);
+  });
+});
+
 describe('the Python package', () => {
   it('logs exposures and outcomes that the analysis counts', async () => {
     const id = 'py-ab';

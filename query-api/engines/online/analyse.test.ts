@@ -104,6 +104,36 @@ describe('analyseExperiment', () => {
     expect(a.summary).toMatch(/Warning: outcomes name variants/);
   });
 
+  it('checks the split on distinct units, not on exposures, and names units seen in several variants', () => {
+    // The challenger's users come back twice as often: 2,000 units a side, 2,000 against 4,000 exposures.
+    const exposed = [{ metric: '', variant: 'a', end: 1, moments: moments(repeat([0], 2_000)) }, { metric: '', variant: 'b', end: 1, moments: moments(repeat([0], 4_000)) }];
+    const data = { buckets: buckets(repeat([1, 2], 2_000), repeat([1, 2], 2_000), exposed), histograms: [] };
+    const onExposures = analyseExperiment(spec(lower), data);
+    expect(onExposures.srm.mismatch).toBe(true);
+    const onUnits = analyseExperiment(spec(lower), { ...data, exposedUnits: { units: { a: 2_000, b: 2_000 }, inSeveralVariants: 3 } });
+    expect(onUnits.srm).toMatchObject({ mismatch: false, chiSquare: 0, counts: { a: 2_000, b: 2_000 } });
+    expect(onUnits.exposures).toEqual({ a: 2_000, b: 4_000 });
+    expect(onUnits.units).toEqual({ a: 2_000, b: 2_000 });
+    expect(onUnits.warnings).toEqual(['3 units were exposed to more than one variant (is the assignment sticky? do unit ids collide?): each counts in every variant it saw']);
+    const skewed = analyseExperiment(spec(lower), { ...data, exposedUnits: { units: { a: 2_000, b: 2_400 }, inSeveralVariants: 0 } });
+    expect(skewed.srm.message).toMatch(/^SAMPLE RATIO MISMATCH: units exposed v1 2,000, v2 2,400 against the expected v1 2,200, v2 2,200/);
+    expect(skewed.warnings).toEqual([]);
+  });
+
+  it('answers "not enough data" for every kind of metric before any outcome arrives, every side with its value', () => {
+    const exposed = [{ metric: '', variant: 'a', end: 1, moments: moments([0, 0]) }, { metric: '', variant: 'b', end: 1, moments: moments([0, 0]) }];
+    const kinds: MetricSpec[] = [
+      { ...lower, statistic: 'p95' }, lower, { ...lower, name: 'conversion', kind: 'binary', role: 'primary', better: 'higher', margin: null }, { ...lower, name: 'ctr', kind: 'ratio', role: 'primary', better: 'higher', margin: null },
+    ];
+    for (const metric of kinds) {
+      const c = analyseExperiment(spec(metric), { buckets: exposed, histograms: [], unitLooks: [] }).metrics[0]!.comparisons[0]!;
+      expect(c.verdict, `${metric.kind} ${metric.statistic}`).toBe('not enough data');
+      expect(typeof c.sides.variant.value, 'a number, NaN when unknown (null in JSON)').toBe('number');
+      expect(c.sides.variant.n).toBe(0);
+      expect(c.sentence).not.toMatch(/undefined/);
+    }
+  });
+
   it('reads the direction from the always-valid interval, and an empty intersection decides nothing', () => {
     const revenue: MetricSpec = { name: 'revenue', kind: 'continuous', role: 'primary', better: 'higher', statistic: 'mean', margin: null };
     // First far above, then far below: the looks' intervals stop overlapping.

@@ -218,10 +218,12 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
   const exposures: Record<string, number> = {};
   for (const v of spec.variants) exposures[v.name] = 0;
   for (const b of data.buckets) if (b.metric === '' && b.variant in exposures) exposures[b.variant]! += b.moments.n;
-  const srmResult = sampleRatioCheck(spec.variants.map((v) => exposures[v.name]!), spec.variants.map((v) => v.weight));
+  const units: Record<string, number> = {};
+  for (const v of spec.variants) units[v.name] = data.exposedUnits ? data.exposedUnits.units[v.name] ?? 0 : exposures[v.name]!;
+  const srmResult = sampleRatioCheck(spec.variants.map((v) => units[v.name]!), spec.variants.map((v) => v.weight));
   const srm = srmResult
-    ? { ...srmResult, counts: exposures, threshold: SRM_ALPHA, message: describeSrm(srmResult, spec.variants) }
-    : { mismatch: false as const, threshold: SRM_ALPHA, message: 'SRM check not run: no exposures logged (log one per unit with the SDK\'s expose)' };
+    ? { ...srmResult, counts: units, threshold: SRM_ALPHA, message: describeSrm(srmResult, spec.variants) }
+    : { mismatch: false as const, threshold: SRM_ALPHA, message: 'SRM check not run: no exposures logged (log them with the SDK\'s expose)' };
   const metrics: MetricAnswer[] = spec.metrics.map((metric) => ({
     ...metric,
     comparisons: challengers.map((variant) =>
@@ -243,8 +245,10 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
   const some = (names: string[]) => (names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', '));
   if (strayVariants.length > 0) warnings.push(`outcomes name variants the experiment does not declare, left out: ${some(strayVariants)}`);
   if (strayMetrics.length > 0) warnings.push(`outcomes name metrics the experiment does not declare, left out: ${some(strayMetrics)}`);
+  const crossed = data.exposedUnits?.inSeveralVariants ?? 0;
+  if (crossed > 0) warnings.push(`${crossed.toLocaleString('en-US')} unit${crossed === 1 ? ' was' : 's were'} exposed to more than one variant (is the assignment sticky? do unit ids collide?): each counts in every variant it saw`);
   let summary = parts.join('. ');
   summary = srm.mismatch ? `${srm.message}. ${summary}` : `${summary}; ${srm.message}`;
   if (warnings.length > 0) summary += `. Warning: ${warnings.join('; ')}`;
-  return { basis: opts.basis, alpha: spec.alpha, srm, exposures, metrics, warnings, summary };
+  return { basis: opts.basis, alpha: spec.alpha, srm, exposures, units, metrics, warnings, summary };
 }

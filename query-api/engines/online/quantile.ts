@@ -17,9 +17,10 @@ export function histogramTotal(h: Histogram): number {
   return h.counts.reduce((a, b) => a + b, 0);
 }
 
-/** The value at rank ceil(p·n) (the lower empirical quantile). */
+/** The value at rank ceil(p·n) (the lower empirical quantile); NaN for an empty histogram. */
 export function histogramQuantile(h: Histogram, p: number): number {
   const n = histogramTotal(h);
+  if (n === 0) return NaN;
   const rank = Math.max(1, Math.ceil(p * n));
   let seen = 0;
   for (let i = 0; i < h.values.length; i++) {

@@ -51,7 +51,7 @@ export function describeSrm(srm: SrmResult, variants: VariantSpec[]): string {
   const split = variants.map((v, i) => `${v.label} ${srm.observed[i]!.toLocaleString('en-US')}`).join(', ');
   if (srm.mismatch) {
     const expected = variants.map((v, i) => `${v.label} ${Math.round(srm.expected[i]!).toLocaleString('en-US')}`).join(', ');
-    return `SAMPLE RATIO MISMATCH: exposures ${split} against the expected ${expected} (chi-square p = ${formatP(srm.pValue)}); the assignment or the logging is broken, do not trust these results`;
+    return `SAMPLE RATIO MISMATCH: units exposed ${split} against the expected ${expected} (chi-square p = ${formatP(srm.pValue)}); the assignment or the logging is broken, do not trust these results`;
   }
   return `SRM check passed (p = ${formatP(srm.pValue)})`;
 }

@@ -141,7 +141,7 @@ describe('sample-ratio mismatch', () => {
     const buckets: BucketSums[] = [{ metric: '', variant: 'champion', end: 1, moments: m(50_600) }, { metric: '', variant: 'challenger', end: 1, moments: m(49_400) }];
     const a = analyseExperiment(spec(continuous), { buckets, histograms: [] });
     expect(a.srm.mismatch).toBe(true);
-    expect(a.summary).toMatch(/^SAMPLE RATIO MISMATCH: exposures v1 50,600, v2 49,400 against the expected v1 50,000, v2 50,000 .*do not trust these results/);
+    expect(a.summary).toMatch(/^SAMPLE RATIO MISMATCH: units exposed v1 50,600, v2 49,400 against the expected v1 50,000, v2 50,000 .*do not trust these results/);
   });
 });
 

@@ -1,5 +1,5 @@
 // Sample ratio mismatch: are units split between the variants as the experiment said? Pearson's
-// chi-square goodness of fit of the exposure counts against the declared weights. A mismatch
+// chi-square goodness of fit of the units exposed to each variant against the declared weights. A mismatch
 // (p below SRM_ALPHA, the threshold A/B platforms use) means the assignment or the logging is
 // broken and no comparison of the variants can be trusted.
 import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';

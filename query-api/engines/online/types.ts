@@ -49,6 +49,12 @@ export interface OutcomeData {
   unitLooks?: { metric: string; variant: string; end: number; sums: UnitSums }[];
   /** Per metric and variant, the whole window's histogram (for quantiles). */
   histograms: { metric: string; variant: string; histogram: Histogram }[];
+  /**
+   * The distinct units exposed to each variant (each once, however often logged), and how many
+   * were exposed to more than one: what the sample-ratio check counts. Without it, the check
+   * counts exposures, as if each unit were logged once.
+   */
+  exposedUnits?: { units: Record<string, number>; inSeveralVariants: number };
 }
 
 export type DecisionBasis = 'sequential' | 'fixedHorizon';
@@ -106,9 +112,12 @@ export interface Analysis {
   basis: DecisionBasis;
   alpha: number;
   srm: (SrmResult & { counts: Record<string, number>; threshold: number; message: string }) | { mismatch: false; message: string; threshold: number };
+  /** Exposures logged per variant (a unit logged twice counts twice). */
   exposures: Record<string, number>;
+  /** Distinct units exposed per variant: the sample-ratio check's counts. */
+  units: Record<string, number>;
   metrics: MetricAnswer[];
-  /** Outcomes the declaration does not cover (variants or metrics it does not name: a typo?). */
+  /** Outcomes the declaration does not cover (variants or metrics it does not name: a typo?), units exposed to several variants. */
   warnings: string[];
   summary: string;
 }
