@@ -132,7 +132,7 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
     ? await Promise.all([
       outcomeSums(ch, project, d.experimentId, step, window), outcomeHistograms(ch, project, d.experimentId, quantileMetrics, window),
       Promise.all(ratioMetrics.map((m) => unitLooks(ch, project, d.experimentId, m, ratioEnds, window).then((ls) => ls.map((l) => ({ metric: m, variant: l.variant, end: l.end, sums: l }))))).then((x) => x.flat()),
-      exposedUnits(ch, project, d.experimentId, window),
+      exposedUnits(ch, project, d.experimentId, d.variants.map((v) => v.name), window),
     ])
     : [[], [], [], undefined];
   // storage's sums carry the engine's moment names: handed over as they are.

@@ -43,7 +43,7 @@ import type { ArtifactLogged, EvidenceSaved, ExperimentDeclared, MetricBatch, Pa
 import { registryChangesSql, registryEventSeenSql } from '../../storage/registry.ts';
 import { evidenceSql } from '../../storage/evidence.ts';
 import { onlineExperimentRow, outcomeRows, unitRows } from '../../processors/online-rows.ts';
-import { exposedUnitsSql, onlineExperimentsSql, outcomeHistogramsSql, outcomeSpanSql, outcomeSumsSql, unitLooksSql, unitsInSeveralVariantsSql } from '../../storage/online.ts';
+import { exposedUnitsSql, onlineExperimentsSql, outcomeHistogramsSql, outcomeSpanSql, outcomeSumsSql, unitLooksSql } from '../../storage/online.ts';
 import { artifactNamesSql, linesSql, samplesSql, tablesSql } from '../../storage/run-artifacts.ts';
 import { exportChunksSql, exportRunIdsSql } from '../../storage/point-export.ts';
 import { projectRowsSql, sqlBiUser, sqlBiUsersOfProjectSql, sqlIsBiUserSql } from '../../storage/bi-users.ts';
@@ -487,9 +487,9 @@ function queryStatements(database: string, cluster?: string): Statement[] {
   out.push(q('outcomeSumsSql (10-second looks)', `SELECT end_ms, metric, variant, n, value_sum FROM (${outcomeSumsSql(PROJECT, 'ab-1', 10_000, {})})`, { column: { name: 'n', values: [1, 1, 1, 1, 1, 1, 1, 1] } }));
   out.push(q('outcomeSumsSql (one look, a window)', outcomeSumsSql(PROJECT, 'ab-1', 20_000, { from: 0, until: 20_000 }), { column: { name: 'n', values: [2, 2, 2, 2] } }));
   out.push(q('unitLooksSql (two looks, each unit once per look)', unitLooksSql(PROJECT, 'ab-1', 'latency', [10_000, 20_000], {}), { column: { name: 'sum_nn', values: [1, 1, 4, 4] } }));
-  out.push(q('exposedUnitsSql (each unit once, in every message and replay)', exposedUnitsSql(PROJECT, 'ab-1', {}), { column: { name: 'units', values: [1, 1] } }));
-  out.push(q('exposedUnitsSql (a unit in both variants)', exposedUnitsSql(PROJECT, 'ab-2', { from: 0, until: 10_000 }), { column: { name: 'units', values: [1, 2] } }));
-  out.push(q('unitsInSeveralVariantsSql', unitsInSeveralVariantsSql(PROJECT, 'ab-2', {}), { column: { name: 'units', values: [1] } }));
+  out.push(q('exposedUnitsSql (each unit once, in every message and replay)', `SELECT units, per_variant[1] AS a, per_variant[2] AS b FROM (${exposedUnitsSql(PROJECT, 'ab-1', ['a', 'b'], {})})`, { rows: 1, column: { name: 'b', values: [1] } }));
+  out.push(q('exposedUnitsSql (a unit in both variants, a window)', `SELECT units, per_variant[1] AS a, per_variant[2] AS b FROM (${exposedUnitsSql(PROJECT, 'ab-2', ['a', 'b'], { from: 0, until: 10_000 })})`, { rows: 1, column: { name: 'units', values: [2] } }));
+  out.push(q('exposedUnitsSql (per variant)', `SELECT arrayJoin(per_variant) AS n FROM (${exposedUnitsSql(PROJECT, 'ab-2', ['a', 'b'], {})})`, { column: { name: 'n', values: [1, 2] } }));
   out.push(q('outcomeHistogramsSql', `SELECT variant, length(histogram.1) AS bins, arraySum(histogram.2) AS n FROM (${outcomeHistogramsSql(PROJECT, 'ab-1', ['latency'], {})}) ORDER BY variant`, { column: { name: 'n', values: [2, 2] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));

@@ -118,6 +118,9 @@ describe('analyseExperiment', () => {
     const skewed = analyseExperiment(spec(lower), { ...data, exposedUnits: { units: { a: 2_000, b: 2_400 }, inSeveralVariants: 0 } });
     expect(skewed.srm.message).toMatch(/^SAMPLE RATIO MISMATCH: units exposed v1 2,000, v2 2,400 against the expected v1 2,200, v2 2,200/);
     expect(skewed.warnings).toEqual([]);
+    const three = { ...spec(lower), variants: [...spec(lower).variants.map((v) => ({ ...v, weight: 1 / 3 })), { name: 'c', weight: 1 / 3, label: 'v3' }] };
+    const crossed = analyseExperiment(three, { ...data, exposedUnits: { units: { a: 2_000, b: 2_000, c: 2_000 }, inSeveralVariants: 4 } });
+    expect(crossed.warnings).toEqual(["units were exposed to more than one variant, 4 times beyond each one's first (is the assignment sticky? do unit ids collide?): each counts in every variant it saw"]);
   });
 
   it('answers "not enough data" for every kind of metric before any outcome arrives, every side with its value', () => {

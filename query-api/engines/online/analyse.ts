@@ -246,7 +246,11 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
   if (strayVariants.length > 0) warnings.push(`outcomes name variants the experiment does not declare, left out: ${some(strayVariants)}`);
   if (strayMetrics.length > 0) warnings.push(`outcomes name metrics the experiment does not declare, left out: ${some(strayMetrics)}`);
   const crossed = data.exposedUnits?.inSeveralVariants ?? 0;
-  if (crossed > 0) warnings.push(`${crossed.toLocaleString('en-US')} unit${crossed === 1 ? ' was' : 's were'} exposed to more than one variant (is the assignment sticky? do unit ids collide?): each counts in every variant it saw`);
+  if (crossed > 0) {
+    // With two variants the count is the units exposed to both; with more, a unit in k variants counts k − 1.
+    const what = spec.variants.length === 2 ? `${crossed.toLocaleString('en-US')} unit${crossed === 1 ? ' was' : 's were'} exposed to more than one variant` : `units were exposed to more than one variant, ${crossed.toLocaleString('en-US')} times beyond each one's first`;
+    warnings.push(`${what} (is the assignment sticky? do unit ids collide?): each counts in every variant it saw`);
+  }
   let summary = parts.join('. ');
   summary = srm.mismatch ? `${srm.message}. ${summary}` : `${summary}; ${srm.message}`;
   if (warnings.length > 0) summary += `. Warning: ${warnings.join('; ')}`;

@@ -51,8 +51,8 @@ export interface OutcomeData {
   histograms: { metric: string; variant: string; histogram: Histogram }[];
   /**
    * The distinct units exposed to each variant (each once, however often logged), and how many
-   * were exposed to more than one: what the sample-ratio check counts. Without it, the check
-   * counts exposures, as if each unit were logged once.
+   * were exposed to more than one (a unit in k variants counting k − 1): what the sample-ratio
+   * check counts. Without it, the check counts exposures, as if each unit were logged once.
    */
   exposedUnits?: { units: Record<string, number>; inSeveralVariants: number };
 }

@@ -3,7 +3,7 @@ service in front of a deployed model logs them::
 
     import runlens
     outcomes = runlens.outcome_logger("ranker-v7-vs-v6", project="shop")
-    outcomes.expose(user_id, "challenger")                 # once per unit, when it is assigned
+    outcomes.expose(user_id, "challenger")                 # when served (a unit counts once, however often)
     outcomes.record(user_id, "challenger", "conversion", 1.0)
     outcomes.record(user_id, "challenger", "revenue", 23.5, covariate=18.0)  # pre-period value, for CUPED
     outcomes.flush()
