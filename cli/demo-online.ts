@@ -16,7 +16,7 @@ const UNITS = 270_000;
 
 interface Answer {
   summary: string;
-  units: Record<string, number>;
+  unitsTotal: number;
   metrics: { name: string; comparisons: { estimate: number | null; fixedHorizon: { pValue: number; interval: { lower: number; upper: number } } | null; sequential: { pValue: number; interval: { lower: number | null; upper: number | null } } | null }[] }[];
 }
 
@@ -76,7 +76,7 @@ export async function serveOnline(config: Config, project: string, tokens: DemoT
     const report = async () => {
       const a = await call<Answer>('POST', '/v1/online/analysis', { experiment }, tokens.read);
       const c = a.metrics[0]!.comparisons[0]!;
-      const n = Object.values(a.units).reduce((x, y) => x + y, 0);
+      const n = a.unitsTotal;
       const pp = (x: number | null) => (x === null ? '   ∞' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`);
       const seq = c.sequential ? `always-valid CI ${pp(c.sequential.interval.lower)} to ${pp(c.sequential.interval.upper)} pp, p ${c.sequential.pValue.toPrecision(2)}` : 'always-valid: not enough data yet';
       const fixed = c.fixedHorizon ? `fixed-horizon p ${c.fixedHorizon.pValue.toPrecision(2)}` : '';

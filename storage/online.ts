@@ -169,14 +169,12 @@ FROM (
 }
 
 /**
- * The distinct units exposed to each of the variants over the window (however often each was
- * logged; a replayed message adds no unit, so no FINAL), and the units exposed to more than one
- * of them: Σ per variant − all together, which with two variants is the units exposed to both
- * (a unit seen in k variants counts k − 1).
+ * The distinct units exposed to each of the variants over the window, and to any of them
+ * (however often each was logged; a replayed message adds no unit, so no FINAL).
  */
-export async function exposedUnits(ch: ClickHouseClient, project: string, experimentId: string, variants: readonly string[], w: OutcomeWindow = {}): Promise<{ units: Record<string, number>; inSeveralVariants: number }> {
-  if (variants.length === 0) return { units: {}, inSeveralVariants: 0 };
+export async function exposedUnits(ch: ClickHouseClient, project: string, experimentId: string, variants: readonly string[], w: OutcomeWindow = {}): Promise<{ perVariant: Record<string, number>; total: number }> {
+  if (variants.length === 0) return { perVariant: {}, total: 0 };
   const [r] = await rows<{ units: string | number; per_variant: (string | number)[] }>(ch, exposedUnitsSql(project, experimentId, variants, w));
   const per = (r?.per_variant ?? []).map(Number);
-  return { units: Object.fromEntries(variants.map((v, i) => [v, per[i] ?? 0])), inSeveralVariants: per.reduce((a, b) => a + b, 0) - Number(r?.units ?? 0) };
+  return { perVariant: Object.fromEntries(variants.map((v, i) => [v, per[i] ?? 0])), total: Number(r?.units ?? 0) };
 }

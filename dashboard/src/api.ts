@@ -458,6 +458,7 @@ export interface OnlineAnswer {
   exposures: Record<string, number>;
   /** Distinct units exposed per variant. */
   units: Record<string, number>;
+  unitsTotal: number;
   srm: { mismatch: boolean; message: string; pValue?: number | null };
   metrics: { name: string; kind: string; role: string; better: string; statistic: string; margin: number | null; comparisons: OnlineComparison[] }[];
   warnings: string[];

@@ -80,7 +80,7 @@ export class OutcomeLogger {
     this.perUnit = new Set(opts.perUnit ?? []);
   }
 
-  /** The unit was assigned to the variant (log it once per unit: the sample-ratio check counts these). Throws on invalid input. */
+  /** The unit was served the variant. The sample-ratio check counts each unit once: once per unit is enough (and cheapest), more are harmless. Throws on invalid input. */
   expose(unit: string, variant: string, at: number = Date.now()): void {
     this.add(unit, variant, null, 0, undefined, at);
   }

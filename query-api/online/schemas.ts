@@ -90,6 +90,7 @@ export const AnalysisJson = Type.Object({
   alpha: Type.Number(),
   exposures: Type.Record(Type.String(), Type.Integer(), { description: 'Exposures logged per variant (a unit logged twice counts twice)' }),
   units: Type.Record(Type.String(), Type.Integer(), { description: 'Distinct units exposed per variant: what the sample-ratio check counts' }),
+  unitsTotal: Type.Integer({ description: 'Distinct units exposed to any variant (a unit in several counts once)' }),
   srm: Type.Object({ mismatch: Type.Boolean(), message: Type.String(), threshold: Type.Number(), chiSquare: Type.Optional(Num), df: Type.Optional(Type.Integer()), pValue: Type.Optional(Num), counts: Type.Optional(Type.Record(Type.String(), Type.Integer())) }),
   metrics: Type.Array(Type.Object({ name: Type.String(), kind: Type.String(), role: Type.String(), better: Type.String(), statistic: Type.String(), margin: Num, comparisons: Type.Array(Comparison) })),
   warnings: Type.Array(Type.String(), { description: 'Outcomes the declaration does not cover (variants or metrics it does not name), units exposed to more than one variant' }),

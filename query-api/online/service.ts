@@ -152,6 +152,7 @@ export async function analyse(ch: ClickHouseClient, project: string, body: Analy
     alpha: analysis.alpha,
     exposures: analysis.exposures,
     units: analysis.units,
+    unitsTotal: analysis.unitsTotal,
     srm: { mismatch: srm.mismatch, message: srm.message, threshold: srm.threshold, ...('chiSquare' in srm ? { chiSquare: srm.chiSquare, df: srm.df, pValue: srm.pValue, counts: srm.counts } : {}) },
     metrics: analysis.metrics,
     warnings: analysis.warnings,

@@ -222,10 +222,10 @@ function buildRows(): { rows: TableRows; replay: TableRows } {
     rows.online_outcome_sums.push(...outcomeRows(outcomes, at));
     rows.online_unit_sums.push(...unitRows(outcomes, at));
   }
-  // Exposures only, of another experiment: u1 shown both variants, u2 the second one twice.
+  // Exposures only, of another experiment: u1 shown both variants (the second in the next bucket), u2 the second one twice.
   const crossed = {
     project: PROJECT, experimentId: 'ab-2', variants: ['a', 'b'], metrics: ['latency'], unitIds: ['u1', 'u1', 'u2', 'u2'], variantIndex: [0, 1, 1, 1], metricIndex: [-1, -1, -1, -1],
-    values: [0, 0, 0, 0], covariates: [], times: [1_000, 2_000, 3_000, 4_000],
+    values: [0, 0, 0, 0], covariates: [], times: [1_000, 12_000, 3_000, 4_000],
   };
   const crossedAt = src();
   rows.online_outcome_sums.push(...outcomeRows(crossed, crossedAt));
@@ -487,9 +487,11 @@ function queryStatements(database: string, cluster?: string): Statement[] {
   out.push(q('outcomeSumsSql (10-second looks)', `SELECT end_ms, metric, variant, n, value_sum FROM (${outcomeSumsSql(PROJECT, 'ab-1', 10_000, {})})`, { column: { name: 'n', values: [1, 1, 1, 1, 1, 1, 1, 1] } }));
   out.push(q('outcomeSumsSql (one look, a window)', outcomeSumsSql(PROJECT, 'ab-1', 20_000, { from: 0, until: 20_000 }), { column: { name: 'n', values: [2, 2, 2, 2] } }));
   out.push(q('unitLooksSql (two looks, each unit once per look)', unitLooksSql(PROJECT, 'ab-1', 'latency', [10_000, 20_000], {}), { column: { name: 'sum_nn', values: [1, 1, 4, 4] } }));
-  out.push(q('exposedUnitsSql (each unit once, in every message and replay)', `SELECT units, per_variant[1] AS a, per_variant[2] AS b FROM (${exposedUnitsSql(PROJECT, 'ab-1', ['a', 'b'], {})})`, { rows: 1, column: { name: 'b', values: [1] } }));
-  out.push(q('exposedUnitsSql (a unit in both variants, a window)', `SELECT units, per_variant[1] AS a, per_variant[2] AS b FROM (${exposedUnitsSql(PROJECT, 'ab-2', ['a', 'b'], { from: 0, until: 10_000 })})`, { rows: 1, column: { name: 'units', values: [2] } }));
-  out.push(q('exposedUnitsSql (per variant)', `SELECT arrayJoin(per_variant) AS n FROM (${exposedUnitsSql(PROJECT, 'ab-2', ['a', 'b'], {})})`, { column: { name: 'n', values: [1, 2] } }));
+  // The distinct units of all variants together, then of each.
+  const units = (sql: string) => `SELECT arrayJoin(arrayConcat([units], per_variant)) AS n FROM (${sql})`;
+  out.push(q('exposedUnitsSql (each unit once, in every message and replay)', units(exposedUnitsSql(PROJECT, 'ab-1', ['a', 'b'], {})), { column: { name: 'n', values: [2, 1, 1] } }));
+  out.push(q('exposedUnitsSql (a unit in both variants)', units(exposedUnitsSql(PROJECT, 'ab-2', ['a', 'b'], {})), { column: { name: 'n', values: [2, 1, 2] } }));
+  out.push(q('exposedUnitsSql (a window: the first bucket)', units(exposedUnitsSql(PROJECT, 'ab-2', ['a', 'b'], { until: 10_000 })), { column: { name: 'n', values: [2, 1, 1] } }));
   out.push(q('outcomeHistogramsSql', `SELECT variant, length(histogram.1) AS bins, arraySum(histogram.2) AS n FROM (${outcomeHistogramsSql(PROJECT, 'ab-1', ['latency'], {})}) ORDER BY variant`, { column: { name: 'n', values: [2, 2] } }));
   // Tags set at start or later (owner was set, then removed: still a name once set), and libraries.
   out.push(q('runFieldNamesSql', runFieldNamesSql(PROJECT), { columnSet: { name: 'name', values: ['jax', 'numpy', 'owner', 'purpose', 'stage', 'team', 'torch'] } }));

@@ -63,7 +63,7 @@ async function settled(ns: FaultNamespace) {
     try {
       const a = await analyse(ns.clickhouse, PROJECT, { experiment: EXPERIMENT });
       const n = (m: number) => a.metrics[m]!.comparisons[0]!.sides.variant.n + a.metrics[m]!.comparisons[0]!.sides.control.n;
-      if (Object.values(a.exposures).reduce((x, y) => x + y, 0) === UNITS && n(0) === UNITS && n(1) === UNITS && n(2) === UNITS) return a;
+      if (Object.values(a.exposures).reduce((x, y) => x + y, 0) === UNITS && a.unitsTotal === UNITS && n(0) === UNITS && n(1) === UNITS && n(2) === UNITS) return a;
     } catch {
       /* the declaration is not stored yet */
     }

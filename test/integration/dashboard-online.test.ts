@@ -64,7 +64,7 @@ beforeAll(async () => {
   for (const id of ['web-ab', 'srm-ab']) {
     await eventually(async () => {
       const a = await analysis(id).catch(() => undefined);
-      return a && Object.values(a.exposures).reduce((x, y) => x + y, 0) === UNITS && a.metrics[0]!.comparisons[0]!.sides.variant.n + a.metrics[0]!.comparisons[0]!.sides.control.n === UNITS ? true : undefined;
+      return a && Object.values(a.exposures).reduce((x, y) => x + y, 0) === UNITS && a.unitsTotal === UNITS && a.metrics[0]!.comparisons[0]!.sides.variant.n + a.metrics[0]!.comparisons[0]!.sides.control.n === UNITS ? true : undefined;
     }, 60_000, `${id} stored`);
   }
 }, 180_000);
@@ -99,6 +99,7 @@ describe('the online experiment pages', () => {
     const api = await analysis('web-ab');
     expect(await summary.textContent()).toBe(api.summary);
     expect(api.summary).toMatch(/^challenger \(v2\) raises conversion by/);
+    expect(await page.getByTestId('online-page').locator('p.muted').first().textContent()).toContain(`${UNITS.toLocaleString('en-US')} units (${UNITS.toLocaleString('en-US')} exposures)`);
     const rows = await page.getByTestId('online-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows).toEqual(onlineRows(api).map((r) => [r.metric, r.role, r.controlValue, r.challenger, r.challengerValue, r.difference, r.fixedHorizon, r.sequential, r.decision]));
     const path = page.getByTestId('online-path');

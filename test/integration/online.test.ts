@@ -129,7 +129,7 @@ describe('an experiment fed by the SDK and the gateway', () => {
     const answer = await eventually(async () => {
       const r = await call('POST', '/v1/online/analysis', { experiment: declaration.id, basis: 'fixedHorizon', cuped: false }, reader);
       const a = r.json();
-      return Object.values(a.exposures as Record<string, number>).reduce((x, y) => x + y, 0) === UNITS && a.metrics[1].comparisons[0].sides.control.n + a.metrics[1].comparisons[0].sides.variant.n === UNITS ? a : undefined;
+      return Object.values(a.exposures as Record<string, number>).reduce((x, y) => x + y, 0) === UNITS && a.unitsTotal === UNITS && a.metrics[1].comparisons[0].sides.control.n + a.metrics[1].comparisons[0].sides.variant.n === UNITS ? a : undefined;
     }, 60_000, 'every outcome analysed');
 
     const byVariant = (v: string) => sent.filter((u) => u.variant === v);
@@ -145,6 +145,7 @@ describe('an experiment fed by the SDK and the gateway', () => {
     const scipy = JSON.parse(ran.stdout);
     const close = (a: number, b: number, rel: number) => expect(Math.abs(a - b), `${a} vs ${b}`).toBeLessThanOrEqual(rel * Math.max(1e-12, Math.abs(b)));
     expect(answer.exposures).toEqual({ champion: data.exposures[1 - 1], challenger: data.exposures[1] });
+    expect(answer.units).toEqual(answer.exposures); // each unit exposed once
     close(answer.srm.pValue, scipy.srm.pValue, 1e-9);
     const [conversion, revenueAnswer, latency] = answer.metrics.map((m: { comparisons: unknown[] }) => m.comparisons[0]);
     close(conversion.fixedHorizon.estimate, scipy.conversion.estimate, 1e-9);
@@ -283,15 +284,18 @@ describe('the sample-ratio check', () => {
     await sdk.close();
     const a = await eventually(async () => {
       const x = (await call('POST', '/v1/online/analysis', { experiment: id }, reader)).json();
-      return x.exposures.champion + x.exposures.challenger === exposures ? x : undefined;
+      return x.exposures.champion + x.exposures.challenger === exposures && x.unitsTotal === 4_005 ? x : undefined;
     }, 60_000, 'every exposure stored');
     expect(a.exposures.challenger).toBeGreaterThan(a.exposures.champion * 1.9);
     expect(a.units).toEqual({ champion: 2_005, challenger: 2_005 });
+    expect(a.unitsTotal).toBe(4_005);
     expect(a.srm).toMatchObject({ mismatch: false, chiSquare: 0, pValue: 1, counts: { champion: 2_005, challenger: 2_005 } });
     expect(a.warnings).toEqual(['5 units were exposed to more than one variant (is the assignment sticky? do unit ids collide?): each counts in every variant it saw']);
-    // A window counts the units exposed within it.
-    const first = (await call('POST', '/v1/online/analysis', { experiment: id, until: start + 120_000 }, reader)).json();
-    expect(first.units).toEqual({ champion: 2_005, challenger: 2_005 });
+    // A window counts the units exposed within it: the first visits (all within 4 s of the start)
+    // and the both-variant users' champion visits come before 30 s, their challenger visits after.
+    const first = (await call('POST', '/v1/online/analysis', { experiment: id, until: start + 30_000 }, reader)).json();
+    expect(first.units).toEqual({ champion: 2_005, challenger: 2_000 });
+    expect(first.warnings).toEqual([]);
     const later = (await call('POST', '/v1/online/analysis', { experiment: id, from: start + 120_000 }, reader)).json();
     expect(later.units.champion).toBe(0);
     expect(later.units.challenger).toBe([...Array(4_000).keys()].filter((u) => u % 2 === 1 && u % 3 > 0).length);

@@ -89,13 +89,13 @@ export function OnlinePage({ id }: { id: string }) {
   if (!answer) return <section class="panel muted">analysing…</section>;
   const e = answer.experiment;
   const rows = onlineRows(answer);
-  const total = (counts: Record<string, number>) => Object.values(counts).reduce((x, y) => x + y, 0);
+  const exposures = Object.values(answer.exposures).reduce((x, y) => x + y, 0);
   return (
     <section class="panel online" data-testid="online-page">
       <h2>{e.name}</h2>
       <p class="muted">
         {e.model}: {e.variants.map((v) => `${v.name} (v${v.version}${v.alias ? `, ${v.alias}` : ''}, ${Math.round(v.weight * 100)}%)`).join(' against ')} · control {e.control} · {e.status} ·{' '}
-        {total(answer.units).toLocaleString('en-US')} units ({total(answer.exposures).toLocaleString('en-US')} exposures) · as of {new Date(answer.window.asOf).toLocaleTimeString()}
+        {answer.unitsTotal.toLocaleString('en-US')} units ({exposures.toLocaleString('en-US')} exposures) · as of {new Date(answer.window.asOf).toLocaleTimeString()}
       </p>
       <p class="controls">
         <label><input type="radio" name="basis" checked={basis === 'sequential'} onChange={() => setBasis('sequential')} /> sequential (valid however often you look)</label>{' '}

@@ -110,16 +110,18 @@ describe('analyseExperiment', () => {
     const data = { buckets: buckets(repeat([1, 2], 2_000), repeat([1, 2], 2_000), exposed), histograms: [] };
     const onExposures = analyseExperiment(spec(lower), data);
     expect(onExposures.srm.mismatch).toBe(true);
-    const onUnits = analyseExperiment(spec(lower), { ...data, exposedUnits: { units: { a: 2_000, b: 2_000 }, inSeveralVariants: 3 } });
+    const onUnits = analyseExperiment(spec(lower), { ...data, exposedUnits: { perVariant: { a: 2_000, b: 2_000 }, total: 3_997 } });
     expect(onUnits.srm).toMatchObject({ mismatch: false, chiSquare: 0, counts: { a: 2_000, b: 2_000 } });
     expect(onUnits.exposures).toEqual({ a: 2_000, b: 4_000 });
     expect(onUnits.units).toEqual({ a: 2_000, b: 2_000 });
+    expect(onUnits.unitsTotal).toBe(3_997);
+    expect(onExposures.unitsTotal).toBe(6_000);
     expect(onUnits.warnings).toEqual(['3 units were exposed to more than one variant (is the assignment sticky? do unit ids collide?): each counts in every variant it saw']);
-    const skewed = analyseExperiment(spec(lower), { ...data, exposedUnits: { units: { a: 2_000, b: 2_400 }, inSeveralVariants: 0 } });
+    const skewed = analyseExperiment(spec(lower), { ...data, exposedUnits: { perVariant: { a: 2_000, b: 2_400 }, total: 4_400 } });
     expect(skewed.srm.message).toMatch(/^SAMPLE RATIO MISMATCH: units exposed v1 2,000, v2 2,400 against the expected v1 2,200, v2 2,200/);
     expect(skewed.warnings).toEqual([]);
     const three = { ...spec(lower), variants: [...spec(lower).variants.map((v) => ({ ...v, weight: 1 / 3 })), { name: 'c', weight: 1 / 3, label: 'v3' }] };
-    const crossed = analyseExperiment(three, { ...data, exposedUnits: { units: { a: 2_000, b: 2_000, c: 2_000 }, inSeveralVariants: 4 } });
+    const crossed = analyseExperiment(three, { ...data, exposedUnits: { perVariant: { a: 2_000, b: 2_000, c: 2_000 }, total: 5_996 } });
     expect(crossed.warnings).toEqual(["units were exposed to more than one variant, 4 times beyond each one's first (is the assignment sticky? do unit ids collide?): each counts in every variant it saw"]);
   });
 

@@ -219,7 +219,9 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
   for (const v of spec.variants) exposures[v.name] = 0;
   for (const b of data.buckets) if (b.metric === '' && b.variant in exposures) exposures[b.variant]! += b.moments.n;
   const units: Record<string, number> = {};
-  for (const v of spec.variants) units[v.name] = data.exposedUnits ? data.exposedUnits.units[v.name] ?? 0 : exposures[v.name]!;
+  for (const v of spec.variants) units[v.name] = data.exposedUnits ? data.exposedUnits.perVariant[v.name] ?? 0 : exposures[v.name]!;
+  const memberships = Object.values(units).reduce((a, b) => a + b, 0);
+  const unitsTotal = data.exposedUnits ? data.exposedUnits.total : memberships;
   const srmResult = sampleRatioCheck(spec.variants.map((v) => units[v.name]!), spec.variants.map((v) => v.weight));
   const srm = srmResult
     ? { ...srmResult, counts: units, threshold: SRM_ALPHA, message: describeSrm(srmResult, spec.variants) }
@@ -245,14 +247,14 @@ export function analyseExperiment(spec: ExperimentSpec, data: OutcomeData, optio
   const some = (names: string[]) => (names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', '));
   if (strayVariants.length > 0) warnings.push(`outcomes name variants the experiment does not declare, left out: ${some(strayVariants)}`);
   if (strayMetrics.length > 0) warnings.push(`outcomes name metrics the experiment does not declare, left out: ${some(strayMetrics)}`);
-  const crossed = data.exposedUnits?.inSeveralVariants ?? 0;
+  // Σ per variant − all together: with two variants the units exposed to both; with more, a unit in k variants counts k − 1.
+  const crossed = memberships - unitsTotal;
   if (crossed > 0) {
-    // With two variants the count is the units exposed to both; with more, a unit in k variants counts k − 1.
     const what = spec.variants.length === 2 ? `${crossed.toLocaleString('en-US')} unit${crossed === 1 ? ' was' : 's were'} exposed to more than one variant` : `units were exposed to more than one variant, ${crossed.toLocaleString('en-US')} times beyond each one's first`;
     warnings.push(`${what} (is the assignment sticky? do unit ids collide?): each counts in every variant it saw`);
   }
   let summary = parts.join('. ');
   summary = srm.mismatch ? `${srm.message}. ${summary}` : `${summary}; ${srm.message}`;
   if (warnings.length > 0) summary += `. Warning: ${warnings.join('; ')}`;
-  return { basis: opts.basis, alpha: spec.alpha, srm, exposures, units, metrics, warnings, summary };
+  return { basis: opts.basis, alpha: spec.alpha, srm, exposures, units, unitsTotal, metrics, warnings, summary };
 }

@@ -50,11 +50,11 @@ export interface OutcomeData {
   /** Per metric and variant, the whole window's histogram (for quantiles). */
   histograms: { metric: string; variant: string; histogram: Histogram }[];
   /**
-   * The distinct units exposed to each variant (each once, however often logged), and how many
-   * were exposed to more than one (a unit in k variants counting k − 1): what the sample-ratio
-   * check counts. Without it, the check counts exposures, as if each unit were logged once.
+   * The distinct units exposed to each variant and to any of them (each once, however often
+   * logged): what the sample-ratio check counts. Without it, the check counts exposures, as if
+   * each unit were logged once.
    */
-  exposedUnits?: { units: Record<string, number>; inSeveralVariants: number };
+  exposedUnits?: { perVariant: Record<string, number>; total: number };
 }
 
 export type DecisionBasis = 'sequential' | 'fixedHorizon';
@@ -116,6 +116,8 @@ export interface Analysis {
   exposures: Record<string, number>;
   /** Distinct units exposed per variant: the sample-ratio check's counts. */
   units: Record<string, number>;
+  /** Distinct units exposed to any variant (a unit in several counts once). */
+  unitsTotal: number;
   metrics: MetricAnswer[];
   /** Outcomes the declaration does not cover (variants or metrics it does not name: a typo?), units exposed to several variants. */
   warnings: string[];

@@ -78,7 +78,7 @@ class OutcomeLogger:
             self._clock = clock.start()
 
     def expose(self, unit: str, variant: str, at_ms: Optional[int] = None) -> None:
-        """The unit was assigned to the variant: log it once per unit (the sample-ratio check counts these)."""
+        """The unit was served the variant. The sample-ratio check counts each unit once: once per unit is enough (and cheapest), more are harmless."""
         self._add(unit, variant, None, 0.0, None, at_ms)
 
     def record(self, unit: str, variant: str, metric: str, value: float, covariate: Optional[float] = None, at_ms: Optional[int] = None) -> None:
