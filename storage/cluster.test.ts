@@ -11,6 +11,13 @@ describe('clusterStatements', () => {
     expect(distributed).toBe(`CREATE TABLE IF NOT EXISTS rl.runs ON CLUSTER c1 AS rl.runs_local ENGINE = Distributed(c1, rl, runs_local, ${SHARDING_KEY})`);
   });
 
+  it("shards online experiments' per-unit rows by unit, and replicates their rollups", () => {
+    const [local, distributed] = on('CREATE TABLE IF NOT EXISTS rl.online_unit_sums\n(\n    unit_id String\n)\nENGINE = ReplacingMergeTree()\nORDER BY unit_id');
+    expect(local).toMatch(/^CREATE TABLE IF NOT EXISTS rl\.online_unit_sums_local ON CLUSTER c1 .* ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/rl\/online_unit_sums-0036', '\{replica\}'\)/s);
+    expect(distributed).toBe('CREATE TABLE IF NOT EXISTS rl.online_unit_sums ON CLUSTER c1 AS rl.online_unit_sums_local ENGINE = Distributed(c1, rl, online_unit_sums_local, cityHash64(project, experiment_id, unit_id))');
+    expect(on('CREATE TABLE IF NOT EXISTS rl.online_outcome_sums\n(\n    n UInt64\n)\nENGINE = ReplacingMergeTree()\nORDER BY n')).toHaveLength(1);
+  });
+
   it('replicates a table that is not per run to every server under one path, and keeps its name', () => {
     expect(on('CREATE TABLE IF NOT EXISTS rl.api_tokens\n(\n    token_id String\n)\nENGINE = ReplacingMergeTree(version)\nORDER BY token_id')).toEqual([
       "CREATE TABLE IF NOT EXISTS rl.api_tokens ON CLUSTER c1 (\n    token_id String\n) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/rl/api_tokens-0036', '{shard}-{replica}', version)\nORDER BY token_id",
@@ -52,6 +59,6 @@ describe('clusterStatements', () => {
   it('has a clustered form for every shipped migration, and refuses a statement it does not know', () => {
     for (const m of loadMigrations()) expect(() => clusterStatements(renderMigration(m.sql, 'rl'), 'rl', 'c1', m.version), m.name).not.toThrow();
     expect(() => on('ALTER TABLE rl.runs ADD COLUMN x UInt8')).toThrow(/no clustered form for this statement \(add one to storage\/cluster.ts\): ALTER TABLE/);
-    expect(() => on('RENAME TABLE rl.runs TO rl.runs_old, rl.api_tokens TO rl.tokens')).toThrow(/mixes per-run and replicated tables/);
+    expect(() => on('RENAME TABLE rl.runs TO rl.runs_old, rl.api_tokens TO rl.tokens')).toThrow(/mixes sharded and replicated tables/);
   });
 });

@@ -6,16 +6,17 @@
 // replicas in ZooKeeper under its shard), and `<t>`, a Distributed table over them that every
 // reader and writer uses by the old name. Rows are sharded by cityHash64(project, run_id), so all
 // of a run's rows — and every copy a replay writes, which ReplacingMergeTree collapses — live on
-// one shard: FINAL, GROUP BY run_id and joins by run id are exact shard by shard. The small tables
-// that are not per run (tokens, the processors' marks, experiments, the registry, evidence, the
-// migrations' record) are replicated to every server instead, one ZooKeeper path for all: any
-// server reads them whole.
+// one shard: FINAL, GROUP BY run_id and joins by run id are exact shard by shard. Online
+// experiments' per-unit rows (online_unit_sums) are sharded the same way by unit. The small tables
+// (tokens, the processors' marks, experiments, the registry, evidence, online experiments and
+// their rollups, the migrations' record) are replicated to every server instead, one ZooKeeper
+// path for all: any server reads them whole.
 // Every client of a clustered install reads and writes with common/clickhouse.ts's CLUSTER_SETTINGS.
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { CLUSTER_SETTINGS } from '../common/clickhouse.ts';
 import { configIdentifier } from './sql-quote.ts';
 
-/** Tables of per-run data: sharded by run. Every other table is replicated to every server. */
+/** Tables of per-run data: sharded by run. */
 const PER_RUN_TABLES = [
   'runs', 'run_finishes', 'artifacts', 'metric_chunks', 'metric_chunk_stats', 'run_sightings', 'run_param_updates', 'run_liveness',
   'run_tag_updates', 'run_lifecycle', 'artifact_tables', 'samples', 'log_chunks',
@@ -23,6 +24,17 @@ const PER_RUN_TABLES = [
 
 /** How rows of a per-run table are spread over the shards: a run's rows together. */
 export const SHARDING_KEY = 'cityHash64(project, run_id)';
+
+/**
+ * The sharded tables and how each spreads its rows over the shards: a key keeps together the rows
+ * that FINAL and GROUP BY must see on one shard. Every other table is replicated to every server.
+ */
+const SHARDED_TABLES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(PER_RUN_TABLES.map((t) => [t, SHARDING_KEY])),
+  // A row per exposed unit and bucket: large. Readers add a unit's rows up (and FINAL collapses a
+  // replayed message's, which has the same unit), so a unit's rows live together.
+  online_unit_sums: 'cityHash64(project, experiment_id, unit_id)',
+};
 
 /** ` ON CLUSTER <cluster>` for DDL run on every server of a cluster; nothing on one server. */
 export function onClusterSql(cluster: string | undefined): string {
@@ -39,12 +51,12 @@ export interface ClusterStatement {
 }
 
 /**
- * The per-run table a name belongs to: the table itself, or a copy made while rebuilding it
+ * The sharded table a name belongs to: the table itself, or a copy made while rebuilding it
  * (`runs_fine`, `runs_0001`). Null for a table replicated whole.
  */
-function perRunBase(table: string): string | null {
+function shardedBase(table: string): string | null {
   let best: string | null = null;
-  for (const t of PER_RUN_TABLES) {
+  for (const t of Object.keys(SHARDED_TABLES)) {
     if ((table === t || table.startsWith(`${t}_`)) && (best === null || t.length > best.length)) best = t;
   }
   // run_finishes starts with "run_": only a name that is a known table or one of its copies counts.
@@ -70,14 +82,14 @@ export function clusterStatements(sql: string, database: string, cluster: string
   const name = (qualified: string) => qualified.slice(db.length + 1);
   const v = String(version).padStart(4, '0');
   const distributed = (table: string) =>
-    `CREATE TABLE IF NOT EXISTS ${db}.${table} ${on} AS ${db}.${table}${LOCAL} ENGINE = Distributed(${configIdentifier(cluster)}, ${db}, ${table}${LOCAL}, ${SHARDING_KEY})`;
+    `CREATE TABLE IF NOT EXISTS ${db}.${table} ${on} AS ${db}.${table}${LOCAL} ENGINE = Distributed(${configIdentifier(cluster)}, ${db}, ${table}${LOCAL}, ${SHARDED_TABLES[shardedBase(table)!]})`;
 
   // CREATE TABLE [IF NOT EXISTS] db.t [AS db.source] [(columns)] ENGINE = E(args) ...
   let m = /^CREATE TABLE IF NOT EXISTS (\S+)(?: AS (\S+))?\s*(\([\s\S]*?\n\))?\s*ENGINE\s*=\s*(\w*MergeTree)\(([^)]*)\)([\s\S]*)$/.exec(text);
   if (m) {
     const [, target, source, columns, engine, args, tail] = m;
     const table = name(target!);
-    const base = perRunBase(table);
+    const base = shardedBase(table);
     const shape = source ? `AS ${source}${base ? LOCAL : ''}` : columns!;
     if (!base) {
       const engineSql = replicatedEngine(engine!, args!, `/clickhouse/tables/all/${database}/${table}-${v}`, '{shard}-{replica}');
@@ -92,14 +104,14 @@ export function clusterStatements(sql: string, database: string, cluster: string
   // A materialized view fires on the inserts a server receives: it reads and writes the local tables.
   m = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\s+TO (\S+)([\s\S]*?FROM )(\S+?)(;?)$/.exec(text);
   if (m) {
-    const local = (q: string) => (perRunBase(name(q)) ? `${q}${LOCAL}` : q);
+    const local = (q: string) => (shardedBase(name(q)) ? `${q}${LOCAL}` : q);
     return [{ sql: `CREATE MATERIALIZED VIEW IF NOT EXISTS ${m[1]} ${on} TO ${local(m[2]!)}${m[3]}${local(m[4]!)}` }];
   }
   m = /^DROP TABLE IF EXISTS (\S+)$/.exec(text);
   if (m) {
     const table = name(m[1]!);
     const drops = [{ sql: `DROP TABLE IF EXISTS ${m[1]} ${on}` }];
-    return perRunBase(table) ? [...drops, { sql: `DROP TABLE IF EXISTS ${m[1]}${LOCAL} ${on}` }] : drops;
+    return shardedBase(table) ? [...drops, { sql: `DROP TABLE IF EXISTS ${m[1]}${LOCAL} ${on}` }] : drops;
   }
   // A copy or a backfill (INSERT … SELECT): once, through the Distributed tables, which shard the
   // rows as any insert; it returns when every shard holds them.
@@ -110,9 +122,9 @@ export function clusterStatements(sql: string, database: string, cluster: string
   if (m) {
     const pairs = m[1]!.split(',').map((pair) => pair.trim().split(/\s+TO\s+/) as [string, string]);
     if (pairs.some((p) => p.length !== 2)) throw new Error(`clustered migration ${v}: cannot read the RENAME ${text}`);
-    const perRun = pairs.map(([from]) => perRunBase(name(from)) !== null);
-    if (perRun.some((p) => p !== perRun[0])) throw new Error(`clustered migration ${v}: a RENAME mixes per-run and replicated tables`);
-    if (!perRun[0]) return [{ sql: `RENAME TABLE ${pairs.map(([a, b]) => `${a} TO ${b}`).join(', ')} ${on}` }];
+    const sharded = pairs.map(([from]) => shardedBase(name(from)) !== null);
+    if (sharded.some((p) => p !== sharded[0])) throw new Error(`clustered migration ${v}: a RENAME mixes sharded and replicated tables`);
+    if (!sharded[0]) return [{ sql: `RENAME TABLE ${pairs.map(([a, b]) => `${a} TO ${b}`).join(', ')} ${on}` }];
     // Every Distributed table of the names involved is made again over its local table: one
     // kept by name would keep the column list of the table it was made for.
     const out: ClusterStatement[] = [{ sql: `RENAME TABLE ${pairs.map(([a, b]) => `${a}${LOCAL} TO ${b}${LOCAL}`).join(', ')} ${on}` }];

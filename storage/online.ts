@@ -159,13 +159,12 @@ export async function unitLooks(ch: ClickHouseClient, project: string, experimen
 export function exposedUnitsSql(project: string, experimentId: string, variants: readonly string[], w: OutcomeWindow): string {
   // One pass: the distinct units of each variant and of all of them together. Units are counted
   // by their 64-bit hash (a set of integers, several times faster than one of strings; two of 100
-  // million ids share a hash with probability 3e-4, and then count as one).
+  // million ids share a hash with probability 3e-4, and then count as one). Aggregated straight
+  // from the table, so that on a cluster each shard counts its own units and sends only its sets.
   return `
-SELECT uniqExact(h) AS units, [${variants.map((v) => `uniqExactIf(h, variant = ${quoteString(v)})`).join(', ')}] AS per_variant
-FROM (
-  SELECT cityHash64(unit_id) AS h, variant FROM online_unit_sums
-  WHERE ${windowSql(project, experimentId, w)} AND metric = '' AND variant IN (${quoteStringList([...variants])})
-)`;
+SELECT uniqExact(cityHash64(unit_id)) AS units, [${variants.map((v) => `uniqExactIf(cityHash64(unit_id), variant = ${quoteString(v)})`).join(', ')}] AS per_variant
+FROM online_unit_sums
+WHERE ${windowSql(project, experimentId, w)} AND metric = '' AND variant IN (${quoteStringList([...variants])})`;
 }
 
 /**

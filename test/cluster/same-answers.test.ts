@@ -95,6 +95,8 @@ describe(`the same answers on a cluster of ${cluster.servers.length} servers (${
       expect(engines.get('runs')).toBe('Distributed');
       expect(engines.get('runs_local')).toBe('ReplicatedReplacingMergeTree');
       expect(engines.get('metric_chunks_local')).toBe('ReplicatedReplacingMergeTree');
+      expect(engines.get('online_unit_sums')).toBe('Distributed');
+      expect(engines.get('online_outcome_sums')).toBe('ReplicatedReplacingMergeTree');
       expect(engines.get('api_tokens')).toBe('ReplicatedReplacingMergeTree');
       expect(engines.get('bi_v1_runs')).toBe('View');
       expect([...engines.keys()].filter((t) => /_fine|_\d{4}$/.test(t))).toEqual([]);
@@ -106,6 +108,12 @@ describe(`the same answers on a cluster of ${cluster.servers.length} servers (${
       [0, cluster.replicas].map(async (i) => (await (await clients[i]!.query({ query: `SELECT run_id FROM ${database}.runs_local FINAL`, format: 'JSONEachRow' })).json<{ run_id: string }>()).map((r) => r.run_id)),
     );
     expect([...perShard[0]!, ...perShard[1]!].sort()).toEqual(['r-a', 'r-b', 'r-c', 'r-gone']);
+    // An online experiment's units on one shard each: the fixture's two units of each experiment fall on both shards.
+    const unitsPerShard = await Promise.all(
+      [0, cluster.replicas].map(async (i) => (await (await clients[i]!.query({ query: `SELECT DISTINCT concat(experiment_id, '/', unit_id) AS u FROM ${database}.online_unit_sums_local`, format: 'JSONEachRow' })).json<{ u: string }>()).map((r) => r.u)),
+    );
+    expect(unitsPerShard.every((units) => units.length > 0)).toBe(true);
+    expect([...unitsPerShard[0]!, ...unitsPerShard[1]!].sort()).toEqual(['ab-1/u1', 'ab-1/u2', 'ab-2/u1', 'ab-2/u2']);
   });
 
   it('answers every query template and filter as one server does, from a replica of each shard', async () => {
