@@ -60,5 +60,7 @@ describe('clusterStatements', () => {
     for (const m of loadMigrations()) expect(() => clusterStatements(renderMigration(m.sql, 'rl'), 'rl', 'c1', m.version), m.name).not.toThrow();
     expect(() => on('ALTER TABLE rl.runs ADD COLUMN x UInt8')).toThrow(/no clustered form for this statement \(add one to storage\/cluster.ts\): ALTER TABLE/);
     expect(() => on('RENAME TABLE rl.runs TO rl.runs_old, rl.api_tokens TO rl.tokens')).toThrow(/mixes sharded and replicated tables/);
+    expect(() => on('RENAME TABLE rl.runs TO rl.runs_old, rl.runs_fine TO rl.runs')).toThrow(/must keep a table's name or name one of its copies.*: rl\.runs TO rl\.runs_old$/);
+    expect(on('RENAME TABLE rl.api_tokens TO rl.api_tokens_old, rl.tokens TO rl.api_tokens')).toHaveLength(1);
   });
 });

@@ -124,6 +124,9 @@ export function clusterStatements(sql: string, database: string, cluster: string
     if (pairs.some((p) => p.length !== 2)) throw new Error(`clustered migration ${v}: cannot read the RENAME ${text}`);
     const sharded = pairs.map(([from]) => shardedBase(name(from)) !== null);
     if (sharded.some((p) => p !== sharded[0])) throw new Error(`clustered migration ${v}: a RENAME mixes sharded and replicated tables`);
+    // Each name keeps its table's sharding key: a sharded table renamed to a name of another (or none) would lose it.
+    const strays = pairs.filter(([from, to]) => shardedBase(name(from)) !== shardedBase(name(to)));
+    if (strays.length > 0) throw new Error(`clustered migration ${v}: a RENAME must keep a table's name or name one of its copies (<table>_fine, <table>_NNNN): ${strays.map(([a, b]) => `${a} TO ${b}`).join(', ')}`);
     if (!sharded[0]) return [{ sql: `RENAME TABLE ${pairs.map(([a, b]) => `${a} TO ${b}`).join(', ')} ${on}` }];
     // Every Distributed table of the names involved is made again over its local table: one
     // kept by name would keep the column list of the table it was made for.
